@@ -1,0 +1,265 @@
+/* capture.c: the capture, in order: vmcore, disk, directory, dmesg, dump, unmount.
+ *
+ * The order is the point: nothing is written before the vmcore, the disk and
+ * the filesystem type are certain; the dmesg text is saved and made durable
+ * before the dump, because it is small and worth the most. */
+#include "capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "config.h"
+#include "crashdir.h"
+#include "io.h"
+#include "log.h"
+#include "runner.h"
+#include "target.h"
+#include "vmcore.h"
+
+struct capture {
+	const struct capture_opts *opts;
+	struct config cfg;
+	struct vmcore_info vmcore;
+	struct target_dev dev;
+	int mounted;
+	int rootfd, crashfd, dumpfd;
+	char dirname[CRASHDIR_NAME_MAX];
+};
+
+static int apply_cmdline(struct capture *c)
+{
+	static const struct { const char *param, *key; } map[] = {
+		{ "dumpagent.target", "TARGET" },
+		{ "dumpagent.fstype", "FSTYPE" },
+	};
+	char cmdline[4096], value[CONFIG_VALUE_MAX];
+	struct config_error err;
+	ssize_t n;
+	int fd = open(c->opts->cmdline, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_errno(errno, "open %s", c->opts->cmdline);
+		return -1;
+	}
+	n = pread_full(fd, cmdline, sizeof(cmdline) - 1, 0);
+	(void)close(fd); /* read-only */
+	if (n < 0) {
+		log_errno((int)-n, "read %s", c->opts->cmdline);
+		return -1;
+	}
+	cmdline[n] = '\0';
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (cmdline_get(cmdline, map[i].param, value, sizeof(value)) < 0)
+			continue;
+		if (config_set(&c->cfg, map[i].key, value, &err) < 0) {
+			log_error("%s: %s=%s: %s", c->opts->cmdline, map[i].param, value, err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_settings(struct capture *c)
+{
+	struct config_error err;
+
+	if (config_load(c->opts->config_path, &c->cfg, &err) < 0) {
+		if (err.line)
+			log_error("%s:%u: %s", c->opts->config_path, err.line, err.msg);
+		else
+			log_error("%s", err.msg);
+		return -1;
+	}
+	return apply_cmdline(c);
+}
+
+static int check_vmcore(struct capture *c)
+{
+	char err[512];
+	int fd = open(c->opts->vmcore, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_errno(errno, "open %s (is this a capture kernel booted by a panic?)",
+			  c->opts->vmcore);
+		return -1;
+	}
+	if (vmcore_read(fd, c->opts->vmcore, &c->vmcore, err, sizeof(err)) < 0) {
+		(void)close(fd);
+		log_error("%s", err);
+		return -1;
+	}
+	(void)close(fd); /* read-only */
+	log_info("vmcore: kernel %s, %u CPU notes, %llu MiB of memory in %u segments",
+		 c->vmcore.osrelease[0] ? c->vmcore.osrelease : "(unknown)",
+		 c->vmcore.prstatus_count, (unsigned long long)(c->vmcore.memory_bytes >> 20),
+		 c->vmcore.load_segments);
+	return 0;
+}
+
+static int mount_target(struct capture *c)
+{
+	const char *data = strcmp(c->dev.id.type, "vfat") == 0 ? "umask=0077" : NULL;
+
+	if (mkdir(c->opts->mountpoint, 0700) < 0 && errno != EEXIST) {
+		log_errno(errno, "mkdir %s", c->opts->mountpoint);
+		return -1;
+	}
+	/* No fsck: a repair on the worst day could destroy what we came to save.
+	 * The journal replay the kernel does on mount is expected. */
+	if (mount(c->dev.path, c->opts->mountpoint, c->dev.id.type, MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  data) < 0) {
+		log_errno(errno, "mount %s (%s) on %s", c->dev.path, c->dev.id.type,
+			  c->opts->mountpoint);
+		return -1;
+	}
+	c->mounted = 1;
+	log_info("mounted %s (%s UUID=%s) on %s", c->dev.path, c->dev.id.type, c->dev.id.uuid,
+		 c->opts->mountpoint);
+	return 0;
+}
+
+static int find_target(struct capture *c)
+{
+	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms };
+	struct target_spec spec;
+	char err[1536];
+
+	if (target_spec_parse(config_get(&c->cfg, KEY_TARGET), config_get(&c->cfg, KEY_FSTYPE),
+			      &spec, err, sizeof(err)) < 0 ||
+	    target_find(&env, &spec, &c->dev, err, sizeof(err)) < 0) {
+		log_error("%s; nothing was written", err);
+		return -1;
+	}
+	return mount_target(c);
+}
+
+static int open_dirs(struct capture *c)
+{
+	const char *root = c->opts->target_dir ? c->opts->target_dir : c->opts->mountpoint;
+	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
+	time_t t = c->vmcore.crash_time > 0 ? (time_t)c->vmcore.crash_time : time(NULL);
+	char comp[256] = "";
+
+	c->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0) {
+		log_errno(errno, "open %s", root);
+		return -1;
+	}
+	c->crashfd = crashdir_open(c->rootfd, crash_dir, comp, sizeof(comp));
+	if (c->crashfd < 0) {
+		log_errno(-c->crashfd, "open %s (at '%s') on %s without following links", crash_dir,
+			  comp, root);
+		return -1;
+	}
+	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
+	if (c->dumpfd < 0) {
+		log_errno(-c->dumpfd, "create a dump directory in %s", crash_dir);
+		return -1;
+	}
+	log_info("writing to %s/%s", crash_dir, c->dirname);
+	return 0;
+}
+
+/* Runs makedumpfile into <what>.<stamp>.part, then publishes <what>.<stamp>. */
+static int save(struct capture *c, const char *what, char *const flags[], int nflags)
+{
+	char tmp[64], final[64];
+	char *argv[8];
+	int n = 0, r;
+
+	(void)snprintf(tmp, sizeof(tmp), "%s.%s.part", what, c->dirname);
+	(void)snprintf(final, sizeof(final), "%s.%s", what, c->dirname);
+	argv[n++] = (char *)c->opts->makedumpfile;
+	for (int i = 0; i < nflags; i++)
+		argv[n++] = flags[i];
+	argv[n++] = (char *)c->opts->vmcore;
+	argv[n++] = tmp;
+	argv[n] = NULL;
+	r = run_in_dir(c->dumpfd, argv);
+	if (r != 0) {
+		if (r < 0)
+			log_errno(-r, "run %s", c->opts->makedumpfile);
+		else
+			log_error("%s for %s failed with status %d", c->opts->makedumpfile, what, r);
+		if (unlinkat(c->dumpfd, tmp, 0) < 0 && errno != ENOENT)
+			log_errno(errno, "remove partial %s/%s", c->dirname, tmp);
+		return -1;
+	}
+	r = crashdir_publish(c->dumpfd, tmp, final);
+	if (r < 0) {
+		log_errno(-r, "publish %s/%s", c->dirname, final);
+		return -1;
+	}
+	log_info("saved %s/%s/%s", config_get(&c->cfg, KEY_CRASH_DIR), c->dirname, final);
+	return 0;
+}
+
+static int save_dump(struct capture *c)
+{
+	static char level[4], dash_d[] = "-d", zlib[] = "-c", lzo[] = "-l";
+	const char *comp = config_get(&c->cfg, KEY_COMPRESSION);
+	char *flags[3] = { dash_d, level, NULL };
+	int n = 2;
+
+	(void)snprintf(level, sizeof(level), "%d", config_dump_level(&c->cfg));
+	if (strcmp(comp, "zlib") == 0)
+		flags[n++] = zlib;
+	else if (strcmp(comp, "lzo") == 0)
+		flags[n++] = lzo;
+	return save(c, "dump", flags, n);
+}
+
+static void finish(struct capture *c)
+{
+	int fds[] = { c->dumpfd, c->crashfd, c->rootfd };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0 && close(fds[i]) < 0)
+			log_errno(errno, "close a directory of the target");
+	if (c->mounted) {
+		sync();
+		if (umount(c->opts->mountpoint) < 0)
+			log_errno(errno, "umount %s", c->opts->mountpoint);
+		else
+			log_info("unmounted %s", c->opts->mountpoint);
+	}
+}
+
+enum capture_status capture_run(const struct capture_opts *opts)
+{
+	static struct capture c;
+	static char dump_dmesg[] = "--dump-dmesg";
+	char *dmesg_flags[] = { dump_dmesg };
+	enum capture_status status = CAPTURE_FAILED;
+
+	memset(&c, 0, sizeof(c));
+	c.opts = opts;
+	c.rootfd = c.crashfd = c.dumpfd = -1;
+	if (load_settings(&c) < 0)
+		return CAPTURE_USAGE;
+	if (check_vmcore(&c) < 0)
+		return CAPTURE_FAILED;
+	if (!opts->target_dir && find_target(&c) < 0)
+		goto out;
+	if (open_dirs(&c) < 0)
+		goto out;
+	if (save(&c, "dmesg", dmesg_flags, 1) < 0)
+		goto out;
+	status = CAPTURE_PARTIAL;
+	if (save_dump(&c) < 0)
+		goto out;
+	status = CAPTURE_OK;
+out:
+	finish(&c);
+	log_info("capture %s", status == CAPTURE_OK	 ? "complete"
+			       : status == CAPTURE_PARTIAL ? "partial: dmesg only"
+							   : "failed: nothing saved");
+	return status;
+}

@@ -1,0 +1,26 @@
+/* capture.h: the capture, in order: vmcore, disk, directory, dmesg, dump, unmount. */
+#ifndef DUMPAGENT_CAPTURE_H
+#define DUMPAGENT_CAPTURE_H
+
+enum capture_status {
+	CAPTURE_OK = 0,      /* dmesg and dump saved */
+	CAPTURE_FAILED = 1,  /* nothing saved */
+	CAPTURE_PARTIAL = 2, /* dmesg saved, dump not */
+	CAPTURE_USAGE = 100, /* bad command line or configuration */
+};
+
+struct capture_opts {
+	const char *config_path;
+	const char *vmcore;       /* /proc/vmcore */
+	const char *cmdline;      /* /proc/cmdline */
+	const char *makedumpfile; /* /usr/bin/makedumpfile */
+	const char *mountpoint;   /* /mnt/target */
+	const char *target_dir;   /* already mounted target (tests); NULL: find and mount */
+	const char *sys_block;    /* /sys/class/block */
+	const char *dev_dir;      /* /dev */
+	unsigned wait_ms;         /* how long to wait for the target disk */
+};
+
+enum capture_status capture_run(const struct capture_opts *opts);
+
+#endif

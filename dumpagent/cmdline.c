@@ -1,0 +1,45 @@
+/* cmdline.c: reads dumpagent.* parameters from a kernel command line. */
+#include "cmdline.h"
+
+#include <string.h>
+
+/* Words are separated by blanks; double quotes group, as the kernel's parser does. */
+static const char *next_word(const char *p, const char **start, size_t *len)
+{
+	int quoted = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	*start = p;
+	for (; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == ' ' || *p == '\t' || *p == '\n'))
+			break;
+	}
+	*len = (size_t)(p - *start);
+	return p;
+}
+
+int cmdline_get(const char *cmdline, const char *name, char *out, size_t outlen)
+{
+	size_t nlen = strlen(name);
+	int found = -1;
+	const char *p = cmdline;
+
+	while (*p) {
+		const char *w;
+		size_t len, o = 0;
+
+		p = next_word(p, &w, &len);
+		if (len <= nlen || memcmp(w, name, nlen) != 0 || w[nlen] != '=')
+			continue;
+		for (size_t i = nlen + 1; i < len && o + 1 < outlen; i++)
+			if (w[i] != '"')
+				out[o++] = w[i];
+		if (outlen)
+			out[o] = '\0';
+		found = 0;
+	}
+	return found;
+}

@@ -1,0 +1,116 @@
+/* config_values.c: what each configuration key accepts. */
+#include "config_values.h"
+
+#include <string.h>
+
+#include "config.h"
+
+static int one_of(const char *value, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(value, *words) == 0)
+			return 1;
+	return 0;
+}
+
+static int span_is(const char *s, size_t len, const char *accept)
+{
+	return strspn(s, accept) >= len;
+}
+
+static int target_ok(const char *v)
+{
+	static const char *const by[] = { "uuid", "label", "partuuid", "partlabel", "id", "path",
+					   NULL };
+	const char *name;
+	size_t n;
+
+	if (strcmp(v, "auto") == 0)
+		return 1;
+	if (strncmp(v, "UUID=", 5) == 0) {
+		n = strlen(v + 5);
+		return n >= 1 && n <= 36 && span_is(v + 5, n, "0123456789abcdefABCDEF-");
+	}
+	if (strncmp(v, "LABEL=", 6) == 0) {
+		n = strlen(v + 6);
+		return n >= 1 && n <= 32 && !strchr(v + 6, '/');
+	}
+	if (strncmp(v, "/dev/disk/by-", 13) != 0)
+		return 0;
+	name = strchr(v + 13, '/');
+	if (!name)
+		return 0;
+	for (int i = 0; by[i]; i++) {
+		if (strlen(by[i]) == (size_t)(name - (v + 13)) &&
+		    strncmp(v + 13, by[i], strlen(by[i])) == 0) {
+			name++;
+			return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+			       strcmp(name, "..") != 0;
+		}
+	}
+	return 0;
+}
+
+static int crash_dir_ok(const char *v)
+{
+	static const char comp_chars[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+	size_t len = strlen(v);
+	const char *p = v;
+
+	if (v[0] != '/' || len < 2 || len > 255)
+		return 0;
+	while (*p == '/') {
+		size_t n = strspn(p + 1, comp_chars);
+
+		if (n == 0 || (n == 1 && p[1] == '.') || (n == 2 && p[1] == '.' && p[2] == '.'))
+			return 0;
+		p += 1 + n;
+	}
+	return *p == '\0';
+}
+
+static int dump_level_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n < 1 || n > 2 || !span_is(v, n, "0123456789"))
+		return 0;
+	return (n == 1 ? v[0] - '0' : (v[0] - '0') * 10 + (v[1] - '0')) <= 31;
+}
+
+static int abs_path_ok(const char *v)
+{
+	return v[0] == '/' && !strchr(v, ' ');
+}
+
+const char *config_value_check(int key, const char *v)
+{
+	static const char *const fstypes[] = { "auto", "ext2", "ext3", "ext4", "xfs", "vfat", NULL };
+	static const char *const comps[] = { "zlib", "lzo", "none", NULL };
+	static const char *const actions[] = { "reboot", "poweroff", "halt", "shell", NULL };
+
+	switch (key) {
+	case KEY_TARGET:
+		return target_ok(v) ? NULL
+				    : "expected auto, UUID=..., LABEL=... or /dev/disk/by-*/...";
+	case KEY_FSTYPE:
+		return one_of(v, fstypes) ? NULL : "expected auto, ext2, ext3, ext4, xfs or vfat";
+	case KEY_CRASH_DIR:
+		return crash_dir_ok(v)
+			       ? NULL
+			       : "expected an absolute path without '.', '..' or empty components";
+	case KEY_DUMP_LEVEL:
+		return dump_level_ok(v) ? NULL : "expected a number from 0 to 31";
+	case KEY_COMPRESSION:
+		return one_of(v, comps) ? NULL : "expected zlib, lzo or none";
+	case KEY_FINAL_ACTION:
+	case KEY_FAILURE_ACTION:
+		return one_of(v, actions) ? NULL : "expected reboot, poweroff, halt or shell";
+	case KEY_CAPTURE_KERNEL:
+	case KEY_CAPTURE_INITRD:
+		return abs_path_ok(v) ? NULL : "expected an absolute path";
+	default:
+		return NULL;
+	}
+}

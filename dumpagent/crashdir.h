@@ -1,0 +1,20 @@
+/* crashdir.h: the crash directory, walked and written only through directory fds. */
+#ifndef DUMPAGENT_CRASHDIR_H
+#define DUMPAGENT_CRASHDIR_H
+
+#include <time.h>
+
+#define CRASHDIR_NAME_MAX 32
+
+/* Opens (creating 0700 when missing) each component of path below rootfd,
+ * never following a symbolic link. Returns a directory fd or -errno; on error
+ * *failed_at names the component. */
+int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len);
+/* Creates a new 0700 directory named YYYYMMDDHHMM (UTC) for t, or with a -N
+ * suffix when that exists. Returns its fd or -errno; name receives its name. */
+int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX]);
+/* Makes the finished temporary file tmp durable as final: 0600, fsynced,
+ * renamed without replacing anything, directory fsynced. 0 or -errno. */
+int crashdir_publish(int dirfd, const char *tmp, const char *final);
+
+#endif

@@ -1,0 +1,75 @@
+/* log.c: messages from the agent, to stderr and (in the capture kernel) the kernel log. */
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+
+static int kmsg_fd = -1;
+
+/* In the capture kernel the console may be gone or slow; /dev/kmsg keeps the
+ * messages in the capture kernel's ring buffer, next to the kernel's own. */
+void log_set_kmsg(int enable)
+{
+	if (enable && kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	else if (!enable && kmsg_fd >= 0) {
+		(void)close(kmsg_fd); /* nothing to do about a close error on a log */
+		kmsg_fd = -1;
+	}
+}
+
+static void emit(const char *prefix, const char *msg, const char *suffix)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "dumpagent: %s%s%s\n", prefix, msg, suffix);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	(void)write_all(STDERR_FILENO, line, (size_t)n); /* stderr may be closed: nothing left to tell */
+	if (kmsg_fd >= 0)
+		(void)write_all(kmsg_fd, line, (size_t)n);
+}
+
+static void vemit(const char *prefix, const char *suffix, const char *fmt, va_list ap)
+{
+	char msg[900];
+
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	emit(prefix, msg, suffix);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vemit("", "", fmt, ap);
+	va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vemit("error: ", "", fmt, ap);
+	va_end(ap);
+}
+
+void log_errno(int err, const char *fmt, ...)
+{
+	char suffix[128];
+	va_list ap;
+
+	(void)snprintf(suffix, sizeof(suffix), ": %s", strerror(err));
+	va_start(ap, fmt);
+	vemit("error: ", suffix, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,146 @@
+/* main.c: the dumpagent command: dispatches to capture and config. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "config.h"
+#include "log.h"
+
+#define DEFAULT_CONFIG "/etc/dumpagent.conf"
+#define EXIT_USAGE 100
+
+static void usage(FILE *f)
+{
+	fputs("usage: dumpagent capture [options]   save /proc/vmcore (in the capture kernel)\n"
+	      "       dumpagent config check [--config FILE]\n"
+	      "       dumpagent config get KEY [--config FILE]\n"
+	      "       dumpagent --help | --version\n"
+	      "\n"
+	      "capture options:\n"
+	      "  --config FILE        configuration (default " DEFAULT_CONFIG ")\n"
+	      "  --vmcore FILE        crash dump to read (default /proc/vmcore)\n"
+	      "  --cmdline FILE       kernel command line with dumpagent.* (default /proc/cmdline)\n"
+	      "  --makedumpfile PATH  makedumpfile binary (default /usr/bin/makedumpfile)\n"
+	      "  --mountpoint DIR     where the target is mounted (default /mnt/target)\n"
+	      "  --target-dir DIR     use this already mounted directory as the target\n"
+	      "  --wait SECONDS       how long to wait for the target disk (default 30)\n"
+	      "\n"
+	      "exit status: 0 dump saved; 1 nothing saved; 2 dmesg saved but not the dump;\n"
+	      "             100 bad usage or configuration\n"
+	      "See dumpagent(8) and dumpagent.conf(5).\n",
+	      f);
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	const char *path = DEFAULT_CONFIG, *key = NULL;
+	struct config_error err;
+	struct config cfg;
+	int k, get;
+
+	if (argc < 2 || (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "get") != 0)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	get = strcmp(argv[1], "get") == 0;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (get && !key && argv[i][0] != '-')
+			key = argv[i];
+		else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (get && (!key || (k = config_key_lookup(key, strlen(key))) < 0)) {
+		log_error("config get: unknown key '%s'", key ? key : "");
+		return EXIT_USAGE;
+	}
+	if (config_load(path, &cfg, &err) < 0) {
+		if (err.line)
+			fprintf(stderr, "dumpagent: %s:%u: %s\n", path, err.line, err.msg);
+		else
+			fprintf(stderr, "dumpagent: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if (get)
+		printf("%s\n", config_get(&cfg, (enum config_key)k));
+	return 0;
+}
+
+static int cmd_capture(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "vmcore", required_argument, NULL, 'v' },
+		{ "cmdline", required_argument, NULL, 'k' },
+		{ "makedumpfile", required_argument, NULL, 'm' },
+		{ "mountpoint", required_argument, NULL, 'p' },
+		{ "target-dir", required_argument, NULL, 't' },
+		{ "sys-block", required_argument, NULL, 's' },
+		{ "dev-dir", required_argument, NULL, 'd' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct capture_opts o = {
+		DEFAULT_CONFIG, "/proc/vmcore", "/proc/cmdline", "/usr/bin/makedumpfile",
+		"/mnt/target",	NULL,		"/sys/class/block", "/dev", 30000,
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		char *end;
+		unsigned long secs;
+
+		switch (opt) {
+		case 'c': o.config_path = optarg; break;
+		case 'v': o.vmcore = optarg; break;
+		case 'k': o.cmdline = optarg; break;
+		case 'm': o.makedumpfile = optarg; break;
+		case 'p': o.mountpoint = optarg; break;
+		case 't': o.target_dir = optarg; break;
+		case 's': o.sys_block = optarg; break;
+		case 'd': o.dev_dir = optarg; break;
+		case 'w':
+			secs = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || secs > 3600) {
+				log_error("--wait: expected seconds from 0 to 3600, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			o.wait_ms = (unsigned)secs * 1000;
+			break;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	log_set_kmsg(1);
+	return (int)capture_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("dumpagent %s\n", DUMPAGENT_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "capture") == 0)
+		return cmd_capture(argc - 1, argv + 1);
+	if (strcmp(argv[1], "config") == 0)
+		return cmd_config(argc - 1, argv + 1);
+	log_error("unknown command '%s'; see dumpagent --help", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,18 @@
+/* superblock.h: identifies ext2/3/4, xfs and vfat filesystems from their first bytes. */
+#ifndef DUMPAGENT_SUPERBLOCK_H
+#define DUMPAGENT_SUPERBLOCK_H
+
+#include <stddef.h>
+
+#define SB_PROBE_BYTES 4096
+
+struct fsid {
+	char type[8];   /* "ext4", "xfs", "vfat", ... */
+	char uuid[37];  /* as blkid prints it: lowercase 8-4-4-4-12, or XXXX-XXXX for vfat */
+	char label[33]; /* sanitized, may be empty */
+};
+
+/* Returns 0 when buf (len bytes from the start of a device) holds a known filesystem. */
+int superblock_probe(const unsigned char *buf, size_t len, struct fsid *out);
+
+#endif

@@ -1,0 +1,41 @@
+/* target.h: finds the one block device that holds the configured filesystem. */
+#ifndef DUMPAGENT_TARGET_H
+#define DUMPAGENT_TARGET_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "superblock.h"
+
+#define TARGET_MAX_DEVICES 256
+
+enum target_kind { TARGET_BY_UUID, TARGET_BY_LABEL };
+
+struct target_spec {
+	enum target_kind kind;
+	char value[65];
+	char fstype[8]; /* "auto" or a type superblock_probe reports */
+};
+
+struct target_dev {
+	char name[32];    /* kernel name, e.g. "vda1" */
+	char path[64];    /* device node we opened */
+	dev_t dev;
+	struct fsid id;
+};
+
+struct target_env {
+	const char *sys_block; /* /sys/class/block */
+	const char *dev_dir;   /* /dev */
+	unsigned wait_ms;      /* how long to wait for the device to appear */
+};
+
+/* Turns TARGET= and FSTYPE= values into a spec; 0, or -1 with err. */
+int target_spec_parse(const char *target, const char *fstype, struct target_spec *spec,
+		      char *err, size_t errlen);
+/* Finds exactly one matching device; 0, or -1 with err saying why nothing may be written. */
+int target_find(const struct target_env *env, const struct target_spec *spec,
+		struct target_dev *out, char *err, size_t errlen);
+const char *target_spec_text(const struct target_spec *spec, char *buf, size_t len);
+
+#endif

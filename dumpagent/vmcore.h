@@ -1,0 +1,29 @@
+/* vmcore.h: reads the ELF header and notes of /proc/vmcore, trusting none of it. */
+#ifndef DUMPAGENT_VMCORE_H
+#define DUMPAGENT_VMCORE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define VMCORE_MAX_PHDRS 65536
+#define VMCORE_MAX_NOTES 65536
+#define VMCOREINFO_MAX 16384
+
+struct vmcore_info {
+	int elf_class; /* 32 or 64 */
+	unsigned load_segments;
+	uint64_t memory_bytes; /* sum of PT_LOAD p_memsz */
+	unsigned prstatus_count;
+	int has_vmcoreinfo;
+	char osrelease[65];
+	long page_size;
+	int64_t crash_time; /* -1: not recorded */
+	char vmcoreinfo[VMCOREINFO_MAX]; /* raw text, NUL-terminated */
+};
+
+/* Returns 0, or -1 with a message in err (naming path). */
+int vmcore_read(int fd, const char *path, struct vmcore_info *info, char *err, size_t errlen);
+/* Value of KEY in the VMCOREINFO text, copied bounded and sanitized; 0 if found, -1 if not. */
+int vmcore_info_value(const struct vmcore_info *info, const char *key, char *out, size_t outlen);
+
+#endif
