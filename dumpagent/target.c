@@ -94,7 +94,8 @@ static int read_sysfs_dev(const char *sys_block, const char *name, dev_t *dev)
 	ssize_t n;
 	int fd;
 
-	(void)snprintf(path, sizeof(path), "%s/%s/dev", sys_block, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/dev", sys_block, name) >= sizeof(path))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -118,8 +119,10 @@ static int open_dev(const struct target_env *env, const char *name, struct targe
 	r = read_sysfs_dev(env->sys_block, name, &d->dev);
 	if (r < 0)
 		return r;
-	(void)snprintf(d->name, sizeof(d->name), "%s", name);
-	(void)snprintf(d->path, sizeof(d->path), "%s/%s", env->dev_dir, name);
+	if (strlen(name) >= sizeof(d->name) ||
+	    (size_t)snprintf(d->path, sizeof(d->path), "%s/%s", env->dev_dir, name) >= sizeof(d->path))
+		return -ENAMETOOLONG;
+	memcpy(d->name, name, strlen(name) + 1);
 	for (char *p = d->path + strlen(env->dev_dir) + 1; *p; p++)
 		if (*p == '!')
 			*p = '/';

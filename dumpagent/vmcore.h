@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define VMCORE_MAX_PHDRS 65536
+#define VMCORE_MAX_PHDRS 16384
 #define VMCORE_MAX_NOTES 65536
 #define VMCOREINFO_MAX 16384
 

@@ -1,0 +1,127 @@
+# shellcheck shell=sh
+# tests/qemu/lib.sh: shared helpers of the QEMU tests (sourced, POSIX sh).
+#
+# A test sources this, calls qemu_setup NAME, builds what it needs under
+# $WORK, runs the VM with qemu_run, and reports with pass/fail. fail prints
+# the serial log, so a red test always shows what the guest said.
+
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+BUILD=$REPO/build
+CAPTURE_KERNEL=$BUILD/capture/vmlinuz
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
+
+qemu_setup() {
+	TEST_NAME=$1
+	WORK=$BUILD/test/$TEST_NAME
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	SERIAL=$WORK/serial.log
+	: >"$SERIAL"
+}
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	if [ -s "${SERIAL:-/nonexistent}" ]; then
+		echo "----- serial log ($SERIAL) -----" >&2
+		tail -n 200 "$SERIAL" >&2
+		echo "----- end of serial log -----" >&2
+	fi
+	exit 1
+}
+
+pass() {
+	echo "PASS: $TEST_NAME${1:+: $1}"
+	exit 0
+}
+
+# The newest installed Debian kernel: the "production" first kernel.
+debian_kernel() {
+	k=$(find /boot -maxdepth 1 -name 'vmlinuz-*-amd64' | sort -V | tail -n 1)
+	if [ -z "$k" ] || [ ! -r "$k" ]; then
+		fail "no readable /boot/vmlinuz-*-amd64: install linux-image-amd64"
+	fi
+	echo "$k"
+}
+
+require_file() {
+	[ -r "$1" ] || fail "missing $1: $2"
+}
+
+# Writes a config for the capture initramfs of a test. Extra KEY=value lines
+# come as arguments.
+write_test_config() {
+	out=$1
+	shift
+	{
+		echo "# dumpagent test configuration"
+		for kv in "$@"; do
+			echo "$kv"
+		done
+	} >"$out"
+}
+
+# Builds the first kernel's initramfs: busybox, kexec, the shipped loader,
+# the capture kernel and initramfs, the config, and an /init that arms the
+# loader and then crashes the kernel through sysrq.
+build_first_initrd() {
+	config=$1
+	capture_initrd=$2
+	out=$3
+	staging=$WORK/first-root
+	rm -rf "$staging"
+	mkdir -p "$staging/bin" "$staging/proc" "$staging/sys" "$staging/dev" \
+		"$staging/etc" "$staging/usr/sbin" "$staging/usr/lib/dumpagent" "$staging/tmp"
+	# shellcheck source=../../initramfs/lib.sh
+	. "$REPO/initramfs/lib.sh"
+	cp /bin/busybox "$staging/bin/busybox"
+	for applet in $(/bin/busybox --list); do
+		[ -e "$staging/bin/$applet" ] || ln -s busybox "$staging/bin/$applet"
+	done
+	add_binary_with_libs "$staging" "$(command -v kexec)" /usr/sbin/kexec ||
+		fail "cannot add kexec to the first initramfs"
+	cp "$REPO/scripts/load-crashkernel.sh" "$staging/usr/sbin/load-crashkernel"
+	cp "$CAPTURE_KERNEL" "$staging/usr/lib/dumpagent/vmlinuz"
+	cp "$capture_initrd" "$staging/usr/lib/dumpagent/initramfs.img"
+	cp "$config" "$staging/etc/dumpagent.conf"
+	cp "$REPO/tests/qemu/first-init" "$staging/init"
+	chmod 0755 "$staging/init" "$staging/usr/sbin/load-crashkernel"
+	pack_cpio "$staging" "$out" >/dev/null || fail "cannot pack the first initramfs"
+}
+
+# qemu_run KERNEL INITRD APPEND [extra qemu args...]: runs a VM to its end,
+# serial console to $SERIAL, bounded by $QEMU_TIMEOUT seconds.
+qemu_run() {
+	kernel=$1 initrd=$2 append=$3
+	shift 3
+	start=$(date +%s)
+	rc=0
+	timeout --foreground -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg \
+		-machine q35 -cpu max -smp 2 -m "${QEMU_MEM:-1G}" \
+		-nographic -no-reboot -monitor none \
+		-serial "file:$SERIAL" \
+		-kernel "$kernel" -initrd "$initrd" -append "$append" \
+		"$@" </dev/null >"$WORK/qemu.out" 2>&1 || rc=$?
+	export QEMU_SECONDS=$(($(date +%s) - start))
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		fail "the VM did not finish within $QEMU_TIMEOUT s"
+	fi
+	[ "$rc" = 0 ] || fail "qemu exited with status $rc: $(cat "$WORK/qemu.out")"
+}
+
+# debugfs wrappers: read an ext4 image without mounting it.
+img_ls() {
+	debugfs -R "ls -l $2" "$1" 2>/dev/null
+}
+
+# Prints "MODE UID GID" of a path in an ext image, MODE in octal (e.g. 40700).
+img_stat() {
+	debugfs -R "stat $2" "$1" 2>/dev/null |
+		awk '/^Inode:/ { for (i = 1; i <= NF; i++) if ($i == "Mode:") mode = $(i + 1) }
+		     /^User:/ { uid = $2; gid = $4 }
+		     /^Type:/ { type = $2 }
+		     END { if (mode != "") print type, mode, uid, gid }'
+}
+
+img_get() {
+	debugfs -R "dump $2 $3" "$1" >/dev/null 2>&1 && [ -f "$3" ]
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+# tests/qemu/test-e2e-panic.sh: Debian kernel panics, our capture kernel saves the dump.
+#
+# The first kernel is Debian's linux-image-amd64 with crashkernel=64M. Its
+# initramfs runs scripts/load-crashkernel.sh as shipped and crashes through
+# sysrq. Our capture kernel and initramfs must then write the dump and dmesg
+# to an ext4 virtio disk, which we read back without mounting it.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+qemu_setup e2e-panic
+
+UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
+require_file "$CAPTURE_KERNEL" "run make capture-kernel"
+require_file "$BUILD/dumpagent" "run make"
+kernel=$(debian_kernel)
+
+write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$UUID" FSTYPE=ext4 \
+	FINAL_ACTION=poweroff FAILURE_ACTION=poweroff
+"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
+	--output "$WORK/capture.img" >"$WORK/build.log" 2>&1 ||
+	fail "building the capture initramfs failed: $(cat "$WORK/build.log")"
+build_first_initrd "$WORK/dumpagent.conf" "$WORK/capture.img" "$WORK/first.img"
+
+disk=$WORK/disk.img
+truncate -s 256M "$disk"
+mkfs.ext4 -q -F -U "$UUID" -L dumptest "$disk" || fail "mkfs.ext4 failed"
+
+qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=64M panic=-1 oops=panic" \
+	-drive "file=$disk,if=virtio,format=raw"
+
+grep -q "first-init: armed" "$SERIAL" || fail "the loader did not arm the capture kernel"
+grep -q "dumpagent: capture complete" "$SERIAL" || fail "the agent did not report a complete capture"
+
+dir=$(img_ls "$disk" /var/crash | awk '$NF ~ /^[0-9]{12}$/ { print $NF }')
+[ -n "$dir" ] || fail "no YYYYMMDDHHMM directory in /var/crash: $(img_ls "$disk" /var/crash)"
+[ "$(echo "$dir" | wc -l)" = 1 ] || fail "more than one dump directory: $dir"
+
+# shellcheck disable=SC2046 # the fields are words
+set -- $(img_stat "$disk" "/var/crash/$dir")
+[ "$1 $2 $3" = "directory 40700 0" ] || fail "/var/crash/$dir is '$*', expected a 0700 directory of uid 0"
+for f in "dump.$dir" "dmesg.$dir"; do
+	# shellcheck disable=SC2046 # the fields are words
+	set -- $(img_stat "$disk" "/var/crash/$dir/$f")
+	[ "${1:-}" = regular ] || fail "/var/crash/$dir/$f is missing: $(img_ls "$disk" "/var/crash/$dir")"
+	[ "$2 $3" = "100600 0" ] || fail "/var/crash/$dir/$f is mode $2 uid $3, expected 100600 uid 0"
+done
+if img_ls "$disk" "/var/crash/$dir" | grep -q '\.part'; then
+	fail "a temporary .part file was left behind"
+fi
+
+img_get "$disk" "/var/crash/$dir/dmesg.$dir" "$WORK/dmesg.txt" || fail "cannot read the dmesg file"
+img_get "$disk" "/var/crash/$dir/dump.$dir" "$WORK/dump" || fail "cannot read the dump file"
+panic=$(grep -o 'Kernel panic - not syncing: .*' "$WORK/dmesg.txt" | head -n 1)
+case $panic in
+*"sysrq triggered crash"*) ;;
+*) fail "the saved dmesg has no 'sysrq triggered crash' panic line (got '$panic')" ;;
+esac
+
+# The dump must be a kdump-compressed file that makedumpfile reads back.
+head -c 8 "$WORK/dump" | grep -q KDUMP || fail "the dump does not start with the KDUMP signature"
+makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dump-dmesg.txt" >"$WORK/readback.log" 2>&1 ||
+	fail "makedumpfile cannot read the dump back: $(cat "$WORK/readback.log")"
+panic2=$(grep -o 'Kernel panic - not syncing: .*' "$WORK/dump-dmesg.txt" | head -n 1)
+[ "$panic" = "$panic2" ] || fail "the dump's panic line '$panic2' differs from the dmesg file's '$panic'"
+
+pass "$(wc -c <"$WORK/dump") byte dump, panic to power-off in ${QEMU_SECONDS}s"

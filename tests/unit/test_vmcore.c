@@ -1,0 +1,142 @@
+/* test_vmcore.c: the vmcore reader on good and hostile ELF cores. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "vmcore.h"
+#include "vmcore_fixture.h"
+
+static struct fixture fx;
+static struct vmcore_info info;
+static char err[512];
+
+static int read_fixture(void)
+{
+	char path[64];
+	int fd = fx_file(&fx, path), r;
+
+	r = vmcore_read(fd, "vmcore", &info, err, sizeof(err));
+	close(fd);
+	unlink(path);
+	return r;
+}
+
+static void good_core(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 2, FX_VMCOREINFO);
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(info.elf_class, 64);
+	assert_int_equal(info.prstatus_count, 2);
+	assert_int_equal(info.load_segments, 2);
+	assert_int_equal(info.memory_bytes, 4 << 20);
+	assert_string_equal(info.osrelease, "6.1.0-99-amd64");
+	assert_int_equal(info.page_size, 4096);
+	assert_int_equal(info.crash_time, 1795372801);
+}
+
+static void info_value_is_bounded_and_sanitized(void **state)
+{
+	char out[8];
+
+	(void)state;
+	fx_build64(&fx, 1, "OSRELEASE=abc\x01\x7f" "defghijkl\n");
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(vmcore_info_value(&info, "OSRELEASE", out, sizeof(out)), 0);
+	assert_string_equal(out, "abc??de");
+	assert_int_equal(vmcore_info_value(&info, "MISSING", out, sizeof(out)), -1);
+}
+
+static void expect_error(const char *what)
+{
+	assert_int_equal(read_fixture(), -1);
+	if (!strstr(err, what))
+		fail_msg("error '%s' does not say '%s'", err, what);
+}
+
+static void truncated_header(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	fx.len = 40;
+	expect_error("vmcore: ELF header at offset 0 runs past the end of the file");
+}
+
+static void bad_magic(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	fx.buf[1] = 'X';
+	expect_error("vmcore: not an ELF file (bad magic)");
+}
+
+static void not_core(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	((Elf64_Ehdr *)fx.buf)->e_type = ET_EXEC;
+	expect_error("not an ELF core file (e_type 2)");
+}
+
+static void absurd_phnum(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	((Elf64_Ehdr *)fx.buf)->e_phnum = 65535;
+	expect_error("absurd program header count 65535");
+}
+
+static void phdrs_past_end(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	((Elf64_Ehdr *)fx.buf)->e_phnum = 200;
+	expect_error("program header at offset");
+}
+
+static void note_past_segment(void **state)
+{
+	Elf64_Nhdr *nh;
+
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	nh = (Elf64_Nhdr *)(fx.buf + sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Phdr));
+	nh->n_descsz = 0xfffffff0u;
+	expect_error("runs past its segment");
+}
+
+static void note_segment_past_file(void **state)
+{
+	Elf64_Phdr *ph;
+
+	(void)state;
+	fx_build64(&fx, 1, FX_VMCOREINFO);
+	ph = (Elf64_Phdr *)(fx.buf + sizeof(Elf64_Ehdr));
+	ph[0].p_filesz = 1ULL << 62;
+	expect_error("PT_NOTE segment");
+}
+
+static void no_vmcoreinfo(void **state)
+{
+	(void)state;
+	fx_build64(&fx, 2, NULL);
+	expect_error("no VMCOREINFO note");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_core),
+		cmocka_unit_test(info_value_is_bounded_and_sanitized),
+		cmocka_unit_test(truncated_header),
+		cmocka_unit_test(bad_magic),
+		cmocka_unit_test(not_core),
+		cmocka_unit_test(absurd_phnum),
+		cmocka_unit_test(phdrs_past_end),
+		cmocka_unit_test(note_past_segment),
+		cmocka_unit_test(note_segment_past_file),
+		cmocka_unit_test(no_vmcoreinfo),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,77 @@
+/* vmcore_fixture.h: writes small synthetic ELF core files for the tests. */
+#ifndef VMCORE_FIXTURE_H
+#define VMCORE_FIXTURE_H
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fixture {
+	unsigned char buf[16384];
+	size_t len;
+};
+
+static inline size_t fx_note(unsigned char *p, const char *name, uint32_t type, const void *desc,
+			     uint32_t descsz)
+{
+	Elf64_Nhdr nh = { (uint32_t)strlen(name) + 1, descsz, type };
+	size_t namesz = (nh.n_namesz + 3) & ~3u, dsz = (descsz + 3) & ~3u;
+
+	memcpy(p, &nh, sizeof(nh));
+	memset(p + sizeof(nh), 0, namesz + dsz);
+	memcpy(p + sizeof(nh), name, nh.n_namesz);
+	memcpy(p + sizeof(nh) + namesz, desc, descsz);
+	return sizeof(nh) + namesz + dsz;
+}
+
+/* A 64-bit core: 1 PT_NOTE (cpus PRSTATUS notes + VMCOREINFO) and 2 PT_LOAD. */
+static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmcoreinfo)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f->buf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(f->buf + sizeof(*eh));
+	unsigned char prstatus[336] = { 0 };
+	size_t off = sizeof(*eh) + 3 * sizeof(*ph), notes = off;
+
+	memset(f->buf, 0, sizeof(f->buf));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 3;
+	for (unsigned i = 0; i < cpus; i++)
+		off += fx_note(f->buf + off, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+	if (vmcoreinfo)
+		off += fx_note(f->buf + off, "VMCOREINFO", 0, vmcoreinfo,
+			       (uint32_t)strlen(vmcoreinfo));
+	ph[0] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = notes, .p_filesz = off - notes };
+	ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = off, .p_filesz = 64, .p_memsz = 1 << 20 };
+	ph[2] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = off + 64, .p_filesz = 64,
+			      .p_memsz = 3 << 20 };
+	f->len = off + 128;
+}
+
+/* Writes the fixture to a temp file; returns an fd open for reading. */
+static inline int fx_file(const struct fixture *f, char path[64])
+{
+	int fd;
+
+	strcpy(path, "/tmp/dumpagent-vmcore-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, f->buf, f->len) != (ssize_t)f->len)
+		abort();
+	return fd;
+}
+
+#define FX_VMCOREINFO                                                                           \
+	"OSRELEASE=6.1.0-99-amd64\nPAGESIZE=4096\nSYMBOL(init_uts_ns)=ffffffff82a1e3c0\n"         \
+	"CRASHTIME=1795372801\nKERNELOFFSET=1a000000\n"
+
+#endif
