@@ -71,10 +71,7 @@ static int load_settings(struct capture *c)
 	struct config_error err;
 
 	if (config_load(c->opts->config_path, &c->cfg, &err) < 0) {
-		if (err.line)
-			log_error("%s:%u: %s", c->opts->config_path, err.line, err.msg);
-		else
-			log_error("%s", err.msg);
+		config_report_error(c->opts->config_path, &err);
 		return -1;
 	}
 	return apply_cmdline(c);

@@ -10,6 +10,7 @@
 
 #include "config_values.h"
 #include "io.h"
+#include "log.h"
 
 static const char *const key_names[KEY_COUNT] = {
 	[KEY_TARGET] = "TARGET",
@@ -218,4 +219,13 @@ int config_load(const char *path, struct config *cfg, struct config_error *err)
 	if ((size_t)n > CONFIG_FILE_MAX)
 		return fail(err, 0, "%s: file is larger than 65536 bytes", path);
 	return config_parse(data, (size_t)n, cfg, err);
+}
+
+/* The format is fixed by docs/config-format.md: "dumpagent: FILE:LINE: MESSAGE". */
+void config_report_error(const char *path, const struct config_error *err)
+{
+	if (err->line)
+		log_info("%s:%u: %s", path, err->line, err->msg);
+	else
+		log_info("%s", err->msg);
 }

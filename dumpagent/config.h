@@ -40,6 +40,9 @@ int config_load(const char *path, struct config *cfg, struct config_error *err);
 /* Validates and sets one value (as from the kernel command line); returns 0 or -1 with err. */
 int config_set(struct config *cfg, const char *key, const char *value, struct config_error *err);
 
+/* Prints err the way docs/config-format.md says, naming path. */
+void config_report_error(const char *path, const struct config_error *err);
+
 int config_key_lookup(const char *name, size_t len);
 const char *config_key_name(enum config_key key);
 const char *config_get(const struct config *cfg, enum config_key key);

@@ -8,9 +8,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A symbolic link shows as ENOTDIR with O_DIRECTORY; say ELOOP, which is what it is. */
 static int open_subdir(int dirfd, const char *name)
 {
-	return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 && errno == ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;
+	return fd;
 }
 
 int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len)

@@ -1,12 +1,17 @@
 /* main.c: the dumpagent command: dispatches to capture and config. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "config.h"
+#include "io.h"
 #include "log.h"
+#include "superblock.h"
 
 #define DEFAULT_CONFIG "/etc/dumpagent.conf"
 #define EXIT_USAGE 100
@@ -16,6 +21,7 @@ static void usage(FILE *f)
 	fputs("usage: dumpagent capture [options]   save /proc/vmcore (in the capture kernel)\n"
 	      "       dumpagent config check [--config FILE]\n"
 	      "       dumpagent config get KEY [--config FILE]\n"
+	      "       dumpagent probe DEVICE...       show the filesystem the agent sees\n"
 	      "       dumpagent --help | --version\n"
 	      "\n"
 	      "capture options:\n"
@@ -60,15 +66,45 @@ static int cmd_config(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (config_load(path, &cfg, &err) < 0) {
-		if (err.line)
-			fprintf(stderr, "dumpagent: %s:%u: %s\n", path, err.line, err.msg);
-		else
-			fprintf(stderr, "dumpagent: %s\n", err.msg);
+		config_report_error(path, &err);
 		return EXIT_USAGE;
 	}
 	if (get)
 		printf("%s\n", config_get(&cfg, (enum config_key)k));
 	return 0;
+}
+
+/* Prints what the capture agent would see on each device: type, UUID, label. */
+static int cmd_probe(int argc, char **argv)
+{
+	static unsigned char buf[SB_PROBE_BYTES];
+	int status = argc > 1 ? 0 : EXIT_USAGE;
+
+	for (int i = 1; i < argc; i++) {
+		struct fsid id;
+		ssize_t n;
+		int fd = open(argv[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			log_errno(errno, "open %s", argv[i]);
+			status = 1;
+			continue;
+		}
+		n = pread_full(fd, buf, sizeof(buf), 0);
+		(void)close(fd); /* read-only */
+		if (n < 0) {
+			log_errno((int)-n, "read %s", argv[i]);
+			status = 1;
+		} else if (superblock_probe(buf, (size_t)n, &id) < 0) {
+			printf("%s: no known filesystem\n", argv[i]);
+			status = 1;
+		} else {
+			printf("%s: TYPE=%s UUID=%s LABEL=%s\n", argv[i], id.type, id.uuid, id.label);
+		}
+	}
+	if (argc < 2)
+		usage(stderr);
+	return status;
 }
 
 static int cmd_capture(int argc, char **argv)
@@ -119,7 +155,8 @@ static int cmd_capture(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	log_set_kmsg(1);
+	/* Only the real capture logs to the kernel ring buffer, not a test run. */
+	log_set_kmsg(strcmp(o.vmcore, "/proc/vmcore") == 0);
 	return (int)capture_run(&o);
 }
 
@@ -139,6 +176,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "capture") == 0)
 		return cmd_capture(argc - 1, argv + 1);
+	if (strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config") == 0)
 		return cmd_config(argc - 1, argv + 1);
 	log_error("unknown command '%s'; see dumpagent --help", argv[1]);

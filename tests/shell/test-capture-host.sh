@@ -1,0 +1,137 @@
+#!/bin/sh
+# tests/shell/test-capture-host.sh: the capture story on the host, with a fake makedumpfile.
+#
+# Runs "dumpagent capture --target-dir" on a synthetic vmcore and checks what
+# lands in the crash directory, modes included, and what is refused.
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+AGENT=$REPO/build/dumpagent
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+failed=0
+[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
+
+python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore" || exit 1
+echo "console=ttyS0" >"$T/cmdline"
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+
+# A makedumpfile stand-in: writes its last argument; FAKE_FAIL=dmesg|dump fails that step
+# after writing half a file, as a full disk would.
+cat >"$T/makedumpfile" <<'EOS'
+#!/bin/sh
+for out; do :; done
+case "$1" in --dump-dmesg) what=dmesg ;; *) what=dump ;; esac
+echo "$* $(pwd)" >>"$FAKE_LOG"
+echo "partial $what" >"$out"
+[ "${FAKE_FAIL:-}" = "$what" ] && exit 1
+echo "Kernel panic - not syncing: sysrq triggered crash" >>"$out"
+exit 0
+EOS
+chmod +x "$T/makedumpfile"
+export FAKE_LOG="$T/fake.log"
+
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; failed=1; }
+
+capture() { # capture TARGET_DIR [extra args]: sets $rc and $out
+	dir=$1
+	shift
+	mkdir -p "$dir"
+	out=$("$AGENT" capture --config "$T/conf" --vmcore "$T/vmcore" --cmdline "$T/cmdline" \
+		--makedumpfile "$T/makedumpfile" --target-dir "$dir" "$@" 2>&1)
+	rc=$?
+}
+
+perm() { stat -c '%a %u %F' "$1" 2>/dev/null; }
+
+# 1. A complete capture: dmesg first, then the dump; 0700 directory, 0600 files.
+: >"$FAKE_LOG"
+capture "$T/t1"
+d=$T/t1/var/crash/202611221840
+if [ "$rc" = 0 ] && [ "$(perm "$d")" = "700 0 directory" ] &&
+	[ "$(perm "$d/dmesg.202611221840")" = "600 0 regular file" ] &&
+	[ "$(perm "$d/dump.202611221840")" = "600 0 regular file" ] &&
+	[ "$(perm "$T/t1/var/crash")" = "700 0 directory" ] &&
+	[ "$(ls "$d" | wc -l)" = 2 ]; then
+	ok "complete capture: $(ls "$d" | tr '\n' ' ')"
+else
+	bad "complete capture: rc=$rc $(ls -la "$d" 2>&1) $out"
+fi
+first=$(head -n 1 "$FAKE_LOG")
+case $first in
+"--dump-dmesg $T/vmcore dmesg.202611221840.part $d") ok "dmesg is written first, inside the dump dir" ;;
+*) bad "first makedumpfile run was '$first'" ;;
+esac
+case $(sed -n 2p "$FAKE_LOG") in
+"-d 31 -c $T/vmcore dump.202611221840.part $d") ok "dump written with -d 31 -c" ;;
+*) bad "second makedumpfile run was '$(sed -n 2p "$FAKE_LOG")'" ;;
+esac
+case $out in
+*"dumpagent: capture complete"*) ok "reports 'capture complete'" ;;
+*) bad "no 'capture complete' line: $out" ;;
+esac
+
+# 2. A second crash in the same minute gets its own directory.
+capture "$T/t1"
+if [ "$rc" = 0 ] && [ -f "$T/t1/var/crash/202611221840-2/dump.202611221840-2" ] &&
+	[ -f "$d/dump.202611221840" ]; then
+	ok "second crash in the same minute: 202611221840-2, first kept"
+else
+	bad "second crash in the same minute: rc=$rc $(ls "$T/t1/var/crash")"
+fi
+
+# 3. The dump fails (disk full): partial dump removed, dmesg kept, status 2.
+FAKE_FAIL=dump capture "$T/t3"
+d=$T/t3/var/crash/202611221840
+if [ "$rc" = 2 ] && [ "$(ls "$d")" = "dmesg.202611221840" ]; then
+	ok "dump failure keeps dmesg only, exit 2"
+else
+	bad "dump failure: rc=$rc files: $(ls "$d" 2>&1) $out"
+fi
+
+# 4. dmesg fails: nothing saved, status 1, no partial file.
+FAKE_FAIL=dmesg capture "$T/t4"
+d=$T/t4/var/crash/202611221840
+if [ "$rc" = 1 ] && [ -z "$(ls "$d")" ]; then
+	ok "dmesg failure saves nothing, exit 1"
+else
+	bad "dmesg failure: rc=$rc files: $(ls "$d" 2>&1)"
+fi
+
+# 5. /var is a symbolic link on the target: refused, nothing written through it.
+mkdir -p "$T/t5" "$T/elsewhere"
+ln -s "$T/elsewhere" "$T/t5/var"
+capture "$T/t5"
+if [ "$rc" = 1 ] && [ -z "$(ls "$T/elsewhere")" ]; then
+	case $out in
+	*"error: open /var/crash (at 'var') on $T/t5 without following links: Too many levels of symbolic links"*)
+		ok "symlinked /var refused with a clear error" ;;
+	*) bad "symlinked /var: wrong message: $out" ;;
+	esac
+else
+	bad "symlinked /var: rc=$rc, elsewhere has: $(ls "$T/elsewhere")"
+fi
+
+# 6. A malformed vmcore: refused before anything is written.
+python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore" --truncate 100
+capture "$T/t6"
+if [ "$rc" = 1 ] && [ ! -e "$T/t6/var" ]; then
+	case $out in
+	*"error: $T/vmcore: program header at offset 64 runs past the end of the file (100 bytes)"*)
+		ok "truncated vmcore refused, nothing written" ;;
+	*) bad "truncated vmcore: wrong message: $out" ;;
+	esac
+else
+	bad "truncated vmcore: rc=$rc $(ls -R "$T/t6")"
+fi
+python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore"
+
+# 7. A bad config line: usage status 100, the line named.
+printf 'TARGET=UUID=1234\nDUMP_LEVEL=99\n' >"$T/conf"
+capture "$T/t7"
+if [ "$rc" = 100 ] && [ "$out" = "dumpagent: $T/conf:2: DUMP_LEVEL: bad value '99': expected a number from 0 to 31" ]; then
+	ok "bad config line refused with exit 100"
+else
+	bad "bad config: rc=$rc out=$out"
+fi
+exit "$failed"

@@ -1,0 +1,136 @@
+/* test_crashdir.c: directory walking without links, dump dirs, atomic publishing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crashdir.h"
+
+static char root[64];
+static int rootfd;
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(root, "/tmp/dumpagent-crashdir-XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	rootfd = open(root, O_RDONLY | O_DIRECTORY);
+	return rootfd < 0 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	close(rootfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static mode_t mode_of(int dirfd, const char *name)
+{
+	struct stat st;
+
+	assert_int_equal(fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW), 0);
+	return st.st_mode & 07777;
+}
+
+static void creates_missing_components_0700(void **state)
+{
+	char at[256];
+	int fd;
+
+	(void)state;
+	fd = crashdir_open(rootfd, "/var/crash", at, sizeof(at));
+	assert_true(fd >= 0);
+	assert_int_equal(mode_of(rootfd, "var"), 0700);
+	assert_int_equal(mode_of(rootfd, "var/crash"), 0700);
+	close(fd);
+	fd = crashdir_open(rootfd, "/var/crash", at, sizeof(at)); /* existing: opened again */
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void refuses_symlink_component(void **state)
+{
+	char at[256];
+
+	(void)state;
+	assert_int_equal(symlinkat("/etc", rootfd, "var"), 0);
+	assert_int_equal(crashdir_open(rootfd, "/var/crash", at, sizeof(at)), -ELOOP);
+	assert_string_equal(at, "var");
+	assert_int_equal(mkdirat(rootfd, "srv", 0755), 0);
+	assert_int_equal(symlinkat("/tmp", rootfd, "srv/crash"), 0);
+	assert_int_equal(crashdir_open(rootfd, "/srv/crash", at, sizeof(at)), -ELOOP);
+	assert_string_equal(at, "crash");
+}
+
+static void refuses_file_component(void **state)
+{
+	char at[256];
+	int fd = openat(rootfd, "var", O_CREAT | O_WRONLY, 0600);
+
+	(void)state;
+	close(fd);
+	assert_int_equal(crashdir_open(rootfd, "/var/crash", at, sizeof(at)), -ENOTDIR);
+}
+
+static void dump_dirs_never_collide(void **state)
+{
+	char a[CRASHDIR_NAME_MAX], b[CRASHDIR_NAME_MAX];
+	int fa, fb;
+
+	(void)state;
+	fa = crashdir_new_dump_dir(rootfd, 1795372801, a); /* 2026-11-22 18:40:01 UTC */
+	fb = crashdir_new_dump_dir(rootfd, 1795372830, b); /* the same minute */
+	assert_true(fa >= 0 && fb >= 0);
+	assert_string_equal(a, "202611221840");
+	assert_string_equal(b, "202611221840-2");
+	assert_int_equal(mode_of(rootfd, a), 0700);
+	close(fa);
+	close(fb);
+}
+
+static void publish_is_0600_and_never_replaces(void **state)
+{
+	int fd = openat(rootfd, "dump.x.part", O_CREAT | O_WRONLY, 0644);
+
+	(void)state;
+	assert_int_equal(write(fd, "data", 4), 4);
+	close(fd);
+	assert_int_equal(crashdir_publish(rootfd, "dump.x.part", "dump.x"), 0);
+	assert_int_equal(mode_of(rootfd, "dump.x"), 0600);
+	assert_int_equal(faccessat(rootfd, "dump.x.part", F_OK, 0), -1);
+	fd = openat(rootfd, "dump.x.part", O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	assert_int_equal(crashdir_publish(rootfd, "dump.x.part", "dump.x"), -EEXIST);
+}
+
+static void publish_refuses_symlink(void **state)
+{
+	(void)state;
+	assert_int_equal(symlinkat("/etc/passwd", rootfd, "dmesg.x.part"), 0);
+	assert_int_equal(crashdir_publish(rootfd, "dmesg.x.part", "dmesg.x"), -ELOOP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(creates_missing_components_0700, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_symlink_component, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_file_component, setup, teardown),
+		cmocka_unit_test_setup_teardown(dump_dirs_never_collide, setup, teardown),
+		cmocka_unit_test_setup_teardown(publish_is_0600_and_never_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(publish_refuses_symlink, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
