@@ -37,10 +37,10 @@ capture-kernel:
 initramfs: $(B)/dumpagent
 	initramfs/build.sh --config $(CONFIG) --agent $(B)/dumpagent --output $(B)/capture/initramfs.img
 
-check: all unit
+check: all unit capture-kernel initramfs
 	tests/run
 
-demo:
+demo: all capture-kernel
 	tests/qemu/demo.sh
 
 clean:

@@ -125,3 +125,24 @@ img_stat() {
 img_get() {
 	debugfs -R "dump $2 $3" "$1" >/dev/null 2>&1 && [ -f "$3" ]
 }
+
+# panic_scenario [KEY=value...]: the whole cycle. Debian's kernel boots with
+# crashkernel=64M, arms our capture kernel with the shipped loader and
+# crashes; the capture kernel writes to $DISK, an ext4 image with $DISK_UUID.
+DISK_UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
+panic_scenario() {
+	require_file "$CAPTURE_KERNEL" "run make capture-kernel"
+	require_file "$BUILD/dumpagent" "run make"
+	kernel=$(debian_kernel)
+	write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$DISK_UUID" FSTYPE=ext4 \
+		FINAL_ACTION=poweroff FAILURE_ACTION=poweroff "$@"
+	"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
+		--output "$WORK/capture.img" >"$WORK/build.log" 2>&1 ||
+		fail "building the capture initramfs failed: $(cat "$WORK/build.log")"
+	build_first_initrd "$WORK/dumpagent.conf" "$WORK/capture.img" "$WORK/first.img"
+	DISK=$WORK/disk.img
+	truncate -s 256M "$DISK"
+	mkfs.ext4 -q -F -U "$DISK_UUID" -L dumptest "$DISK" || fail "mkfs.ext4 failed"
+	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=64M panic=-1" \
+		-drive "file=$DISK,if=virtio,format=raw"
+}

@@ -9,28 +9,11 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 qemu_setup e2e-panic
 
-UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
-require_file "$CAPTURE_KERNEL" "run make capture-kernel"
-require_file "$BUILD/dumpagent" "run make"
-kernel=$(debian_kernel)
-
-write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$UUID" FSTYPE=ext4 \
-	FINAL_ACTION=poweroff FAILURE_ACTION=poweroff
-"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
-	--output "$WORK/capture.img" >"$WORK/build.log" 2>&1 ||
-	fail "building the capture initramfs failed: $(cat "$WORK/build.log")"
-build_first_initrd "$WORK/dumpagent.conf" "$WORK/capture.img" "$WORK/first.img"
-
-disk=$WORK/disk.img
-truncate -s 256M "$disk"
-mkfs.ext4 -q -F -U "$UUID" -L dumptest "$disk" || fail "mkfs.ext4 failed"
-
-qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=64M panic=-1 oops=panic" \
-	-drive "file=$disk,if=virtio,format=raw"
-
+panic_scenario
 grep -q "first-init: armed" "$SERIAL" || fail "the loader did not arm the capture kernel"
 grep -q "dumpagent: capture complete" "$SERIAL" || fail "the agent did not report a complete capture"
 
+disk=$DISK
 dir=$(img_ls "$disk" /var/crash | awk '$NF ~ /^[0-9]{12}$/ { print $NF }')
 [ -n "$dir" ] || fail "no YYYYMMDDHHMM directory in /var/crash: $(img_ls "$disk" /var/crash)"
 [ "$(echo "$dir" | wc -l)" = 1 ] || fail "more than one dump directory: $dir"
