@@ -32,6 +32,8 @@ int cmdline_get(const char *cmdline, const char *name, char *out, size_t outlen)
 		size_t len, o = 0;
 
 		p = next_word(p, &w, &len);
+		if (len > 0 && w[0] == '"')
+			w++, len--;
 		if (len <= nlen || memcmp(w, name, nlen) != 0 || w[nlen] != '=')
 			continue;
 		for (size_t i = nlen + 1; i < len && o + 1 < outlen; i++)

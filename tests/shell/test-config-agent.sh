@@ -1,0 +1,29 @@
+#!/bin/sh
+# tests/shell/test-config-agent.sh: the C agent's verdict on every config fixture.
+#
+# Each tests/fixtures/config/*.conf starts with "# expect: ok" or
+# "# expect: LINE: MESSAGE"; the loader's test checks the same fixtures.
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+AGENT=$REPO/build/dumpagent
+failed=0
+count=0
+[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
+for f in "$REPO"/tests/fixtures/config/*.conf; do
+	[ -f "$f" ] || continue
+	count=$((count + 1))
+	expect=$(sed -n '1s/^# expect: //p' "$f")
+	if out=$("$AGENT" config check --config "$f" 2>&1); then
+		got=ok
+	else
+		got=${out#"dumpagent: $f:"}
+	fi
+	if [ "$got" = "$expect" ]; then
+		echo "ok - $(basename "$f"): $got"
+	else
+		echo "not ok - $(basename "$f"): expected '$expect', got '$out'"
+		failed=1
+	fi
+done
+[ "$count" -ge 10 ] || { echo "not ok - only $count fixtures in tests/fixtures/config"; exit 1; }
+exit "$failed"
