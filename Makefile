@@ -14,7 +14,12 @@ AGENT_OBJ := $(AGENT_SRC:dumpagent/%.c=$(B)/obj/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 
-.PHONY: all capture-kernel initramfs check unit test-shell test-qemu demo clean
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := vmcore config superblock
+FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
+             dumpagent/superblock.c dumpagent/io.c dumpagent/log.c
+
+.PHONY: all capture-kernel initramfs check unit demo clean fuzz
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -30,6 +35,21 @@ $(B)/unit/%: tests/unit/%.c $(AGENT_SRC) dumpagent/*.h
 	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -Idumpagent -o $@ $< $(AGENT_SRC) -lcmocka
 
 unit: $(UNIT_BIN)
+
+$(B)/fuzz/fuzz_%: dumpagent/fuzz/fuzz_%.c $(FUZZ_SRC) dumpagent/*.h
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -Idumpagent -o $@ $< $(FUZZ_SRC)
+
+# Runs each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600); corpora persist in build/fuzz.
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(B)/fuzz/corpus-$$t && \
+		python3 tests/fixtures/mkvmcore.py $(B)/fuzz/corpus-vmcore/seed --cpus 2 && \
+		cp config/dumpagent.conf $(B)/fuzz/corpus-config/seed 2>/dev/null; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s" && \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			$(B)/fuzz/corpus-$$t || exit 1; \
+	done
 
 capture-kernel:
 	capture-kernel/build.sh --out $(B)/capture

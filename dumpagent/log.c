@@ -38,6 +38,8 @@ static void emit(const char *prefix, const char *msg, const char *suffix)
 }
 
 static void vemit(const char *prefix, const char *suffix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void vemit(const char *prefix, const char *suffix, const char *fmt, va_list ap)
 {
 	char msg[900];
 
