@@ -143,6 +143,7 @@ static int open_dirs(struct capture *c)
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
 	time_t t = c->vmcore.crash_time > 0 ? (time_t)c->vmcore.crash_time : time(NULL);
 	char comp[256] = "";
+	struct stat st;
 
 	c->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->rootfd < 0) {
@@ -155,6 +156,9 @@ static int open_dirs(struct capture *c)
 			  comp, root);
 		return -1;
 	}
+	if (fstat(c->crashfd, &st) == 0 && (st.st_mode & 0077))
+		log_info("warning: %s is mode %04o: other users can see that dumps exist",
+			 crash_dir, (unsigned)(st.st_mode & 07777));
 	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
 	if (c->dumpfd < 0) {
 		log_errno(-c->dumpfd, "create a dump directory in %s", crash_dir);
@@ -213,6 +217,20 @@ static int save_dump(struct capture *c)
 	return save(c, "dump", flags, n);
 }
 
+/* A capture that saved nothing leaves no empty directory behind to puzzle over. */
+static void remove_empty_dump_dir(struct capture *c)
+{
+	if (c->dumpfd < 0)
+		return;
+	(void)close(c->dumpfd); /* empty directory, nothing to lose */
+	c->dumpfd = -1;
+	if (unlinkat(c->crashfd, c->dirname, AT_REMOVEDIR) < 0)
+		log_errno(errno, "remove empty %s/%s", config_get(&c->cfg, KEY_CRASH_DIR),
+			  c->dirname);
+	else if (fsync(c->crashfd) < 0)
+		log_errno(errno, "fsync %s", config_get(&c->cfg, KEY_CRASH_DIR));
+}
+
 static void finish(struct capture *c)
 {
 	int fds[] = { c->dumpfd, c->crashfd, c->rootfd };
@@ -254,6 +272,8 @@ enum capture_status capture_run(const struct capture_opts *opts)
 		goto out;
 	status = CAPTURE_OK;
 out:
+	if (status == CAPTURE_FAILED)
+		remove_empty_dump_dir(&c);
 	finish(&c);
 	log_info("capture %s", status == CAPTURE_OK	 ? "complete"
 			       : status == CAPTURE_PARTIAL ? "partial: dmesg only"
