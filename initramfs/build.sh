@@ -1,0 +1,177 @@
+#!/bin/sh
+# initramfs/build.sh: builds the capture kernel's initramfs (gzip'ed newc cpio), reproducibly.
+#
+# Usage: initramfs/build.sh --config FILE --agent FILE --output FILE
+#        initramfs/build.sh --list IMAGE
+#
+# The image holds /init (initramfs/init), a static busybox with all its
+# applets in /bin, /usr/bin/makedumpfile with its interpreter and exactly the
+# libraries its dynamic loader resolves, the static agent at /sbin/dumpagent
+# and the configuration at /etc/dumpagent.conf. The same inputs give the same
+# bytes (see pack_cpio in lib.sh). The output is written under a temporary
+# name and renamed into place only when complete.
+#
+# Exit status: 0 built, 1 failure, 100 bad usage.
+set -eu
+
+IH_PROG=initramfs/build.sh
+IH_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$IH_DIR/lib.sh"
+
+BUSYBOX=/bin/busybox
+
+usage() {
+	cat <<EOF
+usage: $IH_PROG --config FILE --agent FILE --output FILE
+       $IH_PROG --list IMAGE
+       $IH_PROG --help
+
+  --config FILE   dumpagent.conf to install as /etc/dumpagent.conf; it is
+                  checked first with "AGENT config check"
+  --agent FILE    the statically linked dumpagent, installed as /sbin/dumpagent
+  --output FILE   the gzip'ed cpio image to write
+  --list IMAGE    print the file names in IMAGE, one a line, and exit
+
+Needs the Debian packages busybox-static, makedumpfile, cpio, gzip and
+binutils. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
+EOF
+}
+
+die() {
+	ih_error "$*"
+	exit 1
+}
+
+usage_error() {
+	ih_error "$*"
+	usage >&2
+	exit 100
+}
+
+list_image() {
+	[ -r "$1" ] || die "cannot read $1"
+	gzip -t "$1" 2>/dev/null || die "$1 is not a gzip file"
+	# gzip was checked above, so cpio's status (the pipeline's) is the one left.
+	gzip -dc "$1" | cpio -i -t --quiet || die "$1 is not a cpio archive"
+}
+
+config='' agent='' output=''
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--help | -h) usage; exit 0 ;;
+		--config | --agent | --output | --list)
+			if [ $# -lt 2 ] || [ -z "$2" ]; then
+				usage_error "$1 needs a value"
+			fi
+			case $1 in
+			--config) config=$2 ;;
+			--agent) agent=$2 ;;
+			--output) output=$2 ;;
+			--list) list_image "$2"; exit 0 ;;
+			esac
+			shift 2
+			;;
+		*) usage_error "unknown argument '$1'" ;;
+		esac
+	done
+	[ -n "$config" ] || usage_error "--config is required"
+	[ -n "$agent" ] || usage_error "--agent is required"
+	[ -n "$output" ] || usage_error "--output is required"
+}
+
+# Everything is checked before anything is staged, so a bad input never
+# leaves a half-built image behind.
+check_inputs() {
+	if [ ! -f "$config" ] || [ ! -r "$config" ]; then
+		die "config $config: not a readable file"
+	fi
+	if [ ! -f "$agent" ] || [ ! -x "$agent" ]; then
+		die "agent $agent: not an executable file"
+	fi
+	require_static "$agent" "agent" || exit 1
+	# The agent that will read the file at crash time judges it now, when a
+	# mistake is cheap. It is static, so it runs here as it will run there.
+	if ! check_out=$("$agent" config check --config "$config" 2>&1); then
+		die "config $config is not valid (checked by $agent): $check_out"
+	fi
+	if [ ! -f "$BUSYBOX" ]; then
+		die "$BUSYBOX not found: install the Debian package busybox-static"
+	fi
+	require_static "$BUSYBOX" "busybox" ||
+		die "the busybox package's $BUSYBOX is dynamic: install the Debian package busybox-static"
+	makedumpfile=$(command -v makedumpfile) ||
+		die "makedumpfile not found: install the Debian package makedumpfile"
+	[ -f "$IH_DIR/init" ] || die "$IH_DIR/init is missing"
+}
+
+# Every applet gets a link, not just the ones /init uses: the emergency
+# shell is for a person looking at a failed capture, who needs ls, dmesg,
+# mount, findfs, vi and the rest. 270 symlinks cost a few KiB compressed.
+stage_busybox() {
+	add_file "$staging" "$BUSYBOX" /bin/busybox 0755 || exit 1
+	applets=$("$BUSYBOX" --list) || die "$BUSYBOX --list failed"
+	set -f # the applets "[" and "[[" are glob patterns
+	for applet in $applets; do
+		case $applet in
+		*/* | . | ..) die "busybox lists a strange applet name '$applet'" ;;
+		esac
+		[ -e "$staging/bin/$applet" ] || ln -s busybox "$staging/bin/$applet"
+	done
+	set +f
+}
+
+# The kernel opens /dev/console on the rootfs before /init runs. Without the
+# node /init still works: it mounts devtmpfs and opens the console there.
+stage_device_nodes() {
+	if [ "$(id -u)" = 0 ] &&
+		mknod -m 0600 "$staging/dev/console" c 5 1 2>/dev/null &&
+		mknod -m 0666 "$staging/dev/null" c 1 3 2>/dev/null; then
+		return 0
+	fi
+	rm -f -- "$staging/dev/console" "$staging/dev/null"
+	echo "$IH_PROG: note: not root (or mknod refused): no /dev/console or /dev/null in the image; /init opens them on devtmpfs"
+}
+
+stage() {
+	for d in proc sys dev tmp run mnt/target etc sbin usr/bin; do
+		mkdir -p "$staging/$d"
+	done
+	stage_busybox
+	add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+	add_file "$staging" "$agent" /sbin/dumpagent 0755 || exit 1
+	add_file "$staging" "$config" /etc/dumpagent.conf 0644 || exit 1
+	add_file "$staging" "$IH_DIR/init" /init 0755 || exit 1
+	# mkdir obeys the umask; the image must not.
+	find "$staging" -type d -exec chmod 0755 {} +
+	chmod 1777 "$staging/tmp"
+	stage_device_nodes
+}
+
+parse_args "$@"
+check_inputs
+
+staging='' tmp_out=''
+cleanup() {
+	[ -z "$staging" ] || rm -rf -- "$staging"
+	[ -z "$tmp_out" ] || rm -f -- "$tmp_out"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+staging=$(mktemp -d "${TMPDIR:-/tmp}/dumpagent-initramfs.XXXXXX")
+stage
+
+mkdir -p -- "$(dirname -- "$output")"
+# Same directory as the output, so the rename is atomic.
+tmp_out=$output.tmp.$$
+pack_cpio "$staging" "$tmp_out" || exit 1
+mv -f -- "$tmp_out" "$output"
+tmp_out=
+
+size=$(wc -c <"$output")
+sum=$(sha256sum <"$output")
+echo "$IH_PROG: wrote $output: $((size)) bytes, sha256 ${sum%% *}"
