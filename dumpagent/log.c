@@ -33,8 +33,15 @@ static void emit(const char *prefix, const char *msg, const char *suffix)
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
 	(void)write_all(STDERR_FILENO, line, (size_t)n); /* stderr may be closed: nothing left to tell */
-	if (kmsg_fd >= 0)
-		(void)write_all(kmsg_fd, line, (size_t)n);
+	if (kmsg_fd >= 0) {
+		/* Level 7 (debug): kept in the ring buffer, not printed on the
+		 * console a second time. */
+		char kline[1030];
+		int k = snprintf(kline, sizeof(kline), "<7>%.*s", n, line);
+
+		if (k > 0)
+			(void)write_all(kmsg_fd, kline, (size_t)k < sizeof(kline) ? (size_t)k : sizeof(kline) - 1);
+	}
 }
 
 static void vemit(const char *prefix, const char *suffix, const char *fmt, va_list ap)

@@ -10,7 +10,7 @@ grep -q "dumpagent: capture complete" "$SERIAL" || fail "the capture did not com
 echo "demo: the VM panicked, captured and powered off in ${QEMU_SECONDS}s. What the guest's console said:"
 grep -E 'Kernel panic|dumpagent' "$SERIAL" | sed 's/^/    /'
 
-dir=$(img_ls "$DISK" /var/crash | awk '$NF ~ /^[0-9]/ { print $NF }' | head -n 1)
+dir=$(img_ls "$DISK" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1)
 echo
 echo "demo: saved on the guest's disk ($DISK), read with debugfs without mounting it:"
 img_ls "$DISK" "/var/crash/$dir" | awk 'NF >= 6 && $NF !~ /^\.\.?$/ {

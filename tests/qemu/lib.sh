@@ -113,13 +113,12 @@ img_ls() {
 	debugfs -R "ls -l $2" "$1" 2>/dev/null
 }
 
-# Prints "MODE UID GID" of a path in an ext image, MODE in octal (e.g. 40700).
+# Prints "TYPE MODE UID" of a path in an ext image, e.g. "directory 0700 0".
 img_stat() {
 	debugfs -R "stat $2" "$1" 2>/dev/null |
-		awk '/^Inode:/ { for (i = 1; i <= NF; i++) if ($i == "Mode:") mode = $(i + 1) }
-		     /^User:/ { uid = $2; gid = $4 }
-		     /^Type:/ { type = $2 }
-		     END { if (mode != "") print type, mode, uid, gid }'
+		awk '/^Inode:/ { for (i = 1; i < NF; i++) { if ($i == "Type:") type = $(i + 1); if ($i == "Mode:") mode = $(i + 1) } }
+		     /^User:/ { uid = $2 }
+		     END { if (mode != "") print type, mode, uid }'
 }
 
 img_get() {

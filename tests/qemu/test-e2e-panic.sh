@@ -14,18 +14,18 @@ grep -q "first-init: armed" "$SERIAL" || fail "the loader did not arm the captur
 grep -q "dumpagent: capture complete" "$SERIAL" || fail "the agent did not report a complete capture"
 
 disk=$DISK
-dir=$(img_ls "$disk" /var/crash | awk '$NF ~ /^[0-9]{12}$/ { print $NF }')
+dir=$(img_ls "$disk" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
 [ -n "$dir" ] || fail "no YYYYMMDDHHMM directory in /var/crash: $(img_ls "$disk" /var/crash)"
 [ "$(echo "$dir" | wc -l)" = 1 ] || fail "more than one dump directory: $dir"
 
 # shellcheck disable=SC2046 # the fields are words
 set -- $(img_stat "$disk" "/var/crash/$dir")
-[ "$1 $2 $3" = "directory 40700 0" ] || fail "/var/crash/$dir is '$*', expected a 0700 directory of uid 0"
+[ "$*" = "directory 0700 0" ] || fail "/var/crash/$dir is '$*', expected a 0700 directory of uid 0"
 for f in "dump.$dir" "dmesg.$dir"; do
 	# shellcheck disable=SC2046 # the fields are words
 	set -- $(img_stat "$disk" "/var/crash/$dir/$f")
 	[ "${1:-}" = regular ] || fail "/var/crash/$dir/$f is missing: $(img_ls "$disk" "/var/crash/$dir")"
-	[ "$2 $3" = "100600 0" ] || fail "/var/crash/$dir/$f is mode $2 uid $3, expected 100600 uid 0"
+	[ "$*" = "regular 0600 0" ] || fail "/var/crash/$dir/$f is '$*', expected a 0600 regular file of uid 0"
 done
 if img_ls "$disk" "/var/crash/$dir" | grep -q '\.part'; then
 	fail "a temporary .part file was left behind"
