@@ -1,0 +1,116 @@
+#!/bin/sh
+# capture-kernel/build.sh: builds the capture kernel from Debian's linux-source-6.1, out of tree.
+#
+# Usage: capture-kernel/build.sh [--out DIR] [--help]
+#
+# Unpacks /usr/src/linux-source-6.1.tar.xz into build/linux-source-6.1,
+# configures tinyconfig + capture-kernel/capture.config in build/kernel,
+# checks every option of the fragment made it, builds the bzImage and
+# installs DIR/vmlinuz, DIR/config and DIR/release (default DIR:
+# build/capture). A stamp next to the image makes a rebuild with nothing
+# changed do no work at all.
+#
+# Exit status: 0 built or up to date; 1 failure; 100 bad usage.
+set -eu
+
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+FRAGMENT=$REPO/capture-kernel/capture.config
+SRC=$REPO/build/linux-source-6.1
+OBJ=$REPO/build/kernel
+OUT=$REPO/build/capture
+
+say() { echo "capture-kernel: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+usage() {
+	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out)
+		[ $# -ge 2 ] || { say "--out needs a directory"; exit 100; }
+		case $2 in /*) OUT=$2 ;; *) OUT=$(pwd)/$2 ;; esac
+		shift 2
+		;;
+	--help | -h) usage; exit 0 ;;
+	*) say "unknown argument '$1'"; usage >&2; exit 100 ;;
+	esac
+done
+
+[ -r "$TARBALL" ] || die "$TARBALL is missing: install it with 'apt-get install linux-source-6.1'"
+
+# What the image depends on: the fragment, this script, and the source.
+source_id() {
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true
+	stat -c '%s %Y' "$TARBALL"
+}
+stamp_of_inputs() {
+	{ source_id; cat "$FRAGMENT" "$0"; } | sha256sum | cut -d' ' -f1
+}
+
+unpack() {
+	want=$(source_id)
+	if [ -f "$SRC/.dumpagent-source" ] && [ "$(cat "$SRC/.dumpagent-source")" = "$want" ]; then
+		return
+	fi
+	say "unpacking $TARBALL"
+	tmp=$REPO/build/.linux-source.tmp
+	rm -rf "$tmp" "$SRC"
+	mkdir -p "$tmp"
+	tar -xJf "$TARBALL" -C "$tmp" || die "cannot unpack $TARBALL"
+	[ -d "$tmp/linux-source-6.1" ] || die "$TARBALL has no linux-source-6.1/ directory"
+	echo "$want" >"$tmp/linux-source-6.1/.dumpagent-source"
+	mv "$tmp/linux-source-6.1" "$SRC"
+	rmdir "$tmp"
+}
+
+kmake() {
+	make -C "$SRC" O="$OBJ" KBUILD_BUILD_USER=dumpagent KBUILD_BUILD_HOST=dumpagent \
+		KBUILD_BUILD_TIMESTAMP="${SOURCE_DATE_EPOCH:+@$SOURCE_DATE_EPOCH}" "$@"
+}
+
+# Every "=y"/"=N" line must be in the final .config, every "is not set" must be unset.
+verify_config() {
+	missing=
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qx "$line" "$OBJ/.config" || missing="$missing ${line%%=*}" ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#"# "}
+			opt=${opt%" is not set"}
+			! grep -q "^$opt=" "$OBJ/.config" || missing="$missing $opt(should be off)"
+			;;
+		esac
+	done <"$FRAGMENT"
+	[ -z "$missing" ] || die "options of capture.config not in the final .config (missing dependencies?):$missing"
+}
+
+stamp=$(stamp_of_inputs)
+if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/release" ] && [ -f "$OUT/config" ] &&
+	[ "$(cat "$OUT/.stamp" 2>/dev/null)" = "$stamp" ]; then
+	say "up to date: $OUT/vmlinuz ($(cat "$OUT/release"))"
+	exit 0
+fi
+
+start=$(date +%s)
+unpack
+mkdir -p "$OBJ" "$OUT"
+say "configuring: tinyconfig + capture.config"
+kmake -s tinyconfig >/dev/null
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" >/dev/null ||
+	die "merge_config.sh failed"
+kmake -s olddefconfig >/dev/null
+verify_config
+say "building bzImage with $(nproc) jobs (a few minutes)"
+kmake -j"$(nproc)" bzImage >"$OBJ/build.log" 2>&1 || {
+	tail -n 40 "$OBJ/build.log" >&2
+	die "kernel build failed; full log: $OBJ/build.log"
+}
+cp "$OBJ/arch/x86/boot/bzImage" "$OUT/vmlinuz.tmp"
+cp "$OBJ/.config" "$OUT/config"
+kmake -s kernelrelease >"$OUT/release"
+mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
+echo "$stamp" >"$OUT/.stamp"
+say "built $OUT/vmlinuz ($(cat "$OUT/release"), $(($(stat -c %s "$OUT/vmlinuz") / 1024)) KiB) in $(($(date +%s) - start)) s"
