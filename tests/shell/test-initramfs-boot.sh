@@ -3,7 +3,7 @@
 #
 # Boots Debian's kernel (linux-image-amd64) with the capture initramfs, no
 # panic and no disk: this tests /init, not the capture. The agent is
-# initramfs/test-agent.c, whose capture exits with testagent.exit=N from the
+# tests/fixtures/test-agent.c, whose capture exits with testagent.exit=N from the
 # boot command line; one more boot uses build/dumpagent when it is built.
 # The serial console is driven through a fifo for the emergency shell.
 # Each VM is bounded by BOOT_TIMEOUT seconds (TCG, no KVM: about 5 s each).
@@ -45,7 +45,7 @@ command -v makedumpfile >/dev/null || die "makedumpfile not found: install maked
 KERNEL=$(find /boot -maxdepth 1 -name 'vmlinuz-*-amd64' | sort -V | tail -n 1)
 [ -n "$KERNEL" ] && [ -r "$KERNEL" ] || die "no readable /boot/vmlinuz-*-amd64: install linux-image-amd64"
 
-cc -static -O2 -o "$T/test-agent" "$REPO/initramfs/test-agent.c" ||
+cc -static -O2 -o "$T/test-agent" "$REPO/tests/fixtures/test-agent.c" ||
 	die "cannot build the static test agent (needs libc6-dev's libc.a)"
 printf 'FINAL_ACTION=poweroff\nFAILURE_ACTION=reboot\n' >"$T/test.conf"
 "$REPO/initramfs/build.sh" --config "$T/test.conf" --agent "$T/test-agent" \
@@ -193,7 +193,7 @@ if [ -x "$REPO/build/dumpagent" ]; then
 		"dumpagent-init: capture failed with exit status 1" \
 		"dumpagent-init: final action: poweroff" "reboot: Power down"
 else
-	echo "note: build/dumpagent not built (run make): the boot with the real agent was not run"
+	die "build/dumpagent is not built (run make): the boot with the real agent cannot run"
 fi
 
 echo "test-initramfs-boot: $checks checks, $failures failed"

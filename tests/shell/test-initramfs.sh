@@ -2,7 +2,7 @@
 # tests/shell/test-initramfs.sh: the capture initramfs builds reproducibly with exactly what it needs.
 #
 # Host only, no VM (see test-initramfs-boot.sh for the boots). The agent is
-# build/dumpagent when it exists, else initramfs/test-agent.c built
+# build/dumpagent when it exists, else tests/fixtures/test-agent.c built
 # statically here. The expected libraries are computed here, independently
 # of initramfs/lib.sh, from makedumpfile's own dynamic loader.
 # ok and bad only print, so "COND && ok ... || bad ..." is an if-else:
@@ -45,16 +45,11 @@ need makedumpfile makedumpfile
 	exit 1
 }
 
-if [ -x "$REPO/build/dumpagent" ]; then
-	agent=$REPO/build/dumpagent
-else
-	agent=$T/test-agent
-	echo "note: $REPO/build/dumpagent not built (run make): using initramfs/test-agent.c as the agent"
-	cc -static -O2 -o "$agent" "$REPO/initramfs/test-agent.c" || {
-		echo "FAIL: cannot build the static test agent (needs libc6-dev's libc.a)"
-		exit 1
-	}
-fi
+agent=$REPO/build/dumpagent
+[ -x "$agent" ] || {
+	echo "FAIL: $agent is not built: run make"
+	exit 1
+}
 conf=$REPO/config/dumpagent.conf
 mkdir "$T/tmp1" "$T/tmp2" "$T/out"
 # build.sh's staging directories go here, so the test can see them removed.
@@ -258,7 +253,7 @@ if [ "$agent" = "$REPO/build/dumpagent" ]; then
 		esac
 	done
 else
-	echo "note: build/dumpagent not built (run make): its 'config get' was not checked"
+	bad "build/dumpagent is not built: its 'config get' was not checked"
 fi
 
 # --- The scripts themselves.
