@@ -1,0 +1,437 @@
+#!/bin/sh
+# load-crashkernel.sh: arms the dumpagent capture kernel with "kexec -p" at boot.
+#
+# POSIX sh for dash and busybox sh (it may run from an early-boot environment).
+# The story: read the configuration (docs/config-format.md, parsed here, never
+# sourced), check that crashkernel= reserved memory, check the capture kernel
+# and initramfs, resolve TARGET=auto on the running system, build the capture
+# kernel's command line, load it, and check that the kernel reports it loaded.
+# Exit codes: see usage(). Environment for tests: DUMPAGENT_SYSFS,
+# DUMPAGENT_PROC, DUMPAGENT_FINDMNT; kexec is taken from PATH.
+set -eu
+
+# Recommended reservation, printed when none is found.
+CRASHKERNEL_SIZE=64M
+
+# Byte semantics for ${#var} and bracket ranges: busybox counts characters in
+# a UTF-8 locale, and the format is defined in bytes.
+LC_ALL=C
+export LC_ALL
+
+PROG=load-crashkernel
+KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND"
+SYSFS=${DUMPAGENT_SYSFS:-/sys}
+PROC=${DUMPAGENT_PROC:-/proc}
+FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
+CR=$(printf '\r')
+TAB=$(printf '\t')
+NL='
+'
+
+usage() {
+	cat <<EOF
+usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--dry-run]
+       $PROG --check-config [--config FILE]
+       $PROG --help
+
+Loads the dumpagent capture kernel with "kexec -p", so that a panic boots it
+from the memory reserved by crashkernel= on the kernel command line.
+
+  --config FILE   configuration (default /etc/dumpagent.conf)
+  --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
+  --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
+  --dry-run       check everything, print the kexec command, do not run it
+  --check-config  only parse and validate the configuration
+  --help          show this text
+
+environment: DUMPAGENT_SYSFS (default /sys), DUMPAGENT_PROC (default /proc),
+             DUMPAGENT_FINDMNT (default findmnt); kexec is taken from PATH.
+
+exit status:
+  0    armed (--dry-run, --check-config: no problem found)
+  1    kexec failed
+  2    kexec succeeded but the kernel does not report a loaded capture kernel
+  3    no memory is reserved for the capture kernel (crashkernel=)
+  4    capture kernel or initramfs missing or unreadable
+  5    configuration error
+  6    TARGET=auto cannot be resolved to a filesystem UUID
+  100  usage error
+
+The configuration format is in dumpagent.conf(5).
+EOF
+}
+
+die() {
+	code=$1
+	shift
+	printf '%s: %s\n' "$PROG" "$*" >&2
+	exit "$code"
+}
+
+warn() {
+	printf '%s: warning: %s\n' "$PROG" "$*" >&2
+}
+
+usage_error() {
+	printf '%s: %s (see --help)\n' "$PROG" "$*" >&2
+	exit 100
+}
+
+# --- configuration (docs/config-format.md; dumpagent/config.c has the same rules)
+
+# Must match config/dumpagent.conf. The loader only validates the keys that
+# the agent alone uses (DUMP_LEVEL, COMPRESSION, the actions).
+# shellcheck disable=SC2034
+set_defaults() {
+	c_TARGET=auto c_FSTYPE=auto c_CRASH_DIR=/var/crash c_DUMP_LEVEL=31
+	c_COMPRESSION=zlib c_FINAL_ACTION=reboot c_FAILURE_ACTION=reboot
+	c_CAPTURE_KERNEL=/usr/lib/dumpagent/vmlinuz
+	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND=''
+	for k in $KEYS; do
+		eval "line_$k="
+	done
+}
+
+config_error() {
+	die 5 "$conf:$lineno: $*"
+}
+
+target_ok() {
+	case $1 in
+	auto) return 0 ;;
+	UUID=*)
+		v=${1#UUID=}
+		case $v in *[!0-9A-Fa-f-]*) return 1 ;; esac
+		[ "${#v}" -ge 1 ] && [ "${#v}" -le 36 ] ;;
+	LABEL=*)
+		v=${1#LABEL=}
+		case $v in */*) return 1 ;; esac
+		[ "${#v}" -ge 1 ] && [ "${#v}" -le 32 ] ;;
+	/dev/disk/by-*/*)
+		v=${1#/dev/disk/by-}
+		case ${v%%/*} in uuid | label | partuuid | partlabel | id | path) ;; *) return 1 ;; esac
+		case ${v#*/} in '' | */* | . | ..) return 1 ;; esac ;;
+	*) return 1 ;;
+	esac
+}
+
+crash_dir_ok() {
+	case $1 in /*) ;; *) return 1 ;; esac
+	case $1 in *[!A-Za-z0-9._/-]* | */ | *//* | */. | */./* | */.. | */../*) return 1 ;; esac
+	[ "${#1}" -le 255 ]
+}
+
+# Prints what KEY accepts when VALUE is bad, nothing when it is good.
+value_expectation() {
+	case $1 in
+	TARGET) target_ok "$2" || echo "expected auto, UUID=..., LABEL=... or /dev/disk/by-*/..." ;;
+	FSTYPE)
+		case $2 in auto | ext2 | ext3 | ext4 | xfs | vfat) ;;
+		*) echo "expected auto, ext2, ext3, ext4, xfs or vfat" ;; esac ;;
+	CRASH_DIR)
+		crash_dir_ok "$2" ||
+			echo "expected an absolute path without '.', '..' or empty components" ;;
+	DUMP_LEVEL)
+		case $2 in [0-9] | [0-2][0-9] | 3[01]) ;; *) echo "expected a number from 0 to 31" ;; esac ;;
+	COMPRESSION)
+		case $2 in zlib | lzo | none) ;; *) echo "expected zlib, lzo or none" ;; esac ;;
+	FINAL_ACTION | FAILURE_ACTION)
+		case $2 in reboot | poweroff | halt | shell) ;;
+		*) echo "expected reboot, poweroff, halt or shell" ;; esac ;;
+	CAPTURE_KERNEL | CAPTURE_INITRD)
+		case $2 in /*' '* | [!/]* | '') echo "expected an absolute path" ;; esac ;;
+	esac
+}
+
+# The checks run in the order of the C parser, so the first error is the same.
+parse_line() {
+	line=$1
+	[ "${#line}" -le 1023 ] || config_error "line is longer than 1023 bytes"
+	rest=${line#"${line%%[!" $TAB"]*}"}
+	case $rest in '' | '#'*) return 0 ;; esac
+	case $line in [A-Z]*=*) ;; *) config_error "expected KEY=value" ;; esac
+	key=${line%%=*}
+	case $key in *[!A-Z0-9_]*) config_error "expected KEY=value" ;; esac
+	case " $KEYS " in *" $key "*) ;; *) config_error "unknown key '$key'" ;; esac
+	eval "seen=\$line_$key"
+	[ -z "$seen" ] || config_error "$key is already set on line $seen"
+	value=${line#*=}
+	while :; do
+		case $value in *[" $TAB$CR"]) value=${value%?} ;; *) break ;; esac
+	done
+	case $value in
+	'"'*)
+		value=${value#\"}
+		case $value in *'"') value=${value%\"} ;; *) config_error "$key: unterminated quote" ;; esac
+		case $value in *'"'*) config_error "$key: unterminated quote" ;; esac ;;
+	*'"'*) config_error "$key: unterminated quote" ;;
+	esac
+	case $value in *[!\ -~]*) config_error "$key: value has a non-printable character" ;; esac
+	[ -n "$value" ] || [ "$key" = CMDLINE_APPEND ] || config_error "$key: value is empty"
+	expect=$(value_expectation "$key" "$value")
+	[ -z "$expect" ] || config_error "$key: bad value '$value': $expect"
+	eval "c_$key=\$value line_$key=\$lineno"
+}
+
+# NUL bytes never reach us: the shell drops them (the C agent refuses them).
+parse_config() {
+	if [ ! -f "$conf" ] || [ ! -r "$conf" ]; then
+		die 5 "cannot read the configuration $conf"
+	fi
+	set_defaults
+	lineno=0
+	while IFS= read -r raw || [ -n "$raw" ]; do
+		lineno=$((lineno + 1))
+		parse_line "$raw"
+	done <"$conf"
+}
+
+# --- the running system
+
+check_reservation() {
+	f=$SYSFS/kernel/kexec_crash_size
+	reserved=0
+	if [ -r "$f" ]; then
+		read -r reserved <"$f" || :
+		state="is $reserved"
+	else
+		state="does not exist"
+	fi
+	case $reserved in '' | *[!0-9]*) reserved=0 ;; esac
+	[ "$reserved" -eq 0 ] || return 0
+	case " $proc_cmdline" in
+	*" crashkernel="*)
+		asked=${proc_cmdline##*crashkernel=}
+		die 3 "no memory is reserved for the capture kernel ($f $state)," \
+			"although the kernel command line has crashkernel=${asked%%[" $TAB"]*}:" \
+			"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
+			"try crashkernel=$CRASHKERNEL_SIZE" ;;
+	esac
+	die 3 "no memory is reserved for the capture kernel ($f $state)." \
+		"Add crashkernel=$CRASHKERNEL_SIZE to the kernel command line (on Debian:" \
+		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
+}
+
+# check_file WHAT FILE SOURCE
+check_file() {
+	if [ ! -e "$2" ]; then
+		die 4 "$1 $2 ($3) does not exist"
+	elif [ ! -f "$2" ]; then
+		die 4 "$1 $2 ($3) is not a regular file"
+	elif [ ! -r "$2" ]; then
+		die 4 "$1 $2 ($3) is not readable"
+	fi
+}
+
+check_capture_files() {
+	kernel=${opt_kernel:-$c_CAPTURE_KERNEL}
+	initrd=${opt_initrd:-$c_CAPTURE_INITRD}
+	if [ -n "$opt_kernel" ]; then from="--kernel"; else from="CAPTURE_KERNEL in $conf"; fi
+	check_file "capture kernel" "$kernel" "$from"
+	if [ -n "$opt_initrd" ]; then from="--initrd"; else from="CAPTURE_INITRD in $conf"; fi
+	check_file "capture initramfs" "$initrd" "$from"
+}
+
+# The agent resolves only UUID=, LABEL= and their /dev/disk/by-* forms itself.
+check_target_name() {
+	case $c_TARGET in
+	/dev/disk/by-id/* | /dev/disk/by-path/* | /dev/disk/by-part*)
+		warn "TARGET=$c_TARGET: the capture environment has no udev to resolve this name;" \
+			"use TARGET=UUID=... or TARGET=LABEL=..." ;;
+	esac
+}
+
+unresolved() {
+	die 6 "TARGET=auto: $*; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $conf"
+}
+
+# Sets target_uuid and target_fstype from the filesystem that holds CRASH_DIR
+# (or its nearest existing parent: the agent creates what is missing).
+resolve_auto_target() {
+	dir=$c_CRASH_DIR
+	while [ ! -e "$dir" ]; do
+		dir=${dir%/*}
+		dir=${dir:-/}
+	done
+	command -v "$FINDMNT" >/dev/null 2>&1 ||
+		unresolved "$FINDMNT (util-linux) is not available to find the filesystem of $dir"
+	out=$("$FINDMNT" -n -o UUID,FSTYPE,TARGET --target "$dir" 2>/dev/null) || out=
+	# findmnt pads an empty UUID with blanks, so fewer than 3 words means no UUID.
+	set -f
+	# shellcheck disable=SC2086 # split on purpose; findmnt escapes blanks as \x20
+	set -- ${out%%"$NL"*}
+	set +f
+	case $# in
+	3) ;;
+	2) unresolved "the filesystem holding $dir ($1 at $2) has no UUID" ;;
+	*) unresolved "findmnt found no UUID and type for $dir" ;;
+	esac
+	target_uuid=$1 target_fstype=$2 mountpoint=$3
+	target_ok "UUID=$target_uuid" ||
+		unresolved "the filesystem holding $dir has UUID '$target_uuid', which the agent cannot use"
+	case $target_fstype in
+	ext2 | ext3 | ext4 | xfs | vfat) ;;
+	*) unresolved "the filesystem holding $dir is $target_fstype, which the capture agent" \
+		"does not write (ext2, ext3, ext4, xfs or vfat)" ;;
+	esac
+	[ "$c_FSTYPE" = auto ] || [ "$c_FSTYPE" = "$target_fstype" ] ||
+		unresolved "the filesystem holding $dir is $target_fstype, but FSTYPE=$c_FSTYPE"
+	# The agent takes CRASH_DIR inside the target filesystem, from its root.
+	case $mountpoint in
+	/) ;;
+	*) warn "CRASH_DIR=$c_CRASH_DIR is on the filesystem mounted at $mountpoint: the capture" \
+		"agent writes to $c_CRASH_DIR inside that filesystem, which is" \
+		"$mountpoint$c_CRASH_DIR here" ;;
+	esac
+}
+
+# Adds one word of the running kernel's command line to the capture one.
+take_word() {
+	case ${1#\"} in
+	console=*) consoles="$consoles $1" ;;
+	dumpagent.*) passed="$passed $1" ;;
+	esac
+}
+
+# Splits the running command line as the kernel does: blanks separate words,
+# double quotes group (and stay in the word); "--" ends the kernel's part.
+scan_cmdline() {
+	s=$1 w='' q=''
+	while [ -n "$s" ]; do
+		rest=${s#?}
+		c=${s%"$rest"}
+		s=$rest
+		case $c in
+		'"') if [ -n "$q" ]; then q=; else q=1; fi ;;
+		' ' | "$TAB" | "$NL")
+			if [ -z "$q" ]; then
+				[ "$w" != -- ] || return 0
+				[ -z "$w" ] || take_word "$w"
+				w=
+				continue
+			fi ;;
+		esac
+		w=$w$c
+	done
+	[ -z "$w" ] || [ "$w" = -- ] || take_word "$w"
+}
+
+build_cmdline() {
+	consoles='' passed=''
+	scan_cmdline "$proc_cmdline"
+	cmdline="${consoles:- console=tty0} nr_cpus=1 reset_devices irqpoll panic=10$passed"
+	cmdline=${cmdline# }
+	if [ "$c_TARGET" = auto ]; then
+		cmdline="$cmdline dumpagent.target=UUID=$target_uuid dumpagent.fstype=$target_fstype"
+	fi
+	[ -z "$c_CMDLINE_APPEND" ] || cmdline="$cmdline $c_CMDLINE_APPEND"
+}
+
+lockdown_mode() {
+	mode=
+	[ -r "$SYSFS/kernel/security/lockdown" ] || return 1
+	read -r mode <"$SYSFS/kernel/security/lockdown" || :
+	case $mode in
+	*'[integrity]'*) mode=integrity ;;
+	*'[confidentiality]'*) mode=confidentiality ;;
+	*) return 1 ;;
+	esac
+}
+
+mb() {
+	echo $((($(wc -c <"$1") + 1048575) / 1048576))
+}
+
+# kexec_failed OPTIONS [NOTE]
+kexec_failed() {
+	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do
+		printf '%s: kexec: %s\n' "$PROG" "$l" >&2
+	done
+	die 1 "kexec $1 failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
+		"must hold the capture kernel ($(mb "$kernel") MB) and initramfs ($(mb "$initrd") MB)" \
+		"with room to unpack them: if they do not fit, raise crashkernel= and reboot${2:-}"
+}
+
+# Prints the command in a form a shell would read back.
+show_command() {
+	out=
+	for a in "$@"; do
+		case $a in
+		*[!A-Za-z0-9_./=:,+-]*) a="'$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'" ;;
+		esac
+		out="$out $a"
+	done
+	printf '%s\n' "${out# }"
+}
+
+load() {
+	kexec_rc=0
+	kexec_out=$(kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
+	[ "$kexec_rc" -ne 0 ] || return 0
+	lockdown_mode || kexec_failed -p
+	# Lockdown refuses kexec_load; kexec_file_load needs a kernel it can verify.
+	printf '%s: kernel lockdown (%s) refuses kexec_load: retrying with kexec_file_load (kexec -s -p)\n' \
+		"$PROG" "$mode" >&2
+	kexec_rc=0
+	kexec_out=$(kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
+	[ "$kexec_rc" -ne 0 ] || return 0
+	kexec_failed "-s -p" "; under lockdown the capture kernel must also be signed by a key the kernel trusts"
+}
+
+check_loaded() {
+	f=$SYSFS/kernel/kexec_crash_loaded
+	loaded=
+	[ ! -r "$f" ] || read -r loaded <"$f" || :
+	[ "$loaded" = 1 ] ||
+		die 2 "kexec succeeded, but $f is '${loaded:-missing}', not 1: no capture kernel is armed"
+}
+
+# --- main
+
+conf=/etc/dumpagent.conf
+opt_kernel='' opt_initrd='' dry_run='' check_only=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--config | --kernel | --initrd)
+		[ $# -ge 2 ] || usage_error "$1 needs an argument"
+		case $1 in
+		--config) conf=$2 ;;
+		--kernel) opt_kernel=$2 ;;
+		--initrd) opt_initrd=$2 ;;
+		esac
+		shift ;;
+	--dry-run) dry_run=1 ;;
+	--check-config) check_only=1 ;;
+	--help | -h) usage; exit 0 ;;
+	*) usage_error "unknown option '$1'" ;;
+	esac
+	shift
+done
+
+parse_config
+if [ -n "$check_only" ]; then
+	printf '%s: %s: ok\n' "$PROG" "$conf"
+	exit 0
+fi
+
+proc_cmdline=
+[ ! -r "$PROC/cmdline" ] || proc_cmdline=$(cat "$PROC/cmdline")
+check_reservation
+
+check_capture_files
+if [ "$c_TARGET" = auto ]; then
+	resolve_auto_target
+else
+	check_target_name
+fi
+build_cmdline
+
+if [ -n "$dry_run" ]; then
+	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
+	exit 0
+fi
+command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
+load
+check_loaded
+printf '%s: armed: %s (%s) with %s MB reserved; capture cmdline: %s\n' \
+	"$PROG" "$kernel" "$initrd" "$((reserved / 1048576))" "$cmdline"

@@ -1,0 +1,435 @@
+#!/bin/sh
+# tests/shell/test-loader.sh: scripts/load-crashkernel.sh against a fake sysfs, proc, kexec and findmnt.
+#
+# Every case runs under dash and under busybox sh, and asserts the exact exit
+# status, the exact stderr and stdout, and the exact arguments kexec and
+# findmnt were given. The fakes live in a temporary directory:
+#   $W/sys/kernel/{kexec_crash_size,kexec_crash_loaded,security/lockdown}
+#   $W/proc/cmdline
+#   $W/bin/kexec     first in PATH; appends its arguments, one a line and then
+#                    "--", to $W/kexec.args; fails with the text of $W/kexec.fail
+#                    if that exists (or of $W/kexec.fail-without-s when called
+#                    without -s), else writes 1 to kexec_crash_loaded unless
+#                    $W/kexec.noload exists
+#   $W/findmnt       (DUMPAGENT_FINDMNT) records its arguments to $W/findmnt.args
+#                    and prints $W/findmnt.out
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+LOADER=$REPO/scripts/load-crashkernel.sh
+P=load-crashkernel
+for prereq in dash busybox truncate; do
+	command -v "$prereq" >/dev/null 2>&1 || { echo "not ok - $prereq is not installed"; exit 1; }
+done
+[ -f "$LOADER" ] || { echo "not ok - $LOADER missing"; exit 1; }
+RUNPATH=$PATH
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failed=0
+errs=''
+
+# A fresh fake system for each run; $W is its root.
+setup() {
+	W=$TMP/w
+	rm -rf "$W"
+	mkdir -p "$W/sys/kernel/security" "$W/proc" "$W/bin" "$W/boot"
+	echo 67108864 >"$W/sys/kernel/kexec_crash_size"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	echo 'BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro console=ttyS0,115200 quiet' >"$W/proc/cmdline"
+	truncate -s 9M "$W/boot/vmlinuz"
+	truncate -s 20M "$W/boot/initrd.img"
+	cat >"$W/conf" <<-EOF
+		# test configuration
+		TARGET=UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
+		CAPTURE_KERNEL=$W/boot/vmlinuz
+		CAPTURE_INITRD=$W/boot/initrd.img
+	EOF
+	cat >"$W/bin/kexec" <<-EOF
+		#!/bin/sh
+		{ printf '%s\n' "\$@"; echo --; } >>"$W/kexec.args"
+		if [ -f "$W/kexec.fail" ]; then cat "$W/kexec.fail" >&2; exit 1; fi
+		if [ -f "$W/kexec.fail-without-s" ] && [ "\$1" != -s ]; then
+			cat "$W/kexec.fail-without-s" >&2; exit 1
+		fi
+		[ -f "$W/kexec.noload" ] || echo 1 >"$W/sys/kernel/kexec_crash_loaded"
+	EOF
+	cat >"$W/findmnt" <<-EOF
+		#!/bin/sh
+		printf '%s\n' "\$@" >"$W/findmnt.args"
+		cat "$W/findmnt.out"
+	EOF
+	chmod +x "$W/bin/kexec" "$W/findmnt"
+}
+
+# run ARGS...: runs the loader under $SH; sets rc, out, err.
+run() {
+	# shellcheck disable=SC2086 # "busybox sh" is two words
+	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_FINDMNT="$W/findmnt" \
+		PATH="$W/bin:$RUNPATH" $SH "$LOADER" "$@" >"$W/stdout" 2>"$W/stderr"
+	rc=$?
+	out=$(cat "$W/stdout")
+	err=$(cat "$W/stderr")
+}
+
+fail() {
+	errs="$errs$*
+"
+}
+
+# same WHAT EXPECTED GOT
+same() {
+	[ "$2" = "$3" ] || fail "$1: expected
+$2
+     got
+$3"
+}
+
+expect_rc() { same "exit status" "$1" "$rc"; }
+expect_err() { same "stderr" "$1" "$err"; }
+expect_out() { same "stdout" "$1" "$out"; }
+
+# expect_kexec ARG... (invocations separated by "--")
+expect_kexec() {
+	want=$(printf '%s\n' "$@" --)
+	got=$(cat "$W/kexec.args" 2>/dev/null)
+	same "kexec arguments" "$want" "$got"
+}
+
+expect_no_kexec() {
+	[ ! -e "$W/kexec.args" ] || fail "kexec ran: $(cat "$W/kexec.args")"
+}
+
+BASE="console=ttyS0,115200 nr_cpus=1 reset_devices irqpoll panic=10"
+
+armed_line() { # CMDLINE [MB]
+	echo "$P: armed: $W/boot/vmlinuz ($W/boot/initrd.img) with ${2:-64} MB reserved; capture cmdline: $1"
+}
+
+# --- cases: each is a function run once per shell
+
+case_armed() {
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+	expect_out "$(armed_line "$BASE")"
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+case_not_reserved() {
+	echo 0 >"$W/sys/kernel/kexec_crash_size"
+	run --config "$W/conf"
+	expect_rc 3
+	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size is 0). Add crashkernel=64M to the kernel command line (on Debian: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
+	expect_no_kexec
+}
+
+case_no_crash_size_file() {
+	rm "$W/sys/kernel/kexec_crash_size"
+	run --config "$W/conf" --dry-run
+	expect_rc 3
+	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size does not exist). Add crashkernel=64M to the kernel command line (on Debian: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
+}
+
+case_reservation_failed() {
+	echo 0 >"$W/sys/kernel/kexec_crash_size"
+	echo 'root=/dev/vda1 crashkernel=4G quiet' >"$W/proc/cmdline"
+	run --config "$W/conf"
+	expect_rc 3
+	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size is 0), although the kernel command line has crashkernel=4G: the kernel could not reserve it (see: dmesg | grep -i crashkernel), try crashkernel=64M"
+}
+
+case_missing_kernel() {
+	rm "$W/boot/vmlinuz"
+	run --config "$W/conf"
+	expect_rc 4
+	expect_err "$P: capture kernel $W/boot/vmlinuz (CAPTURE_KERNEL in $W/conf) does not exist"
+	expect_no_kexec
+}
+
+case_missing_initrd() {
+	rm "$W/boot/initrd.img"
+	mkdir "$W/boot/initrd.img"
+	run --config "$W/conf"
+	expect_rc 4
+	expect_err "$P: capture initramfs $W/boot/initrd.img (CAPTURE_INITRD in $W/conf) is not a regular file"
+	expect_no_kexec
+}
+
+case_missing_config() {
+	run --config "$W/nothere.conf"
+	expect_rc 5
+	expect_err "$P: cannot read the configuration $W/nothere.conf"
+}
+
+# bad_config LINE EXPECTED-MESSAGE: LINE is appended as line 5 of the config.
+bad_config() {
+	printf '%s\n' "$1" >>"$W/conf"
+	run --config "$W/conf"
+	expect_rc 5
+	expect_err "$P: $W/conf:5: $2"
+	expect_no_kexec
+}
+
+case_config_unknown_key() { bad_config 'CRASHDIR=/var/crash' "unknown key 'CRASHDIR'"; }
+case_config_repeated_key() { bad_config 'TARGET=auto' "TARGET is already set on line 2"; }
+case_config_bad_value() { bad_config 'DUMP_LEVEL=40' "DUMP_LEVEL: bad value '40': expected a number from 0 to 31"; }
+case_config_quote() { bad_config 'CMDLINE_APPEND="quiet' "CMDLINE_APPEND: unterminated quote"; }
+case_config_leading_blank() { bad_config ' FSTYPE=ext4' "expected KEY=value"; }
+
+# Quotes, CRLF and trailing blanks are removed before the values are used.
+case_config_quoted_crlf() {
+	printf '# crlf\r\nTARGET="UUID=0A1B"\r\nCAPTURE_KERNEL="%s" \r\nCAPTURE_INITRD=%s\t\r\nCMDLINE_APPEND="a=1"\r\n' \
+		"$W/boot/vmlinuz" "$W/boot/initrd.img" >"$W/conf"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE a=1"
+}
+
+auto_config() {
+	mkdir -p "$W/var"
+	cat >>"$W/conf" <<-EOF
+		CRASH_DIR=$W/var/crash/new
+		FSTYPE=auto
+	EOF
+	sed -i 's/^TARGET=.*/TARGET=auto/' "$W/conf"
+}
+
+case_auto_resolved() {
+	auto_config
+	echo '0a1b2c3d-4e5f-6789-abcd-ef0123456789 ext4   /' >"$W/findmnt.out"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+	want="$BASE dumpagent.target=UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789 dumpagent.fstype=ext4"
+	expect_out "$(armed_line "$want")"
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$want"
+	# CRASH_DIR does not exist: its nearest existing parent is asked about.
+	same "findmnt arguments" "$(printf '%s\n' -n -o UUID,FSTYPE,TARGET --target "$W/var")" \
+		"$(cat "$W/findmnt.args" 2>/dev/null)"
+}
+
+case_auto_submount() {
+	auto_config
+	echo 'ABCD-1234 vfat /srv' >"$W/findmnt.out"
+	run --config "$W/conf" --dry-run
+	expect_rc 0
+	expect_err "$P: warning: CRASH_DIR=$W/var/crash/new is on the filesystem mounted at /srv: the capture agent writes to $W/var/crash/new inside that filesystem, which is /srv$W/var/crash/new here"
+}
+
+case_auto_fstype_conflict() {
+	auto_config
+	sed -i 's/^FSTYPE=.*/FSTYPE=xfs/' "$W/conf"
+	echo 'ABCD-1234 vfat /' >"$W/findmnt.out"
+	run --config "$W/conf"
+	expect_rc 6
+	expect_err "$P: TARGET=auto: the filesystem holding $W/var is vfat, but FSTYPE=xfs; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+	expect_no_kexec
+}
+
+case_auto_no_uuid() {
+	auto_config
+	echo '     tmpfs  /tmp' >"$W/findmnt.out"
+	run --config "$W/conf"
+	expect_rc 6
+	expect_err "$P: TARGET=auto: the filesystem holding $W/var (tmpfs at /tmp) has no UUID; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+	expect_no_kexec
+}
+
+case_auto_unsupported_fs() {
+	auto_config
+	echo '0a1b2c3d-4e5f-6789-abcd-ef0123456789 btrfs /' >"$W/findmnt.out"
+	run --config "$W/conf"
+	expect_rc 6
+	expect_err "$P: TARGET=auto: the filesystem holding $W/var is btrfs, which the capture agent does not write (ext2, ext3, ext4, xfs or vfat); set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+}
+
+case_auto_no_findmnt() {
+	auto_config
+	rm "$W/findmnt"
+	run --config "$W/conf"
+	expect_rc 6
+	expect_err "$P: TARGET=auto: $W/findmnt (util-linux) is not available to find the filesystem of $W/var; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+}
+
+case_explicit_target_fstype_auto() {
+	run --config "$W/conf" --dry-run
+	expect_rc 0
+	case $out in *dumpagent.target* | *dumpagent.fstype*) fail "dumpagent.target/fstype passed: $out" ;; esac
+	[ ! -e "$W/findmnt.args" ] || fail "findmnt ran for an explicit TARGET"
+}
+
+case_target_by_id_warning() {
+	sed -i 's|^TARGET=.*|TARGET=/dev/disk/by-id/ata-DISK-part1|' "$W/conf"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: warning: TARGET=/dev/disk/by-id/ata-DISK-part1: the capture environment has no udev to resolve this name; use TARGET=UUID=... or TARGET=LABEL=..."
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+case_console_and_dumpagent_passthrough() {
+	echo 'BOOT_IMAGE=/vmlinuz console=tty0 root=UUID=x dumpagent.bsod=1 "dumpagent.note=a b" quiet console=ttyS0,115200n8 dumpagent.shell=1 -- dumpagent.init=1 console=ttyS1' \
+		>"$W/proc/cmdline"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+		--append='console=tty0 console=ttyS0,115200n8 nr_cpus=1 reset_devices irqpoll panic=10 dumpagent.bsod=1 "dumpagent.note=a b" dumpagent.shell=1'
+}
+
+case_no_console() {
+	echo 'root=/dev/vda1 quiet' >"$W/proc/cmdline"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+		--append="console=tty0 nr_cpus=1 reset_devices irqpoll panic=10"
+}
+
+case_cmdline_append_spaces() {
+	# shellcheck disable=SC2016 # $(touch x) must reach the loader as text
+	echo 'CMDLINE_APPEND=loglevel=7  log_buf_len=1M a=* $(touch x) it'"'"'s' >>"$W/conf"
+	(cd "$W" && run --config "$W/conf")
+	expect_rc 0
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+		--append="$BASE loglevel=7  log_buf_len=1M a=* \$(touch x) it's"
+}
+
+case_dry_run() {
+	echo 'CMDLINE_APPEND=it'"'"'s' >>"$W/conf"
+	run --config "$W/conf" --dry-run
+	expect_rc 0
+	expect_err ""
+	expect_out "kexec -p $W/boot/vmlinuz --initrd=$W/boot/initrd.img '--append=$BASE it'\\''s'"
+	expect_no_kexec
+}
+
+case_kernel_initrd_override() {
+	sed -i 's|^CAPTURE_KERNEL=.*|CAPTURE_KERNEL=/nonexistent/vmlinuz|; s|^CAPTURE_INITRD=.*|CAPTURE_INITRD=/nonexistent/initrd|' "$W/conf"
+	mv "$W/boot/vmlinuz" "$W/boot/other-vmlinuz"
+	: >"$W/boot/other-initrd"
+	run --config "$W/conf" --kernel "$W/boot/other-vmlinuz" --initrd "$W/boot/other-initrd"
+	expect_rc 0
+	expect_kexec -p "$W/boot/other-vmlinuz" --initrd="$W/boot/other-initrd" --append="$BASE"
+}
+
+case_kernel_override_missing() {
+	run --config "$W/conf" --kernel "$W/boot/nothere"
+	expect_rc 4
+	expect_err "$P: capture kernel $W/boot/nothere (--kernel) does not exist"
+	expect_no_kexec
+}
+
+case_kexec_fails() {
+	echo 33554432 >"$W/sys/kernel/kexec_crash_size"
+	printf 'Could not find a free area of memory of 0x1400000 bytes...\nlocate_hole failed\n' >"$W/kexec.fail"
+	run --config "$W/conf"
+	expect_rc 1
+	expect_err "$P: kexec: Could not find a free area of memory of 0x1400000 bytes...
+$P: kexec: locate_hole failed
+$P: kexec -p failed (exit status 1); the 32 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot"
+	expect_out ""
+}
+
+case_no_kexec_binary() {
+	# A PATH with only what the loader needs, so the host's kexec is not found.
+	rm "$W/bin/kexec"
+	mkdir "$W/minbin"
+	for t in dash busybox cat wc sed; do
+		for d in $(echo "$RUNPATH" | tr : ' '); do
+			[ ! -f "$d/$t" ] || { ln -s "$d/$t" "$W/minbin/$t"; break; }
+		done
+	done
+	RUNPATH=$W/minbin
+	run --config "$W/conf"
+	RUNPATH=$PATH
+	expect_rc 1
+	expect_err "$P: kexec (package kexec-tools) is not in PATH"
+}
+
+case_not_loaded() {
+	: >"$W/kexec.noload"
+	run --config "$W/conf"
+	expect_rc 2
+	expect_err "$P: kexec succeeded, but $W/sys/kernel/kexec_crash_loaded is '0', not 1: no capture kernel is armed"
+	expect_out ""
+}
+
+case_lockdown_retry() {
+	echo 'none [integrity] confidentiality' >"$W/sys/kernel/security/lockdown"
+	echo 'kexec_load failed: Operation not permitted' >"$W/kexec.fail-without-s"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: kernel lockdown (integrity) refuses kexec_load: retrying with kexec_file_load (kexec -s -p)"
+	expect_out "$(armed_line "$BASE")"
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+case_lockdown_retry_fails() {
+	echo 'none integrity [confidentiality]' >"$W/sys/kernel/security/lockdown"
+	echo 'kexec_file_load failed: Key was rejected by service' >"$W/kexec.fail"
+	run --config "$W/conf"
+	expect_rc 1
+	expect_err "$P: kernel lockdown (confidentiality) refuses kexec_load: retrying with kexec_file_load (kexec -s -p)
+$P: kexec: kexec_file_load failed: Key was rejected by service
+$P: kexec -s -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot; under lockdown the capture kernel must also be signed by a key the kernel trusts"
+}
+
+case_no_lockdown_no_retry() {
+	echo '[none] integrity confidentiality' >"$W/sys/kernel/security/lockdown"
+	echo 'kexec_load failed: Operation not permitted' >"$W/kexec.fail-without-s"
+	run --config "$W/conf"
+	expect_rc 1
+	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+case_help() {
+	run --help
+	expect_rc 0
+	expect_err ""
+	for want in "exit status:" "  0    armed" "  1    kexec failed" "  2    kexec succeeded" \
+		"  3    no memory is reserved" "  4    capture kernel or initramfs" \
+		"  5    configuration error" "  6    TARGET=auto" "  100  usage error" "--check-config" \
+		"--dry-run" "--kernel FILE" "--initrd FILE" "--config FILE"; do
+		case $out in *"$want"*) ;; *) fail "--help does not mention '$want'" ;; esac
+	done
+}
+
+case_usage_error() {
+	run --bogus
+	expect_rc 100
+	expect_err "$P: unknown option '--bogus' (see --help)"
+	run --config
+	expect_rc 100
+	expect_err "$P: --config needs an argument (see --help)"
+}
+
+case_check_config() {
+	run --check-config --config "$W/conf"
+	expect_rc 0
+	expect_out "$P: $W/conf: ok"
+	expect_no_kexec
+}
+
+CASES="armed not_reserved no_crash_size_file reservation_failed missing_kernel missing_initrd
+missing_config config_unknown_key config_repeated_key config_bad_value config_quote
+config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_conflict
+auto_no_uuid auto_unsupported_fs auto_no_findmnt explicit_target_fstype_auto target_by_id_warning
+console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
+kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
+lockdown_retry lockdown_retry_fails no_lockdown_no_retry help usage_error check_config"
+
+for c in $CASES; do
+	for SH in dash "busybox sh"; do
+		setup
+		errs=''
+		"case_$c"
+		if [ -z "$errs" ]; then
+			echo "ok - $c ($SH)"
+		else
+			echo "not ok - $c ($SH)"
+			printf '%s' "$errs" | sed 's/^/#   /'
+			failed=$((failed + 1))
+		fi
+	done
+done
+[ "$failed" = 0 ] || echo "$failed case(s) failed"
+[ "$failed" = 0 ]
