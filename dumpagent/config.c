@@ -140,9 +140,10 @@ int config_set(struct config *cfg, const char *key, const char *value, struct co
 	return set_value(cfg, k, buf, 0, err);
 }
 
+/* A carriage return counts as blank, so that files edited on Windows parse. */
 static int is_blank(char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || c == '\t' || c == '\r';
 }
 
 static int parse_line(struct config *cfg, char *text, unsigned line, struct config_error *err)
@@ -168,7 +169,7 @@ static int parse_line(struct config *cfg, char *text, unsigned line, struct conf
 		return fail(err, line, "%s is already set on line %u", p, cfg->line[key]);
 	}
 	end = eq + 1 + strlen(eq + 1);
-	while (end > eq + 1 && (is_blank(end[-1]) || end[-1] == '\r'))
+	while (end > eq + 1 && is_blank(end[-1]))
 		*--end = '\0';
 	if (set_value(cfg, key, eq + 1, line, err) < 0)
 		return -1;

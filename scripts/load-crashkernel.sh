@@ -147,7 +147,7 @@ value_expectation() {
 parse_line() {
 	line=$1
 	[ "${#line}" -le 1023 ] || config_error "line is longer than 1023 bytes"
-	rest=${line#"${line%%[!" $TAB"]*}"}
+	rest=${line#"${line%%[!" $TAB$CR"]*}"}
 	case $rest in '' | '#'*) return 0 ;; esac
 	case $line in [A-Z]*=*) ;; *) config_error "expected KEY=value" ;; esac
 	key=${line%%=*}
