@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,9 +138,39 @@ static int find_target(struct capture *c)
 	return mount_target(c);
 }
 
+static const char *target_root(const struct capture *c)
+{
+	return c->opts->target_dir ? c->opts->target_dir : c->opts->mountpoint;
+}
+
+/* Like savecore's minfree: a capture must not fill the disk the system needs to boot. */
+static int check_space(struct capture *c)
+{
+	unsigned long min = config_min_free_mb(&c->cfg);
+	unsigned long long free_mb;
+	struct statvfs vfs;
+
+	if (statvfs(target_root(c), &vfs) < 0) {
+		log_errno(errno, "statvfs %s", target_root(c));
+		return -1;
+	}
+	if (vfs.f_flag & ST_RDONLY) {
+		log_error("%s is mounted read-only; nothing was written", target_root(c));
+		return -1;
+	}
+	free_mb = ((unsigned long long)vfs.f_bavail * vfs.f_frsize) >> 20;
+	if (free_mb < min) {
+		log_error("only %llu MiB free on %s, below MIN_FREE_MB=%lu; nothing was written",
+			  free_mb, target_root(c), min);
+		return -1;
+	}
+	log_info("%llu MiB free on %s (MIN_FREE_MB=%lu)", free_mb, target_root(c), min);
+	return 0;
+}
+
 static int open_dirs(struct capture *c)
 {
-	const char *root = c->opts->target_dir ? c->opts->target_dir : c->opts->mountpoint;
+	const char *root = target_root(c);
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
 	time_t t = c->vmcore.crash_time > 0 ? (time_t)c->vmcore.crash_time : time(NULL);
 	char comp[256] = "";
@@ -262,6 +293,8 @@ enum capture_status capture_run(const struct capture_opts *opts)
 	if (check_vmcore(&c) < 0)
 		return CAPTURE_FAILED;
 	if (!opts->target_dir && find_target(&c) < 0)
+		goto out;
+	if (check_space(&c) < 0)
 		goto out;
 	if (open_dirs(&c) < 0)
 		goto out;

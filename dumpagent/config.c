@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_CAPTURE_KERNEL] = "CAPTURE_KERNEL",
 	[KEY_CAPTURE_INITRD] = "CAPTURE_INITRD",
 	[KEY_CMDLINE_APPEND] = "CMDLINE_APPEND",
+	[KEY_MIN_FREE_MB] = "MIN_FREE_MB",
 };
 
 /* Must match config/dumpagent.conf. */
@@ -37,6 +39,7 @@ static const char *const key_defaults[KEY_COUNT] = {
 	[KEY_CAPTURE_KERNEL] = "/usr/lib/dumpagent/vmlinuz",
 	[KEY_CAPTURE_INITRD] = "/usr/lib/dumpagent/initramfs.img",
 	[KEY_CMDLINE_APPEND] = "",
+	[KEY_MIN_FREE_MB] = "64",
 };
 
 const char *config_key_name(enum config_key key)
@@ -57,6 +60,11 @@ int config_dump_level(const struct config *cfg)
 	for (; *v; v++)
 		level = level * 10 + (*v - '0');
 	return level;
+}
+
+unsigned long config_min_free_mb(const struct config *cfg)
+{
+	return strtoul(cfg->value[KEY_MIN_FREE_MB], NULL, 10); /* validated: 1 to 6 digits */
 }
 
 void config_defaults(struct config *cfg)

@@ -19,6 +19,7 @@ enum config_key {
 	KEY_CAPTURE_KERNEL,
 	KEY_CAPTURE_INITRD,
 	KEY_CMDLINE_APPEND,
+	KEY_MIN_FREE_MB,
 	KEY_COUNT
 };
 
@@ -47,5 +48,6 @@ int config_key_lookup(const char *name, size_t len);
 const char *config_key_name(enum config_key key);
 const char *config_get(const struct config *cfg, enum config_key key);
 int config_dump_level(const struct config *cfg);
+unsigned long config_min_free_mb(const struct config *cfg);
 
 #endif

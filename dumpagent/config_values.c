@@ -79,6 +79,13 @@ static int dump_level_ok(const char *v)
 	return (n == 1 ? v[0] - '0' : (v[0] - '0') * 10 + (v[1] - '0')) <= 31;
 }
 
+static int min_free_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n >= 1 && n <= 6 && span_is(v, n, "0123456789");
+}
+
 static int abs_path_ok(const char *v)
 {
 	return v[0] == '/' && !strchr(v, ' ');
@@ -110,6 +117,8 @@ const char *config_value_check(int key, const char *v)
 	case KEY_CAPTURE_KERNEL:
 	case KEY_CAPTURE_INITRD:
 		return abs_path_ok(v) ? NULL : "expected an absolute path";
+	case KEY_MIN_FREE_MB:
+		return min_free_ok(v) ? NULL : "expected a number of MiB from 0 to 999999";
 	default:
 		return NULL;
 	}

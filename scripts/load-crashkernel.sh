@@ -19,7 +19,7 @@ LC_ALL=C
 export LC_ALL
 
 PROG=load-crashkernel
-KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND"
+KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB"
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
 PROC=${DUMPAGENT_PROC:-/proc}
 FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
@@ -86,7 +86,7 @@ set_defaults() {
 	c_TARGET=auto c_FSTYPE=auto c_CRASH_DIR=/var/crash c_DUMP_LEVEL=31
 	c_COMPRESSION=zlib c_FINAL_ACTION=reboot c_FAILURE_ACTION=reboot
 	c_CAPTURE_KERNEL=/usr/lib/dumpagent/vmlinuz
-	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND=''
+	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND='' c_MIN_FREE_MB=64
 	for k in $KEYS; do
 		eval "line_$k="
 	done
@@ -140,6 +140,8 @@ value_expectation() {
 		*) echo "expected reboot, poweroff, halt or shell" ;; esac ;;
 	CAPTURE_KERNEL | CAPTURE_INITRD)
 		case $2 in /*' '* | [!/]* | '') echo "expected an absolute path" ;; esac ;;
+	MIN_FREE_MB)
+		case $2 in '' | *[!0-9]* | ???????*) echo "expected a number of MiB from 0 to 999999" ;; esac ;;
 	esac
 }
 

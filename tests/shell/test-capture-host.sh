@@ -134,4 +134,16 @@ if [ "$rc" = 100 ] && [ "$out" = "dumpagent: $T/conf:2: DUMP_LEVEL: bad value '9
 else
 	bad "bad config: rc=$rc out=$out"
 fi
+# 8. Less free space than MIN_FREE_MB: nothing written at all.
+printf 'TARGET=UUID=1234\nMIN_FREE_MB=999999\n' >"$T/conf"
+capture "$T/t8"
+if [ "$rc" = 1 ] && [ ! -e "$T/t8/var" ]; then
+	case $out in
+	*"error: only "*" MiB free on $T/t8, below MIN_FREE_MB=999999; nothing was written"*)
+		ok "below MIN_FREE_MB: refused, nothing written" ;;
+	*) bad "below MIN_FREE_MB: wrong message: $out" ;;
+	esac
+else
+	bad "below MIN_FREE_MB: rc=$rc $(ls -R "$T/t8")"
+fi
 exit "$failed"
