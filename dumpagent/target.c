@@ -249,11 +249,18 @@ int target_find(const struct target_env *env, const struct target_spec *spec,
 	unsigned waited = 0, step = 250;
 	char want[80];
 
-	for (;;) {
+	for (int settled = 0;;) {
 		if (scan_once(env, spec, &s, err, errlen) < 0)
 			return -1;
-		if (s.nfound > 0)
+		/* Disks appear one by one (USB, NVMe); a duplicate UUID may show up
+		 * just after the first match, so look once more before trusting it. */
+		if (s.nfound > 0 && (settled || env->settle_ms == 0))
 			return check_found(spec, &s, out, err, errlen);
+		if (s.nfound > 0) {
+			settled = 1;
+			sleep_ms(env->settle_ms);
+			continue;
+		}
 		if (waited >= env->wait_ms)
 			break;
 		sleep_ms(step);

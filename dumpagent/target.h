@@ -28,6 +28,7 @@ struct target_env {
 	const char *sys_block; /* /sys/class/block */
 	const char *dev_dir;   /* /dev */
 	unsigned wait_ms;      /* how long to wait for the device to appear */
+	unsigned settle_ms;    /* after a match, wait this long and look again */
 };
 
 /* Turns TARGET= and FSTYPE= values into a spec; 0, or -1 with err. */

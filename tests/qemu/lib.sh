@@ -139,9 +139,21 @@ panic_scenario() {
 		--output "$WORK/capture.img" >"$WORK/build.log" 2>&1 ||
 		fail "building the capture initramfs failed: $(cat "$WORK/build.log")"
 	build_first_initrd "$WORK/dumpagent.conf" "$WORK/capture.img" "$WORK/first.img"
-	DISK=$WORK/disk.img
-	truncate -s 256M "$DISK"
-	mkfs.ext4 -q -F -U "$DISK_UUID" -L dumptest "$DISK" || fail "mkfs.ext4 failed"
-	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=64M panic=-1" \
-		-drive "file=$DISK,if=virtio,format=raw"
+	if [ -z "${DISK_ARGS:-}" ]; then
+		DISK=$WORK/disk.img
+		make_disk "$DISK" ext4 "$DISK_UUID"
+		DISK_ARGS="-drive file=$DISK,if=virtio,format=raw"
+	fi
+	# shellcheck disable=SC2086 # DISK_ARGS is a list of qemu arguments
+	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=64M panic=-1" $DISK_ARGS
+}
+
+# make_disk IMAGE ext4|xfs UUID [SIZE]: a raw image holding one filesystem.
+make_disk() {
+	rm -f "$1"
+	truncate -s "${4:-256M}" "$1"
+	case $2 in
+	ext4) mkfs.ext4 -q -F -U "$3" -L dumptest "$1" ;;
+	xfs) mkfs.xfs -q -f -m uuid="$3" -L dumptest "$1" ;;
+	esac || fail "mkfs.$2 on $1 failed"
 }
