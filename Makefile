@@ -27,12 +27,12 @@ $(B)/obj/%.o: dumpagent/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(B)/dumpagent: $(AGENT_OBJ) $(B)/obj/main.o
-	$(CC) -static $(CFLAGS) -o $@ $^
+	$(CC) -static $(CFLAGS) -o $@ $^ -lz
 
 # Unit tests link the agent's sources again, built with the sanitizers.
 $(B)/unit/%: tests/unit/%.c $(AGENT_SRC) dumpagent/*.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -Idumpagent -o $@ $< $(AGENT_SRC) -lcmocka
+	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -Idumpagent -o $@ $< $(AGENT_SRC) -lcmocka -lz
 
 unit: $(UNIT_BIN)
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -20,7 +21,7 @@
 #include "crashdir.h"
 #include "io.h"
 #include "log.h"
-#include "runner.h"
+#include "save.h"
 #include "target.h"
 #include "vmcore.h"
 
@@ -29,7 +30,7 @@ struct capture {
 	struct config cfg;
 	struct vmcore_info vmcore;
 	struct target_dev dev;
-	int mounted;
+	int mounted, no_space, fallback;
 	int rootfd, crashfd, dumpfd;
 	char dirname[CRASHDIR_NAME_MAX];
 };
@@ -199,55 +200,6 @@ static int open_dirs(struct capture *c)
 	return 0;
 }
 
-/* Runs makedumpfile into <what>.<stamp>.part, then publishes <what>.<stamp>. */
-static int save(struct capture *c, const char *what, char *const flags[], int nflags)
-{
-	char tmp[64], final[64];
-	char *argv[8];
-	int n = 0, r;
-
-	(void)snprintf(tmp, sizeof(tmp), "%s.%s.part", what, c->dirname);
-	(void)snprintf(final, sizeof(final), "%s.%s", what, c->dirname);
-	argv[n++] = (char *)c->opts->makedumpfile;
-	for (int i = 0; i < nflags; i++)
-		argv[n++] = flags[i];
-	argv[n++] = (char *)c->opts->vmcore;
-	argv[n++] = tmp;
-	argv[n] = NULL;
-	r = run_in_dir(c->dumpfd, argv);
-	if (r != 0) {
-		if (r < 0)
-			log_errno(-r, "run %s", c->opts->makedumpfile);
-		else
-			log_error("%s for %s failed with status %d", c->opts->makedumpfile, what, r);
-		if (unlinkat(c->dumpfd, tmp, 0) < 0 && errno != ENOENT)
-			log_errno(errno, "remove partial %s/%s", c->dirname, tmp);
-		return -1;
-	}
-	r = crashdir_publish(c->dumpfd, tmp, final);
-	if (r < 0) {
-		log_errno(-r, "publish %s/%s", c->dirname, final);
-		return -1;
-	}
-	log_info("saved %s/%s/%s", config_get(&c->cfg, KEY_CRASH_DIR), c->dirname, final);
-	return 0;
-}
-
-static int save_dump(struct capture *c)
-{
-	static char level[4], dash_d[] = "-d", zlib[] = "-c", lzo[] = "-l";
-	const char *comp = config_get(&c->cfg, KEY_COMPRESSION);
-	char *flags[3] = { dash_d, level, NULL };
-	int n = 2;
-
-	(void)snprintf(level, sizeof(level), "%d", config_dump_level(&c->cfg));
-	if (strcmp(comp, "zlib") == 0)
-		flags[n++] = zlib;
-	else if (strcmp(comp, "lzo") == 0)
-		flags[n++] = lzo;
-	return save(c, "dump", flags, n);
-}
-
 /* A capture that saved nothing leaves no empty directory behind to puzzle over. */
 static void remove_empty_dump_dir(struct capture *c)
 {
@@ -278,12 +230,65 @@ static void finish(struct capture *c)
 	}
 }
 
+static const char *outcome_text(const struct capture *c, enum capture_status status)
+{
+	switch (status) {
+	case CAPTURE_OK: return "complete";
+	case CAPTURE_FALLBACK:
+		return c->fallback ? "fallback (unfiltered vmcore, gzipped)" : "dump without dmesg";
+	case CAPTURE_DMESG_ONLY: return c->no_space ? "dmesg-only (no space)" : "dmesg-only";
+	case CAPTURE_REFUSED: return "refused: nothing written";
+	default: return "failed: nothing saved";
+	}
+}
+
+static void log_peak_rss(void)
+{
+	struct rusage self, children;
+
+	if (getrusage(RUSAGE_SELF, &self) == 0 && getrusage(RUSAGE_CHILDREN, &children) == 0)
+		log_info("peak RSS: agent %ld KiB, makedumpfile %ld KiB", self.ru_maxrss,
+			 children.ru_maxrss);
+}
+
+/* dmesg first: it is small and worth the most. Then the dump, or our own
+ * core when makedumpfile made none and the disk is not full. */
+static enum capture_status save_all(struct capture *c)
+{
+	struct save_ctx s = { c->dumpfd, c->dirname, config_get(&c->cfg, KEY_CRASH_DIR),
+			      c->opts->vmcore, c->opts->makedumpfile };
+	int have_dmesg = save_dmesg(&s) == SAVE_OK;
+	enum save_result dump = save_dump(&s, config_dump_level(&c->cfg),
+					  config_get(&c->cfg, KEY_COMPRESSION));
+
+	if (dump == SAVE_OK)
+		return have_dmesg ? CAPTURE_OK : CAPTURE_FALLBACK;
+	c->no_space = dump == SAVE_NO_SPACE;
+	if (!c->no_space) {
+		dump = save_fallback(&s);
+		c->no_space = dump == SAVE_NO_SPACE;
+		c->fallback = dump == SAVE_OK;
+		if (c->fallback)
+			return CAPTURE_FALLBACK;
+	}
+	return have_dmesg ? CAPTURE_DMESG_ONLY : CAPTURE_FAILED;
+}
+
+static void save_capture_log(struct capture *c, enum capture_status status)
+{
+	struct save_ctx s = { c->dumpfd, c->dirname, config_get(&c->cfg, KEY_CRASH_DIR),
+			      c->opts->vmcore, c->opts->makedumpfile };
+
+	log_peak_rss();
+	log_info("outcome: %s", outcome_text(c, status));
+	if (c->dumpfd >= 0 && status != CAPTURE_FAILED)
+		(void)save_log(&s); /* save_log reports its own failure; the dump is saved */
+}
+
 enum capture_status capture_run(const struct capture_opts *opts)
 {
 	static struct capture c;
-	static char dump_dmesg[] = "--dump-dmesg";
-	char *dmesg_flags[] = { dump_dmesg };
-	enum capture_status status = CAPTURE_FAILED;
+	enum capture_status status = CAPTURE_REFUSED;
 
 	memset(&c, 0, sizeof(c));
 	c.opts = opts;
@@ -296,20 +301,15 @@ enum capture_status capture_run(const struct capture_opts *opts)
 		goto out;
 	if (check_space(&c) < 0)
 		goto out;
+	status = CAPTURE_FAILED;
 	if (open_dirs(&c) < 0)
 		goto out;
-	if (save(&c, "dmesg", dmesg_flags, 1) < 0)
-		goto out;
-	status = CAPTURE_PARTIAL;
-	if (save_dump(&c) < 0)
-		goto out;
-	status = CAPTURE_OK;
+	status = save_all(&c);
 out:
+	save_capture_log(&c, status);
 	if (status == CAPTURE_FAILED)
 		remove_empty_dump_dir(&c);
 	finish(&c);
-	log_info("capture %s", status == CAPTURE_OK	 ? "complete"
-			       : status == CAPTURE_PARTIAL ? "partial: dmesg only"
-							   : "failed: nothing saved");
+	log_info("capture %s", outcome_text(&c, status));
 	return status;
 }

@@ -3,10 +3,12 @@
 #define DUMPAGENT_CAPTURE_H
 
 enum capture_status {
-	CAPTURE_OK = 0,      /* dmesg and dump saved */
-	CAPTURE_FAILED = 1,  /* nothing saved */
-	CAPTURE_PARTIAL = 2, /* dmesg saved, dump not */
-	CAPTURE_USAGE = 100, /* bad command line or configuration */
+	CAPTURE_OK = 0,         /* dmesg and dump saved */
+	CAPTURE_FAILED = 1,     /* nothing saved */
+	CAPTURE_DMESG_ONLY = 2, /* dmesg saved, no dump (no space, or every dump failed) */
+	CAPTURE_FALLBACK = 3,   /* makedumpfile made no dump: our own gzipped vmcore saved */
+	CAPTURE_REFUSED = 4,    /* the target is not certain or not safe: nothing written */
+	CAPTURE_USAGE = 100,    /* bad command line or configuration */
 };
 
 struct capture_opts {

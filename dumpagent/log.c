@@ -10,6 +10,30 @@
 #include "io.h"
 
 static int kmsg_fd = -1;
+static char kept[LOG_KEEP_BYTES];
+static size_t kept_len;
+
+/* Keeps a line for the capture log; past the bound, one marker and no more. */
+static void keep(const char *line, size_t n)
+{
+	static const char full[] = "dumpagent: (log truncated)\n";
+
+	if (kept_len + n <= sizeof(kept) - sizeof(full)) {
+		memcpy(kept + kept_len, line, n);
+		kept_len += n;
+	} else if (kept_len + sizeof(full) - 1 <= sizeof(kept) &&
+		   (kept_len < sizeof(full) - 1 ||
+		    memcmp(kept + kept_len - (sizeof(full) - 1), full, sizeof(full) - 1) != 0)) {
+		memcpy(kept + kept_len, full, sizeof(full) - 1);
+		kept_len += sizeof(full) - 1;
+	}
+}
+
+const char *log_kept(size_t *len)
+{
+	*len = kept_len;
+	return kept;
+}
 
 /* In the capture kernel the console may be gone or slow; /dev/kmsg keeps the
  * messages in the capture kernel's ring buffer, next to the kernel's own. */
@@ -32,6 +56,7 @@ static void emit(const char *prefix, const char *msg, const char *suffix)
 		return;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
+	keep(line, (size_t)n);
 	(void)write_all(STDERR_FILENO, line, (size_t)n); /* stderr may be closed: nothing left to tell */
 	if (kmsg_fd >= 0) {
 		/* Level 7 (debug): kept in the ring buffer, not printed on the

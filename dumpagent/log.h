@@ -4,7 +4,13 @@
 
 #include <stdarg.h>
 
+#include <stddef.h>
+
+#define LOG_KEEP_BYTES 32768
+
 void log_set_kmsg(int enable);
+/* Every line logged so far, for dumpagent.log; bounded to LOG_KEEP_BYTES. */
+const char *log_kept(size_t *len);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_error, with ": strerror(err)" appended. */

@@ -33,8 +33,14 @@ static void usage(FILE *f)
 	      "  --target-dir DIR     use this already mounted directory as the target\n"
 	      "  --wait SECONDS       how long to wait for the target disk (default 30)\n"
 	      "\n"
-	      "exit status: 0 dump saved; 1 nothing saved; 2 dmesg saved but not the dump;\n"
-	      "             100 bad usage or configuration\n"
+	      "exit status:\n"
+	      "  0    complete: dmesg and dump saved\n"
+	      "  1    failed: nothing saved\n"
+	      "  2    dmesg-only: the dmesg saved, no dump (no space, or every dump failed)\n"
+	      "  3    fallback: the agent's own gzipped vmcore instead of makedumpfile's dump,\n"
+	      "       or a dump without the dmesg\n"
+	      "  4    refused: the target disk is not certain or not safe; nothing written\n"
+	      "  100  bad usage or configuration\n"
 	      "See dumpagent(8) and dumpagent.conf(5).\n",
 	      f);
 }

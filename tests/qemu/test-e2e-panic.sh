@@ -21,7 +21,7 @@ dir=$(img_ls "$disk" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
 # shellcheck disable=SC2046 # the fields are words
 set -- $(img_stat "$disk" "/var/crash/$dir")
 [ "$*" = "directory 0700 0" ] || fail "/var/crash/$dir is '$*', expected a 0700 directory of uid 0"
-for f in "dump.$dir" "dmesg.$dir"; do
+for f in "dump.$dir" "dmesg.$dir" dumpagent.log; do
 	# shellcheck disable=SC2046 # the fields are words
 	set -- $(img_stat "$disk" "/var/crash/$dir/$f")
 	[ "${1:-}" = regular ] || fail "/var/crash/$dir/$f is missing: $(img_ls "$disk" "/var/crash/$dir")"
@@ -32,6 +32,9 @@ if img_ls "$disk" "/var/crash/$dir" | grep -q '\.part'; then
 fi
 
 img_get "$disk" "/var/crash/$dir/dmesg.$dir" "$WORK/dmesg.txt" || fail "cannot read the dmesg file"
+img_get "$disk" "/var/crash/$dir/dumpagent.log" "$WORK/dumpagent.log" || fail "cannot read dumpagent.log"
+grep -q '^dumpagent: outcome: complete$' "$WORK/dumpagent.log" ||
+	fail "dumpagent.log does not record 'outcome: complete': $(cat "$WORK/dumpagent.log")"
 img_get "$disk" "/var/crash/$dir/dump.$dir" "$WORK/dump" || fail "cannot read the dump file"
 panic=$(grep -o 'Kernel panic - not syncing: .*' "$WORK/dmesg.txt" | head -n 1)
 case $panic in

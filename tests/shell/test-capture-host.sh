@@ -23,7 +23,11 @@ for out; do :; done
 case "$1" in --dump-dmesg) what=dmesg ;; *) what=dump ;; esac
 echo "$* $(pwd)" >>"$FAKE_LOG"
 echo "partial $what" >"$out"
-[ "${FAKE_FAIL:-}" = "$what" ] && exit 1
+case ${FAKE_FAIL:-} in "$what" | both) exit 1 ;; esac
+if [ "${FAKE_FILL:-}" = "$what" ]; then
+	dd if=/dev/zero of="$out" bs=64k 2>/dev/null
+	exit 1
+fi
 echo "Kernel panic - not syncing: sysrq triggered crash" >>"$out"
 exit 0
 EOS
@@ -52,7 +56,9 @@ if [ "$rc" = 0 ] && [ "$(perm "$d")" = "700 0 directory" ] &&
 	[ "$(perm "$d/dmesg.202611221840")" = "600 0 regular file" ] &&
 	[ "$(perm "$d/dump.202611221840")" = "600 0 regular file" ] &&
 	[ "$(perm "$T/t1/var/crash")" = "700 0 directory" ] &&
-	[ "$(ls "$d" | wc -l)" = 2 ]; then
+	[ "$(perm "$d/dumpagent.log")" = "600 0 regular file" ] &&
+	grep -q "^dumpagent: outcome: complete$" "$d/dumpagent.log" &&
+	[ "$(ls "$d" | wc -l)" = 3 ]; then
 	ok "complete capture: $(ls "$d" | tr '\n' ' ')"
 else
 	bad "complete capture: rc=$rc $(ls -la "$d" 2>&1) $out"
@@ -80,22 +86,42 @@ else
 	bad "second crash in the same minute: rc=$rc $(ls "$T/t1/var/crash")"
 fi
 
-# 3. The dump fails (disk full): partial dump removed, dmesg kept, status 2.
+# 3. makedumpfile fails on the dump: the agent's own gzipped vmcore, exit 3.
 FAKE_FAIL=dump capture "$T/t3"
 d=$T/t3/var/crash/202611221840
-if [ "$rc" = 2 ] && [ "$(ls "$d")" = "dmesg.202611221840" ]; then
-	ok "dump failure keeps dmesg only, exit 2"
+if [ "$rc" = 3 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dumpagent.log vmcore.202611221840.gz " ] &&
+	gzip -dc "$d/vmcore.202611221840.gz" | cmp -s - "$T/vmcore" &&
+	grep -q "^dumpagent: outcome: fallback (unfiltered vmcore, gzipped)$" "$d/dumpagent.log"; then
+	ok "dump failure falls back to the gzipped vmcore, identical once unzipped, exit 3"
 else
 	bad "dump failure: rc=$rc files: $(ls "$d" 2>&1) $out"
 fi
 
-# 4. dmesg fails: nothing saved, status 1, no partial file.
-FAKE_FAIL=dmesg capture "$T/t4"
+# 4. makedumpfile is missing altogether: no dmesg, but the fallback core.
+capture "$T/t4" --makedumpfile "$T/no-such-makedumpfile"
 d=$T/t4/var/crash/202611221840
-if [ "$rc" = 1 ] && [ ! -e "$d" ] && [ -d "$T/t4/var/crash" ]; then
-	ok "dmesg failure saves nothing and leaves no empty directory, exit 1"
+if [ "$rc" = 3 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dumpagent.log vmcore.202611221840.gz " ]; then
+	ok "makedumpfile missing: fallback core without dmesg, exit 3"
 else
-	bad "dmesg failure: rc=$rc files: $(ls "$d" 2>&1)"
+	bad "makedumpfile missing: rc=$rc files: $(ls "$d" 2>&1) $out"
+fi
+
+# 4b. The disk fills up during the dump: partial dump removed, dmesg kept, no fallback.
+mkdir -p "$T/t4b"
+if mount -t tmpfs -o size=6m tmpfs "$T/t4b" 2>/dev/null; then
+	printf 'TARGET=UUID=1234\nMIN_FREE_MB=1\n' >"$T/conf"
+	FAKE_FILL=dump capture "$T/t4b"
+	d=$T/t4b/var/crash/202611221840
+	if [ "$rc" = 2 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dumpagent.log " ] &&
+		grep -q "^dumpagent: outcome: dmesg-only (no space)$" "$d/dumpagent.log"; then
+		ok "disk full during the dump: dmesg-only (no space), exit 2"
+	else
+		bad "disk full: rc=$rc files: $(ls "$d" 2>&1) $out"
+	fi
+	umount "$T/t4b"
+	printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+else
+	bad "cannot mount a small tmpfs for the disk-full case (run as root)"
 fi
 
 # 5. /var is a symbolic link on the target: refused, nothing written through it.
@@ -137,7 +163,7 @@ fi
 # 8. Less free space than MIN_FREE_MB: nothing written at all.
 printf 'TARGET=UUID=1234\nMIN_FREE_MB=999999\n' >"$T/conf"
 capture "$T/t8"
-if [ "$rc" = 1 ] && [ ! -e "$T/t8/var" ]; then
+if [ "$rc" = 4 ] && [ ! -e "$T/t8/var" ]; then
 	case $out in
 	*"error: only "*" MiB free on $T/t8, below MIN_FREE_MB=999999; nothing was written"*)
 		ok "below MIN_FREE_MB: refused, nothing written" ;;

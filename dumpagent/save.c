@@ -1,0 +1,141 @@
+/* save.c: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log.
+ *
+ * Every file is written as NAME.part, then published by crashdir_publish
+ * (0600, fsync, rename without replacing, fsync of the directory), so a dump
+ * cut short leaves only .part names, never a file that looks complete. */
+#include "save.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "crashdir.h"
+#include "fallback.h"
+#include "io.h"
+#include "log.h"
+#include "runner.h"
+
+/* Below this, a failed write is taken to be a full disk. */
+#define NO_SPACE_BYTES (4ULL << 20)
+
+static int out_of_space(int dirfd)
+{
+	struct statvfs vfs;
+
+	return fstatvfs(dirfd, &vfs) == 0 &&
+	       (unsigned long long)vfs.f_bfree * vfs.f_frsize < NO_SPACE_BYTES;
+}
+
+/* Removes a partial file; says whether the disk was full first. */
+static enum save_result discard(const struct save_ctx *s, const char *tmp)
+{
+	enum save_result r = out_of_space(s->dirfd) ? SAVE_NO_SPACE : SAVE_FAILED;
+
+	if (unlinkat(s->dirfd, tmp, 0) < 0 && errno != ENOENT)
+		log_errno(errno, "remove partial %s/%s", s->dirname, tmp);
+	if (r == SAVE_NO_SPACE)
+		log_error("the target is full: removed the partial %s/%s", s->dirname, tmp);
+	return r;
+}
+
+static enum save_result publish(const struct save_ctx *s, const char *tmp, const char *final)
+{
+	int r = crashdir_publish(s->dirfd, tmp, final);
+
+	if (r < 0) {
+		log_errno(-r, "publish %s/%s", s->dirname, final);
+		return discard(s, tmp);
+	}
+	log_info("saved %s/%s/%s", s->crash_dir, s->dirname, final);
+	return SAVE_OK;
+}
+
+/* Runs makedumpfile FLAGS VMCORE WHAT.STAMP.part, then publishes WHAT.STAMP. */
+static enum save_result run_makedumpfile(const struct save_ctx *s, const char *what,
+					 const char *const flags[])
+{
+	char tmp[64], final[64];
+	const char *argv[10];
+	int n = 0, r;
+
+	(void)snprintf(tmp, sizeof(tmp), "%s.%s.part", what, s->dirname);
+	(void)snprintf(final, sizeof(final), "%s.%s", what, s->dirname);
+	argv[n++] = s->makedumpfile;
+	for (int i = 0; flags[i] && n < 7; i++)
+		argv[n++] = flags[i];
+	argv[n++] = s->vmcore;
+	argv[n++] = tmp;
+	argv[n] = NULL;
+	r = run_in_dir(s->dirfd, (char *const *)argv);
+	if (r != 0) {
+		if (r < 0)
+			log_errno(-r, "run %s", s->makedumpfile);
+		else if (r == 127)
+			log_error("%s for %s: not found", s->makedumpfile, what);
+		else
+			log_error("%s for %s failed with status %d", s->makedumpfile, what, r);
+		return discard(s, tmp);
+	}
+	return publish(s, tmp, final);
+}
+
+enum save_result save_dmesg(const struct save_ctx *s)
+{
+	static const char *const flags[] = { "--dump-dmesg", NULL };
+
+	return run_makedumpfile(s, "dmesg", flags);
+}
+
+enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression)
+{
+	char level[4];
+	const char *flags[4] = { "-d", level, NULL, NULL };
+
+	(void)snprintf(level, sizeof(level), "%d", dump_level);
+	if (strcmp(compression, "zlib") == 0)
+		flags[2] = "-c";
+	else if (strcmp(compression, "lzo") == 0)
+		flags[2] = "-l";
+	return run_makedumpfile(s, "dump", flags);
+}
+
+enum save_result save_fallback(const struct save_ctx *s)
+{
+	char tmp[64], final[64], err[256];
+	int r;
+
+	(void)snprintf(tmp, sizeof(tmp), "vmcore.%s.gz.part", s->dirname);
+	(void)snprintf(final, sizeof(final), "vmcore.%s.gz", s->dirname);
+	log_info("fallback: writing the unfiltered vmcore through zlib to %s", final);
+	r = fallback_gzip_vmcore(s->vmcore, s->dirfd, tmp, err, sizeof(err));
+	if (r < 0) {
+		log_error("fallback: %s", err);
+		return discard(s, tmp);
+	}
+	return publish(s, tmp, final);
+}
+
+enum save_result save_log(const struct save_ctx *s)
+{
+	static const char tmp[] = "dumpagent.log.part";
+	size_t len;
+	const char *text = log_kept(&len);
+	int fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int r;
+
+	if (fd < 0) {
+		log_errno(errno, "create %s/%s", s->dirname, tmp);
+		return SAVE_FAILED;
+	}
+	r = write_all(fd, text, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		log_errno(-r, "write %s/%s", s->dirname, tmp);
+		return discard(s, tmp);
+	}
+	return publish(s, tmp, "dumpagent.log");
+}

@@ -1,0 +1,22 @@
+/* save.h: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log. */
+#ifndef DUMPAGENT_SAVE_H
+#define DUMPAGENT_SAVE_H
+
+struct save_ctx {
+	int dirfd;               /* the new dump directory */
+	const char *dirname;     /* its name, also the files' stamp */
+	const char *crash_dir;   /* for messages */
+	const char *vmcore;
+	const char *makedumpfile;
+};
+
+enum save_result { SAVE_OK = 0, SAVE_FAILED = -1, SAVE_NO_SPACE = -2 };
+
+enum save_result save_dmesg(const struct save_ctx *s);
+enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression);
+/* The agent's own gzipped ELF core, when makedumpfile made no dump. */
+enum save_result save_fallback(const struct save_ctx *s);
+/* Writes what the agent logged, as dumpagent.log. */
+enum save_result save_log(const struct save_ctx *s);
+
+#endif
