@@ -25,6 +25,9 @@
 #include "target.h"
 #include "vmcore.h"
 
+/* Inside a crash directory that others can list. */
+#define PRIVATE_DIR "dumpagent"
+
 struct capture {
 	const struct capture_opts *opts;
 	struct config cfg;
@@ -33,6 +36,7 @@ struct capture {
 	int mounted, no_space, fallback;
 	int rootfd, crashfd, dumpfd;
 	char dirname[CRASHDIR_NAME_MAX];
+	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
 };
 
 static int apply_cmdline(struct capture *c)
@@ -169,6 +173,27 @@ static int check_space(struct capture *c)
 	return 0;
 }
 
+/* Others can list the crash directory: hide the dumps' existence one level down. */
+static int use_private_dir(struct capture *c, unsigned mode)
+{
+	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
+	int moved, fd = crashdir_private(c->crashfd, PRIVATE_DIR, &moved);
+
+	if (fd < 0) {
+		log_errno(-fd, "open root-only %s/%s", crash_dir, PRIVATE_DIR);
+		return -1;
+	}
+	if (moved)
+		log_error("%s/%s was not a root-only directory: renamed it aside as %s.untrusted.*",
+			  crash_dir, PRIVATE_DIR, PRIVATE_DIR);
+	log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
+		 crash_dir, mode, crash_dir, PRIVATE_DIR);
+	(void)close(c->crashfd); /* a directory opened read-only */
+	c->crashfd = fd;
+	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, PRIVATE_DIR);
+	return 0;
+}
+
 static int open_dirs(struct capture *c)
 {
 	const char *root = target_root(c);
@@ -188,15 +213,19 @@ static int open_dirs(struct capture *c)
 			  comp, root);
 		return -1;
 	}
-	if (fstat(c->crashfd, &st) == 0 && (st.st_mode & 0077))
-		log_info("warning: %s is mode %04o: other users can see that dumps exist",
-			 crash_dir, (unsigned)(st.st_mode & 07777));
-	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
-	if (c->dumpfd < 0) {
-		log_errno(-c->dumpfd, "create a dump directory in %s", crash_dir);
+	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s", crash_dir);
+	if (fstat(c->crashfd, &st) < 0) {
+		log_errno(errno, "stat %s", crash_dir);
 		return -1;
 	}
-	log_info("writing to %s/%s", crash_dir, c->dirname);
+	if ((st.st_mode & 0077) && use_private_dir(c, (unsigned)(st.st_mode & 07777)) < 0)
+		return -1;
+	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
+	if (c->dumpfd < 0) {
+		log_errno(-c->dumpfd, "create a dump directory in %s", c->crash_path);
+		return -1;
+	}
+	log_info("writing to %s/%s", c->crash_path, c->dirname);
 	return 0;
 }
 
@@ -208,10 +237,9 @@ static void remove_empty_dump_dir(struct capture *c)
 	(void)close(c->dumpfd); /* empty directory, nothing to lose */
 	c->dumpfd = -1;
 	if (unlinkat(c->crashfd, c->dirname, AT_REMOVEDIR) < 0)
-		log_errno(errno, "remove empty %s/%s", config_get(&c->cfg, KEY_CRASH_DIR),
-			  c->dirname);
+		log_errno(errno, "remove empty %s/%s", c->crash_path, c->dirname);
 	else if (fsync(c->crashfd) < 0)
-		log_errno(errno, "fsync %s", config_get(&c->cfg, KEY_CRASH_DIR));
+		log_errno(errno, "fsync %s", c->crash_path);
 }
 
 static void finish(struct capture *c)
@@ -255,7 +283,7 @@ static void log_peak_rss(void)
  * core when makedumpfile made none and the disk is not full. */
 static enum capture_status save_all(struct capture *c)
 {
-	struct save_ctx s = { c->dumpfd, c->dirname, config_get(&c->cfg, KEY_CRASH_DIR),
+	struct save_ctx s = { c->dumpfd, c->dirname, c->crash_path,
 			      c->opts->vmcore, c->opts->makedumpfile };
 	int have_dmesg = save_dmesg(&s) == SAVE_OK;
 	enum save_result dump = save_dump(&s, config_dump_level(&c->cfg),
@@ -276,7 +304,7 @@ static enum capture_status save_all(struct capture *c)
 
 static void save_capture_log(struct capture *c, enum capture_status status)
 {
-	struct save_ctx s = { c->dumpfd, c->dirname, config_get(&c->cfg, KEY_CRASH_DIR),
+	struct save_ctx s = { c->dumpfd, c->dirname, c->crash_path,
 			      c->opts->vmcore, c->opts->makedumpfile };
 
 	log_peak_rss();

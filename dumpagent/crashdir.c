@@ -62,6 +62,44 @@ fail:;
 	return -e;
 }
 
+static int is_private_dir(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_uid == geteuid() && (st.st_mode & 0077) == 0;
+}
+
+int crashdir_private(int crashfd, const char *name, int *moved)
+{
+	char aside[96];
+	int fd;
+
+	*moved = 0;
+	if (faccessat(crashfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !is_private_dir(crashfd, name)) {
+		(void)snprintf(aside, sizeof(aside), "%s.untrusted.%ld", name, (long)time(NULL));
+		if (renameat2(crashfd, name, crashfd, aside, RENAME_NOREPLACE) < 0)
+			return -errno;
+		*moved = 1;
+	}
+	if (mkdirat(crashfd, name, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open_subdir(crashfd, name);
+	if (fd < 0)
+		return -errno;
+	/* Checked again on the fd: a race in a world-writable directory ends here. */
+	struct stat st;
+
+	/* fchmod also drops a setgid bit inherited from a 3777 parent. */
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 0077) ||
+	    fchmod(fd, 0700) < 0) {
+		(void)close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
 int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 {
 	struct tm tm;

@@ -10,6 +10,12 @@
  * never following a symbolic link. Returns a directory fd or -errno; on error
  * *failed_at names the component. */
 int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len);
+/* When others can list crashfd (apport makes /var/crash 3777), returns a
+ * root-only subdirectory NAME of it instead, created 0700; something else
+ * already there under NAME (another user's directory, a link, a file) is
+ * renamed aside first. Returns a directory fd (crashfd's ownership is not
+ * taken) or -errno; *moved is set when something was renamed aside. */
+int crashdir_private(int crashfd, const char *name, int *moved);
 /* Creates a new 0700 directory named YYYYMMDDHHMM (UTC) for t, or with a -N
  * suffix when that exists. Returns its fd or -errno; name receives its name. */
 int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX]);

@@ -160,6 +160,25 @@ if [ "$rc" = 100 ] && [ "$out" = "dumpagent: $T/conf:2: DUMP_LEVEL: bad value '9
 else
 	bad "bad config: rc=$rc out=$out"
 fi
+# 7b. /var/crash exists and others can list it (apport's 3777): dumps go one level
+# down into a root-only directory; an impostor there is renamed aside.
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+mkdir -p "$T/t7b/var/crash/dumpagent"
+chmod 3777 "$T/t7b/var/crash"
+chown 65534 "$T/t7b/var/crash/dumpagent"
+capture "$T/t7b"
+d=$T/t7b/var/crash/dumpagent/202611221840
+if [ "$rc" = 0 ] && [ "$(perm "$T/t7b/var/crash/dumpagent")" = "700 0 directory" ] &&
+	[ -f "$d/dump.202611221840" ] && [ "$(ls "$T/t7b/var/crash" | grep -c '^dumpagent.untrusted.')" = 1 ]; then
+	case $out in
+	*"/var/crash is mode 3777, others can list it: writing to the root-only /var/crash/dumpagent instead"*)
+		ok "world-listable /var/crash: dumps in a root-only subdirectory, impostor moved aside" ;;
+	*) bad "world-listable /var/crash: no note in the log: $out" ;;
+	esac
+else
+	bad "world-listable /var/crash: rc=$rc $(ls -la "$T/t7b/var/crash" 2>&1) $out"
+fi
+
 # 8. Less free space than MIN_FREE_MB: nothing written at all.
 printf 'TARGET=UUID=1234\nMIN_FREE_MB=999999\n' >"$T/conf"
 capture "$T/t8"
