@@ -32,6 +32,8 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
   --agent FILE    the statically linked dumpagent, installed as /sbin/dumpagent
   --output FILE   the gzip'ed cpio image to write
   --list IMAGE    print the file names in IMAGE, one a line, and exit
+  --without-makedumpfile
+                  leave makedumpfile out (for testing the agent's fallback)
 
 Needs the Debian packages busybox-static, makedumpfile, cpio, gzip and
 binutils. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
@@ -56,11 +58,12 @@ list_image() {
 	gzip -dc "$1" | cpio -i -t --quiet || die "$1 is not a cpio archive"
 }
 
-config='' agent='' output=''
+config='' agent='' output='' with_makedumpfile=yes
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--help | -h) usage; exit 0 ;;
+		--without-makedumpfile) with_makedumpfile=no; shift ;;
 		--config | --agent | --output | --list)
 			if [ $# -lt 2 ] || [ -z "$2" ]; then
 				usage_error "$1 needs a value"
@@ -139,7 +142,9 @@ stage() {
 		mkdir -p "$staging/$d"
 	done
 	stage_busybox
-	add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+	if [ "$with_makedumpfile" = yes ]; then
+		add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+	fi
 	add_file "$staging" "$agent" /sbin/dumpagent 0755 || exit 1
 	add_file "$staging" "$config" /etc/dumpagent.conf 0644 || exit 1
 	add_file "$staging" "$IH_DIR/init" /init 0755 || exit 1

@@ -125,7 +125,9 @@ img_get() {
 	debugfs -R "dump $2 $3" "$1" >/dev/null 2>&1 && [ -f "$3" ]
 }
 
-# panic_scenario [KEY=value...]: the whole cycle. Debian's kernel boots with
+# panic_scenario [KEY=value...]: the whole cycle. DISK_ARGS: qemu disk
+# options instead of the default disk ("none": no disk at all);
+# INITRD_ARGS: extra options of initramfs/build.sh. Debian's kernel boots with
 # crashkernel=64M, arms our capture kernel with the shipped loader and
 # crashes; the capture kernel writes to $DISK, an ext4 image with $DISK_UUID.
 DISK_UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
@@ -135,11 +137,14 @@ panic_scenario() {
 	kernel=$(debian_kernel)
 	write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$DISK_UUID" FSTYPE=ext4 \
 		FINAL_ACTION=poweroff FAILURE_ACTION=poweroff "$@"
+	# shellcheck disable=SC2086 # INITRD_ARGS is a list of build.sh options
 	"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
-		--output "$WORK/capture.img" >"$WORK/build.log" 2>&1 ||
+		--output "$WORK/capture.img" ${INITRD_ARGS:-} >"$WORK/build.log" 2>&1 ||
 		fail "building the capture initramfs failed: $(cat "$WORK/build.log")"
 	build_first_initrd "$WORK/dumpagent.conf" "$WORK/capture.img" "$WORK/first.img"
-	if [ -z "${DISK_ARGS:-}" ]; then
+	if [ "${DISK_ARGS:-}" = none ]; then
+		DISK_ARGS=
+	elif [ -z "${DISK_ARGS:-}" ]; then
 		DISK=$WORK/disk.img
 		make_disk "$DISK" ext4 "$DISK_UUID"
 		DISK_ARGS="-drive file=$DISK,if=virtio,format=raw"
