@@ -73,6 +73,36 @@ static int read_phdr(struct reader *r, int cls, uint64_t off, struct phdr *ph)
 	return 0;
 }
 
+/* x86_64 struct elf_prstatus: pr_pid at 32, pr_reg (struct user_regs_struct) at
+ * 112, where ip is register 16 and sp register 19. */
+#define PRSTATUS_X86_64_SIZE 336
+#define PRSTATUS_PID 32
+#define PRSTATUS_REG 112
+
+static uint64_t reg_at(const unsigned char *d, unsigned idx)
+{
+	uint64_t v;
+
+	memcpy(&v, d + PRSTATUS_REG + 8 * idx, sizeof(v));
+	return v;
+}
+
+static int read_prstatus(struct reader *r, struct vmcore_info *info, uint64_t off, uint32_t len)
+{
+	unsigned char d[PRSTATUS_X86_64_SIZE];
+	struct vmcore_cpu *cpu;
+
+	if (info->prstatus_count++ >= VMCORE_MAX_CPUS || len != sizeof(d))
+		return 0; /* counted; another architecture's layout is not decoded */
+	if (read_at(r, d, sizeof(d), off, "NT_PRSTATUS note") < 0)
+		return -1;
+	cpu = &info->cpu[info->prstatus_count - 1];
+	memcpy(&cpu->pid, d + PRSTATUS_PID, sizeof(cpu->pid));
+	cpu->ip = reg_at(d, 16);
+	cpu->sp = reg_at(d, 19);
+	return 0;
+}
+
 static void parse_vmcoreinfo(struct vmcore_info *info)
 {
 	char v[32];
@@ -88,6 +118,8 @@ static void parse_vmcoreinfo(struct vmcore_info *info)
 		if (end != v && *end == '\0' && t > 0)
 			info->crash_time = t;
 	}
+	if (vmcore_info_value(info, "KERNELOFFSET", v, sizeof(v)) == 0)
+		info->kernel_offset = strtoull(v, NULL, 16);
 }
 
 static int read_note_desc(struct reader *r, struct vmcore_info *info, uint64_t off, uint32_t len)
@@ -133,9 +165,10 @@ static int read_notes(struct reader *r, const struct phdr *ph, struct vmcore_inf
 		    read_at(r, name, nh.n_namesz, pos, "note name") < 0)
 			return -1;
 		name[sizeof(name) - 1] = '\0';
-		if (nh.n_type == NT_PRSTATUS && strcmp(name, "CORE") == 0)
-			info->prstatus_count++;
-		else if (strcmp(name, "VMCOREINFO") == 0 &&
+		if (nh.n_type == NT_PRSTATUS && strcmp(name, "CORE") == 0) {
+			if (read_prstatus(r, info, pos + namesz, nh.n_descsz) < 0)
+				return -1;
+		} else if (strcmp(name, "VMCOREINFO") == 0 &&
 			 read_note_desc(r, info, pos + namesz, nh.n_descsz) < 0)
 			return -1;
 		pos += namesz + descsz;

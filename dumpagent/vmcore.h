@@ -8,12 +8,21 @@
 #define VMCORE_MAX_PHDRS 16384
 #define VMCORE_MAX_NOTES 65536
 #define VMCOREINFO_MAX 16384
+#define VMCORE_MAX_CPUS 64 /* CPUs whose registers are kept; all are counted */
+
+/* From an x86_64 NT_PRSTATUS note (struct elf_prstatus). */
+struct vmcore_cpu {
+	int32_t pid;
+	uint64_t ip, sp;
+};
 
 struct vmcore_info {
 	int elf_class; /* 32 or 64 */
 	unsigned load_segments;
 	uint64_t memory_bytes; /* sum of PT_LOAD p_memsz */
 	unsigned prstatus_count;
+	struct vmcore_cpu cpu[VMCORE_MAX_CPUS]; /* the first prstatus_count, at most */
+	uint64_t kernel_offset;
 	int has_vmcoreinfo;
 	char osrelease[65];
 	long page_size;

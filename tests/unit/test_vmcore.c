@@ -34,6 +34,31 @@ static void good_core(void **state)
 	assert_string_equal(info.osrelease, "6.1.0-99-amd64");
 	assert_int_equal(info.page_size, 4096);
 	assert_int_equal(info.crash_time, 1795372801);
+	assert_int_equal(info.kernel_offset, 0x1a000000);
+	assert_int_equal(info.cpu[0].pid, 1000);
+	assert_int_equal(info.cpu[1].pid, 1001);
+	assert_int_equal(info.cpu[1].ip, 0xffffffff81000001ULL);
+	assert_int_equal(info.cpu[1].sp, 0xffffc90000000001ULL);
+}
+
+static void elf32_core(void **state)
+{
+	(void)state;
+	fx_build32(&fx, FX_VMCOREINFO);
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(info.elf_class, 32);
+	assert_int_equal(info.load_segments, 1);
+	assert_int_equal(info.memory_bytes, 2 << 20);
+	assert_string_equal(info.osrelease, "6.1.0-99-amd64");
+}
+
+static void many_cpus_counted_registers_bounded(void **state)
+{
+	(void)state;
+	fx_build64(&fx, VMCORE_MAX_CPUS + 6, FX_VMCOREINFO);
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(info.prstatus_count, VMCORE_MAX_CPUS + 6);
+	assert_int_equal(info.cpu[VMCORE_MAX_CPUS - 1].pid, 1000 + VMCORE_MAX_CPUS - 1);
 }
 
 static void info_value_is_bounded_and_sanitized(void **state)
@@ -128,6 +153,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_core),
+		cmocka_unit_test(elf32_core),
+		cmocka_unit_test(many_cpus_counted_registers_bounded),
 		cmocka_unit_test(info_value_is_bounded_and_sanitized),
 		cmocka_unit_test(truncated_header),
 		cmocka_unit_test(bad_magic),

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 struct fixture {
-	unsigned char buf[16384];
+	unsigned char buf[32768];
 	size_t len;
 };
 
@@ -46,8 +46,15 @@ static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmco
 	eh->e_ehsize = sizeof(*eh);
 	eh->e_phentsize = sizeof(*ph);
 	eh->e_phnum = 3;
-	for (unsigned i = 0; i < cpus; i++)
+	for (unsigned i = 0; i < cpus; i++) {
+		int32_t pid = 1000 + (int32_t)i;
+		uint64_t ip = 0xffffffff81000000ULL + i, sp = 0xffffc90000000000ULL + i;
+
+		memcpy(prstatus + 32, &pid, sizeof(pid));
+		memcpy(prstatus + 112 + 16 * 8, &ip, sizeof(ip));
+		memcpy(prstatus + 112 + 19 * 8, &sp, sizeof(sp));
 		off += fx_note(f->buf + off, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+	}
 	if (vmcoreinfo)
 		off += fx_note(f->buf + off, "VMCOREINFO", 0, vmcoreinfo,
 			       (uint32_t)strlen(vmcoreinfo));
@@ -56,6 +63,30 @@ static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmco
 	ph[2] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = off + 64, .p_filesz = 64,
 			      .p_memsz = 3 << 20 };
 	f->len = off + 128;
+}
+
+/* A 32-bit core (as kexec makes for i386): 1 PT_NOTE with VMCOREINFO, 1 PT_LOAD. */
+static inline void fx_build32(struct fixture *f, const char *vmcoreinfo)
+{
+	Elf32_Ehdr *eh = (Elf32_Ehdr *)f->buf;
+	Elf32_Phdr *ph = (Elf32_Phdr *)(f->buf + sizeof(*eh));
+	size_t off = sizeof(*eh) + 2 * sizeof(*ph), notes = off;
+
+	memset(f->buf, 0, sizeof(f->buf));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS32;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_386;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 2;
+	off += fx_note(f->buf + off, "VMCOREINFO", 0, vmcoreinfo, (uint32_t)strlen(vmcoreinfo));
+	ph[0] = (Elf32_Phdr){ .p_type = PT_NOTE, .p_offset = (Elf32_Off)notes,
+			      .p_filesz = (Elf32_Word)(off - notes) };
+	ph[1] = (Elf32_Phdr){ .p_type = PT_LOAD, .p_offset = (Elf32_Off)off, .p_filesz = 64,
+			      .p_memsz = 2 << 20 };
+	f->len = off + 64;
 }
 
 /* Writes the fixture to a temp file; returns an fd open for reading. */
