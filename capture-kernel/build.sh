@@ -3,13 +3,16 @@
 #
 # Usage: capture-kernel/build.sh [--out DIR] [--help]
 #
-# Unpacks /usr/src/linux-source-6.1.tar.xz into build/linux-source-6.1,
-# configures tinyconfig + capture-kernel/capture.config in build/kernel,
-# checks every option of the fragment made it, builds the bzImage and
-# installs DIR/vmlinuz, DIR/config and DIR/release (default DIR:
-# build/capture). A stamp next to the image makes a rebuild with nothing
-# changed do no work at all.
+# Unpacks /usr/src/linux-source-6.1.tar.xz (Debian package linux-source-6.1)
+# into build/linux-source-6.1, configures tinyconfig + capture-kernel/capture.config
+# in build/kernel, checks that every option of the fragment made it, builds the
+# bzImage and installs DIR/vmlinuz, DIR/config (the final .config) and
+# DIR/release (the kernel release). build/ is the repository's, wherever the
+# script is run from; DIR defaults to build/capture, and a relative DIR is taken
+# from the current directory. A stamp next to the image makes a rebuild with
+# nothing changed do no work at all.
 #
+# Environment: LINUX_SOURCE_TARBALL overrides the source tarball's path.
 # Exit status: 0 built or up to date; 1 failure; 100 bad usage.
 set -eu
 
@@ -24,7 +27,7 @@ say() { echo "capture-kernel: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
 usage() {
-	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
@@ -41,13 +44,29 @@ done
 
 [ -r "$TARBALL" ] || die "$TARBALL is missing: install it with 'apt-get install linux-source-6.1'"
 
-# What the image depends on: the fragment, this script, and the source.
+# The kernel's own build needs these; kbuild's errors for them are obscure.
+need_tools() {
+	missing=
+	for tool in make gcc ld flex bison bc xz perl; do
+		command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+	done
+	# objtool, which every x86_64 6.1 build compiles, needs libelf's headers.
+	[ -r /usr/include/gelf.h ] || missing="$missing libelf-headers"
+	[ -z "$missing" ] || die "missing build tools:$missing; install them with" \
+		"'apt-get install build-essential flex bison bc xz-utils perl libelf-dev'"
+}
+
+# What the image depends on: the fragment, this script, the source and the compiler.
 source_id() {
 	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true
 	stat -c '%s %Y' "$TARBALL"
 }
 stamp_of_inputs() {
-	{ source_id; cat "$FRAGMENT" "$0"; } | sha256sum | cut -d' ' -f1
+	{
+		source_id
+		gcc --version 2>/dev/null | head -n 1
+		cat "$FRAGMENT" "$0"
+	} | sha256sum | cut -d' ' -f1
 }
 
 unpack() {
@@ -57,7 +76,9 @@ unpack() {
 	fi
 	say "unpacking $TARBALL"
 	tmp=$REPO/build/.linux-source.tmp
-	rm -rf "$tmp" "$SRC"
+	# tar keeps the tarball's mtimes, older than objects built from a previous
+	# source: kbuild would keep those, so a new source starts a clean build.
+	rm -rf "$tmp" "$SRC" "$OBJ"
 	mkdir -p "$tmp"
 	tar -xJf "$TARBALL" -C "$tmp" || die "cannot unpack $TARBALL"
 	[ -d "$tmp/linux-source-6.1" ] || die "$TARBALL has no linux-source-6.1/ directory"
@@ -76,7 +97,7 @@ verify_config() {
 	missing=
 	while IFS= read -r line; do
 		case $line in
-		CONFIG_*=*) grep -qx "$line" "$OBJ/.config" || missing="$missing ${line%%=*}" ;;
+		CONFIG_*=*) grep -qxF "$line" "$OBJ/.config" || missing="$missing ${line%%=*}" ;;
 		"# CONFIG_"*" is not set")
 			opt=${line#"# "}
 			opt=${opt%" is not set"}
@@ -84,7 +105,9 @@ verify_config() {
 			;;
 		esac
 	done <"$FRAGMENT"
-	[ -z "$missing" ] || die "options of capture.config not in the final .config (missing dependencies?):$missing"
+	[ -z "$missing" ] || die "options of capture.config not in the final .config:$missing;" \
+		"Kconfig dropped them for unmet dependencies: look them up with" \
+		"'make -C $SRC O=$OBJ menuconfig' (press /) and add what they depend on to $FRAGMENT"
 }
 
 stamp=$(stamp_of_inputs)
@@ -94,14 +117,21 @@ if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/release" ] && [ -f "$OUT/config" ] &&
 	exit 0
 fi
 
+need_tools
 start=$(date +%s)
 unpack
 mkdir -p "$OBJ" "$OUT"
 say "configuring: tinyconfig + capture.config"
-kmake -s tinyconfig >/dev/null
-"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" >/dev/null ||
-	die "merge_config.sh failed"
-kmake -s olddefconfig >/dev/null
+# Kconfig's chatter (choice overrides, values merge_config could not apply)
+# goes to a log: verify_config below is what judges the result.
+{
+	kmake -s tinyconfig &&
+		"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" &&
+		kmake -s olddefconfig
+} >"$OBJ/config.log" 2>&1 || {
+	tail -n 20 "$OBJ/config.log" >&2
+	die "configuring the kernel failed; full log: $OBJ/config.log"
+}
 verify_config
 say "building bzImage with $(nproc) jobs (a few minutes)"
 kmake -j"$(nproc)" bzImage >"$OBJ/build.log" 2>&1 || {
