@@ -285,10 +285,15 @@ static void log_peak_rss(void)
 
 /* dmesg first: it is small and worth the most. Then the dump, or our own
  * core when makedumpfile made none and the disk is not full. */
+static struct save_ctx save_ctx_of(const struct capture *c)
+{
+	return (struct save_ctx){ c->dumpfd, c->dirname, c->crash_path, c->opts->vmcore,
+				  c->opts->makedumpfile };
+}
+
 static enum capture_status save_all(struct capture *c)
 {
-	struct save_ctx s = { c->dumpfd, c->dirname, c->crash_path,
-			      c->opts->vmcore, c->opts->makedumpfile };
+	struct save_ctx s = save_ctx_of(c);
 	int have_dmesg = save_dmesg(&s) == SAVE_OK;
 	enum save_result dump = save_dump(&s, config_dump_level(&c->cfg),
 					  config_get(&c->cfg, KEY_COMPRESSION));
@@ -308,8 +313,7 @@ static enum capture_status save_all(struct capture *c)
 
 static void save_capture_log(struct capture *c, enum capture_status status)
 {
-	struct save_ctx s = { c->dumpfd, c->dirname, c->crash_path,
-			      c->opts->vmcore, c->opts->makedumpfile };
+	struct save_ctx s = save_ctx_of(c);
 
 	log_peak_rss();
 	log_info("outcome: %s", outcome_text(c, status));

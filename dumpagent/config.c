@@ -13,38 +13,26 @@
 #include "io.h"
 #include "log.h"
 
-static const char *const key_names[KEY_COUNT] = {
-	[KEY_TARGET] = "TARGET",
-	[KEY_FSTYPE] = "FSTYPE",
-	[KEY_CRASH_DIR] = "CRASH_DIR",
-	[KEY_DUMP_LEVEL] = "DUMP_LEVEL",
-	[KEY_COMPRESSION] = "COMPRESSION",
-	[KEY_FINAL_ACTION] = "FINAL_ACTION",
-	[KEY_FAILURE_ACTION] = "FAILURE_ACTION",
-	[KEY_CAPTURE_KERNEL] = "CAPTURE_KERNEL",
-	[KEY_CAPTURE_INITRD] = "CAPTURE_INITRD",
-	[KEY_CMDLINE_APPEND] = "CMDLINE_APPEND",
-	[KEY_MIN_FREE_MB] = "MIN_FREE_MB",
-};
-
-/* Must match config/dumpagent.conf. */
-static const char *const key_defaults[KEY_COUNT] = {
-	[KEY_TARGET] = "auto",
-	[KEY_FSTYPE] = "auto",
-	[KEY_CRASH_DIR] = "/var/crash",
-	[KEY_DUMP_LEVEL] = "31",
-	[KEY_COMPRESSION] = "zlib",
-	[KEY_FINAL_ACTION] = "reboot",
-	[KEY_FAILURE_ACTION] = "reboot",
-	[KEY_CAPTURE_KERNEL] = "/usr/lib/dumpagent/vmlinuz",
-	[KEY_CAPTURE_INITRD] = "/usr/lib/dumpagent/initramfs.img",
-	[KEY_CMDLINE_APPEND] = "",
-	[KEY_MIN_FREE_MB] = "64",
+/* Names and defaults; the defaults must match config/dumpagent.conf. */
+static const struct {
+	const char *name, *dflt;
+} keys[KEY_COUNT] = {
+	[KEY_TARGET] = { "TARGET", "auto" },
+	[KEY_FSTYPE] = { "FSTYPE", "auto" },
+	[KEY_CRASH_DIR] = { "CRASH_DIR", "/var/crash" },
+	[KEY_DUMP_LEVEL] = { "DUMP_LEVEL", "31" },
+	[KEY_COMPRESSION] = { "COMPRESSION", "zlib" },
+	[KEY_FINAL_ACTION] = { "FINAL_ACTION", "reboot" },
+	[KEY_FAILURE_ACTION] = { "FAILURE_ACTION", "reboot" },
+	[KEY_CAPTURE_KERNEL] = { "CAPTURE_KERNEL", "/usr/lib/dumpagent/vmlinuz" },
+	[KEY_CAPTURE_INITRD] = { "CAPTURE_INITRD", "/usr/lib/dumpagent/initramfs.img" },
+	[KEY_CMDLINE_APPEND] = { "CMDLINE_APPEND", "" },
+	[KEY_MIN_FREE_MB] = { "MIN_FREE_MB", "64" },
 };
 
 const char *config_key_name(enum config_key key)
 {
-	return key_names[key];
+	return keys[key].name;
 }
 
 const char *config_get(const struct config *cfg, enum config_key key)
@@ -71,13 +59,13 @@ void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	for (int k = 0; k < KEY_COUNT; k++)
-		(void)snprintf(cfg->value[k], sizeof(cfg->value[k]), "%s", key_defaults[k]);
+		(void)snprintf(cfg->value[k], sizeof(cfg->value[k]), "%s", keys[k].dflt);
 }
 
 int config_key_lookup(const char *name, size_t len)
 {
 	for (int k = 0; k < KEY_COUNT; k++)
-		if (strlen(key_names[k]) == len && memcmp(key_names[k], name, len) == 0)
+		if (strlen(keys[k].name) == len && memcmp(keys[k].name, name, len) == 0)
 			return k;
 	return -1;
 }
@@ -117,7 +105,7 @@ static int unquote(char *value, const char *key, unsigned line, struct config_er
 static int set_value(struct config *cfg, int key, char *value, unsigned line,
 		     struct config_error *err)
 {
-	const char *name = key_names[key];
+	const char *name = keys[key].name;
 	const char *expect;
 
 	if (unquote(value, name, line, err) < 0)

@@ -47,6 +47,8 @@ int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len)
 		if (next < 0 && errno == ENOENT) {
 			if (mkdirat(fd, comp, 0700) < 0 && errno != EEXIST)
 				goto fail;
+			if (fsync(fd) < 0) /* the new entry must survive a power loss too */
+				goto fail;
 			next = open_subdir(fd, comp);
 		}
 		if (next < 0)

@@ -9,7 +9,6 @@
 
 #include "capture.h"
 #include "config.h"
-#include "io.h"
 #include "log.h"
 #include "superblock.h"
 
@@ -83,25 +82,23 @@ static int cmd_config(int argc, char **argv)
 /* Prints what the capture agent would see on each device: type, UUID, label. */
 static int cmd_probe(int argc, char **argv)
 {
-	static unsigned char buf[SB_PROBE_BYTES];
 	int status = argc > 1 ? 0 : EXIT_USAGE;
 
 	for (int i = 1; i < argc; i++) {
 		struct fsid id;
-		ssize_t n;
-		int fd = open(argv[i], O_RDONLY | O_CLOEXEC);
+		int r, fd = open(argv[i], O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0) {
 			log_errno(errno, "open %s", argv[i]);
 			status = 1;
 			continue;
 		}
-		n = pread_full(fd, buf, sizeof(buf), 0);
+		r = superblock_read(fd, &id);
 		(void)close(fd); /* read-only */
-		if (n < 0) {
-			log_errno((int)-n, "read %s", argv[i]);
+		if (r < 0 && r != -ENOENT) {
+			log_errno(-r, "read %s", argv[i]);
 			status = 1;
-		} else if (superblock_probe(buf, (size_t)n, &id) < 0) {
+		} else if (r == -ENOENT) {
 			printf("%s: no known filesystem\n", argv[i]);
 			status = 1;
 		} else {

@@ -1,9 +1,12 @@
 /* superblock.c: identifies ext2/3/4, xfs and vfat filesystems from their first bytes. */
 #include "superblock.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "io.h"
 
 static uint16_t le16(const unsigned char *p)
 {
@@ -105,6 +108,16 @@ static int probe_vfat(const unsigned char *buf, size_t len, struct fsid *out)
 	if (strcmp(out->label, "NO NAME") == 0)
 		out->label[0] = '\0';
 	return 0;
+}
+
+int superblock_read(int fd, struct fsid *out)
+{
+	static unsigned char buf[SB_PROBE_BYTES];
+	ssize_t n = pread_full(fd, buf, sizeof(buf), 0);
+
+	if (n < 0)
+		return (int)n;
+	return superblock_probe(buf, (size_t)n, out) == 0 ? 0 : -ENOENT;
 }
 
 int superblock_probe(const unsigned char *buf, size_t len, struct fsid *out)

@@ -14,5 +14,8 @@ struct fsid {
 
 /* Returns 0 when buf (len bytes from the start of a device) holds a known filesystem. */
 int superblock_probe(const unsigned char *buf, size_t len, struct fsid *out);
+/* Reads the start of the device open at fd and probes it: 0, -ENOENT for no
+ * known filesystem, or -errno of the read. */
+int superblock_read(int fd, struct fsid *out);
 
 #endif

@@ -138,17 +138,13 @@ static int open_dev(const struct target_env *env, const char *name, struct targe
 
 static int probe_dev(const struct target_env *env, const char *name, struct target_dev *d)
 {
-	static unsigned char buf[SB_PROBE_BYTES];
-	ssize_t n;
-	int fd = open_dev(env, name, d);
+	int fd = open_dev(env, name, d), r;
 
 	if (fd < 0)
 		return fd;
-	n = pread_full(fd, buf, sizeof(buf), 0);
+	r = superblock_read(fd, &d->id);
 	(void)close(fd); /* opened read-only */
-	if (n < 0)
-		return (int)n;
-	return superblock_probe(buf, (size_t)n, &d->id) == 0 ? 0 : -ENOENT;
+	return r;
 }
 
 static int valid_name(const char *name)

@@ -25,5 +25,16 @@ for f in "$REPO"/tests/fixtures/config/*.conf; do
 		failed=1
 	fi
 done
+# The built-in defaults are the values of the shipped config/dumpagent.conf.
+for key in $(sed -n 's/^\([A-Z_]*\)=.*/\1/p' "$REPO/config/dumpagent.conf"); do
+	builtin=$("$AGENT" config get "$key" --config /dev/null 2>&1)
+	shipped=$("$AGENT" config get "$key" --config "$REPO/config/dumpagent.conf" 2>&1)
+	if [ "$builtin" = "$shipped" ]; then
+		echo "ok - default $key=$builtin matches config/dumpagent.conf"
+	else
+		echo "not ok - default $key is '$builtin', config/dumpagent.conf says '$shipped'"
+		failed=1
+	fi
+done
 [ "$count" -ge 10 ] || { echo "not ok - only $count fixtures in tests/fixtures/config"; exit 1; }
 exit "$failed"
