@@ -4,13 +4,14 @@
 # Usage: capture-kernel/build.sh [--out DIR] [--help]
 #
 # Unpacks /usr/src/linux-source-6.1.tar.xz (Debian package linux-source-6.1)
-# into build/linux-source-6.1, configures tinyconfig + capture-kernel/capture.config
-# in build/kernel, checks that every option of the fragment made it, builds the
-# bzImage and installs DIR/vmlinuz, DIR/config (the final .config) and
-# DIR/release (the kernel release). build/ is the repository's, wherever the
-# script is run from; DIR defaults to build/capture, and a relative DIR is taken
-# from the current directory. A stamp next to the image makes a rebuild with
-# nothing changed do no work at all.
+# into build/linux-source-6.1 and applies capture-kernel/patches/*.patch,
+# configures tinyconfig + capture-kernel/capture.config in build/kernel,
+# checks that every option of the fragment made it, builds the bzImage and
+# installs DIR/vmlinuz, DIR/config (the final .config) and DIR/release (the
+# kernel release). build/ is the repository's, wherever the script is run
+# from; DIR defaults to build/capture, and a relative DIR is taken from the
+# current directory. A stamp next to the image makes a rebuild with nothing
+# changed do no work at all.
 #
 # Environment: LINUX_SOURCE_TARBALL overrides the source tarball's path.
 # Exit status: 0 built or up to date; 1 failure; 100 bad usage.
@@ -19,6 +20,7 @@ set -eu
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 FRAGMENT=$REPO/capture-kernel/capture.config
+PATCHES=$REPO/capture-kernel/patches
 SRC=$REPO/build/linux-source-6.1
 OBJ=$REPO/build/kernel
 OUT=$REPO/build/capture
@@ -26,8 +28,9 @@ OUT=$REPO/build/capture
 say() { echo "capture-kernel: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
+# The comment block under the header line, up to "set -eu".
 usage() {
-	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
+	awk 'NR < 4 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
 }
 
 while [ $# -gt 0 ]; do
@@ -42,24 +45,29 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+[ -r "$FRAGMENT" ] || die "$FRAGMENT is missing: restore it with 'git checkout -- capture-kernel'"
 [ -r "$TARBALL" ] || die "$TARBALL is missing: install it with 'apt-get install linux-source-6.1'"
 
 # The kernel's own build needs these; kbuild's errors for them are obscure.
 need_tools() {
 	missing=
-	for tool in make gcc ld flex bison bc xz perl; do
+	for tool in make gcc ld flex bison bc xz perl patch; do
 		command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 	done
 	# objtool, which every x86_64 6.1 build compiles, needs libelf's headers.
 	[ -r /usr/include/gelf.h ] || missing="$missing libelf-headers"
 	[ -z "$missing" ] || die "missing build tools:$missing; install them with" \
-		"'apt-get install build-essential flex bison bc xz-utils perl libelf-dev'"
+		"'apt-get install build-essential flex bison bc xz-utils perl patch libelf-dev'"
 }
 
-# What the image depends on: the fragment, this script, the source and the compiler.
+# What the image depends on: the fragment, this script, the source (tarball
+# and our patches to it) and the compiler.
 source_id() {
 	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true
 	stat -c '%s %Y' "$TARBALL"
+	for p in "$PATCHES"/*.patch; do
+		[ -f "$p" ] && sha256sum <"$p"
+	done
 }
 stamp_of_inputs() {
 	{
@@ -74,7 +82,8 @@ unpack() {
 	if [ -f "$SRC/.dumpagent-source" ] && [ "$(cat "$SRC/.dumpagent-source")" = "$want" ]; then
 		return
 	fi
-	say "unpacking $TARBALL"
+	[ -d "$SRC" ] && SRC_EXISTS=1
+	say "unpacking $TARBALL${SRC_EXISTS:+ afresh: the source or its patches changed}"
 	tmp=$REPO/build/.linux-source.tmp
 	# tar keeps the tarball's mtimes, older than objects built from a previous
 	# source: kbuild would keep those, so a new source starts a clean build.
@@ -82,6 +91,13 @@ unpack() {
 	mkdir -p "$tmp"
 	tar -xJf "$TARBALL" -C "$tmp" || die "cannot unpack $TARBALL"
 	[ -d "$tmp/linux-source-6.1" ] || die "$TARBALL has no linux-source-6.1/ directory"
+	for p in "$PATCHES"/*.patch; do
+		[ -f "$p" ] || continue
+		say "applying ${p#"$REPO"/}"
+		patch -p1 -s -N -d "$tmp/linux-source-6.1" <"$p" ||
+			die "${p#"$REPO"/} does not apply to this linux-source-6.1;" \
+				"refresh the patch against $(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo "$TARBALL")"
+	done
 	echo "$want" >"$tmp/linux-source-6.1/.dumpagent-source"
 	mv "$tmp/linux-source-6.1" "$SRC"
 	rmdir "$tmp"
@@ -108,6 +124,24 @@ verify_config() {
 	[ -z "$missing" ] || die "options of capture.config not in the final .config:$missing;" \
 		"Kconfig dropped them for unmet dependencies: look them up with" \
 		"'make -C $SRC O=$OBJ menuconfig' (press /) and add what they depend on to $FRAGMENT"
+}
+
+# The kernel's share of the crashkernel= reservation: _text to _end while it
+# boots (its init sections are freed after the initramfs is unpacked), and
+# .bss. For budgeting the reservation; see patches/ for why it is not 2 MiB
+# more per section.
+footprint() {
+	awk '$3 == "_text" { t = $1 } $3 == "_end" { e = $1 }
+	     $3 == "__bss_start" { b = $1 } $3 == "__bss_stop" { s = $1 }
+	     END { print t, e, b, s }' "$OBJ/System.map" | {
+		read -r text end bss_start bss_stop || return 0
+		[ -n "$bss_stop" ] || return 0
+		# Kernel addresses are ffffffff8xxxxxxx: subtract the low 32 bits, as
+		# the full values overflow the shell's signed arithmetic.
+		kib() { echo $(((0x${2#ffffffff} - 0x${1#ffffffff}) / 1024)); }
+		say "memory: the kernel image spans $(kib "$text" "$end") KiB while booting;" \
+			".bss $(kib "$bss_start" "$bss_stop") KiB"
+	}
 }
 
 stamp=$(stamp_of_inputs)
@@ -144,3 +178,4 @@ kmake -s kernelrelease >"$OUT/release"
 mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
 echo "$stamp" >"$OUT/.stamp"
 say "built $OUT/vmlinuz ($(cat "$OUT/release"), $(($(stat -c %s "$OUT/vmlinuz") / 1024)) KiB) in $(($(date +%s) - start)) s"
+footprint
