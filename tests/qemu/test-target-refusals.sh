@@ -12,7 +12,8 @@ sum() { sha256sum "$1" | cut -d' ' -f1; }
 
 expect_refusal() { # CASE MESSAGE
 	grep "^dumpagent: error: " "$SERIAL" | grep -qF "$2" || fail "$1: no refusal '$2' on the console"
-	grep -q "dumpagent: capture failed: nothing saved" "$SERIAL" || fail "$1: no 'nothing saved'"
+	grep -q "dumpagent: outcome: refused: nothing written" "$SERIAL" || fail "$1: no 'outcome: refused' on the console"
+	grep -q "dumpagent-init: capture failed with exit status 4" "$SERIAL" || fail "$1: the agent did not exit 4 (refused)"
 	grep -q "dumpagent-init: final action: poweroff" "$SERIAL" || fail "$1: the failure action did not run"
 	summary="$summary $1"
 }
