@@ -28,6 +28,7 @@ static const struct {
 	[KEY_CAPTURE_INITRD] = { "CAPTURE_INITRD", "/usr/lib/dumpagent/initramfs.img" },
 	[KEY_CMDLINE_APPEND] = { "CMDLINE_APPEND", "" },
 	[KEY_MIN_FREE_MB] = { "MIN_FREE_MB", "64" },
+	[KEY_REPORT_VMCORE_MAX_MB] = { "REPORT_VMCORE_MAX_MB", "1024" },
 };
 
 const char *config_key_name(enum config_key key)
@@ -53,6 +54,11 @@ int config_dump_level(const struct config *cfg)
 unsigned long config_min_free_mb(const struct config *cfg)
 {
 	return strtoul(cfg->value[KEY_MIN_FREE_MB], NULL, 10); /* validated: 1 to 6 digits */
+}
+
+unsigned long config_report_vmcore_max_mb(const struct config *cfg)
+{
+	return strtoul(cfg->value[KEY_REPORT_VMCORE_MAX_MB], NULL, 10); /* validated likewise */
 }
 
 void config_defaults(struct config *cfg)

@@ -20,6 +20,7 @@ enum config_key {
 	KEY_CAPTURE_INITRD,
 	KEY_CMDLINE_APPEND,
 	KEY_MIN_FREE_MB,
+	KEY_REPORT_VMCORE_MAX_MB,
 	KEY_COUNT
 };
 
@@ -49,5 +50,6 @@ const char *config_key_name(enum config_key key);
 const char *config_get(const struct config *cfg, enum config_key key);
 int config_dump_level(const struct config *cfg);
 unsigned long config_min_free_mb(const struct config *cfg);
+unsigned long config_report_vmcore_max_mb(const struct config *cfg);
 
 #endif

@@ -79,7 +79,7 @@ static int dump_level_ok(const char *v)
 	return (n == 1 ? v[0] - '0' : (v[0] - '0') * 10 + (v[1] - '0')) <= 31;
 }
 
-static int min_free_ok(const char *v)
+static int mib_ok(const char *v)
 {
 	size_t n = strlen(v);
 
@@ -118,7 +118,8 @@ const char *config_value_check(int key, const char *v)
 	case KEY_CAPTURE_INITRD:
 		return abs_path_ok(v) ? NULL : "expected an absolute path";
 	case KEY_MIN_FREE_MB:
-		return min_free_ok(v) ? NULL : "expected a number of MiB from 0 to 999999";
+	case KEY_REPORT_VMCORE_MAX_MB:
+		return mib_ok(v) ? NULL : "expected a number of MiB from 0 to 999999";
 	default:
 		return NULL;
 	}

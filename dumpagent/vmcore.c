@@ -87,19 +87,28 @@ static uint64_t reg_at(const unsigned char *d, unsigned idx)
 	return v;
 }
 
+const char *const vmcore_x86_64_reg_names[VMCORE_X86_64_REGS] = {
+	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi",
+	"rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
+};
+
 static int read_prstatus(struct reader *r, struct vmcore_info *info, uint64_t off, uint32_t len)
 {
 	unsigned char d[PRSTATUS_X86_64_SIZE];
 	struct vmcore_cpu *cpu;
 
-	if (info->prstatus_count++ >= VMCORE_MAX_CPUS || len != sizeof(d))
+	if (info->prstatus_count++ >= VMCORE_MAX_CPUS || len != sizeof(d) ||
+	    info->machine != EM_X86_64)
 		return 0; /* counted; another architecture's layout is not decoded */
 	if (read_at(r, d, sizeof(d), off, "NT_PRSTATUS note") < 0)
 		return -1;
 	cpu = &info->cpu[info->prstatus_count - 1];
 	memcpy(&cpu->pid, d + PRSTATUS_PID, sizeof(cpu->pid));
-	cpu->ip = reg_at(d, 16);
-	cpu->sp = reg_at(d, 19);
+	for (unsigned i = 0; i < VMCORE_X86_64_REGS; i++)
+		cpu->regs[i] = reg_at(d, i);
+	cpu->ip = cpu->regs[16];
+	cpu->sp = cpu->regs[19];
+	info->regs_decoded = 1;
 	return 0;
 }
 
@@ -176,7 +185,8 @@ static int read_notes(struct reader *r, const struct phdr *ph, struct vmcore_inf
 	return 0;
 }
 
-static int read_header(struct reader *r, int *cls, uint64_t *phoff, unsigned *phnum)
+static int read_header(struct reader *r, int *cls, uint64_t *phoff, unsigned *phnum,
+		       unsigned *machine)
 {
 	unsigned char id[EI_NIDENT];
 	uint16_t type, phentsize;
@@ -192,14 +202,14 @@ static int read_header(struct reader *r, int *cls, uint64_t *phoff, unsigned *ph
 		if (read_at(r, &eh, sizeof(eh), 0, "ELF header") < 0)
 			return -1;
 		type = eh.e_type, phentsize = eh.e_phentsize, *phoff = eh.e_phoff;
-		*phnum = eh.e_phnum;
+		*phnum = eh.e_phnum, *machine = eh.e_machine;
 	} else if (*cls == ELFCLASS32) {
 		Elf32_Ehdr eh;
 
 		if (read_at(r, &eh, sizeof(eh), 0, "ELF header") < 0)
 			return -1;
 		type = eh.e_type, phentsize = eh.e_phentsize, *phoff = eh.e_phoff;
-		*phnum = eh.e_phnum;
+		*phnum = eh.e_phnum, *machine = eh.e_machine;
 	} else {
 		return fail(r, "unknown ELF class %u", *cls);
 	}
@@ -227,7 +237,7 @@ int vmcore_read(int fd, const char *path, struct vmcore_info *info, char *err, s
 	if (fstat(fd, &st) < 0)
 		return fail(&r, "stat: %s", strerror(errno));
 	r.size = (uint64_t)st.st_size;
-	if (read_header(&r, &cls, &phoff, &phnum) < 0)
+	if (read_header(&r, &cls, &phoff, &phnum, &info->machine) < 0)
 		return -1;
 	info->elf_class = cls == ELFCLASS64 ? 64 : 32;
 	for (unsigned i = 0; i < phnum; i++) {
@@ -248,6 +258,32 @@ int vmcore_read(int fd, const char *path, struct vmcore_info *info, char *err, s
 	if (info->load_segments == 0)
 		return fail(&r, "no PT_LOAD segment: no memory to dump");
 	return 0;
+}
+
+static const struct {
+	unsigned em;
+	const char *uname, *dpkg;
+} machines[] = {
+	{ EM_X86_64, "x86_64", "amd64" }, { EM_386, "i686", "i386" },
+	{ EM_AARCH64, "aarch64", "arm64" }, { EM_ARM, "armv7l", "armhf" },
+	{ EM_PPC64, "ppc64le", "ppc64el" }, { EM_S390, "s390x", "s390x" },
+	{ EM_RISCV, "riscv64", "riscv64" },
+};
+
+const char *vmcore_uname_machine(const struct vmcore_info *info)
+{
+	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+		if (machines[i].em == info->machine)
+			return machines[i].uname;
+	return "unknown";
+}
+
+const char *vmcore_dpkg_arch(const struct vmcore_info *info)
+{
+	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+		if (machines[i].em == info->machine)
+			return machines[i].dpkg;
+	return "unknown";
 }
 
 int vmcore_info_value(const struct vmcore_info *info, const char *key, char *out, size_t outlen)

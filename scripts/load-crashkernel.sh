@@ -19,7 +19,7 @@ LC_ALL=C
 export LC_ALL
 
 PROG=load-crashkernel
-KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB"
+KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB REPORT_VMCORE_MAX_MB"
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
 PROC=${DUMPAGENT_PROC:-/proc}
 FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
@@ -87,6 +87,7 @@ set_defaults() {
 	c_COMPRESSION=zlib c_FINAL_ACTION=reboot c_FAILURE_ACTION=reboot
 	c_CAPTURE_KERNEL=/usr/lib/dumpagent/vmlinuz
 	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND='' c_MIN_FREE_MB=64
+	c_REPORT_VMCORE_MAX_MB=1024
 	for k in $KEYS; do
 		eval "line_$k="
 	done
@@ -140,7 +141,7 @@ value_expectation() {
 		*) echo "expected reboot, poweroff, halt or shell" ;; esac ;;
 	CAPTURE_KERNEL | CAPTURE_INITRD)
 		case $2 in /*' '* | [!/]* | '') echo "expected an absolute path" ;; esac ;;
-	MIN_FREE_MB)
+	MIN_FREE_MB | REPORT_VMCORE_MAX_MB)
 		case $2 in '' | *[!0-9]* | ???????*) echo "expected a number of MiB from 0 to 999999" ;; esac ;;
 	esac
 }

@@ -1,0 +1,201 @@
+/* dmesg_scan.c: the facts of a crash, read from the crashed kernel's log text.
+ *
+ * One pass, bounded memory. The last of each kind of line wins, so the facts
+ * come from the last oops or panic: "Kernel panic - not syncing:", "CPU: N
+ * PID: N Comm: X ...", "Modules linked in:", and the frames after the last
+ * "Call Trace:". */
+#include "dmesg_scan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const oops_starts[] = {
+	"BUG: ", "Oops: ", "general protection fault", "kernel BUG at ", "Unable to handle kernel",
+	"WARNING: ", "sysrq: Trigger a crash",
+};
+
+void dmesg_scan_init(struct dmesg_scan *s, struct crash_facts *facts, const char *release)
+{
+	memset(s, 0, sizeof(*s));
+	memset(facts, 0, sizeof(*facts));
+	facts->cpu = -1;
+	facts->pid = -1;
+	s->facts = facts;
+	s->release = release;
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void copy_bounded(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* "[   12.345678] " and a caller id like "[    T1] " are not part of the message. */
+static const char *skip_prefix(const char *p)
+{
+	for (int i = 0; i < 2 && *p == '['; i++) {
+		const char *end = strchr(p, ']');
+
+		if (!end)
+			break;
+		p = end + 1;
+		if (*p == ' ')
+			p++;
+	}
+	return p;
+}
+
+static void take_taint(struct dmesg_scan *s, const char *p)
+{
+	struct crash_facts *f = s->facts;
+	const char *end = NULL;
+
+	if (starts(p, "Not tainted")) {
+		copy_bounded(f->taint, sizeof(f->taint), "Not tainted", 11);
+		return;
+	}
+	if (!starts(p, "Tainted: "))
+		return;
+	p += 9;
+	if (s->release && *s->release)
+		end = strstr(p, s->release);
+	if (!end)
+		end = p + strcspn(p, " ");
+	while (end > p && end[-1] == ' ')
+		end--;
+	copy_bounded(f->taint, sizeof(f->taint), p, (size_t)(end - p));
+}
+
+/* "CPU: 1 PID: 57 Comm: sh Not tainted 6.1.0-26-amd64 #1 ..." (newer kernels add "UID: 0"). */
+static void take_cpu_line(struct dmesg_scan *s, const char *p)
+{
+	struct crash_facts *f = s->facts;
+	char *end;
+	long cpu = strtol(p + 5, &end, 10);
+	size_t n;
+
+	if (end == p + 5 || cpu < 0 || cpu > 1 << 20)
+		return;
+	p = end + strspn(end, " ");
+	if (starts(p, "UID: "))
+		p += 5 + strcspn(p + 5, " "), p += strspn(p, " ");
+	if (!starts(p, "PID: "))
+		return;
+	f->pid = strtol(p + 5, &end, 10);
+	f->cpu = (int)cpu;
+	p = end + strspn(end, " ");
+	f->comm[0] = '\0';
+	if (starts(p, "Comm: ")) {
+		p += 6;
+		n = strcspn(p, " ");
+		copy_bounded(f->comm, sizeof(f->comm), p, n);
+		p += n + strspn(p + n, " ");
+	}
+	take_taint(s, p);
+}
+
+static void take_trace_line(struct dmesg_scan *s, const char *p)
+{
+	struct crash_facts *f = s->facts;
+
+	p += strspn(p, " ");
+	if (strcmp(p, "<TASK>") == 0 || strcmp(p, "</TASK>") == 0 || !*p)
+		return;
+	if (f->trace_count == FACT_TRACE_MAX) {
+		f->trace_cut = 1;
+		return;
+	}
+	copy_bounded(f->trace[f->trace_count], FACT_LINE_MAX, p, strlen(p));
+	f->trace_count++;
+}
+
+static void scan_line(struct dmesg_scan *s, const char *line)
+{
+	struct crash_facts *f = s->facts;
+	const char *p = skip_prefix(line);
+
+	if (s->in_trace && p[0] == ' ') {
+		take_trace_line(s, p);
+		return;
+	}
+	s->in_trace = 0;
+	if (starts(p, "Kernel panic - not syncing")) {
+		copy_bounded(f->panic, sizeof(f->panic), p, strlen(p));
+	} else if (starts(p, "CPU: ")) {
+		take_cpu_line(s, p);
+	} else if (starts(p, "Modules linked in:")) {
+		p += 18;
+		p += strspn(p, " ");
+		copy_bounded(f->modules, sizeof(f->modules), p, strlen(p));
+	} else if (starts(p, "Call Trace:")) {
+		s->in_trace = 1;
+		f->trace_count = 0;
+		f->trace_cut = 0;
+	} else {
+		for (size_t i = 0; i < sizeof(oops_starts) / sizeof(oops_starts[0]); i++)
+			if (starts(p, oops_starts[i]))
+				copy_bounded(s->oops, sizeof(s->oops), p, strlen(p));
+	}
+}
+
+static void end_line(struct dmesg_scan *s)
+{
+	s->line[s->len] = '\0';
+	for (size_t i = 0; i < s->len; i++)
+		if (s->line[i] == '\r' || s->line[i] == '\0' || s->line[i] == '\t')
+			s->line[i] = ' ';
+	scan_line(s, s->line);
+	s->len = 0;
+	s->cut = 0;
+}
+
+void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			end_line(s);
+		else if (s->len < sizeof(s->line) - 1)
+			s->line[s->len++] = text[i];
+		else
+			s->cut = 1;
+	}
+}
+
+void dmesg_scan_finish(struct dmesg_scan *s)
+{
+	if (s->len > 0)
+		end_line(s);
+	if (!s->facts->panic[0] && s->oops[0])
+		memcpy(s->facts->panic, s->oops, sizeof(s->facts->panic));
+}
+
+int dmesg_scan_fd(int fd, struct crash_facts *facts, const char *release)
+{
+	static struct dmesg_scan s;
+	char buf[16384];
+
+	dmesg_scan_init(&s, facts, release);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		dmesg_scan_feed(&s, buf, (size_t)n);
+	}
+	dmesg_scan_finish(&s);
+	return 0;
+}

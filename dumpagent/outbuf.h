@@ -1,0 +1,23 @@
+/* outbuf.h: a buffered writer to a file descriptor that remembers its first error. */
+#ifndef DUMPAGENT_OUTBUF_H
+#define DUMPAGENT_OUTBUF_H
+
+#include <stddef.h>
+
+#define OUTBUF_SIZE 16384
+
+struct outbuf {
+	int fd;
+	int err; /* 0, or the first -errno; later writes do nothing */
+	size_t len;
+	char buf[OUTBUF_SIZE];
+};
+
+void outbuf_init(struct outbuf *o, int fd);
+void outbuf_write(struct outbuf *o, const void *data, size_t len);
+void outbuf_puts(struct outbuf *o, const char *s);
+void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes out what is buffered; returns 0 or the first -errno. */
+int outbuf_flush(struct outbuf *o);
+
+#endif
