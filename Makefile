@@ -30,7 +30,7 @@ $(B)/dumpagent: $(AGENT_OBJ) $(B)/obj/main.o
 	$(CC) -static $(CFLAGS) -o $@ $^ -lz
 
 # Unit tests link the agent's sources again, built with the sanitizers.
-$(B)/unit/%: tests/unit/%.c $(AGENT_SRC) dumpagent/*.h
+$(B)/unit/%: tests/unit/%.c $(AGENT_SRC) dumpagent/*.h tests/unit/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -Idumpagent -o $@ $< $(AGENT_SRC) -lcmocka -lz
 

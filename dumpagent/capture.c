@@ -1,9 +1,10 @@
-/* capture.c: the capture, in order: vmcore, disk, directory, dmesg, dump, unmount.
+/* capture.c: the capture, in order: vmcore, disk, directory, what to save, unmount.
  *
  * The order is the point: nothing is written before the vmcore, the disk and
- * the filesystem type are certain; the dmesg text is saved and made durable
- * before the dump, because it is small and worth the most. */
+ * the filesystem type are certain. What is saved, and in which order, is
+ * capture_save.c: dmesg and summary first, then the dump, then the report. */
 #include "capture.h"
+#include "capture_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,27 +18,8 @@
 #include <unistd.h>
 
 #include "cmdline.h"
-#include "config.h"
-#include "crashdir.h"
 #include "io.h"
 #include "log.h"
-#include "save.h"
-#include "target.h"
-#include "vmcore.h"
-
-/* Inside a crash directory that others can list. */
-#define PRIVATE_DIR "dumpagent"
-
-struct capture {
-	const struct capture_opts *opts;
-	struct config cfg;
-	struct vmcore_info vmcore;
-	struct target_dev dev;
-	int mounted, no_space, fallback;
-	int rootfd, crashfd, dumpfd;
-	char dirname[CRASHDIR_NAME_MAX];
-	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
-};
 
 static int apply_cmdline(struct capture *c)
 {
@@ -270,7 +252,7 @@ static const char *outcome_text(const struct capture *c, enum capture_status sta
 		return c->fallback ? "fallback (unfiltered vmcore, gzipped)" : "dump without dmesg";
 	case CAPTURE_DMESG_ONLY: return c->no_space ? "dmesg-only (no space)" : "dmesg-only";
 	case CAPTURE_REFUSED: return "refused: nothing written";
-	default: return "failed: nothing saved";
+	default: return c->summary_only ? "failed: only the summary saved" : "failed: nothing saved";
 	}
 }
 
@@ -283,41 +265,13 @@ static void log_peak_rss(void)
 			 children.ru_maxrss);
 }
 
-/* dmesg first: it is small and worth the most. Then the dump, or our own
- * core when makedumpfile made none and the disk is not full. */
-static struct save_ctx save_ctx_of(const struct capture *c)
-{
-	return (struct save_ctx){ c->dumpfd, c->dirname, c->crash_path, c->opts->vmcore,
-				  c->opts->makedumpfile };
-}
-
-static enum capture_status save_all(struct capture *c)
-{
-	struct save_ctx s = save_ctx_of(c);
-	int have_dmesg = save_dmesg(&s) == SAVE_OK;
-	enum save_result dump = save_dump(&s, config_dump_level(&c->cfg),
-					  config_get(&c->cfg, KEY_COMPRESSION));
-
-	if (dump == SAVE_OK)
-		return have_dmesg ? CAPTURE_OK : CAPTURE_FALLBACK;
-	c->no_space = dump == SAVE_NO_SPACE;
-	if (!c->no_space) {
-		dump = save_fallback(&s);
-		c->no_space = dump == SAVE_NO_SPACE;
-		c->fallback = dump == SAVE_OK;
-		if (c->fallback)
-			return CAPTURE_FALLBACK;
-	}
-	return have_dmesg ? CAPTURE_DMESG_ONLY : CAPTURE_FAILED;
-}
-
 static void save_capture_log(struct capture *c, enum capture_status status)
 {
 	struct save_ctx s = save_ctx_of(c);
 
 	log_peak_rss();
 	log_info("outcome: %s", outcome_text(c, status));
-	if (c->dumpfd >= 0 && status != CAPTURE_FAILED)
+	if (c->dumpfd >= 0 && (status != CAPTURE_FAILED || c->summary_only))
 		(void)save_log(&s); /* save_log reports its own failure; the dump is saved */
 }
 
@@ -343,7 +297,7 @@ enum capture_status capture_run(const struct capture_opts *opts)
 	status = save_all(&c);
 out:
 	save_capture_log(&c, status);
-	if (status == CAPTURE_FAILED)
+	if (status == CAPTURE_FAILED && !c.summary_only)
 		remove_empty_dump_dir(&c);
 	finish(&c);
 	log_info("capture %s", outcome_text(&c, status));

@@ -17,12 +17,17 @@ static const char *const oops_starts[] = {
 	"WARNING: ", "sysrq: Trigger a crash",
 };
 
-void dmesg_scan_init(struct dmesg_scan *s, struct crash_facts *facts, const char *release)
+void crash_facts_clear(struct crash_facts *facts)
 {
-	memset(s, 0, sizeof(*s));
 	memset(facts, 0, sizeof(*facts));
 	facts->cpu = -1;
 	facts->pid = -1;
+}
+
+void dmesg_scan_init(struct dmesg_scan *s, struct crash_facts *facts, const char *release)
+{
+	memset(s, 0, sizeof(*s));
+	crash_facts_clear(facts);
 	s->facts = facts;
 	s->release = release;
 }
@@ -154,9 +159,10 @@ static void end_line(struct dmesg_scan *s)
 	for (size_t i = 0; i < s->len; i++)
 		if (s->line[i] == '\r' || s->line[i] == '\0' || s->line[i] == '\t')
 			s->line[i] = ' ';
+	while (s->len > 0 && s->line[s->len - 1] == ' ')
+		s->line[--s->len] = '\0';
 	scan_line(s, s->line);
 	s->len = 0;
-	s->cut = 0;
 }
 
 void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len)
@@ -166,8 +172,6 @@ void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len)
 			end_line(s);
 		else if (s->len < sizeof(s->line) - 1)
 			s->line[s->len++] = text[i];
-		else
-			s->cut = 1;
 	}
 }
 

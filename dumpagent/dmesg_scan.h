@@ -27,10 +27,11 @@ struct dmesg_scan {
 	char oops[FACT_LINE_MAX];
 	int in_trace;
 	size_t len; /* of the line being collected */
-	int cut;
 	char line[DMESG_LINE_MAX];
 };
 
+/* No facts known. */
+void crash_facts_clear(struct crash_facts *facts);
 void dmesg_scan_init(struct dmesg_scan *s, struct crash_facts *facts, const char *release);
 /* Feeds any amount of text; lines may span calls. */
 void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len);

@@ -12,10 +12,34 @@ void outbuf_init(struct outbuf *o, int fd)
 	o->fd = fd;
 	o->err = 0;
 	o->len = 0;
+	o->mem = NULL;
+	o->cap = 0;
+}
+
+void outbuf_init_mem(struct outbuf *o, char *mem, size_t cap)
+{
+	outbuf_init(o, -1);
+	o->mem = mem;
+	o->cap = cap;
+	if (cap > 0)
+		mem[0] = '\0';
+}
+
+static void mem_write(struct outbuf *o, const char *p, size_t len)
+{
+	if (o->len + 1 >= o->cap)
+		return;
+	if (len > o->cap - 1 - o->len)
+		len = o->cap - 1 - o->len;
+	memcpy(o->mem + o->len, p, len);
+	o->len += len;
+	o->mem[o->len] = '\0';
 }
 
 int outbuf_flush(struct outbuf *o)
 {
+	if (o->mem)
+		return 0;
 	if (o->err == 0 && o->len > 0)
 		o->err = write_all(o->fd, o->buf, o->len);
 	o->len = 0;
@@ -26,6 +50,10 @@ void outbuf_write(struct outbuf *o, const void *data, size_t len)
 {
 	const char *p = data;
 
+	if (o->mem) {
+		mem_write(o, p, len);
+		return;
+	}
 	while (len > 0 && o->err == 0) {
 		size_t n = sizeof(o->buf) - o->len;
 

@@ -7,13 +7,17 @@
 #define OUTBUF_SIZE 16384
 
 struct outbuf {
-	int fd;
+	int fd;  /* -1: writes go to mem */
 	int err; /* 0, or the first -errno; later writes do nothing */
 	size_t len;
+	char *mem; /* memory mode: NUL-terminated, cut at cap - 1 bytes */
+	size_t cap;
 	char buf[OUTBUF_SIZE];
 };
 
 void outbuf_init(struct outbuf *o, int fd);
+/* Writes into mem[cap] instead of a file; what does not fit is dropped. */
+void outbuf_init_mem(struct outbuf *o, char *mem, size_t cap);
 void outbuf_write(struct outbuf *o, const void *data, size_t len);
 void outbuf_puts(struct outbuf *o, const char *s);
 void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,6 +16,7 @@
 #include "fallback.h"
 #include "io.h"
 #include "log.h"
+#include "outbuf.h"
 #include "runner.h"
 
 /* Below this, a failed write is taken to be a full disk. */
@@ -118,24 +119,52 @@ enum save_result save_fallback(const struct save_ctx *s)
 	return publish(s, tmp, final);
 }
 
-enum save_result save_log(const struct save_ctx *s)
+enum save_result save_file(const struct save_ctx *s, const char *final, save_fill_fn fill,
+			   void *arg)
 {
-	static const char tmp[] = "dumpagent.log.part";
-	size_t len;
-	const char *text = log_kept(&len);
-	int fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	int r;
+	static struct outbuf o;
+	char tmp[SAVE_NAME_MAX + 8], err[512] = "";
+	int fd, r;
 
+	(void)snprintf(tmp, sizeof(tmp), "%s.part", final);
+	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		log_errno(errno, "create %s/%s", s->dirname, tmp);
-		return SAVE_FAILED;
+		return errno == ENOSPC ? SAVE_NO_SPACE : SAVE_FAILED;
 	}
-	r = write_all(fd, text, len);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
+	outbuf_init(&o, fd);
+	r = fill(&o, arg, err, sizeof(err));
+	if (outbuf_flush(&o) < 0 && r == 0) {
+		(void)snprintf(err, sizeof(err), "%s", strerror(-o.err));
+		r = -1;
+	}
+	if (close(fd) < 0 && r == 0) {
+		(void)snprintf(err, sizeof(err), "close: %s", strerror(errno));
+		r = -1;
+	}
 	if (r < 0) {
-		log_errno(-r, "write %s/%s", s->dirname, tmp);
+		log_error("write %s/%s: %s", s->dirname, tmp, err);
+		if (o.err == -ENOSPC) {
+			(void)unlinkat(s->dirfd, tmp, 0); /* best effort: the disk is full */
+			log_error("the target is full: removed the partial %s/%s", s->dirname, tmp);
+			return SAVE_NO_SPACE;
+		}
 		return discard(s, tmp);
 	}
-	return publish(s, tmp, "dumpagent.log");
+	return publish(s, tmp, final);
+}
+
+static int fill_log(struct outbuf *o, void *arg, char *err, size_t errlen)
+{
+	size_t len;
+	const char *text = log_kept(&len);
+
+	(void)arg, (void)err, (void)errlen;
+	outbuf_write(o, text, len);
+	return 0;
+}
+
+enum save_result save_log(const struct save_ctx *s)
+{
+	return save_file(s, "dumpagent.log", fill_log, NULL);
 }

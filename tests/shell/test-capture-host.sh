@@ -22,6 +22,7 @@ cat >"$T/makedumpfile" <<'EOS'
 for out; do :; done
 case "$1" in --dump-dmesg) what=dmesg ;; *) what=dump ;; esac
 echo "$* $(pwd)" >>"$FAKE_LOG"
+echo "$what: $(ls | tr '\n' ' ')" >>"$FAKE_LOG.seen"
 echo "partial $what" >"$out"
 case ${FAKE_FAIL:-} in "$what" | both) exit 1 ;; esac
 if [ "${FAKE_FILL:-}" = "$what" ]; then
@@ -48,8 +49,12 @@ capture() { # capture TARGET_DIR [extra args]: sets $rc and $out
 
 perm() { stat -c '%a %u %F' "$1" 2>/dev/null; }
 
-# 1. A complete capture: dmesg first, then the dump; 0700 directory, 0600 files.
+# 1. A complete capture: dmesg and summary first, then the dump, then the
+# report; 0700 directory, 0600 files.
+REPORT=linux-image-6.1.0-99-amd64-202611221840.crash
+READ="python3 $REPO/tests/fixtures/read_crash.py"
 : >"$FAKE_LOG"
+: >"$FAKE_LOG.seen"
 capture "$T/t1"
 d=$T/t1/var/crash/202611221840
 if [ "$rc" = 0 ] && [ "$(perm "$d")" = "700 0 directory" ] &&
@@ -57,8 +62,11 @@ if [ "$rc" = 0 ] && [ "$(perm "$d")" = "700 0 directory" ] &&
 	[ "$(perm "$d/dump.202611221840")" = "600 0 regular file" ] &&
 	[ "$(perm "$T/t1/var/crash")" = "700 0 directory" ] &&
 	[ "$(perm "$d/dumpagent.log")" = "600 0 regular file" ] &&
+	[ "$(perm "$d/summary.202611221840.txt")" = "600 0 regular file" ] &&
+	[ "$(perm "$d/summary.202611221840.json")" = "600 0 regular file" ] &&
+	[ "$(perm "$d/$REPORT")" = "600 0 regular file" ] &&
 	grep -q "^dumpagent: outcome: complete$" "$d/dumpagent.log" &&
-	[ "$(ls "$d" | wc -l)" = 3 ]; then
+	[ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dump.202611221840 dumpagent.log $REPORT summary.202611221840.json summary.202611221840.txt " ]; then
 	ok "complete capture: $(ls "$d" | tr '\n' ' ')"
 else
 	bad "complete capture: rc=$rc $(ls -la "$d" 2>&1) $out"
@@ -76,6 +84,59 @@ case $out in
 *"dumpagent: capture complete"*) ok "reports 'capture complete'" ;;
 *) bad "no 'capture complete' line: $out" ;;
 esac
+case $(sed -n 2p "$FAKE_LOG.seen") in
+"dump: dmesg.202611221840 summary.202611221840.json summary.202611221840.txt ") ok "the summary is saved before the dump starts" ;;
+*) bad "when the dump started, the directory held: $(sed -n 2p "$FAKE_LOG.seen")" ;;
+esac
+if $READ "$d/$REPORT" VmCore "$T/vmcore.decoded" && cmp -s "$T/vmcore.decoded" "$d/dump.202611221840" &&
+	[ "$($READ "$d/$REPORT" ProblemType)" = KernelCrash ] &&
+	[ "$($READ "$d/$REPORT" Title)" = "Kernel panic - not syncing: sysrq triggered crash" ] &&
+	[ "$($READ "$d/$REPORT" Date)" = "Sun Nov 22 18:40:01 2026" ] &&
+	[ "$($READ "$d/$REPORT" Package)" = "linux-image-6.1.0-99-amd64" ] &&
+	[ "$($READ "$d/$REPORT" Uname)" = "Linux 6.1.0-99-amd64 x86_64" ] &&
+	[ "$($READ "$d/$REPORT" Architecture)" = amd64 ] &&
+	$READ "$d/$REPORT" VmCoreDmesg | cmp -s - "$d/dmesg.202611221840"; then
+	ok "the report decodes: its VmCore is the dump, its VmCoreDmesg the dmesg"
+else
+	bad "report: $($READ "$d/$REPORT" 2>&1)"
+fi
+if ! $READ "$d/$REPORT" DistroRelease >/dev/null 2>&1; then
+	ok "no DistroRelease when the target holds no os-release"
+else
+	bad "DistroRelease without an os-release on the target"
+fi
+if python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["panic"]=="Kernel panic - not syncing: sysrq triggered crash" and s["release"]=="6.1.0-99-amd64" and s["crash_time_utc"]=="2026-11-22T18:40:01Z", s' \
+	"$d/summary.202611221840.json" && grep -q "^Panic: *Kernel panic - not syncing: sysrq triggered crash$" "$d/summary.202611221840.txt"; then
+	ok "summary text and JSON name the panic, the release and the crash time"
+else
+	bad "summary: $(cat "$d/summary.202611221840.json")"
+fi
+
+# 1b. The target is a root filesystem: the report says which distribution.
+mkdir -p "$T/t1b/usr/lib" "$T/t1b/etc"
+printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+' >"$T/t1b/usr/lib/os-release"
+ln -s ../usr/lib/os-release "$T/t1b/etc/os-release"
+capture "$T/t1b"
+if [ "$rc" = 0 ] && [ "$($READ "$T/t1b/var/crash/202611221840/$REPORT" DistroRelease)" = "Debian 12" ]; then
+	ok "DistroRelease 'Debian 12' from usr/lib/os-release, the etc link not followed"
+else
+	bad "DistroRelease: rc=$rc $($READ "$T/t1b/var/crash/202611221840/$REPORT" 2>&1)"
+fi
+
+# 1c. A dump larger than REPORT_VMCORE_MAX_MB is named, not embedded.
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\nREPORT_VMCORE_MAX_MB=0\n' >"$T/conf"
+capture "$T/t1c"
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+r=$T/t1c/var/crash/202611221840/$REPORT
+if [ "$rc" = 0 ] && ! $READ "$r" VmCore >/dev/null 2>&1 &&
+	[ "$($READ "$r" VmCorePath)" = "/var/crash/202611221840/dump.202611221840" ]; then
+	ok "REPORT_VMCORE_MAX_MB=0: the report names the dump instead of embedding it"
+else
+	bad "VmCorePath: rc=$rc $($READ "$r" 2>&1)"
+fi
 
 # 2. A second crash in the same minute gets its own directory.
 capture "$T/t1"
@@ -89,7 +150,8 @@ fi
 # 3. makedumpfile fails on the dump: the agent's own gzipped vmcore, exit 3.
 FAKE_FAIL=dump capture "$T/t3"
 d=$T/t3/var/crash/202611221840
-if [ "$rc" = 3 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dumpagent.log vmcore.202611221840.gz " ] &&
+if [ "$rc" = 3 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dumpagent.log $REPORT summary.202611221840.json summary.202611221840.txt vmcore.202611221840.gz " ] &&
+	{ $READ "$d/$REPORT" VmCore "$T/fb" && cmp -s "$T/fb" "$d/vmcore.202611221840.gz"; } &&
 	gzip -dc "$d/vmcore.202611221840.gz" | cmp -s - "$T/vmcore" &&
 	grep -q "^dumpagent: outcome: fallback (unfiltered vmcore, gzipped)$" "$d/dumpagent.log"; then
 	ok "dump failure falls back to the gzipped vmcore, identical once unzipped, exit 3"
@@ -100,7 +162,7 @@ fi
 # 4. makedumpfile is missing altogether: no dmesg, but the fallback core.
 capture "$T/t4" --makedumpfile "$T/no-such-makedumpfile"
 d=$T/t4/var/crash/202611221840
-if [ "$rc" = 3 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dumpagent.log vmcore.202611221840.gz " ]; then
+if [ "$rc" = 3 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dumpagent.log $REPORT summary.202611221840.json summary.202611221840.txt vmcore.202611221840.gz " ]; then
 	ok "makedumpfile missing: fallback core without dmesg, exit 3"
 else
 	bad "makedumpfile missing: rc=$rc files: $(ls "$d" 2>&1) $out"
@@ -112,7 +174,7 @@ if mount -t tmpfs -o size=6m tmpfs "$T/t4b" 2>/dev/null; then
 	printf 'TARGET=UUID=1234\nMIN_FREE_MB=1\n' >"$T/conf"
 	FAKE_FILL=dump capture "$T/t4b"
 	d=$T/t4b/var/crash/202611221840
-	if [ "$rc" = 2 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dumpagent.log " ] &&
+	if [ "$rc" = 2 ] && [ "$(ls "$d" | tr '\n' ' ')" = "dmesg.202611221840 dumpagent.log $REPORT summary.202611221840.json summary.202611221840.txt " ] &&
 		grep -q "^dumpagent: outcome: dmesg-only (no space)$" "$d/dumpagent.log"; then
 		ok "disk full during the dump: dmesg-only (no space), exit 2"
 	else

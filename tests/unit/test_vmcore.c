@@ -39,6 +39,13 @@ static void good_core(void **state)
 	assert_int_equal(info.cpu[1].pid, 1001);
 	assert_int_equal(info.cpu[1].ip, 0xffffffff81000001ULL);
 	assert_int_equal(info.cpu[1].sp, 0xffffc90000000001ULL);
+	assert_true(info.regs_decoded);
+	assert_int_equal(info.cpu[1].regs[16], 0xffffffff81000001ULL);
+	assert_int_equal(info.cpu[1].regs[0], 0x1000);  /* r15 */
+	assert_int_equal(info.cpu[1].regs[26], 0x101a); /* gs */
+	assert_string_equal(vmcore_x86_64_reg_names[26], "gs");
+	assert_string_equal(vmcore_uname_machine(&info), "x86_64");
+	assert_string_equal(vmcore_dpkg_arch(&info), "amd64");
 }
 
 static void elf32_core(void **state)

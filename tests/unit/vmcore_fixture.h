@@ -53,6 +53,12 @@ static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmco
 		memcpy(prstatus + 32, &pid, sizeof(pid));
 		memcpy(prstatus + 112 + 16 * 8, &ip, sizeof(ip));
 		memcpy(prstatus + 112 + 19 * 8, &sp, sizeof(sp));
+		for (uint64_t r = 0; r < 27; r++) /* other registers: 0x<cpu>00<index> */
+			if (r != 16 && r != 19) {
+				uint64_t v = (uint64_t)i << 12 | r;
+
+				memcpy(prstatus + 112 + r * 8, &v, sizeof(v));
+			}
 		off += fx_note(f->buf + off, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
 	}
 	if (vmcoreinfo)

@@ -1,0 +1,34 @@
+/* capture_int.h: the state of one capture, shared by capture.c and capture_save.c. */
+#ifndef DUMPAGENT_CAPTURE_INT_H
+#define DUMPAGENT_CAPTURE_INT_H
+
+#include "capture.h"
+#include "config.h"
+#include "crashdir.h"
+#include "dmesg_scan.h"
+#include "save.h"
+#include "summary.h"
+#include "target.h"
+#include "vmcore.h"
+
+/* Inside a crash directory that others can list. */
+#define PRIVATE_DIR "dumpagent"
+
+struct capture {
+	const struct capture_opts *opts;
+	struct config cfg;
+	struct vmcore_info vmcore;
+	struct target_dev dev;
+	struct crash_facts facts;
+	struct summary summary;
+	int mounted, no_space, fallback, have_dump, summary_only;
+	int rootfd, crashfd, dumpfd;
+	char dirname[CRASHDIR_NAME_MAX];
+	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
+};
+
+struct save_ctx save_ctx_of(const struct capture *c);
+/* dmesg and summary first, then the dump, then the report. */
+enum capture_status save_all(struct capture *c);
+
+#endif

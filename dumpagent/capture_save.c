@@ -1,0 +1,165 @@
+/* capture_save.c: what a capture writes, in order: dmesg, summary, dump, report.
+ *
+ * The dmesg text and the summary come first and are made durable before the
+ * dump starts: they are small and worth the most. The report comes last,
+ * because it embeds the dump. */
+#include "capture_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "osrelease.h"
+#include "save_report.h"
+
+struct save_ctx save_ctx_of(const struct capture *c)
+{
+	return (struct save_ctx){ c->dumpfd, c->dirname, c->crash_path, c->opts->vmcore,
+				  c->opts->makedumpfile };
+}
+
+static int open_in_dump_dir(const struct capture *c, const char *name)
+{
+	return openat(c->dumpfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* The facts come from the dmesg just saved, and from the vmcore. */
+static enum save_result save_facts(struct capture *c, int have_dmesg)
+{
+	struct save_ctx s = save_ctx_of(c);
+	char name[SAVE_NAME_MAX];
+	int fd = -1, r;
+
+	crash_facts_clear(&c->facts);
+	(void)snprintf(name, sizeof(name), "dmesg.%s", c->dirname);
+	if (have_dmesg && (fd = open_in_dump_dir(c, name)) < 0)
+		log_errno(errno, "open %s/%s to read the panic", c->dirname, name);
+	r = fd >= 0 ? dmesg_scan_fd(fd, &c->facts, c->vmcore.osrelease) : 0;
+	if (fd >= 0)
+		(void)close(fd); /* read-only */
+	if (r < 0)
+		log_errno(-r, "read %s/%s", c->dirname, name);
+	summary_init(&c->summary, c->dirname, &c->vmcore, &c->facts);
+	log_info("panic: %s", c->facts.panic[0] ? c->facts.panic : "(not found in the dmesg)");
+	return save_summary(&s, &c->summary);
+}
+
+/* The worst case: all memory, unfiltered and uncompressed. */
+static void estimate_dump(const struct capture *c)
+{
+	unsigned long long worst = c->vmcore.memory_bytes >> 20, avail;
+	struct statvfs vfs;
+
+	if (fstatvfs(c->dumpfd, &vfs) < 0) {
+		log_errno(errno, "statvfs %s/%s", c->crash_path, c->dirname);
+		return;
+	}
+	avail = ((unsigned long long)vfs.f_bavail * vfs.f_frsize) >> 20;
+	log_info("dump size: at most %llu MiB (all memory, before dump level %d and %s "
+		 "compression); %llu MiB free",
+		 worst, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), avail);
+	if (worst > avail)
+		log_info("the dump may not fit: if the disk fills up, the partial dump is removed "
+			 "and the dmesg and summary stay");
+}
+
+/* makedumpfile's dump, or when it made none and the disk is not full, our own core. */
+static enum save_result save_memory(struct capture *c)
+{
+	struct save_ctx s = save_ctx_of(c);
+	enum save_result dump;
+
+	estimate_dump(c);
+	dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION));
+	if (dump == SAVE_NO_SPACE || dump == SAVE_OK)
+		return dump;
+	dump = save_fallback(&s);
+	c->fallback = dump == SAVE_OK;
+	return dump;
+}
+
+/* The dump file to embed in the report as VmCore, when it is small enough
+ * and fits on the target a second time (base64 adds a third). */
+static int open_vmcore_to_embed(const struct capture *c, const char *name)
+{
+	unsigned long long max = (unsigned long long)config_report_vmcore_max_mb(&c->cfg) << 20;
+	unsigned long long reserve = (unsigned long long)config_min_free_mb(&c->cfg) << 20;
+	struct statvfs vfs;
+	struct stat st;
+	int fd = open_in_dump_dir(c, name);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || fstatvfs(c->dumpfd, &vfs) < 0) {
+		log_errno(errno, "open %s/%s to embed it in the report", c->dirname, name);
+		goto no;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		log_info("report: %s is %llu MiB, over REPORT_VMCORE_MAX_MB=%lu: not embedded", name,
+			 (unsigned long long)st.st_size >> 20, config_report_vmcore_max_mb(&c->cfg));
+		goto no;
+	}
+	if ((unsigned long long)st.st_size / 3 * 4 + (4ULL << 20) + reserve >
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize) {
+		log_info("report: not enough room to embed %s a second time above MIN_FREE_MB", name);
+		goto no;
+	}
+	return fd;
+no:
+	if (fd >= 0)
+		(void)close(fd); /* read-only */
+	return -1;
+}
+
+static void save_report_file(struct capture *c)
+{
+	struct save_ctx s = save_ctx_of(c);
+	char dump[SAVE_NAME_MAX], dmesg[SAVE_NAME_MAX], report[SAVE_NAME_MAX], distro[128] = "";
+	char path[sizeof(c->crash_path) + 2 * SAVE_NAME_MAX];
+	struct report_input in = { &c->summary, distro, -1, -1, NULL };
+	enum save_result r = SAVE_FAILED;
+
+	(void)snprintf(dump, sizeof(dump), c->fallback ? "vmcore.%s.gz" : "dump.%s", c->dirname);
+	(void)snprintf(path, sizeof(path), "%s/%s/%s", c->crash_path, c->dirname, dump);
+	(void)snprintf(dmesg, sizeof(dmesg), "dmesg.%s", c->dirname);
+	in.vmcore_path = c->have_dump ? path : NULL;
+	(void)distro_release(c->rootfd, distro, sizeof(distro)); /* none: not a root filesystem */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		in.vmcore_fd = c->have_dump && attempt == 0 ? open_vmcore_to_embed(c, dump) : -1;
+		in.dmesg_fd = open_in_dump_dir(c, dmesg);
+		r = save_report(&s, &in, report, sizeof(report));
+		if (in.dmesg_fd >= 0)
+			(void)close(in.dmesg_fd); /* read-only */
+		if (in.vmcore_fd >= 0)
+			(void)close(in.vmcore_fd);
+		if (r != SAVE_NO_SPACE || in.vmcore_fd < 0)
+			break;
+		log_info("report: the target filled up; writing it again without the VmCore");
+	}
+	if (r == SAVE_OK)
+		log_info("report: %s, VmCore %s", report,
+			 in.vmcore_fd >= 0 ? "embedded" : c->have_dump ? "not embedded" : "none");
+}
+
+/* dmesg and summary first: they are small and worth the most. Then the dump. */
+enum capture_status save_all(struct capture *c)
+{
+	struct save_ctx s = save_ctx_of(c);
+	int have_dmesg = save_dmesg(&s) == SAVE_OK;
+	int have_summary = save_facts(c, have_dmesg) == SAVE_OK;
+	enum save_result dump = save_memory(c);
+
+	c->no_space = dump == SAVE_NO_SPACE;
+	c->have_dump = dump == SAVE_OK;
+	save_report_file(c);
+	if (dump == SAVE_OK && !c->fallback)
+		return have_dmesg ? CAPTURE_OK : CAPTURE_FALLBACK;
+	if (dump == SAVE_OK)
+		return CAPTURE_FALLBACK;
+	c->summary_only = have_summary && !have_dmesg;
+	return have_dmesg ? CAPTURE_DMESG_ONLY : CAPTURE_FAILED;
+}
+

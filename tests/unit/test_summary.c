@@ -1,0 +1,166 @@
+/* test_summary.c: crash facts from dmesg texts, and the summary's JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dmesg_scan.h"
+#include "summary.h"
+
+static struct dmesg_scan scan;
+static struct crash_facts facts;
+
+static void scan_text(const char *text, size_t chunk)
+{
+	size_t len = strlen(text);
+
+	dmesg_scan_init(&scan, &facts, "6.1.0-26-amd64");
+	for (size_t i = 0; i < len; i += chunk)
+		dmesg_scan_feed(&scan, text + i, len - i < chunk ? len - i : chunk);
+	dmesg_scan_finish(&scan);
+}
+
+static const char sysrq[] =
+	"[    1.000000] Linux version 6.1.0-26-amd64\n"
+	"[   12.100000] sysrq: Trigger a crash\n"
+	"[   12.100100] Kernel panic - not syncing: sysrq triggered crash\n"
+	"[   12.100200] CPU: 1 PID: 57 Comm: sh Not tainted 6.1.0-26-amd64 #1  Debian 6.1.112-1\n"
+	"[   12.100300] Hardware name: QEMU Standard PC (i440FX + PIIX, 1996)\n"
+	"[   12.100400] Call Trace:\n"
+	"[   12.100500]  <TASK>\n"
+	"[   12.100600]  dump_stack_lvl+0x44/0x5c\n"
+	"[   12.100700]  panic+0x118/0x2ed\n"
+	"[   12.100800]  sysrq_handle_crash+0x16/0x20\n"
+	"[   12.100900]  </TASK>\n"
+	"[   12.101000] Kernel Offset: 0x2e000000 from 0xffffffff81000000\n"
+	"[   12.101100] ---[ end Kernel panic - not syncing: sysrq triggered crash ]---\n";
+
+static void sysrq_panic(void **state)
+{
+	(void)state;
+	for (size_t chunk = 1; chunk <= sizeof(sysrq); chunk *= 7) {
+		scan_text(sysrq, chunk);
+		assert_string_equal(facts.panic, "Kernel panic - not syncing: sysrq triggered crash");
+		assert_int_equal(facts.cpu, 1);
+		assert_int_equal(facts.pid, 57);
+		assert_string_equal(facts.comm, "sh");
+		assert_string_equal(facts.taint, "Not tainted");
+		assert_int_equal(facts.trace_count, 3);
+		assert_string_equal(facts.trace[0], "dump_stack_lvl+0x44/0x5c");
+		assert_string_equal(facts.trace[2], "sysrq_handle_crash+0x16/0x20");
+		assert_string_equal(facts.modules, "");
+	}
+}
+
+/* An oops, then the panic that prints no second trace: the oops's trace and modules. */
+static void oops_then_fatal_exception(void **state)
+{
+	(void)state;
+	scan_text("[    5.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2\n"
+		  "[    5.1] Call Trace:\n"
+		  "[    5.2]  early_warning_frame+0x1/0x2\n"
+		  "[    9.0] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+		  "[    9.1] Oops: 0002 [#1] PREEMPT SMP NOPTI\n"
+		  "[    9.2] CPU: 0 UID: 0 PID: 412 Comm: insmod Tainted: G      D W  O       6.1.0-26-amd64 #1\n"
+		  "[    9.3] RIP: 0010:crashme_init+0x5/0x1000 [crashme]\n"
+		  "[    9.4] Call Trace:\n"
+		  "[    9.5]  <TASK>\n"
+		  "[    9.6]  do_one_initcall+0x41/0x200\n"
+		  "[    9.7]  </TASK>\n"
+		  "[    9.8] Modules linked in: crashme(O+) ext4 crc16 mbcache jbd2\r\n"
+		  "[    9.9] Kernel panic - not syncing: Fatal exception",
+		  4096);
+	assert_string_equal(facts.panic, "Kernel panic - not syncing: Fatal exception");
+	assert_int_equal(facts.pid, 412);
+	assert_string_equal(facts.comm, "insmod");
+	assert_string_equal(facts.taint, "G      D W  O");
+	assert_int_equal(facts.trace_count, 1);
+	assert_string_equal(facts.trace[0], "do_one_initcall+0x41/0x200");
+	assert_string_equal(facts.modules, "crashme(O+) ext4 crc16 mbcache jbd2");
+}
+
+static void no_panic_line_takes_the_oops(void **state)
+{
+	static char text[20000];
+	size_t n;
+
+	(void)state;
+	n = (size_t)sprintf(text, "[    1.0] general protection fault, probably for non-canonical address\n");
+	memset(text + n, 'y', 12000); /* a line longer than DMESG_LINE_MAX is cut, not overrun */
+	strcpy(text + n + 12000, "\n[    1.1] Call Trace:\n");
+	for (int i = 0; i < FACT_TRACE_MAX + 5; i++)
+		strcat(text, "[    1.2]  frame+0x1/0x2\n");
+	scan_text(text, 333);
+	assert_string_equal(facts.panic, "general protection fault, probably for non-canonical address");
+	assert_int_equal(facts.cpu, -1);
+	assert_int_equal(facts.trace_count, FACT_TRACE_MAX);
+	assert_true(facts.trace_cut);
+}
+
+static char json[200000];
+
+static void write_json(const struct summary *s)
+{
+	struct outbuf o;
+
+	outbuf_init_mem(&o, json, sizeof(json));
+	summary_write_json(s, &o);
+}
+
+static void json_puts_the_panicking_cpu_first(void **state)
+{
+	static struct vmcore_info v;
+	struct summary s;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.machine = 62; /* EM_X86_64 */
+	v.regs_decoded = 1;
+	v.prstatus_count = 3;
+	v.cpu[0].pid = 0;
+	v.cpu[1].pid = 57;
+	v.cpu[1].regs[16] = 0xffffffff81234567ULL;
+	v.cpu[2].pid = 0;
+	v.crash_time = 1795372801;
+	strcpy(v.osrelease, "6.1.0-26-amd64");
+	scan_text(sysrq, 64);
+	strcpy(facts.comm, "a\"b\\c\xff\x01");
+	summary_init(&s, "202611221840", &v, &facts);
+	assert_int_equal(s.panic_note, 1);
+	write_json(&s);
+	assert_non_null(strstr(json, "\"cpus\":[{\"note\":1,\"pid\":57,\"panicking\":true,"
+				     "\"registers\":{\"r15\":\"0x0000000000000000\""));
+	assert_non_null(strstr(json, "\"rip\":\"0xffffffff81234567\""));
+	assert_non_null(strstr(json, "{\"note\":0,\"pid\":0,\"panicking\":false"));
+	assert_non_null(strstr(json, "\"comm\":\"a\\\"b\\\\c\\ufffd\\u0001\""));
+	assert_non_null(strstr(json, "\"crash_time_utc\":\"2026-11-22T18:40:01Z\""));
+	assert_non_null(strstr(json, "\"call_trace\":[\"dump_stack_lvl+0x44/0x5c\",\"panic+0x118/0x2ed\","));
+	assert_non_null(strstr(json, "\"modules\":[]"));
+	assert_non_null(strstr(json, "\"page_size\":null}\n"));
+}
+
+static void json_valid_utf8_passes_through(void **state)
+{
+	struct outbuf o;
+
+	(void)state;
+	outbuf_init_mem(&o, json, sizeof(json));
+	json_string(&o, "caf\xc3\xa9 \xe2\x82\xac \xc0\xaf \xed\xa0\x80");
+	/* é and € pass; an overlong '/' and a surrogate become U+FFFD per byte */
+	assert_string_equal(json, "\"caf\xc3\xa9 \xe2\x82\xac \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd\"");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sysrq_panic),
+		cmocka_unit_test(oops_then_fatal_exception),
+		cmocka_unit_test(no_panic_line_takes_the_oops),
+		cmocka_unit_test(json_puts_the_panicking_cpu_first),
+		cmocka_unit_test(json_valid_utf8_passes_through),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
