@@ -64,8 +64,8 @@ static void estimate_dump(const struct capture *c)
 		 "compression); %llu MiB free",
 		 worst, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), avail);
 	if (worst > avail)
-		log_info("the dump may not fit: if the disk fills up, the partial dump is removed "
-			 "and the dmesg and summary stay");
+		log_info("if the disk fills up during the dump, the partial dump is removed; "
+			 "the dmesg and the summary are already saved");
 }
 
 /* makedumpfile's dump, or when it made none and the disk is not full, our own core. */

@@ -21,7 +21,11 @@ dir=$(img_ls "$disk" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
 # shellcheck disable=SC2046 # the fields are words
 set -- $(img_stat "$disk" "/var/crash/$dir")
 [ "$*" = "directory 0700 0" ] || fail "/var/crash/$dir is '$*', expected a 0700 directory of uid 0"
-for f in "dump.$dir" "dmesg.$dir" dumpagent.log; do
+release=$(tr -d '\r' <"$SERIAL" | sed -n 's/^first-init: armed, crashing the kernel: release \([^ ]*\) pid \([0-9]*\)$/\1/p')
+pid=$(tr -d '\r' <"$SERIAL" | sed -n 's/^first-init: armed, crashing the kernel: release \([^ ]*\) pid \([0-9]*\)$/\2/p')
+[ -n "$release" ] && [ -n "$pid" ] || fail "first-init did not say which kernel and pid crash"
+report=linux-image-$release-$dir.crash
+for f in "dump.$dir" "dmesg.$dir" dumpagent.log "summary.$dir.txt" "summary.$dir.json" "$report"; do
 	# shellcheck disable=SC2046 # the fields are words
 	set -- $(img_stat "$disk" "/var/crash/$dir/$f")
 	[ "${1:-}" = regular ] || fail "/var/crash/$dir/$f is missing: $(img_ls "$disk" "/var/crash/$dir")"
@@ -49,4 +53,32 @@ makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dump-dmesg.txt" >"$WORK/readback.l
 panic2=$(grep -o 'Kernel panic - not syncing: .*' "$WORK/dump-dmesg.txt" | head -n 1)
 [ "$panic" = "$panic2" ] || fail "the dump's panic line '$panic2' differs from the dmesg file's '$panic'"
 
-pass "$(wc -c <"$WORK/dump") byte dump, panic to power-off in ${QEMU_SECONDS}s"
+# The report: a valid apport problem report whose VmCore is the dump itself.
+img_get "$disk" "/var/crash/$dir/$report" "$WORK/report.crash" || fail "cannot read the report"
+READ="python3 $REPO/tests/fixtures/read_crash.py"
+$READ "$WORK/report.crash" VmCore "$WORK/vmcore.decoded" >"$WORK/read.log" 2>&1 ||
+	fail "the report does not decode: $(cat "$WORK/read.log")"
+cmp -s "$WORK/vmcore.decoded" "$WORK/dump" || fail "the report's VmCore differs from the dump"
+[ "$($READ "$WORK/report.crash" Title)" = "$panic" ] || fail "the report's Title is not '$panic'"
+[ "$($READ "$WORK/report.crash" Package)" = "linux-image-$release" ] || fail "the report's Package is wrong"
+
+# The summary must match what the guest crashed: its release, its panic, the
+# pid that wrote to sysrq-trigger, on the CPU whose registers come first.
+img_get "$disk" "/var/crash/$dir/summary.$dir.json" "$WORK/summary.json" || fail "cannot read the summary"
+python3 - "$WORK/summary.json" "$release" "$panic" "$pid" >"$WORK/summary-check.log" 2>&1 <<'EOS' ||
+import json, sys
+s = json.load(open(sys.argv[1]))
+release, panic, pid = sys.argv[2], sys.argv[3], int(sys.argv[4])
+assert s["release"] == release, ("release", s["release"], release)
+assert s["panic"] == panic, ("panic", s["panic"], panic)
+assert s["pid"] == pid, ("dmesg pid", s["pid"], pid)
+first = s["cpus"][0]
+assert first["panicking"] and first["pid"] == pid, ("first cpu", first)
+assert len(s["cpus"]) == 2, ("two vCPUs", len(s["cpus"]))
+rip = int(first["registers"]["rip"], 16)
+assert rip >= 0xffffffff80000000, ("rip is not a kernel address", hex(rip))
+assert s["call_trace"] and any("sysrq" in f for f in s["call_trace"]), s["call_trace"]
+EOS
+	fail "the summary does not match the guest: $(cat "$WORK/summary-check.log") $(cat "$WORK/summary.json")"
+
+pass "$(wc -c <"$WORK/dump") byte dump and its report, panic to power-off in ${QEMU_SECONDS}s"
