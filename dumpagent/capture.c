@@ -20,12 +20,15 @@
 #include "cmdline.h"
 #include "io.h"
 #include "log.h"
+#include "screen.h"
 
 static int apply_cmdline(struct capture *c)
 {
 	static const struct { const char *param, *key; } map[] = {
 		{ "dumpagent.target", "TARGET" },
 		{ "dumpagent.fstype", "FSTYPE" },
+		{ "dumpagent.bsod", "BSOD" },
+		{ "dumpagent.shell", "EMERGENCY_SHELL" },
 	};
 	char cmdline[4096], value[CONFIG_VALUE_MAX];
 	struct config_error err;
@@ -244,6 +247,18 @@ static void finish(struct capture *c)
 	}
 }
 
+/* One word for the "done" marker and the screen. */
+static const char *status_word(enum capture_status status)
+{
+	switch (status) {
+	case CAPTURE_OK: return "complete";
+	case CAPTURE_FALLBACK: return "fallback";
+	case CAPTURE_DMESG_ONLY: return "dmesg-only";
+	case CAPTURE_REFUSED: return "refused";
+	default: return "failed";
+	}
+}
+
 static const char *outcome_text(const struct capture *c, enum capture_status status)
 {
 	switch (status) {
@@ -275,6 +290,31 @@ static void save_capture_log(struct capture *c, enum capture_status status)
 		(void)save_log(&s); /* save_log reports its own failure; the dump is saved */
 }
 
+/* BSOD=1: the brown screen on the VT, mirrored as ANSI text on stderr. */
+static void start_screen(struct capture *c)
+{
+	int r;
+
+	if (strcmp(config_get(&c->cfg, KEY_BSOD), "1") != 0)
+		return;
+	r = screen_open(c->opts->tty, STDERR_FILENO);
+	if (r < 0)
+		log_errno(-r, "open %s for the brown screen", c->opts->tty);
+}
+
+static void end_screen(struct capture *c, enum capture_status status)
+{
+	const char *action = config_get(&c->cfg, status == CAPTURE_OK ? KEY_FINAL_ACTION
+								     : KEY_FAILURE_ACTION);
+
+	if (!screen_active())
+		return;
+	screen_progress("");
+	screen_status("Capture %s. Next: %s in %lu s, or press a key.", outcome_text(c, status),
+		      action, config_number(&c->cfg, KEY_BSOD_SECONDS));
+	screen_close();
+}
+
 enum capture_status capture_run(const struct capture_opts *opts)
 {
 	static struct capture c;
@@ -285,12 +325,19 @@ enum capture_status capture_run(const struct capture_opts *opts)
 	c.rootfd = c.crashfd = c.dumpfd = -1;
 	if (load_settings(&c) < 0)
 		return CAPTURE_USAGE;
-	if (check_vmcore(&c) < 0)
+	start_screen(&c);
+	if (check_vmcore(&c) < 0) {
+		end_screen(&c, CAPTURE_FAILED);
 		return CAPTURE_FAILED;
+	}
+	log_info("ready");
+	screen_status("Looking for the target disk (%s)...", config_get(&c.cfg, KEY_TARGET));
 	if (!opts->target_dir && find_target(&c) < 0)
 		goto out;
 	if (check_space(&c) < 0)
 		goto out;
+	log_info("target ok (dev=%s uuid=%s)", opts->target_dir ? opts->target_dir : c.dev.path,
+		 opts->target_dir ? "(directory)" : c.dev.id.uuid);
 	status = CAPTURE_FAILED;
 	if (open_dirs(&c) < 0)
 		goto out;
@@ -301,5 +348,7 @@ out:
 		remove_empty_dump_dir(&c);
 	finish(&c);
 	log_info("capture %s", outcome_text(&c, status));
+	log_info("done (status=%s)", status_word(status));
+	end_screen(&c, status);
 	return status;
 }

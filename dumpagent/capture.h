@@ -21,6 +21,7 @@ struct capture_opts {
 	const char *sys_block;    /* /sys/class/block */
 	const char *dev_dir;      /* /dev */
 	unsigned wait_ms;         /* how long to wait for the target disk */
+	const char *tty;          /* the brown screen's VT: /dev/tty1 */
 };
 
 enum capture_status capture_run(const struct capture_opts *opts);

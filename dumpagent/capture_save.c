@@ -16,6 +16,7 @@
 #include "log.h"
 #include "osrelease.h"
 #include "save_report.h"
+#include "screen.h"
 
 struct save_ctx save_ctx_of(const struct capture *c)
 {
@@ -46,6 +47,7 @@ static enum save_result save_facts(struct capture *c, int have_dmesg)
 		log_errno(-r, "read %s/%s", c->dirname, name);
 	summary_init(&c->summary, c->dirname, &c->vmcore, &c->facts);
 	log_info("panic: %s", c->facts.panic[0] ? c->facts.panic : "(not found in the dmesg)");
+	screen_crash(&c->summary);
 	return save_summary(&s, &c->summary);
 }
 
@@ -68,6 +70,20 @@ static void estimate_dump(const struct capture *c)
 			 "the dmesg and the summary are already saved");
 }
 
+/* The marker comes after save_dump or save_fallback published the file: renamed and fsynced. */
+static void log_dump_written(const struct capture *c)
+{
+	char name[SAVE_NAME_MAX];
+	struct stat st;
+
+	(void)snprintf(name, sizeof(name), c->fallback ? "vmcore.%s.gz" : "dump.%s", c->dirname);
+	if (fstatat(c->dumpfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		log_errno(errno, "stat %s/%s", c->dirname, name);
+		return;
+	}
+	log_info("dump written (id=%s bytes=%llu)", c->dirname, (unsigned long long)st.st_size);
+}
+
 /* makedumpfile's dump, or when it made none and the disk is not full, our own core. */
 static enum save_result save_memory(struct capture *c)
 {
@@ -75,11 +91,15 @@ static enum save_result save_memory(struct capture *c)
 	enum save_result dump;
 
 	estimate_dump(c);
+	screen_status("Saving the memory dump to %s/%s...", c->crash_path, c->dirname);
 	dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION));
-	if (dump == SAVE_NO_SPACE || dump == SAVE_OK)
-		return dump;
-	dump = save_fallback(&s);
-	c->fallback = dump == SAVE_OK;
+	if (dump != SAVE_NO_SPACE && dump != SAVE_OK) {
+		screen_status("makedumpfile failed: saving the whole vmcore, gzipped...");
+		dump = save_fallback(&s);
+		c->fallback = dump == SAVE_OK;
+	}
+	if (dump == SAVE_OK)
+		log_dump_written(c);
 	return dump;
 }
 
@@ -140,7 +160,7 @@ static void save_report_file(struct capture *c)
 		log_info("report: the target filled up; writing it again without the VmCore");
 	}
 	if (r == SAVE_OK)
-		log_info("report: %s, VmCore %s", report,
+		log_info("report written (path=%s/%s/%s, VmCore %s)", c->crash_path, c->dirname, report,
 			 in.vmcore_fd >= 0 ? "embedded" : c->have_dump ? "not embedded" : "none");
 }
 

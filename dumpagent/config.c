@@ -29,6 +29,10 @@ static const struct {
 	[KEY_CMDLINE_APPEND] = { "CMDLINE_APPEND", "" },
 	[KEY_MIN_FREE_MB] = { "MIN_FREE_MB", "64" },
 	[KEY_REPORT_VMCORE_MAX_MB] = { "REPORT_VMCORE_MAX_MB", "1024" },
+	[KEY_BSOD] = { "BSOD", "0" },
+	[KEY_BSOD_SECONDS] = { "BSOD_SECONDS", "30" },
+	[KEY_EMERGENCY_SHELL] = { "EMERGENCY_SHELL", "0" },
+	[KEY_WATCHDOG_SECONDS] = { "WATCHDOG_SECONDS", "3600" },
 };
 
 const char *config_key_name(enum config_key key)
@@ -54,6 +58,11 @@ int config_dump_level(const struct config *cfg)
 unsigned long config_min_free_mb(const struct config *cfg)
 {
 	return strtoul(cfg->value[KEY_MIN_FREE_MB], NULL, 10); /* validated: 1 to 6 digits */
+}
+
+unsigned long config_number(const struct config *cfg, enum config_key key)
+{
+	return strtoul(cfg->value[key], NULL, 10); /* validated: decimal digits only */
 }
 
 unsigned long config_report_vmcore_max_mb(const struct config *cfg)

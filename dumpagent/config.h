@@ -21,6 +21,10 @@ enum config_key {
 	KEY_CMDLINE_APPEND,
 	KEY_MIN_FREE_MB,
 	KEY_REPORT_VMCORE_MAX_MB,
+	KEY_BSOD,
+	KEY_BSOD_SECONDS,
+	KEY_EMERGENCY_SHELL,
+	KEY_WATCHDOG_SECONDS,
 	KEY_COUNT
 };
 
@@ -51,5 +55,7 @@ const char *config_get(const struct config *cfg, enum config_key key);
 int config_dump_level(const struct config *cfg);
 unsigned long config_min_free_mb(const struct config *cfg);
 unsigned long config_report_vmcore_max_mb(const struct config *cfg);
+/* A validated decimal value (MIN_FREE_MB, BSOD_SECONDS...). */
+unsigned long config_number(const struct config *cfg, enum config_key key);
 
 #endif

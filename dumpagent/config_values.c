@@ -86,6 +86,13 @@ static int mib_ok(const char *v)
 	return n >= 1 && n <= 6 && span_is(v, n, "0123456789");
 }
 
+static int seconds_ok(const char *v, size_t max_digits)
+{
+	size_t n = strlen(v);
+
+	return n >= 1 && n <= max_digits && span_is(v, n, "0123456789");
+}
+
 static int abs_path_ok(const char *v)
 {
 	return v[0] == '/' && !strchr(v, ' ');
@@ -96,6 +103,8 @@ const char *config_value_check(int key, const char *v)
 	static const char *const fstypes[] = { "auto", "ext2", "ext3", "ext4", "xfs", "vfat", NULL };
 	static const char *const comps[] = { "zlib", "lzo", "none", NULL };
 	static const char *const actions[] = { "reboot", "poweroff", "halt", "shell", NULL };
+	static const char *const bools[] = { "0", "1", NULL };
+	static const char *const shells[] = { "0", "1", "only", NULL };
 
 	switch (key) {
 	case KEY_TARGET:
@@ -117,6 +126,15 @@ const char *config_value_check(int key, const char *v)
 	case KEY_CAPTURE_KERNEL:
 	case KEY_CAPTURE_INITRD:
 		return abs_path_ok(v) ? NULL : "expected an absolute path";
+	case KEY_BSOD:
+		return one_of(v, bools) ? NULL : "expected 0 or 1";
+	case KEY_BSOD_SECONDS:
+		return seconds_ok(v, 5) ? NULL : "expected a number of seconds from 0 to 99999";
+	case KEY_EMERGENCY_SHELL:
+		return one_of(v, shells) ? NULL : "expected 0, 1 or only";
+	case KEY_WATCHDOG_SECONDS:
+		return seconds_ok(v, 6) ? NULL
+					: "expected a number of seconds from 0 (no watchdog) to 999999";
 	case KEY_MIN_FREE_MB:
 	case KEY_REPORT_VMCORE_MAX_MB:
 		return mib_ok(v) ? NULL : "expected a number of MiB from 0 to 999999";

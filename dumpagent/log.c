@@ -107,3 +107,19 @@ void log_errno(int err, const char *fmt, ...)
 	vemit("error: ", suffix, fmt, ap);
 	va_end(ap);
 }
+
+/* Progress goes to the console only: the capture log and the ring buffer
+ * keep the steps, not every second of them. */
+void log_progress(const char *fmt, ...)
+{
+	char msg[900], line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = snprintf(line, sizeof(line), "dumpagent: %s\n", msg);
+	if (n > 0)
+		(void)write_all(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}

@@ -13,6 +13,8 @@ void log_set_kmsg(int enable);
 const char *log_kept(size_t *len);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A progress line, on the console only. */
+void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_error, with ": strerror(err)" appended. */
 void log_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

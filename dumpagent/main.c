@@ -122,11 +122,12 @@ static int cmd_capture(int argc, char **argv)
 		{ "sys-block", required_argument, NULL, 's' },
 		{ "dev-dir", required_argument, NULL, 'd' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "tty", required_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture_opts o = {
 		DEFAULT_CONFIG, "/proc/vmcore", "/proc/cmdline", "/usr/bin/makedumpfile",
-		"/mnt/target",	NULL,		"/sys/class/block", "/dev", 30000,
+		"/mnt/target",	NULL,		"/sys/class/block", "/dev", 30000, "/dev/tty1",
 	};
 	int opt;
 
@@ -143,6 +144,7 @@ static int cmd_capture(int argc, char **argv)
 		case 't': o.target_dir = optarg; break;
 		case 's': o.sys_block = optarg; break;
 		case 'd': o.dev_dir = optarg; break;
+		case 'y': o.tty = optarg; break;
 		case 'w':
 			secs = strtoul(optarg, &end, 10);
 			if (*end || end == optarg || secs > 3600) {

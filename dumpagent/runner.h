@@ -2,9 +2,18 @@
 #ifndef DUMPAGENT_RUNNER_H
 #define DUMPAGENT_RUNNER_H
 
+/* Receives the program's output, a line at a time ('\r' also ends a line),
+ * and a tick about once a second while it runs. */
+struct run_watch {
+	void (*line)(void *arg, const char *line);
+	void (*tick)(void *arg);
+	void *arg;
+};
+
 /* Runs argv[0] (a path) with the working directory set to dirfd and umask 077,
- * so relative output names land in that directory with mode 0600.
+ * so relative output names land in that directory with mode 0600. With a
+ * watch, its stdout and stderr go to the watch; without, they are inherited.
  * Returns the exit status (0..255), 128+signal, or -errno if it could not run. */
-int run_in_dir(int dirfd, char *const argv[]);
+int run_in_dir(int dirfd, char *const argv[], const struct run_watch *watch);
 
 #endif

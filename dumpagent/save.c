@@ -17,6 +17,7 @@
 #include "io.h"
 #include "log.h"
 #include "outbuf.h"
+#include "progress.h"
 #include "runner.h"
 
 /* Below this, a failed write is taken to be a full disk. */
@@ -58,6 +59,8 @@ static enum save_result publish(const struct save_ctx *s, const char *tmp, const
 static enum save_result run_makedumpfile(const struct save_ctx *s, const char *what,
 					 const char *const flags[])
 {
+	static struct progress prog;
+	struct run_watch watch;
 	char tmp[64], final[64];
 	const char *argv[10];
 	int n = 0, r;
@@ -70,7 +73,8 @@ static enum save_result run_makedumpfile(const struct save_ctx *s, const char *w
 	argv[n++] = s->vmcore;
 	argv[n++] = tmp;
 	argv[n] = NULL;
-	r = run_in_dir(s->dirfd, (char *const *)argv);
+	progress_watch(&prog, &watch, what, s->dirfd, tmp);
+	r = run_in_dir(s->dirfd, (char *const *)argv, &watch);
 	if (r != 0) {
 		if (r < 0)
 			log_errno(-r, "run %s", s->makedumpfile);

@@ -19,7 +19,7 @@ LC_ALL=C
 export LC_ALL
 
 PROG=load-crashkernel
-KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB REPORT_VMCORE_MAX_MB"
+KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB REPORT_VMCORE_MAX_MB BSOD BSOD_SECONDS EMERGENCY_SHELL WATCHDOG_SECONDS"
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
 PROC=${DUMPAGENT_PROC:-/proc}
 FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
@@ -87,7 +87,8 @@ set_defaults() {
 	c_COMPRESSION=zlib c_FINAL_ACTION=reboot c_FAILURE_ACTION=reboot
 	c_CAPTURE_KERNEL=/usr/lib/dumpagent/vmlinuz
 	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND='' c_MIN_FREE_MB=64
-	c_REPORT_VMCORE_MAX_MB=1024
+	c_REPORT_VMCORE_MAX_MB=1024 c_BSOD=0 c_BSOD_SECONDS=30 c_EMERGENCY_SHELL=0
+	c_WATCHDOG_SECONDS=3600
 	for k in $KEYS; do
 		eval "line_$k="
 	done
@@ -141,6 +142,16 @@ value_expectation() {
 		*) echo "expected reboot, poweroff, halt or shell" ;; esac ;;
 	CAPTURE_KERNEL | CAPTURE_INITRD)
 		case $2 in /*' '* | [!/]* | '') echo "expected an absolute path" ;; esac ;;
+	BSOD)
+		case $2 in 0 | 1) ;; *) echo "expected 0 or 1" ;; esac ;;
+	BSOD_SECONDS)
+		case $2 in '' | *[!0-9]* | ??????*) echo "expected a number of seconds from 0 to 99999" ;; esac ;;
+	EMERGENCY_SHELL)
+		case $2 in 0 | 1 | only) ;; *) echo "expected 0, 1 or only" ;; esac ;;
+	WATCHDOG_SECONDS)
+		case $2 in '' | *[!0-9]* | ???????*)
+			echo "expected a number of seconds from 0 (no watchdog) to 999999" ;;
+		esac ;;
 	MIN_FREE_MB | REPORT_VMCORE_MAX_MB)
 		case $2 in '' | *[!0-9]* | ???????*) echo "expected a number of MiB from 0 to 999999" ;; esac ;;
 	esac

@@ -89,7 +89,8 @@ build_first_initrd() {
 }
 
 # qemu_run KERNEL INITRD APPEND [extra qemu args...]: runs a VM to its end,
-# serial console to $SERIAL, bounded by $QEMU_TIMEOUT seconds.
+# serial console to $SERIAL, bounded by $QEMU_TIMEOUT seconds. QEMU_MONITOR
+# and QEMU_SERIAL replace "-monitor none" and "-serial file:$SERIAL".
 qemu_run() {
 	kernel=$1 initrd=$2 append=$3
 	shift 3
@@ -97,8 +98,8 @@ qemu_run() {
 	rc=0
 	timeout --foreground -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg \
 		-machine q35 -cpu max -smp 2 -m "${QEMU_MEM:-1G}" \
-		-nographic -no-reboot -monitor none \
-		-serial "file:$SERIAL" \
+		-nographic -no-reboot -monitor "${QEMU_MONITOR:-none}" \
+		-serial "${QEMU_SERIAL:-file:$SERIAL}" \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \
 		"$@" </dev/null >"$WORK/qemu.out" 2>&1 || rc=$?
 	export QEMU_SECONDS=$(($(date +%s) - start))
