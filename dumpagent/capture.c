@@ -21,6 +21,7 @@
 #include "io.h"
 #include "log.h"
 #include "screen.h"
+#include "retention.h"
 
 static int apply_cmdline(struct capture *c)
 {
@@ -166,20 +167,20 @@ static int check_space(struct capture *c)
 static int use_private_dir(struct capture *c, unsigned mode)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
-	int moved, fd = crashdir_private(c->crashfd, PRIVATE_DIR, &moved);
+	int moved, fd = crashdir_private(c->crashfd, CRASHDIR_PRIVATE, &moved);
 
 	if (fd < 0) {
-		log_errno(-fd, "open root-only %s/%s", crash_dir, PRIVATE_DIR);
+		log_errno(-fd, "open root-only %s/%s", crash_dir, CRASHDIR_PRIVATE);
 		return -1;
 	}
 	if (moved)
 		log_error("%s/%s was not a root-only directory: renamed it aside as %s.untrusted.*",
-			  crash_dir, PRIVATE_DIR, PRIVATE_DIR);
+			  crash_dir, CRASHDIR_PRIVATE, CRASHDIR_PRIVATE);
 	log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
-		 crash_dir, mode, crash_dir, PRIVATE_DIR);
+		 crash_dir, mode, crash_dir, CRASHDIR_PRIVATE);
 	(void)close(c->crashfd); /* a directory opened read-only */
 	c->crashfd = fd;
-	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, PRIVATE_DIR);
+	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, CRASHDIR_PRIVATE);
 	return 0;
 }
 
@@ -209,6 +210,7 @@ static int open_dirs(struct capture *c)
 	}
 	if ((st.st_mode & 0077) && use_private_dir(c, (unsigned)(st.st_mode & 07777)) < 0)
 		return -1;
+	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, (long long)t);
 	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
 	if (c->dumpfd < 0) {
 		log_errno(-c->dumpfd, "create a dump directory in %s", c->crash_path);
@@ -265,7 +267,10 @@ static const char *outcome_text(const struct capture *c, enum capture_status sta
 	case CAPTURE_OK: return "complete";
 	case CAPTURE_FALLBACK:
 		return c->fallback ? "fallback (unfiltered vmcore, gzipped)" : "dump without dmesg";
-	case CAPTURE_DMESG_ONLY: return c->no_space ? "dmesg-only (no space)" : "dmesg-only";
+	case CAPTURE_DMESG_ONLY:
+		return c->loop_guard ? "dmesg-only (crash loop)"
+		       : c->no_space ? "dmesg-only (no space)"
+				     : "dmesg-only";
 	case CAPTURE_REFUSED: return "refused: nothing written";
 	default: return c->summary_only ? "failed: only the summary saved" : "failed: nothing saved";
 	}

@@ -11,9 +11,6 @@
 #include "target.h"
 #include "vmcore.h"
 
-/* Inside a crash directory that others can list. */
-#define PRIVATE_DIR "dumpagent"
-
 struct capture {
 	const struct capture_opts *opts;
 	struct config cfg;
@@ -21,7 +18,7 @@ struct capture {
 	struct target_dev dev;
 	struct crash_facts facts;
 	struct summary summary;
-	int mounted, no_space, fallback, have_dump, summary_only;
+	int mounted, no_space, fallback, have_dump, summary_only, loop_guard;
 	int rootfd, crashfd, dumpfd;
 	char dirname[CRASHDIR_NAME_MAX];
 	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */

@@ -170,7 +170,12 @@ enum capture_status save_all(struct capture *c)
 	struct save_ctx s = save_ctx_of(c);
 	int have_dmesg = save_dmesg(&s) == SAVE_OK;
 	int have_summary = save_facts(c, have_dmesg) == SAVE_OK;
-	enum save_result dump = save_memory(c);
+	enum save_result dump = SAVE_FAILED;
+
+	if (c->loop_guard) /* a crash loop: more dumps would fill the disk */
+		screen_status("Crash loop: only the dmesg and the summary are saved");
+	else
+		dump = save_memory(c);
 
 	c->no_space = dump == SAVE_NO_SPACE;
 	c->have_dump = dump == SAVE_OK;

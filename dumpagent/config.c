@@ -33,6 +33,11 @@ static const struct {
 	[KEY_BSOD_SECONDS] = { "BSOD_SECONDS", "30" },
 	[KEY_EMERGENCY_SHELL] = { "EMERGENCY_SHELL", "0" },
 	[KEY_WATCHDOG_SECONDS] = { "WATCHDOG_SECONDS", "3600" },
+	[KEY_MAX_DUMPS] = { "MAX_DUMPS", "32" },
+	[KEY_MAX_TOTAL_MB] = { "MAX_TOTAL_MB", "" },
+	[KEY_MAX_AGE_DAYS] = { "MAX_AGE_DAYS", "" },
+	[KEY_CRASH_LOOP_MAX] = { "CRASH_LOOP_MAX", "3" },
+	[KEY_CRASH_LOOP_MINUTES] = { "CRASH_LOOP_MINUTES", "60" },
 };
 
 const char *config_key_name(enum config_key key)
@@ -62,12 +67,18 @@ unsigned long config_min_free_mb(const struct config *cfg)
 
 unsigned long config_number(const struct config *cfg, enum config_key key)
 {
-	return strtoul(cfg->value[key], NULL, 10); /* validated: decimal digits only */
+	return strtoul(cfg->value[key], NULL, 10); /* validated: at most 7 digits, or empty */
 }
 
 unsigned long config_report_vmcore_max_mb(const struct config *cfg)
 {
-	return strtoul(cfg->value[KEY_REPORT_VMCORE_MAX_MB], NULL, 10); /* validated likewise */
+	return config_number(cfg, KEY_REPORT_VMCORE_MAX_MB);
+}
+
+/* Only these may be empty: nothing to append, no total limit of its own, no age limit. */
+static int may_be_empty(int key)
+{
+	return key == KEY_CMDLINE_APPEND || key == KEY_MAX_TOTAL_MB || key == KEY_MAX_AGE_DAYS;
 }
 
 void config_defaults(struct config *cfg)
@@ -125,7 +136,7 @@ static int set_value(struct config *cfg, int key, char *value, unsigned line,
 
 	if (unquote(value, name, line, err) < 0)
 		return -1;
-	if (value[0] == '\0' && key != KEY_CMDLINE_APPEND)
+	if (value[0] == '\0' && !may_be_empty(key))
 		return fail(err, line, "%s: value is empty", name);
 	expect = config_value_check(key, value);
 	if (expect) {

@@ -25,6 +25,11 @@ enum config_key {
 	KEY_BSOD_SECONDS,
 	KEY_EMERGENCY_SHELL,
 	KEY_WATCHDOG_SECONDS,
+	KEY_MAX_DUMPS,
+	KEY_MAX_TOTAL_MB,
+	KEY_MAX_AGE_DAYS,
+	KEY_CRASH_LOOP_MAX,
+	KEY_CRASH_LOOP_MINUTES,
 	KEY_COUNT
 };
 
@@ -55,7 +60,7 @@ const char *config_get(const struct config *cfg, enum config_key key);
 int config_dump_level(const struct config *cfg);
 unsigned long config_min_free_mb(const struct config *cfg);
 unsigned long config_report_vmcore_max_mb(const struct config *cfg);
-/* A validated decimal value (MIN_FREE_MB, BSOD_SECONDS...). */
+/* A validated number (MIN_FREE_MB, BSOD_SECONDS...); 0 when the key may be empty and is. */
 unsigned long config_number(const struct config *cfg, enum config_key key);
 
 #endif

@@ -93,6 +93,17 @@ static int seconds_ok(const char *v, size_t max_digits)
 	return n >= 1 && n <= max_digits && span_is(v, n, "0123456789");
 }
 
+/* 1 to max_digits decimal digits, no leading zero (or "0" itself when zero_ok). */
+static int count_ok(const char *v, size_t max_digits, int zero_ok)
+{
+	size_t n = strlen(v);
+
+	if (zero_ok && strcmp(v, "0") == 0)
+		return 1;
+	return n >= 1 && n <= max_digits && v[0] >= '1' && v[0] <= '9' &&
+	       span_is(v, n, "0123456789");
+}
+
 static int abs_path_ok(const char *v)
 {
 	return v[0] == '/' && !strchr(v, ' ');
@@ -138,6 +149,18 @@ const char *config_value_check(int key, const char *v)
 	case KEY_MIN_FREE_MB:
 	case KEY_REPORT_VMCORE_MAX_MB:
 		return mib_ok(v) ? NULL : "expected a number of MiB from 0 to 999999";
+	case KEY_MAX_DUMPS:
+		return count_ok(v, 4, 0) ? NULL : "expected a number of dumps from 1 to 9999";
+	case KEY_MAX_TOTAL_MB:
+		return !*v || count_ok(v, 7, 0) ? NULL
+						: "expected nothing or a number of MiB from 1 to 9999999";
+	case KEY_MAX_AGE_DAYS:
+		return !*v || count_ok(v, 5, 0) ? NULL
+						: "expected nothing or a number of days from 1 to 99999";
+	case KEY_CRASH_LOOP_MAX:
+		return count_ok(v, 3, 1) ? NULL : "expected a number of dumps from 0 to 999";
+	case KEY_CRASH_LOOP_MINUTES:
+		return count_ok(v, 5, 0) ? NULL : "expected a number of minutes from 1 to 99999";
 	default:
 		return NULL;
 	}

@@ -5,6 +5,8 @@
 #include <time.h>
 
 #define CRASHDIR_NAME_MAX 32
+/* The root-only subdirectory used when the crash directory is readable by others. */
+#define CRASHDIR_PRIVATE "dumpagent"
 
 /* Opens (creating 0700 when missing) each component of path below rootfd,
  * never following a symbolic link. Returns a directory fd or -errno; on error

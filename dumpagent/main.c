@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "superblock.h"
@@ -21,6 +22,14 @@ static void usage(FILE *f)
 	      "       dumpagent config check [--config FILE]\n"
 	      "       dumpagent config get KEY [--config FILE]\n"
 	      "       dumpagent probe DEVICE...       show the filesystem the agent sees\n"
+	      "       dumpagent status [--json]       would a crash now be captured?\n"
+	      "       dumpagent list [--json]         the dumps, newest first\n"
+	      "       dumpagent show ID [--json]      the summary and files of one dump\n"
+	      "       dumpagent export ID --apport    copy its .crash report to /var/crash for apport\n"
+	      "       dumpagent export ID --tar FILE  one archive of the dump (- for stdout)\n"
+	      "       dumpagent delete ID             remove one dump\n"
+	      "       dumpagent gc                    apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS\n"
+	      "       dumpagent test [--yes]          crash this machine now, to prove capture works\n"
 	      "       dumpagent --help | --version\n"
 	      "\n"
 	      "capture options:\n"
@@ -32,7 +41,22 @@ static void usage(FILE *f)
 	      "  --target-dir DIR     use this already mounted directory as the target\n"
 	      "  --wait SECONDS       how long to wait for the target disk (default 30)\n"
 	      "\n"
-	      "exit status:\n"
+	      "options of status, list, show, export, delete, gc and test:\n"
+	      "  --config FILE        configuration (default " DEFAULT_CONFIG ")\n"
+	      "  --crash-dir DIR      read the dumps in DIR instead of the target's CRASH_DIR\n"
+	      "  --json               (status, list, show) the same facts as JSON\n"
+	      "  --yes                (test) do not ask for confirmation\n"
+	      "environment: DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_DEV, DUMPAGENT_RUN,\n"
+	      "DUMPAGENT_APPORT_DIR replace /sys, /proc, /dev, /run/dumpagent and /var/crash.\n"
+	      "\n"
+	      "exit status of status, list, show, export, delete, gc and test:\n"
+	      "  0    done; status: armed, a crash now would be captured\n"
+	      "  1    failed; status: not armed (each problem is named)\n"
+	      "  2    no dump with that ID\n"
+	      "  5    permission denied: not root\n"
+	      "  100  bad usage or configuration\n"
+	      "\n"
+	      "exit status of capture:\n"
 	      "  0    complete: dmesg and dump saved\n"
 	      "  1    failed: nothing saved\n"
 	      "  2    dmesg-only: the dmesg saved, no dump (no space, or every dump failed)\n"
@@ -165,6 +189,14 @@ static int cmd_capture(int argc, char **argv)
 	return (int)capture_run(&o);
 }
 
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} admin[] = {
+	{ "status", cli_status }, { "list", cli_list }, { "show", cli_show }, { "export", cli_export },
+	{ "delete", cli_delete }, { "gc", cli_gc },	{ "test", cli_test },
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -185,6 +217,16 @@ int main(int argc, char **argv)
 		return cmd_probe(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config") == 0)
 		return cmd_config(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
+		if (strcmp(argv[1], admin[i].name) != 0)
+			continue;
+		for (int k = 2; k < argc; k++)
+			if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+				usage(stdout);
+				return 0;
+			}
+		return admin[i].run(argc - 1, argv + 1);
+	}
 	log_error("unknown command '%s'; see dumpagent --help", argv[1]);
 	return EXIT_USAGE;
 }

@@ -19,10 +19,18 @@ LC_ALL=C
 export LC_ALL
 
 PROG=load-crashkernel
-KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB REPORT_VMCORE_MAX_MB BSOD BSOD_SECONDS EMERGENCY_SHELL WATCHDOG_SECONDS"
+KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB REPORT_VMCORE_MAX_MB BSOD BSOD_SECONDS EMERGENCY_SHELL WATCHDOG_SECONDS \
+MAX_DUMPS MAX_TOTAL_MB MAX_AGE_DAYS CRASH_LOOP_MAX CRASH_LOOP_MINUTES"
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
 PROC=${DUMPAGENT_PROC:-/proc}
 FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
+RUN=${DUMPAGENT_RUN:-/run/dumpagent}
+GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
+# Working memory of the capture environment (kernel allocations, busybox,
+# the agent and makedumpfile), measured in QEMU with 32 MiB reserved; and the
+# margin added on top of the sum of what --reserve and --shrink count.
+WORK_MB=12
+MARGIN_PCT=20
 CR=$(printf '\r')
 TAB=$(printf '\t')
 NL='
@@ -30,22 +38,35 @@ NL='
 
 usage() {
 	cat <<EOF
-usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--dry-run]
+usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-run]
+       $PROG --reserve [--config FILE] [--kernel FILE] [--initrd FILE]
+       $PROG --unload
        $PROG --check-config [--config FILE]
        $PROG --help
 
-Loads the dumpagent capture kernel with "kexec -p", so that a panic boots it
-from the memory reserved by crashkernel= on the kernel command line.
+Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
+kexec_load when that fails), so that a panic boots it from the memory reserved
+by crashkernel= on the kernel command line. Does nothing when the same kernel,
+initramfs, configuration and command line are already loaded (checksums in
+$RUN/loaded).
 
   --config FILE   configuration (default /etc/dumpagent.conf)
   --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
   --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
   --dry-run       check everything, print the kexec command, do not run it
+  --shrink        after loading, give the reserved memory the capture
+                  environment does not need back to the system
+  --reserve       compute the crashkernel= size the capture environment
+                  needs, write it to $GRUB_DIR/dumpagent.cfg and run
+                  update-grub (or print the parameter to add)
+  --unload        unload the capture kernel
   --check-config  only parse and validate the configuration
   --help          show this text
 
 environment: DUMPAGENT_SYSFS (default /sys), DUMPAGENT_PROC (default /proc),
-             DUMPAGENT_FINDMNT (default findmnt); kexec is taken from PATH.
+             DUMPAGENT_FINDMNT (default findmnt), DUMPAGENT_RUN (default
+             /run/dumpagent), DUMPAGENT_GRUB_DIR (default /etc/default/grub.d);
+             kexec is taken from PATH.
 
 exit status:
   0    armed (--dry-run, --check-config: no problem found)
@@ -55,6 +76,8 @@ exit status:
   4    capture kernel or initramfs missing or unreadable
   5    configuration error
   6    TARGET=auto cannot be resolved to a filesystem UUID
+  7    --reserve could not write the GRUB setting, or --shrink could not
+       write kexec_crash_size
   100  usage error
 
 The configuration format is in dumpagent.conf(5).
@@ -89,6 +112,7 @@ set_defaults() {
 	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND='' c_MIN_FREE_MB=64
 	c_REPORT_VMCORE_MAX_MB=1024 c_BSOD=0 c_BSOD_SECONDS=30 c_EMERGENCY_SHELL=0
 	c_WATCHDOG_SECONDS=3600
+	c_MAX_DUMPS=32 c_MAX_TOTAL_MB='' c_MAX_AGE_DAYS='' c_CRASH_LOOP_MAX=3 c_CRASH_LOOP_MINUTES=60
 	for k in $KEYS; do
 		eval "line_$k="
 	done
@@ -123,6 +147,12 @@ crash_dir_ok() {
 	[ "${#1}" -le 255 ]
 }
 
+# count_ok VALUE MAX-DIGITS: 1 to MAX-DIGITS decimal digits, no leading zero.
+count_ok() {
+	case $1 in '' | 0* | *[!0-9]*) return 1 ;; esac
+	[ "${#1}" -le "$2" ]
+}
+
 # Prints what KEY accepts when VALUE is bad, nothing when it is good.
 value_expectation() {
 	case $1 in
@@ -154,6 +184,13 @@ value_expectation() {
 		esac ;;
 	MIN_FREE_MB | REPORT_VMCORE_MAX_MB)
 		case $2 in '' | *[!0-9]* | ???????*) echo "expected a number of MiB from 0 to 999999" ;; esac ;;
+	MAX_DUMPS) count_ok "$2" 4 || echo "expected a number of dumps from 1 to 9999" ;;
+	MAX_TOTAL_MB)
+		[ -z "$2" ] || count_ok "$2" 7 || echo "expected nothing or a number of MiB from 1 to 9999999" ;;
+	MAX_AGE_DAYS)
+		[ -z "$2" ] || count_ok "$2" 5 || echo "expected nothing or a number of days from 1 to 99999" ;;
+	CRASH_LOOP_MAX) [ "$2" = 0 ] || count_ok "$2" 3 || echo "expected a number of dumps from 0 to 999" ;;
+	CRASH_LOOP_MINUTES) count_ok "$2" 5 || echo "expected a number of minutes from 1 to 99999" ;;
 	esac
 }
 
@@ -181,7 +218,9 @@ parse_line() {
 	*'"'*) config_error "$key: unterminated quote" ;;
 	esac
 	case $value in *[!\ -~]*) config_error "$key: value has a non-printable character" ;; esac
-	[ -n "$value" ] || [ "$key" = CMDLINE_APPEND ] || config_error "$key: value is empty"
+	case $key in CMDLINE_APPEND | MAX_TOTAL_MB | MAX_AGE_DAYS) ;;
+	*) [ -n "$value" ] || config_error "$key: value is empty" ;;
+	esac
 	expect=$(value_expectation "$key" "$value")
 	[ -z "$expect" ] || config_error "$key: bad value '$value': $expect"
 	eval "c_$key=\$value line_$key=\$lineno"
@@ -356,14 +395,17 @@ mb() {
 	echo $((($(wc -c <"$1") + 1048575) / 1048576))
 }
 
-# kexec_failed OPTIONS [NOTE]
+# kexec_failed OPTIONS [NOTE...]
 kexec_failed() {
+	opts=$1
+	shift
+	note="$*"
 	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do
 		printf '%s: kexec: %s\n' "$PROG" "$l" >&2
 	done
-	die 1 "kexec $1 failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
+	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
 		"must hold the capture kernel ($(mb "$kernel") MB) and initramfs ($(mb "$initrd") MB)" \
-		"with room to unpack them: if they do not fit, raise crashkernel= and reboot${2:-}"
+		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$note"
 }
 
 # Prints the command in a form a shell would read back.
@@ -378,18 +420,26 @@ show_command() {
 	printf '%s\n' "${out# }"
 }
 
+# kexec_file_load first (it verifies signatures, the only way under lockdown),
+# then kexec_load, which loads any kernel but is refused under lockdown.
 load() {
-	kexec_rc=0
-	kexec_out=$(kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" -ne 0 ] || return 0
-	lockdown_mode || kexec_failed -p
-	# Lockdown refuses kexec_load; kexec_file_load needs a kernel it can verify.
-	printf '%s: kernel lockdown (%s) refuses kexec_load: retrying with kexec_file_load (kexec -s -p)\n' \
-		"$PROG" "$mode" >&2
+	method=kexec_file_load
 	kexec_rc=0
 	kexec_out=$(kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
 	[ "$kexec_rc" -ne 0 ] || return 0
-	kexec_failed "-s -p" "; under lockdown the capture kernel must also be signed by a key the kernel trusts"
+	if lockdown_mode; then
+		kexec_failed "-s -p" "; kernel lockdown ($mode, Secure Boot) refuses kexec_load, and" \
+			"kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
+			"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
+	fi
+	first_out=$kexec_out
+	printf '%s: kexec_file_load (kexec -s -p) failed: %s; falling back to kexec_load (kexec -p)\n' \
+		"$PROG" "$(printf '%s' "$first_out" | tr '\n' ' ' | sed 's/ *$//')" >&2
+	method=kexec_load
+	kexec_rc=0
+	kexec_out=$(kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
+	[ "$kexec_rc" -ne 0 ] || return 0
+	kexec_failed -p
 }
 
 check_loaded() {
@@ -400,10 +450,125 @@ check_loaded() {
 		die 2 "kexec succeeded, but $f is '${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
+# --- what the capture environment needs, and what is loaded
+
+sha() {
+	if h=$(sha256sum "$1" 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
+}
+
+# The sha256 of the configuration inside the initramfs ("unknown" if unreadable).
+embedded_config_sha() {
+	t=$(mktemp -d 2>/dev/null) || { echo unknown; return 0; }
+	if (cd "$t" && gzip -dc "$initrd" 2>/dev/null | cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
+		[ -f "$t/etc/dumpagent.conf" ]; then
+		sha "$t/etc/dumpagent.conf"
+	else
+		echo unknown
+	fi
+	rm -rf "$t"
+}
+
+# Bytes the capture environment needs: the kernel image (about 4 times its
+# compressed size while it boots), the initramfs and its unpacked copy, the
+# working memory, a margin; in 2 MiB steps.
+need_bytes() {
+	k=$(wc -c <"$kernel")
+	i=$(wc -c <"$initrd")
+	u=$(gzip -dc "$initrd" 2>/dev/null | wc -c)
+	[ "$u" -gt 0 ] || u=$((i * 3))
+	n=$((k * 4 + i + u + WORK_MB * 1048576))
+	n=$((n + n * MARGIN_PCT / 100))
+	echo $(((n + 2097151) / 2097152 * 2097152))
+}
+
+state_of() { # KEY: the value recorded in $RUN/loaded
+	sed -n "s/^$1=//p" "$RUN/loaded" 2>/dev/null | head -n 1
+}
+
+# The same files and command line as recorded, and the kernel says loaded.
+unchanged() {
+	loaded=
+	[ ! -r "$SYSFS/kernel/kexec_crash_loaded" ] || read -r loaded <"$SYSFS/kernel/kexec_crash_loaded" || :
+	[ "$loaded" = 1 ] && [ -r "$RUN/loaded" ] || return 1
+	[ "$(state_of KERNEL)" = "$kernel" ] && [ "$(state_of INITRD)" = "$initrd" ] &&
+		[ "$(state_of KERNEL_SHA256)" = "$kernel_sha" ] &&
+		[ "$(state_of INITRD_SHA256)" = "$initrd_sha" ] &&
+		[ "$(state_of CONFIG_SHA256)" = "$config_sha" ] && [ "$(state_of CMDLINE)" = "$cmdline" ]
+}
+
+state_text() {
+	printf '%s\n' "KERNEL=$kernel" "KERNEL_SHA256=$kernel_sha" "INITRD=$initrd" \
+		"INITRD_SHA256=$initrd_sha" "CONFIG=$conf" "CONFIG_SHA256=$config_sha" \
+		"INITRD_CONFIG_SHA256=$embedded_sha" "CMDLINE=$cmdline" "METHOD=$method" \
+		"LOADED_AT=$(date +%s)"
+}
+
+write_state() {
+	if ! { mkdir -p "$RUN" && chmod 0700 "$RUN" && state_text >"$RUN/loaded.tmp" &&
+		mv -f "$RUN/loaded.tmp" "$RUN/loaded"; } 2>/dev/null; then
+		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
+	fi
+}
+
+unload() {
+	command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
+	kexec_rc=0
+	kexec_out=$(kexec -p -u 2>&1) || kexec_rc=$?
+	[ "$kexec_rc" = 0 ] || die 1 "kexec -p -u failed (exit status $kexec_rc): $kexec_out"
+	rm -f "$RUN/loaded"
+}
+
+# The kernel shrinks the reservation only while no capture kernel is loaded:
+# unload, write the new size, load again.
+shrink() {
+	f=$SYSFS/kernel/kexec_crash_size
+	want=$(need_bytes)
+	if [ "$want" -ge "$reserved" ]; then
+		printf '%s: --shrink: the capture environment needs %s MiB of the %s MiB reserved: nothing to give back\n' \
+			"$PROG" "$((want / 1048576))" "$((reserved / 1048576))"
+		return 0
+	fi
+	unload
+	if ! { echo "$want" >"$f"; } 2>/dev/null; then
+		load
+		die 7 "--shrink: cannot write $want to $f (the capture kernel is loaded again, unshrunk)"
+	fi
+	read -r now <"$f" || now=$reserved
+	load
+	printf '%s: --shrink: kexec_crash_size %s -> %s: gave %s MiB back to the system\n' \
+		"$PROG" "$reserved" "$now" "$(((reserved - now) / 1048576))"
+	reserved=$now
+}
+
+reserve() {
+	want=$(need_bytes)
+	mb=$((((want + 8388607) / 8388608) * 8))
+	param="crashkernel=${mb}M"
+	if [ ! -d "${GRUB_DIR%/*}" ]; then
+		printf '%s: --reserve: the capture environment needs %s; no GRUB here (%s): add %s to the kernel command line and reboot\n' \
+			"$PROG" "$param" "${GRUB_DIR%/*}" "$param"
+		return 0
+	fi
+	if ! { mkdir -p "$GRUB_DIR" && printf '%s\n' \
+		"# Written by load-crashkernel --reserve: memory for the dumpagent capture kernel." \
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $param\"" \
+		>"$GRUB_DIR/dumpagent.cfg"; } 2>/dev/null; then
+		die 7 "--reserve: cannot write $GRUB_DIR/dumpagent.cfg"
+	fi
+	if command -v update-grub >/dev/null 2>&1; then
+		update-grub >/dev/null 2>&1 || die 7 "--reserve: update-grub failed; run it yourself to see why"
+		printf '%s: --reserve: %s written to %s/dumpagent.cfg and update-grub run: reboot to reserve it\n' \
+			"$PROG" "$param" "$GRUB_DIR"
+	else
+		printf '%s: --reserve: %s written to %s/dumpagent.cfg; update-grub is not installed: add %s to the kernel command line\n' \
+			"$PROG" "$param" "$GRUB_DIR" "$param"
+	fi
+}
+
 # --- main
 
 conf=/etc/dumpagent.conf
-opt_kernel='' opt_initrd='' dry_run='' check_only=''
+opt_kernel='' opt_initrd='' dry_run='' check_only='' opt_shrink='' opt_reserve='' opt_unload=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--config | --kernel | --initrd)
@@ -416,13 +581,26 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	--dry-run) dry_run=1 ;;
 	--check-config) check_only=1 ;;
+	--shrink) opt_shrink=1 ;;
+	--reserve) opt_reserve=1 ;;
+	--unload) opt_unload=1 ;;
 	--help | -h) usage; exit 0 ;;
 	*) usage_error "unknown option '$1'" ;;
 	esac
 	shift
 done
 
+if [ -n "$opt_unload" ]; then
+	unload
+	printf '%s: unloaded the capture kernel\n' "$PROG"
+	exit 0
+fi
 parse_config
+if [ -n "$opt_reserve" ]; then
+	check_capture_files
+	reserve
+	exit 0
+fi
 if [ -n "$check_only" ]; then
 	printf '%s: %s: ok\n' "$PROG" "$conf"
 	exit 0
@@ -444,8 +622,19 @@ if [ -n "$dry_run" ]; then
 	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
 	exit 0
 fi
+kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd") config_sha=$(sha "$conf")
+if unchanged; then
+	printf '%s: already armed with the same kernel, initramfs, configuration and command line: nothing to do\n' "$PROG"
+	exit 0
+fi
+embedded_sha=$(embedded_config_sha)
+[ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
+	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
+		"(initramfs/build.sh --config $conf), then run $PROG again"
 command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
 load
 check_loaded
+[ -z "$opt_shrink" ] || { shrink; check_loaded; }
+write_state
 printf '%s: armed: %s (%s) with %s MB reserved; capture cmdline: %s\n' \
 	"$PROG" "$kernel" "$initrd" "$((reserved / 1048576))" "$cmdline"

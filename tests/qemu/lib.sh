@@ -83,7 +83,7 @@ build_first_initrd() {
 	cp "$CAPTURE_KERNEL" "$staging/usr/lib/dumpagent/vmlinuz"
 	cp "$capture_initrd" "$staging/usr/lib/dumpagent/initramfs.img"
 	cp "$config" "$staging/etc/dumpagent.conf"
-	cp "$REPO/tests/qemu/first-init" "$staging/init"
+	cp "${FIRST_INIT:-$REPO/tests/qemu/first-init}" "$staging/init"
 	chmod 0755 "$staging/init" "$staging/usr/sbin/load-crashkernel"
 	pack_cpio "$staging" "$out" >/dev/null || fail "cannot pack the first initramfs"
 }

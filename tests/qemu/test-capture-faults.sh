@@ -32,7 +32,15 @@ DISK_ARGS="-drive file=$DISK,if=virtio,format=raw" panic_scenario MIN_FREE_MB=1
 outcome small-disk "dmesg-only (no space)" 2
 dir=$(crash_dir /var/crash)
 files=$(crash_dir "/var/crash/$dir" | tr '\n' ' ')
-[ "$files" = "dmesg.$dir dumpagent.log " ] || fail "small-disk: /var/crash/$dir holds '$files'"
+case $files in
+"dmesg.$dir dumpagent.log linux-image-"*"-$dir.crash summary.$dir.json summary.$dir.txt ") ;;
+*) fail "small-disk: /var/crash/$dir holds '$files'" ;;
+esac
+report=$(echo "$files" | tr ' ' '\n' | grep '\.crash$')
+img_get "$DISK" "/var/crash/$dir/$report" "$WORK/report.crash" || fail "small-disk: cannot read the report"
+keys=$(python3 "$REPO/tests/fixtures/read_crash.py" "$WORK/report.crash") || fail "small-disk: the report does not decode"
+! printf '%s\n' "$keys" | grep -q '^VmCore \|^VmCorePath ' || fail "small-disk: the report names a dump that is not there: $keys"
+printf '%s\n' "$keys" | grep -q '^VmCoreDmesg ' || fail "small-disk: the report has no VmCoreDmesg: $keys"
 
 # 3. makedumpfile missing from the initramfs: the agent's own gzipped vmcore.
 qemu_setup fault-no-makedumpfile
@@ -40,7 +48,10 @@ QEMU_MEM=512M INITRD_ARGS=--without-makedumpfile DISK_ARGS= panic_scenario
 outcome no-makedumpfile "fallback (unfiltered vmcore, gzipped)" 3
 dir=$(crash_dir /var/crash)
 files=$(crash_dir "/var/crash/$dir" | tr '\n' ' ')
-[ "$files" = "dumpagent.log vmcore.$dir.gz " ] || fail "no-makedumpfile: /var/crash/$dir holds '$files'"
+case $files in
+"dumpagent.log linux-image-"*"-$dir.crash summary.$dir.json summary.$dir.txt vmcore.$dir.gz ") ;;
+*) fail "no-makedumpfile: /var/crash/$dir holds '$files'" ;;
+esac
 # shellcheck disable=SC2046 # the fields are words
 set -- $(img_stat "$DISK" "/var/crash/$dir/vmcore.$dir.gz")
 [ "$*" = "regular 0600 0" ] || fail "no-makedumpfile: the fallback core is '$*'"

@@ -8,8 +8,8 @@
 #   $W/proc/cmdline
 #   $W/bin/kexec     first in PATH; appends its arguments, one a line and then
 #                    "--", to $W/kexec.args; fails with the text of $W/kexec.fail
-#                    if that exists (or of $W/kexec.fail-without-s when called
-#                    without -s), else writes 1 to kexec_crash_loaded unless
+#                    if that exists (or of $W/kexec.fail-with-s when called
+#                    with -s); "-p -u" writes 0 to kexec_crash_loaded; else writes 1 to kexec_crash_loaded unless
 #                    $W/kexec.noload exists
 #   $W/findmnt       (DUMPAGENT_FINDMNT) records its arguments to $W/findmnt.args
 #                    and prints $W/findmnt.out
@@ -47,9 +47,10 @@ setup() {
 		#!/bin/sh
 		{ printf '%s\n' "\$@"; echo --; } >>"$W/kexec.args"
 		if [ -f "$W/kexec.fail" ]; then cat "$W/kexec.fail" >&2; exit 1; fi
-		if [ -f "$W/kexec.fail-without-s" ] && [ "\$1" != -s ]; then
-			cat "$W/kexec.fail-without-s" >&2; exit 1
+		if [ -f "$W/kexec.fail-with-s" ] && [ "\$1" = -s ]; then
+			cat "$W/kexec.fail-with-s" >&2; exit 1
 		fi
+		if [ "\$2" = -u ]; then echo 0 >"$W/sys/kernel/kexec_crash_loaded"; exit 0; fi
 		[ -f "$W/kexec.noload" ] || echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
 	cat >"$W/findmnt" <<-EOF
@@ -64,6 +65,7 @@ setup() {
 run() {
 	# shellcheck disable=SC2086 # "busybox sh" is two words
 	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_FINDMNT="$W/findmnt" \
+		DUMPAGENT_RUN="$W/run" DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" \
 		PATH="$W/bin:$RUNPATH" $SH "$LOADER" "$@" >"$W/stdout" 2>"$W/stderr"
 	rc=$?
 	out=$(cat "$W/stdout")
@@ -111,7 +113,7 @@ case_armed() {
 	expect_rc 0
 	expect_err ""
 	expect_out "$(armed_line "$BASE")"
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
 
 case_not_reserved() {
@@ -182,7 +184,7 @@ case_config_quoted_crlf() {
 	run --config "$W/conf"
 	expect_rc 0
 	expect_err ""
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE a=1"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE a=1"
 }
 
 auto_config() {
@@ -202,7 +204,7 @@ case_auto_resolved() {
 	expect_err ""
 	want="$BASE dumpagent.target=UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789 dumpagent.fstype=ext4"
 	expect_out "$(armed_line "$want")"
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$want"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$want"
 	# CRASH_DIR does not exist: its nearest existing parent is asked about.
 	same "findmnt arguments" "$(printf '%s\n' -n -o UUID,FSTYPE,TARGET --target "$W/var")" \
 		"$(cat "$W/findmnt.args" 2>/dev/null)"
@@ -263,7 +265,7 @@ case_target_by_id_warning() {
 	run --config "$W/conf"
 	expect_rc 0
 	expect_err "$P: warning: TARGET=/dev/disk/by-id/ata-DISK-part1: the capture environment has no udev to resolve this name; use TARGET=UUID=... or TARGET=LABEL=..."
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
 
 case_console_and_dumpagent_passthrough() {
@@ -271,7 +273,7 @@ case_console_and_dumpagent_passthrough() {
 		>"$W/proc/cmdline"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
 		--append='console=tty0 console=ttyS0,115200n8 nr_cpus=1 reset_devices irqpoll panic=10 dumpagent.bsod=1 "dumpagent.note=a b" dumpagent.shell=1'
 }
 
@@ -279,7 +281,7 @@ case_no_console() {
 	echo 'root=/dev/vda1 quiet' >"$W/proc/cmdline"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
 		--append="console=tty0 nr_cpus=1 reset_devices irqpoll panic=10"
 }
 
@@ -288,7 +290,7 @@ case_cmdline_append_spaces() {
 	echo 'CMDLINE_APPEND=loglevel=7  log_buf_len=1M a=* $(touch x) it'"'"'s' >>"$W/conf"
 	(cd "$W" && run --config "$W/conf")
 	expect_rc 0
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
 		--append="$BASE loglevel=7  log_buf_len=1M a=* \$(touch x) it's"
 }
 
@@ -307,7 +309,7 @@ case_kernel_initrd_override() {
 	: >"$W/boot/other-initrd"
 	run --config "$W/conf" --kernel "$W/boot/other-vmlinuz" --initrd "$W/boot/other-initrd"
 	expect_rc 0
-	expect_kexec -p "$W/boot/other-vmlinuz" --initrd="$W/boot/other-initrd" --append="$BASE"
+	expect_kexec -s -p "$W/boot/other-vmlinuz" --initrd="$W/boot/other-initrd" --append="$BASE"
 }
 
 case_kernel_override_missing() {
@@ -322,7 +324,8 @@ case_kexec_fails() {
 	printf 'Could not find a free area of memory of 0x1400000 bytes...\nlocate_hole failed\n' >"$W/kexec.fail"
 	run --config "$W/conf"
 	expect_rc 1
-	expect_err "$P: kexec: Could not find a free area of memory of 0x1400000 bytes...
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: Could not find a free area of memory of 0x1400000 bytes... locate_hole failed; falling back to kexec_load (kexec -p)
+$P: kexec: Could not find a free area of memory of 0x1400000 bytes...
 $P: kexec: locate_hole failed
 $P: kexec -p failed (exit status 1); the 32 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot"
 	expect_out ""
@@ -352,40 +355,112 @@ case_not_loaded() {
 	expect_out ""
 }
 
-case_lockdown_retry() {
-	echo 'none [integrity] confidentiality' >"$W/sys/kernel/security/lockdown"
-	echo 'kexec_load failed: Operation not permitted' >"$W/kexec.fail-without-s"
+case_file_load_falls_back() {
+	echo 'kexec_file_load failed: Exec format error' >"$W/kexec.fail-with-s"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_err "$P: kernel lockdown (integrity) refuses kexec_load: retrying with kexec_file_load (kexec -s -p)"
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: kexec_file_load failed: Exec format error; falling back to kexec_load (kexec -p)"
 	expect_out "$(armed_line "$BASE")"
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
-		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	same "METHOD in the state" "METHOD=kexec_load" "$(grep ^METHOD= "$W/run/loaded")"
 }
 
-case_lockdown_retry_fails() {
+case_lockdown_says_so() {
 	echo 'none integrity [confidentiality]' >"$W/sys/kernel/security/lockdown"
 	echo 'kexec_file_load failed: Key was rejected by service' >"$W/kexec.fail"
 	run --config "$W/conf"
 	expect_rc 1
-	expect_err "$P: kernel lockdown (confidentiality) refuses kexec_load: retrying with kexec_file_load (kexec -s -p)
-$P: kexec: kexec_file_load failed: Key was rejected by service
-$P: kexec -s -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot; under lockdown the capture kernel must also be signed by a key the kernel trusts"
+	expect_err "$P: kexec: kexec_file_load failed: Key was rejected by service
+$P: kexec -s -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot; kernel lockdown (confidentiality, Secure Boot) refuses kexec_load, and kexec_file_load needs a capture kernel signed by a key the kernel trusts: sign $W/boot/vmlinuz and enroll the key (mokutil --import), or turn Secure Boot off"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
 
-case_no_lockdown_no_retry() {
-	echo '[none] integrity confidentiality' >"$W/sys/kernel/security/lockdown"
-	echo 'kexec_load failed: Operation not permitted' >"$W/kexec.fail-without-s"
+case_noop_when_unchanged() {
 	run --config "$W/conf"
-	expect_rc 1
-	expect_kexec -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_rc 0
+	same "state" "KERNEL=$W/boot/vmlinuz" "$(grep ^KERNEL= "$W/run/loaded")"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_out "$P: already armed with the same kernel, initramfs, configuration and command line: nothing to do"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+case_reload_on_change() {
+	run --config "$W/conf"
+	echo x >>"$W/boot/initrd.img"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_out "$(armed_line "$BASE")"
+	echo '# a comment changes the checksum' >>"$W/conf"
+	run --config "$W/conf"
+	expect_out "$(armed_line "$BASE")"
+	same "kexec runs" 3 "$(grep -c -- '^-s$' "$W/kexec.args")"
+	# loaded no more (e.g. after kexec -p -u by hand): loaded again
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	run --config "$W/conf"
+	same "kexec runs" 4 "$(grep -c -- '^-s$' "$W/kexec.args")"
+}
+
+case_unload() {
+	run --config "$W/conf"
+	run --unload
+	expect_rc 0
+	expect_out "$P: unloaded the capture kernel"
+	same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	[ ! -e "$W/run/loaded" ] || fail "the state file is left after --unload"
+}
+
+small_capture_files() {
+	truncate -s 2M "$W/boot/vmlinuz"
+	head -c 8388608 /dev/zero | gzip -c >"$W/boot/initrd.img"
+}
+
+case_shrink() {
+	small_capture_files
+	run --config "$W/conf" --shrink
+	expect_rc 0
+	# 2 MiB * 4 + the gzip + 8 MiB unpacked + 12 MiB, plus 20%: 34 MiB in 2 MiB steps
+	expect_out "$P: --shrink: kexec_crash_size 67108864 -> 35651584: gave 30 MiB back to the system
+$(armed_line "$BASE" 34)"
+	same "kexec_crash_size" 35651584 "$(cat "$W/sys/kernel/kexec_crash_size")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-p -u -- -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+case_shrink_nothing_to_give() {
+	run --config "$W/conf" --shrink
+	expect_rc 0
+	case $out in *"--shrink: the capture environment needs 154 MiB of the 64 MiB reserved: nothing to give back"*) ;;
+	*) fail "no 'nothing to give back': $out" ;; esac
+}
+
+case_reserve() {
+	small_capture_files
+	mkdir -p "$W/etc/default" "$W/bin2"
+	printf '#!/bin/sh\necho ran >"%s/update-grub.ran"\n' "$W" >"$W/bin/update-grub"
+	chmod +x "$W/bin/update-grub"
+	run --config "$W/conf" --reserve
+	expect_rc 0
+	expect_out "$P: --reserve: crashkernel=40M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
+	same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M"' \
+		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
+	[ -f "$W/update-grub.ran" ] || fail "update-grub did not run"
+	expect_no_kexec
+}
+
+case_reserve_without_grub() {
+	small_capture_files
+	run --config "$W/conf" --reserve
+	expect_rc 0
+	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here ($W/etc/default): add crashkernel=40M to the kernel command line and reboot"
 }
 
 case_help() {
 	run --help
 	expect_rc 0
 	expect_err ""
-	for want in "exit status:" "  0    armed" "  1    kexec failed" "  2    kexec succeeded" \
+	for want in "--shrink" "--reserve" "--unload" "  7    --reserve" "exit status:" "  0    armed" "  1    kexec failed" "  2    kexec succeeded" \
 		"  3    no memory is reserved" "  4    capture kernel or initramfs" \
 		"  5    configuration error" "  6    TARGET=auto" "  100  usage error" "--check-config" \
 		"--dry-run" "--kernel FILE" "--initrd FILE" "--config FILE"; do
@@ -415,7 +490,8 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_no_findmnt explicit_target_fstype_auto target_by_id_warning
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-lockdown_retry lockdown_retry_fails no_lockdown_no_retry help usage_error check_config"
+file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_change unload shrink
+shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config"
 
 for c in $CASES; do
 	for SH in dash "busybox sh"; do

@@ -1,0 +1,90 @@
+/* cli.h: what the admin commands (status, list, show, export, delete, gc, test) share. */
+#ifndef DUMPAGENT_CLI_H
+#define DUMPAGENT_CLI_H
+
+#include "config.h"
+#include "dumpdir.h"
+
+/* Exit status of the admin commands. */
+#define CLI_OK 0
+#define CLI_FAILED 1       /* status: not armed; others: could not do it */
+#define CLI_NO_DUMP 2      /* no dump with that id */
+#define CLI_DENIED 5       /* not root */
+#define CLI_USAGE 100
+
+#define CLI_PATH_MAX 1400
+
+struct cli {
+	const char *config_path;
+	int json, yes, config_ok;
+	const char *crash_dir_opt;     /* --crash-dir */
+	const char *arg;               /* the ID, or NULL */
+	const char *tar, *apport;      /* export */
+	struct config cfg;
+	char config_error[CONFIG_VALUE_MAX + 160];
+	const char *sysfs, *proc, *dev, *run;
+	char crash_path[CLI_PATH_MAX]; /* where the dumps are on this system */
+	char private_path[CLI_PATH_MAX + 16];
+	int crashfd, privatefd;        /* -1 when missing */
+	struct dump_set set;           /* oldest first */
+};
+
+/* Parses the options of command name into c, loads the configuration (an
+ * error is kept in c->config_error for status, fatal for the others). Refuses
+ * non-root. Returns CLI_OK or the exit status. */
+int cli_start(struct cli *c, const char *name, int argc, char **argv);
+/* Resolves where the dumps are, opens it, and reads every dump. */
+int cli_scan(struct cli *c);
+void cli_finish(struct cli *c);
+/* The dump named id, or NULL after saying so. */
+struct dump_entry *cli_dump(struct cli *c, const char *id);
+
+/* Where TARGET is on this system: device, mount point, and the crash dir path.
+ * 0, or -1 with why filled in. */
+struct cli_target {
+	char device[256], mountpoint[1024];
+	unsigned long long free_bytes, size_bytes;
+};
+int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, size_t len);
+
+/* Prints s with every byte outside printable ASCII as '?', at most max bytes. */
+void cli_put_text(const char *s, size_t max);
+/* Copies s into dst the same way, truncated to fit. */
+void cli_sanitize(char *dst, size_t len, const char *s);
+/* Prints the test crash as list and status report it (JSON when json). */
+struct cli_test_mark;
+void cli_print_test(const struct cli_test_mark *m, int json);
+/* Reads at most cap-1 bytes of dirfd/name (no links) into buf; the count or -errno. */
+long cli_read_small(int dirfd, const char *name, char *buf, size_t cap);
+/* "YYYY-MM-DD HH:MM UTC" */
+void cli_format_time(long long t, char *buf, size_t len);
+
+/* What list and show tell of a dump: from summary.<id>.json, else from its dmesg. */
+#define CLI_SUMMARY_MAX 262144
+struct dump_facts {
+	char release[80], panic[256];
+	long long crash_time;      /* the id's minute when no summary says better */
+	int summary_ok;            /* summary.<id>.json read and well-formed */
+};
+void cli_facts_read(const struct dump_entry *e, struct dump_facts *f);
+/* The summary text of e (at most CLI_SUMMARY_MAX bytes), or NULL with *len 0. */
+const char *cli_summary_json(const struct dump_entry *e, size_t *len);
+
+/* The test crash marker (docs/dump-format.md, "dumpagent test"). */
+struct cli_test_mark {
+	int present;
+	char id[40];
+	long long time;
+	const struct dump_entry *captured; /* the first dump after it, or NULL */
+};
+void cli_test_mark_read(struct cli *c, struct cli_test_mark *m);
+
+int cli_status(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_show(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_delete(int argc, char **argv);
+int cli_gc(int argc, char **argv);
+int cli_test(int argc, char **argv);
+
+#endif

@@ -1,0 +1,322 @@
+/* cli_common.c: options, the root check, and where the dumps are, for the admin commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crashdir.h"
+#include "io.h"
+#include "log.h"
+
+#define DEFAULT_CONFIG "/etc/dumpagent.conf"
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : dflt;
+}
+
+/* Which options each command takes: c config, d crash-dir, j json, y yes, t tar, a apport. */
+static const struct {
+	const char *name, *opts;
+	int wants_id;
+} commands[] = {
+	{ "status", "cdj", 0 }, { "list", "cdj", 0 }, { "show", "cdj", 1 }, { "export", "cdta", 1 },
+	{ "delete", "cd", 1 },	{ "gc", "cd", 0 },    { "test", "cdy", 0 },
+};
+
+static int usage_error(const char *name, const char *what)
+{
+	fprintf(stderr, "dumpagent: %s: %s; see dumpagent --help\n", name, what);
+	return CLI_USAGE;
+}
+
+static int parse_options(struct cli *c, int k, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "crash-dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },	    { "yes", no_argument, NULL, 'y' },
+		{ "tar", required_argument, NULL, 't' },    { "apport", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == '?' || !strchr(commands[k].opts, opt))
+			return usage_error(commands[k].name, "unknown option or missing argument");
+		switch (opt) {
+		case 'c': c->config_path = optarg; break;
+		case 'd': c->crash_dir_opt = optarg; break;
+		case 'j': c->json = 1; break;
+		case 'y': c->yes = 1; break;
+		case 't': c->tar = optarg; break;
+		case 'a': c->apport = "1"; break;
+		}
+	}
+	if (commands[k].wants_id && optind + 1 == argc)
+		c->arg = argv[optind++];
+	if (optind != argc)
+		return usage_error(commands[k].name, commands[k].wants_id ? "expected one dump ID"
+									  : "unexpected argument");
+	if (commands[k].wants_id && !c->arg)
+		return usage_error(commands[k].name, "expected a dump ID (see dumpagent list)");
+	return CLI_OK;
+}
+
+static void load_config(struct cli *c)
+{
+	struct config_error err;
+
+	c->config_ok = config_load(c->config_path, &c->cfg, &err) == 0;
+	if (c->config_ok)
+		return;
+	if (err.line)
+		(void)snprintf(c->config_error, sizeof(c->config_error), "%s:%u: %s", c->config_path,
+			       err.line, err.msg);
+	else
+		(void)snprintf(c->config_error, sizeof(c->config_error), "%s", err.msg);
+	config_defaults(&c->cfg);
+}
+
+int cli_start(struct cli *c, const char *name, int argc, char **argv)
+{
+	size_t k = 0;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->crashfd = c->privatefd = -1;
+	c->config_path = DEFAULT_CONFIG;
+	c->sysfs = env_or("DUMPAGENT_SYSFS", "/sys");
+	c->proc = env_or("DUMPAGENT_PROC", "/proc");
+	c->dev = env_or("DUMPAGENT_DEV", "/dev");
+	c->run = env_or("DUMPAGENT_RUN", "/run/dumpagent");
+	while (strcmp(commands[k].name, name) != 0)
+		k++;
+	r = parse_options(c, (int)k, argc, argv);
+	if (r != CLI_OK)
+		return r;
+	/* Before anything is read: not even how many dumps there are. */
+	if (geteuid() != 0) {
+		fputs("dumpagent: permission denied: crash dumps are readable by root only\n", stderr);
+		return CLI_DENIED;
+	}
+	load_config(c);
+	if (!c->config_ok && strcmp(name, "status") != 0) {
+		fprintf(stderr, "dumpagent: %s\n", c->config_error);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* The mount of device number dev in mountinfo, with root "/". 0 or -1. */
+static int find_mount(const struct cli *c, dev_t dev, struct cli_target *t)
+{
+	char path[CLI_PATH_MAX], line[4096];
+	unsigned maj, min;
+	int found = -1;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/self/mountinfo", c->proc);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		char root[1024], mnt[1024], src[256];
+		const char *dash = strstr(line, " - ");
+
+		if (sscanf(line, "%*s %*s %u:%u %1023s %1023s", &maj, &min, root, mnt) != 4 || !dash ||
+		    sscanf(dash + 3, "%*s %255s", src) != 1)
+			continue;
+		if (makedev(maj, min) != dev || strcmp(root, "/") != 0)
+			continue;
+		(void)snprintf(t->mountpoint, sizeof(t->mountpoint), "%s", mnt);
+		(void)snprintf(t->device, sizeof(t->device), "%s", src);
+		found = 0;
+	}
+	(void)fclose(f); /* read-only */
+	return found;
+}
+
+static void disk_link(const struct cli *c, const char *target, char *out, size_t len)
+{
+	if (strncmp(target, "UUID=", 5) == 0)
+		(void)snprintf(out, len, "%s/disk/by-uuid/%s", c->dev, target + 5);
+	else if (strncmp(target, "LABEL=", 6) == 0)
+		(void)snprintf(out, len, "%s/disk/by-label/%s", c->dev, target + 6);
+	else
+		(void)snprintf(out, len, "%s%s", c->dev, target + 4); /* /dev/disk/by-... */
+}
+
+/* TARGET=auto is the filesystem of CRASH_DIR (or its nearest existing parent). */
+int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, size_t len)
+{
+	const char *target = config_get(&c->cfg, KEY_TARGET);
+	char path[CLI_PATH_MAX];
+	struct statvfs vfs;
+	struct stat st;
+	dev_t dev;
+
+	memset(t, 0, sizeof(*t));
+	if (strcmp(target, "auto") == 0) {
+		(void)snprintf(path, sizeof(path), "%s", config_get(&c->cfg, KEY_CRASH_DIR));
+		while (stat(path, &st) < 0 && strrchr(path, '/'))
+			*(strrchr(path, '/') == path ? path + 1 : strrchr(path, '/')) = '\0';
+		dev = st.st_dev;
+	} else {
+		disk_link(c, target, path, sizeof(path));
+		if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode)) {
+			(void)snprintf(why, len, "TARGET=%s: no block device %s (%s)", target, path,
+				       strerror(errno ? errno : ENOTBLK));
+			return -1;
+		}
+		dev = st.st_rdev;
+	}
+	if (find_mount(c, dev, t) < 0) {
+		(void)snprintf(why, len, "TARGET=%s (device %u:%u) is not mounted here", target,
+			       major(dev), minor(dev));
+		return -1;
+	}
+	if (statvfs(t->mountpoint, &vfs) == 0) {
+		t->free_bytes = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+		t->size_bytes = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
+	}
+	return 0;
+}
+
+static int crash_path(struct cli *c, char *why, size_t len)
+{
+	const char *dir = config_get(&c->cfg, KEY_CRASH_DIR);
+	struct cli_target t;
+
+	if (c->crash_dir_opt) {
+		(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s", c->crash_dir_opt);
+		return 0;
+	}
+	if (strcmp(config_get(&c->cfg, KEY_TARGET), "auto") == 0) {
+		(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s", dir);
+		return 0;
+	}
+	if (cli_resolve_target(c, &t, why, len) < 0)
+		return -1;
+	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s%s",
+		       strcmp(t.mountpoint, "/") == 0 ? "" : t.mountpoint, dir);
+	return 0;
+}
+
+/* The root-only subdirectory the agent uses when others can list CRASH_DIR. */
+static void open_private(struct cli *c)
+{
+	struct stat st;
+	int fd = openat(c->crashfd, CRASHDIR_PRIVATE, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0077)) {
+		(void)close(fd); /* not the agent's: someone else's directory */
+		return;
+	}
+	c->privatefd = fd;
+	(void)snprintf(c->private_path, sizeof(c->private_path), "%s/%s", c->crash_path,
+		       CRASHDIR_PRIVATE);
+}
+
+int cli_scan(struct cli *c)
+{
+	char why[CLI_PATH_MAX];
+	int r;
+
+	if (crash_path(c, why, sizeof(why)) < 0) {
+		fprintf(stderr, "dumpagent: cannot find the dumps: %s; mount it, or name the "
+				"directory with --crash-dir\n", why);
+		return CLI_FAILED;
+	}
+	c->crashfd = open(c->crash_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->crashfd < 0) {
+		if (errno == ENOENT)
+			return CLI_OK; /* no crash directory yet: no dumps */
+		log_errno(errno, "open %s", c->crash_path);
+		return CLI_FAILED;
+	}
+	r = dumpdir_scan(c->crashfd, c->crash_path, &c->set);
+	open_private(c);
+	if (r == 0 && c->privatefd >= 0)
+		r = dumpdir_scan(c->privatefd, c->private_path, &c->set);
+	if (r < 0) {
+		log_errno(-r, "read %s", c->crash_path);
+		return CLI_FAILED;
+	}
+	if (c->set.skipped)
+		fprintf(stderr, "dumpagent: warning: more than %d dumps: %zu not shown\n", DUMPDIR_MAX,
+			c->set.skipped);
+	dumpdir_sort(&c->set);
+	return CLI_OK;
+}
+
+void cli_finish(struct cli *c)
+{
+	if (c->crashfd >= 0)
+		(void)close(c->crashfd); /* directories opened read-only */
+	if (c->privatefd >= 0)
+		(void)close(c->privatefd);
+}
+
+struct dump_entry *cli_dump(struct cli *c, const char *id)
+{
+	struct dump_entry *e = dumpdir_find(&c->set, id);
+
+	if (!e)
+		fprintf(stderr, "dumpagent: no dump '%s' in %s; see dumpagent list\n", id,
+			c->crash_path);
+	return e;
+}
+
+void cli_put_text(const char *s, size_t max)
+{
+	for (size_t i = 0; s[i] && i < max; i++)
+		putchar(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
+}
+
+void cli_sanitize(char *dst, size_t len, const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < len; i++)
+		dst[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	dst[i] = '\0';
+}
+
+long cli_read_small(int dirfd, const char *name, char *buf, size_t cap)
+{
+	ssize_t n;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = pread_full(fd, buf, cap - 1, 0);
+	(void)close(fd); /* read-only */
+	if (n < 0)
+		return (long)n;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+void cli_format_time(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm))
+		(void)snprintf(buf, len, "?");
+}

@@ -1,0 +1,156 @@
+/* cli_show.c: dumpagent show ID: the summary of one dump and its files. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+
+#define FILES_MAX 64
+
+struct file_entry {
+	char name[256];
+	unsigned long long bytes;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct file_entry *)a)->name, ((const struct file_entry *)b)->name);
+}
+
+/* The files of e, sorted; at most FILES_MAX. */
+static size_t list_files(const struct dump_entry *e, struct file_entry *f)
+{
+	int fd = openat(e->dirfd, e->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!dir) {
+		if (fd >= 0)
+			(void)close(fd);
+		return 0;
+	}
+	while ((de = readdir(dir)) != NULL && n < FILES_MAX) {
+		struct stat st;
+
+		if (de->d_name[0] == '.' && (!de->d_name[1] || strcmp(de->d_name, "..") == 0))
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		cli_sanitize(f[n].name, sizeof(f[n].name), de->d_name);
+		f[n++].bytes = (unsigned long long)st.st_size;
+	}
+	(void)closedir(dir); /* read-only */
+	qsort(f, n, sizeof(f[0]), by_name);
+	return n;
+}
+
+static void print_item(const char *s, void *arg)
+{
+	printf("%s", (const char *)arg);
+	cli_put_text(s, JSON_ITEM_MAX);
+	putchar('\n');
+}
+
+/* Without summary.<id>.txt: what the JSON summary, or the dmesg, tells. */
+static void print_facts(const struct dump_entry *e)
+{
+	struct dump_facts f;
+	size_t len;
+	const char *j = cli_summary_json(e, &len);
+
+	cli_facts_read(e, &f);
+	fputs("panic: ", stdout);
+	cli_put_text(f.panic[0] ? f.panic : "(none found)", sizeof(f.panic));
+	fputs("\nrelease: ", stdout);
+	cli_put_text(f.release[0] ? f.release : "(unknown)", sizeof(f.release));
+	putchar('\n');
+	if (!j) {
+		printf("(no summary.%s.json: facts from the dmesg)\n", e->id);
+		return;
+	}
+	fputs("call trace:\n", stdout);
+	(void)json_get_strings(j, len, "call_trace", print_item, "  ");
+	fputs("modules:\n", stdout);
+	(void)json_get_strings(j, len, "modules", print_item, "  ");
+}
+
+static void print_text_summary(const struct dump_entry *e)
+{
+	static char text[CLI_SUMMARY_MAX];
+	char name[96];
+	long n;
+
+	(void)snprintf(name, sizeof(name), "%s/summary.%s.txt", e->id, e->id);
+	n = cli_read_small(e->dirfd, name, text, sizeof(text));
+	if (n <= 0) {
+		print_facts(e);
+		return;
+	}
+	for (long i = 0; i < n; i++)
+		putchar(text[i] == '\n' || text[i] == '\t' || (text[i] >= 0x20 && text[i] < 0x7f)
+				? text[i]
+				: '?');
+	if (text[n - 1] != '\n')
+		putchar('\n');
+}
+
+static void show_json(const struct dump_entry *e, const struct file_entry *f, size_t n)
+{
+	size_t len;
+	const char *j = cli_summary_json(e, &len);
+
+	printf("{\"id\": \"%s\", \"path\": ", e->id);
+	json_put_string(stdout, e->where);
+	printf(", \"status\": \"%s\", \"bytes\": %llu, \"files\": [", dumpdir_status_name(e->status),
+	       e->bytes);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s{\"name\": ", i ? ", " : "");
+		json_put_string(stdout, f[i].name);
+		printf(", \"bytes\": %llu}", f[i].bytes);
+	}
+	fputs("], \"summary\": ", stdout);
+	if (j)
+		fwrite(j, 1, len, stdout); /* checked well-formed by cli_summary_json */
+	else
+		fputs("null", stdout);
+	fputs("}\n", stdout);
+}
+
+int cli_show(int argc, char **argv)
+{
+	static struct cli c;
+	static struct file_entry files[FILES_MAX];
+	const struct dump_entry *e;
+	int r = cli_start(&c, "show", argc, argv);
+	size_t n;
+
+	if (r == CLI_OK)
+		r = cli_scan(&c);
+	if (r != CLI_OK)
+		return r;
+	e = cli_dump(&c, c.arg);
+	if (!e) {
+		cli_finish(&c);
+		return CLI_NO_DUMP;
+	}
+	n = list_files(e, files);
+	if (c.json) {
+		show_json(e, files, n);
+	} else {
+		printf("dump %s in %s: %s, %llu bytes\n\n", e->id, e->where,
+		       dumpdir_status_name(e->status), e->bytes);
+		print_text_summary(e);
+		printf("\nfiles in %s/%s:\n", e->where, e->id);
+		for (size_t i = 0; i < n; i++)
+			printf("  %-40s %12llu\n", files[i].name, files[i].bytes);
+	}
+	cli_finish(&c);
+	return CLI_OK;
+}

@@ -1,0 +1,238 @@
+/* dumpdir.c: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
+#include "dumpdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int num(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+int dumpdir_parse_id(const char *name, long long *t, unsigned *seq)
+{
+	size_t len = strlen(name);
+	struct tm tm = { 0 };
+
+	if (len < 12 || !digits(name, 12))
+		return -1;
+	*seq = 1;
+	if (len > 12) {
+		if (name[12] != '-' || len < 14 || len > 15 || !digits(name + 13, len - 13) ||
+		    name[13] == '0' || num(name + 13, len - 13) < 2)
+			return -1;
+		*seq = (unsigned)num(name + 13, len - 13);
+	}
+	tm.tm_year = num(name, 4) - 1900;
+	tm.tm_mon = num(name + 4, 2) - 1;
+	tm.tm_mday = num(name + 6, 2);
+	tm.tm_hour = num(name + 8, 2);
+	tm.tm_min = num(name + 10, 2);
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59)
+		return -1;
+	*t = (long long)timegm(&tm);
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* What the files of one dump directory say, by the rules of docs/dump-format.md. */
+struct seen {
+	int dump, dmesg, vmcore_gz, part, summary;
+};
+
+static void note_file(struct seen *w, const char *id, const char *name)
+{
+	char want[CRASHDIR_NAME_MAX + 24];
+
+	if (ends_with(name, ".part"))
+		w->part = 1;
+	(void)snprintf(want, sizeof(want), "dump.%s", id);
+	w->dump |= strcmp(name, want) == 0;
+	(void)snprintf(want, sizeof(want), "dmesg.%s", id);
+	w->dmesg |= strcmp(name, want) == 0;
+	(void)snprintf(want, sizeof(want), "vmcore.%s.gz", id);
+	w->vmcore_gz |= strcmp(name, want) == 0;
+	(void)snprintf(want, sizeof(want), "summary.%s.json", id);
+	w->summary |= strcmp(name, want) == 0;
+}
+
+static enum dump_status status_of(const struct seen *w)
+{
+	if (w->part)
+		return DUMP_INCOMPLETE;
+	if (w->dump && w->dmesg)
+		return DUMP_COMPLETE;
+	if (w->vmcore_gz || w->dump)
+		return DUMP_FALLBACK;
+	return w->dmesg ? DUMP_DMESG_ONLY : DUMP_INCOMPLETE;
+}
+
+static int open_dump_dir(int crashfd, const char *id)
+{
+	return openat(crashfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int dumpdir_read(int crashfd, const char *id, struct dump_entry *e)
+{
+	struct seen w = { 0 };
+	struct dirent *de;
+	DIR *dir;
+	int fd = open_dump_dir(crashfd, id);
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int err = errno;
+
+		(void)close(fd);
+		return -err;
+	}
+	e->bytes = 0;
+	while ((de = readdir(dir)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		note_file(&w, id, de->d_name);
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			e->bytes += (unsigned long long)st.st_size;
+	}
+	(void)closedir(dir); /* read-only */
+	e->status = status_of(&w);
+	e->has_summary = w.summary;
+	return 0;
+}
+
+static int is_dump_dir(int crashfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(crashfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+int dumpdir_scan(int crashfd, const char *where, struct dump_set *set)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd = dup(crashfd);
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int err = errno;
+
+		(void)close(fd);
+		return -err;
+	}
+	rewinddir(dir);
+	while ((de = readdir(dir)) != NULL) {
+		struct dump_entry *e;
+		long long t;
+		unsigned seq;
+
+		if (dumpdir_parse_id(de->d_name, &t, &seq) < 0 || !is_dump_dir(crashfd, de->d_name))
+			continue;
+		if (set->count >= DUMPDIR_MAX) {
+			set->skipped++;
+			continue;
+		}
+		e = &set->d[set->count];
+		memset(e, 0, sizeof(*e));
+		memcpy(e->id, de->d_name, strlen(de->d_name) + 1); /* a dump id: at most 15 bytes */
+		e->dirfd = crashfd;
+		e->where = where;
+		e->id_time = t;
+		e->seq = seq;
+		if (dumpdir_read(crashfd, e->id, e) == 0)
+			set->count++;
+	}
+	(void)closedir(dir); /* read-only */
+	return 0;
+}
+
+static int older_first(const void *a, const void *b)
+{
+	const struct dump_entry *x = a, *y = b;
+
+	if (x->id_time != y->id_time)
+		return x->id_time < y->id_time ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->where, y->where);
+}
+
+void dumpdir_sort(struct dump_set *set)
+{
+	qsort(set->d, set->count, sizeof(set->d[0]), older_first);
+}
+
+struct dump_entry *dumpdir_find(struct dump_set *set, const char *id)
+{
+	for (size_t i = 0; i < set->count; i++)
+		if (strcmp(set->d[i].id, id) == 0)
+			return &set->d[i];
+	return NULL;
+}
+
+int dumpdir_remove(int crashfd, const char *id)
+{
+	struct dirent *de;
+	DIR *dir;
+	int err = 0, fd = open_dump_dir(crashfd, id);
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		err = errno;
+		(void)close(fd);
+		return -err;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, de->d_name, 0) < 0 && !err)
+			err = errno;
+	}
+	(void)closedir(dir); /* nothing was written through it */
+	if (err)
+		return -err;
+	if (unlinkat(crashfd, id, AT_REMOVEDIR) < 0)
+		return -errno;
+	return fsync(crashfd) < 0 ? -errno : 0;
+}
+
+const char *dumpdir_status_name(enum dump_status s)
+{
+	static const char *const names[] = { "complete", "fallback", "dmesg-only", "incomplete" };
+
+	return names[s];
+}

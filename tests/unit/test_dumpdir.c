@@ -1,0 +1,168 @@
+/* test_dumpdir.c: dump ids, the status of a dump directory, scanning, ordering and removal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dumpdir.h"
+
+static char root[64];
+static int rootfd;
+static struct dump_set set;
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(root, "/tmp/dumpagent-dumpdir-XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	rootfd = open(root, O_RDONLY | O_DIRECTORY);
+	return rootfd < 0 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	close(rootfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Makes directory id holding the files named in the list, each of size bytes. */
+static void dump(const char *id, size_t size, const char *files)
+{
+	char name[96], buf[4096] = { 0 };
+	const char *p = files;
+
+	assert_int_equal(mkdirat(rootfd, id, 0700), 0);
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		int fd;
+
+		snprintf(name, sizeof(name), "%s/%.*s", id, (int)n, p);
+		fd = openat(rootfd, name, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, buf, size), (ssize_t)size);
+		close(fd);
+		p += n + (p[n] == ' ');
+	}
+}
+
+static void parses_ids(void **state)
+{
+	long long t;
+	unsigned seq;
+
+	(void)state;
+	assert_int_equal(dumpdir_parse_id("202611221840", &t, &seq), 0);
+	assert_int_equal(t, 1795372800LL); /* date -u -d 2026-11-22T18:40:00Z +%s */
+	assert_int_equal(seq, 1);
+	assert_int_equal(dumpdir_parse_id("202611221840-12", &t, &seq), 0);
+	assert_int_equal(seq, 12);
+	static const char *const bad[] = { "20261122184", "202611221840-", "202611221840-1",
+					   "202611221840-02", "202611221840-100", "202613221840",
+					   "2026112218401", "202611221860", "20261122184a", "dumpagent" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(dumpdir_parse_id(bad[i], &t, &seq), -1);
+}
+
+static struct dump_entry *find(const char *id)
+{
+	struct dump_entry *e = dumpdir_find(&set, id);
+
+	assert_non_null(e);
+	return e;
+}
+
+static void status_by_the_rules(void **state)
+{
+	(void)state;
+	dump("202601010000", 10, "dmesg.202601010000 dump.202601010000 dumpagent.log");
+	dump("202601010001", 10, "dmesg.202601010001 vmcore.202601010001.gz");
+	dump("202601010002", 10, "dump.202601010002");
+	dump("202601010003", 10, "dmesg.202601010003 dumpagent.log");
+	dump("202601010004", 10, "dmesg.202601010004 dump.202601010004.part");
+	dump("202601010005", 10, "dumpagent.log");
+	dump("202601010006", 10, "");
+	dump("202601010007", 10, "dmesg.202601010000 dump.202601010000");
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(dumpdir_scan(rootfd, root, &set), 0);
+	assert_int_equal(set.count, 8);
+	assert_int_equal(find("202601010000")->status, DUMP_COMPLETE);
+	assert_int_equal(find("202601010000")->bytes, 30);
+	assert_int_equal(find("202601010001")->status, DUMP_FALLBACK);
+	assert_int_equal(find("202601010002")->status, DUMP_FALLBACK);
+	assert_int_equal(find("202601010003")->status, DUMP_DMESG_ONLY);
+	assert_int_equal(find("202601010004")->status, DUMP_INCOMPLETE);
+	assert_int_equal(find("202601010005")->status, DUMP_INCOMPLETE);
+	assert_int_equal(find("202601010006")->status, DUMP_INCOMPLETE);
+	/* files stamped with another id do not count */
+	assert_int_equal(find("202601010007")->status, DUMP_INCOMPLETE);
+	assert_string_equal(dumpdir_status_name(DUMP_DMESG_ONLY), "dmesg-only");
+}
+
+static void skips_what_is_not_a_dump_dir(void **state)
+{
+	(void)state;
+	dump("202601010000", 1, "dmesg.202601010000");
+	assert_int_equal(mkdirat(rootfd, "dumpagent", 0700), 0);
+	assert_int_equal(symlinkat("/etc", rootfd, "202601010100"), 0);
+	close(openat(rootfd, "202601010200", O_WRONLY | O_CREAT, 0600));
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(dumpdir_scan(rootfd, root, &set), 0);
+	assert_int_equal(set.count, 1);
+}
+
+static void orders_oldest_first(void **state)
+{
+	(void)state;
+	dump("202601010000-10", 1, "");
+	dump("202601010000-2", 1, "");
+	dump("202601010000", 1, "");
+	dump("202512312359", 1, "");
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(dumpdir_scan(rootfd, root, &set), 0);
+	dumpdir_sort(&set);
+	assert_string_equal(set.d[0].id, "202512312359");
+	assert_string_equal(set.d[1].id, "202601010000");
+	assert_string_equal(set.d[2].id, "202601010000-2");
+	assert_string_equal(set.d[3].id, "202601010000-10");
+}
+
+static void removes_without_following_links(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	dump("202601010000", 1, "dmesg.202601010000 keep");
+	assert_int_equal(symlinkat("../202601010000/keep", rootfd, "victim"), 0);
+	dump("202601010001", 1, "dmesg.202601010001");
+	assert_int_equal(symlinkat("../202601010000", rootfd, "202601010001/link"), 0);
+	assert_int_equal(dumpdir_remove(rootfd, "202601010001"), 0);
+	assert_int_equal(fstatat(rootfd, "202601010000/keep", &st, 0), 0);
+	assert_int_not_equal(fstatat(rootfd, "202601010001", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(dumpdir_remove(rootfd, "victim"), -ENOTDIR);
+	assert_int_equal(dumpdir_remove(rootfd, "202601019999"), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_ids),
+		cmocka_unit_test_setup_teardown(status_by_the_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(skips_what_is_not_a_dump_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(orders_oldest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(removes_without_following_links, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
