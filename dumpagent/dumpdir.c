@@ -98,6 +98,19 @@ static int open_dump_dir(int crashfd, const char *id)
 	return openat(crashfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* fdopendir that closes fd when it fails, keeping errno. */
+static DIR *fdopendir_or_close(int fd)
+{
+	DIR *dir = fdopendir(fd);
+	int err = errno;
+
+	if (!dir) {
+		(void)close(fd); /* a directory opened read-only */
+		errno = err;
+	}
+	return dir;
+}
+
 int dumpdir_read(int crashfd, const char *id, struct dump_entry *e)
 {
 	struct seen w = { 0 };
@@ -107,13 +120,9 @@ int dumpdir_read(int crashfd, const char *id, struct dump_entry *e)
 
 	if (fd < 0)
 		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		int err = errno;
-
-		(void)close(fd);
-		return -err;
-	}
+	dir = fdopendir_or_close(fd);
+	if (!dir)
+		return -errno;
 	e->bytes = 0;
 	while ((de = readdir(dir)) != NULL) {
 		struct stat st;
@@ -145,13 +154,9 @@ int dumpdir_scan(int crashfd, const char *where, struct dump_set *set)
 
 	if (fd < 0)
 		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		int err = errno;
-
-		(void)close(fd);
-		return -err;
-	}
+	dir = fdopendir_or_close(fd);
+	if (!dir)
+		return -errno;
 	rewinddir(dir);
 	while ((de = readdir(dir)) != NULL) {
 		struct dump_entry *e;

@@ -372,7 +372,7 @@ scan_cmdline() {
 build_cmdline() {
 	consoles='' passed=''
 	scan_cmdline "$proc_cmdline"
-	cmdline="${consoles:- console=tty0} nr_cpus=1 reset_devices irqpoll panic=10$passed"
+	cmdline="${consoles:- console=tty0} nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on$passed"
 	cmdline=${cmdline# }
 	if [ "$c_TARGET" = auto ]; then
 		cmdline="$cmdline dumpagent.target=UUID=$target_uuid dumpagent.fstype=$target_fstype"

@@ -136,8 +136,15 @@ panic_scenario() {
 	require_file "$CAPTURE_KERNEL" "run make capture-kernel"
 	require_file "$BUILD/dumpagent" "run make"
 	kernel=$(debian_kernel)
-	write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$DISK_UUID" FSTYPE=ext4 \
-		FINAL_ACTION=poweroff FAILURE_ACTION=poweroff "$@"
+	defaults=
+	for kv in FINAL_ACTION=poweroff FAILURE_ACTION=poweroff; do
+		case " $* " in
+		*" ${kv%%=*}="*) ;;
+		*) defaults="$defaults $kv" ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # defaults is a list of KEY=value words
+	write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$DISK_UUID" FSTYPE=ext4 $defaults "$@"
 	# shellcheck disable=SC2086 # INITRD_ARGS is a list of build.sh options
 	"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
 		--output "$WORK/capture.img" ${INITRD_ARGS:-} >"$WORK/build.log" 2>&1 ||

@@ -81,4 +81,15 @@ assert s["call_trace"] and any("sysrq" in f for f in s["call_trace"]), s["call_t
 EOS
 	fail "the summary does not match the guest: $(cat "$WORK/summary-check.log") $(cat "$WORK/summary.json")"
 
+# The console markers, each once and in the order of the facts they state.
+tr -d '\r' <"$SERIAL" | awk -v id="$dir" -v bytes="$(wc -c <"$WORK/dump")" -v uuid="$DISK_UUID" '
+	/^dumpagent: ready$/ { m[++n] = "ready" }
+	/^dumpagent: target ok \(dev=\/dev\/vda uuid=/ && index($0, uuid) { m[++n] = "target" }
+	/^dumpagent: dump written \(id=/ && $0 == "dumpagent: dump written (id=" id " bytes=" bytes ")" { m[++n] = "dump" }
+	/^dumpagent: report written \(path=\/var\/crash\/.*, VmCore embedded\)$/ { m[++n] = "report" }
+	/^dumpagent: done \(status=complete\)$/ { m[++n] = "done" }
+	END { for (i = 1; i <= n; i++) s = s m[i] " "; print s }' >"$WORK/markers"
+[ "$(cat "$WORK/markers")" = "ready target dump report done " ] ||
+	fail "console markers missing or out of order: '$(cat "$WORK/markers")' (want ready target dump report done); $(grep '^dumpagent: \(ready\|target\|dump w\|report\|done\)' "$SERIAL")"
+
 pass "$(wc -c <"$WORK/dump") byte dump and its report, panic to power-off in ${QEMU_SECONDS}s"

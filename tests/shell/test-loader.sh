@@ -100,7 +100,7 @@ expect_no_kexec() {
 	[ ! -e "$W/kexec.args" ] || fail "kexec ran: $(cat "$W/kexec.args")"
 }
 
-BASE="console=ttyS0,115200 nr_cpus=1 reset_devices irqpoll panic=10"
+BASE="console=ttyS0,115200 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
 
 armed_line() { # CMDLINE [MB]
 	echo "$P: armed: $W/boot/vmlinuz ($W/boot/initrd.img) with ${2:-64} MB reserved; capture cmdline: $1"
@@ -274,7 +274,7 @@ case_console_and_dumpagent_passthrough() {
 	run --config "$W/conf"
 	expect_rc 0
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
-		--append='console=tty0 console=ttyS0,115200n8 nr_cpus=1 reset_devices irqpoll panic=10 dumpagent.bsod=1 "dumpagent.note=a b" dumpagent.shell=1'
+		--append='console=tty0 console=ttyS0,115200n8 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on dumpagent.bsod=1 "dumpagent.note=a b" dumpagent.shell=1'
 }
 
 case_no_console() {
@@ -282,7 +282,7 @@ case_no_console() {
 	run --config "$W/conf"
 	expect_rc 0
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
-		--append="console=tty0 nr_cpus=1 reset_devices irqpoll panic=10"
+		--append="console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
 }
 
 case_cmdline_append_spaces() {
