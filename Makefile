@@ -15,9 +15,9 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := vmcore config superblock
+FUZZ_TARGETS := vmcore config superblock dmesg
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
-             dumpagent/superblock.c dumpagent/io.c dumpagent/log.c
+             dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c
 
 .PHONY: all capture-kernel initramfs check unit demo clean fuzz
 all: $(B)/dumpagent
@@ -46,6 +46,7 @@ fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 		mkdir -p $(B)/fuzz/corpus-$$t && \
 		python3 tests/fixtures/mkvmcore.py $(B)/fuzz/corpus-vmcore/seed --cpus 2 && \
 		cp config/dumpagent.conf $(B)/fuzz/corpus-config/seed 2>/dev/null; \
+		cp tests/fixtures/dmesg-panic.txt $(B)/fuzz/corpus-dmesg/seed 2>/dev/null; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s" && \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 			$(B)/fuzz/corpus-$$t || exit 1; \

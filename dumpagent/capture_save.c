@@ -148,7 +148,10 @@ static void save_report_file(struct capture *c)
 	in.vmcore_path = c->have_dump ? path : NULL;
 	(void)distro_release(c->rootfd, distro, sizeof(distro)); /* none: not a root filesystem */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		in.vmcore_fd = c->have_dump && attempt == 0 ? open_vmcore_to_embed(c, dump) : -1;
+		/* A gzipped fallback core is not a core file: VmCorePath names it. */
+		in.vmcore_fd = c->have_dump && !c->fallback && attempt == 0
+				       ? open_vmcore_to_embed(c, dump)
+				       : -1;
 		in.dmesg_fd = open_in_dump_dir(c, dmesg);
 		r = save_report(&s, &in, report, sizeof(report));
 		if (in.dmesg_fd >= 0)

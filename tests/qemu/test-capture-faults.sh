@@ -60,6 +60,11 @@ set -- $(img_stat "$DISK" "/var/crash/$dir/vmcore.$dir.gz")
 img_get "$DISK" "/var/crash/$dir/vmcore.$dir.gz" "$WORK/vmcore.gz" || fail "cannot read the fallback core"
 [ "$(gzip -dc "$WORK/vmcore.gz" | head -c 4 | od -An -c | tr -d ' ')" = 177ELF ] ||
 	fail "no-makedumpfile: the fallback core is not a gzipped ELF file"
+report=$(echo "$files" | tr ' ' '\n' | grep '\.crash$')
+img_get "$DISK" "/var/crash/$dir/$report" "$WORK/report.crash" || fail "no-makedumpfile: cannot read the report"
+path=$(python3 "$REPO/tests/fixtures/read_crash.py" "$WORK/report.crash" VmCorePath) ||
+	fail "no-makedumpfile: the report has no VmCorePath"
+[ "$path" = "/var/crash/$dir/vmcore.$dir.gz" ] || fail "no-makedumpfile: VmCorePath is '$path'"
 
 # 4. /var/crash planted as a symlink on the target: never followed, nothing written.
 qemu_setup fault-symlink
