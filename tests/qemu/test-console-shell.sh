@@ -15,7 +15,7 @@ export QEMU_SERIAL="unix:$SOCK,server=on,wait=on"
 vm=$!
 python3 "$REPO/tests/qemu/serial_driver.py" "$SOCK" "$SERIAL" 280 \
 	'dumpagent# ' 'dumpagent capture --config /etc/dumpagent.conf; echo "capture rc=$?"' \
-	'capture rc=[0-9]+\n(.|\n)*dumpagent# ' 'mkdir -p /mnt/t && mount /dev/vda /mnt/t && ls -ln /mnt/t/var/crash/*/; umount /mnt/t; echo "list""ed"' \
+	'capture rc=[0-9]+\n(.|\n)*dumpagent# ' 'dmesg -n 1; mkdir -p /mnt/t && mount /dev/vda /mnt/t && ls -ln /mnt/t/var/crash/*/; umount /mnt/t; echo "list""ed"' \
 	'listed\n(.|\n)*dumpagent# ' 'exit' >"$WORK/driver.log" 2>&1 ||
 	{ kill "$vm" 2>/dev/null; fail "driving the shell: $(cat "$WORK/driver.log")"; }
 wait "$vm" || fail "the VM run failed: $(cat "$WORK/scenario.log")"
@@ -35,7 +35,7 @@ expect '^listed$' "the listing did not finish"
 expect 'dumpagent-init: the emergency shell exited' "the shell did not exit"
 expect 'dumpagent-init: final action: poweroff' "no final action after the shell"
 DISK=$WORK/disk.img
-dir=$(img_ls "$DISK" /var/crash | awk '$NF ~ /^[0-9]{12}$/ { print $NF }')
+dir=$(img_ls "$DISK" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
 if [ -z "$dir" ] || ! img_ls "$DISK" "/var/crash/$dir" | grep -q "dump\.$dir"; then
 	fail "no dump on the disk after the shell: $(img_ls "$DISK" /var/crash)"
 fi
