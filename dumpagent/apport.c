@@ -34,7 +34,7 @@ static int entry_rank(const struct apport_entry *e)
 {
 	if (strcmp(e->key, "ProblemType") == 0)
 		return 0;
-	return e->kind == APPORT_BINARY_FD ? 2 : 1;
+	return e->kind == APPORT_BINARY_FD || e->kind == APPORT_BINARY_FD_STORED ? 2 : 1;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -166,7 +166,9 @@ static int put_binary_fd(struct outbuf *o, const struct apport_entry *e, char *e
 	int r = 0;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 1, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+	int level = e->kind == APPORT_BINARY_FD_STORED ? Z_NO_COMPRESSION : 1;
+
+	if (deflateInit2(&z, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		(void)snprintf(err, errlen, "%s: deflateInit2 failed", e->key);
 		return -1;
 	}

@@ -9,7 +9,9 @@
 enum apport_kind {
 	APPORT_TEXT,     /* text, len bytes */
 	APPORT_TEXT_FD,  /* text read from fd to its end */
-	APPORT_BINARY_FD /* bytes read from fd to its end, gzipped and base64-encoded */
+	APPORT_BINARY_FD, /* bytes read from fd to its end, gzipped and base64-encoded */
+	APPORT_BINARY_FD_STORED /* the same for bytes that are compressed already: the gzip
+				   stream holds them in stored blocks, not deflated twice */
 };
 
 struct apport_entry {

@@ -139,13 +139,14 @@ static void save_report_file(struct capture *c)
 	struct save_ctx s = save_ctx_of(c);
 	char dump[SAVE_NAME_MAX], dmesg[SAVE_NAME_MAX], report[SAVE_NAME_MAX], distro[128] = "";
 	char path[sizeof(c->crash_path) + 2 * SAVE_NAME_MAX];
-	struct report_input in = { &c->summary, distro, -1, -1, NULL };
+	struct report_input in = { &c->summary, distro, -1, -1, 0, NULL };
 	enum save_result r = SAVE_FAILED;
 
 	(void)snprintf(dump, sizeof(dump), c->fallback ? "vmcore.%s.gz" : "dump.%s", c->dirname);
 	(void)snprintf(path, sizeof(path), "%s/%s/%s", c->crash_path, c->dirname, dump);
 	(void)snprintf(dmesg, sizeof(dmesg), "dmesg.%s", c->dirname);
 	in.vmcore_path = c->have_dump ? path : NULL;
+	in.vmcore_compressed = strcmp(config_get(&c->cfg, KEY_COMPRESSION), "none") != 0;
 	(void)distro_release(c->rootfd, distro, sizeof(distro)); /* none: not a root filesystem */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* A gzipped fallback core is not a core file: VmCorePath names it. */

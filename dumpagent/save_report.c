@@ -125,7 +125,8 @@ static int fill_report(struct outbuf *o, void *arg, char *err, size_t errlen)
 	if (n < MAX_ENTRIES)
 		e[n++] = (struct apport_entry){ "CaptureLog", APPORT_TEXT, log, loglen, -1 };
 	add_fd(e, &n, "VmCoreDmesg", APPORT_TEXT_FD, in->dmesg_fd);
-	add_fd(e, &n, "VmCore", APPORT_BINARY_FD, in->vmcore_fd);
+	add_fd(e, &n, "VmCore", in->vmcore_compressed ? APPORT_BINARY_FD_STORED : APPORT_BINARY_FD,
+	       in->vmcore_fd);
 	return apport_write(o, e, n, err, errlen);
 }
 

@@ -10,6 +10,7 @@ struct report_input {
 	const char *distro;      /* DistroRelease, or "" when the target holds no os-release */
 	int dmesg_fd;            /* VmCoreDmesg, or -1 */
 	int vmcore_fd;           /* embedded as VmCore, or -1 */
+	int vmcore_compressed;   /* its pages are compressed: not deflated again */
 	const char *vmcore_path; /* VmCorePath when not embedded; NULL when there is no dump */
 };
 
