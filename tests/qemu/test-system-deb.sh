@@ -175,8 +175,18 @@ block modes | while read -r mode user group name type; do
 done
 [ ! -s "$WORK/modes-bad" ] || fail "$(cat "$WORK/modes-bad")"
 [ "$(rc_of status-second)" = 0 ] || fail "dumpagent status is not armed after the reboot: $(block status-second)"
-block service-journal | grep -q 'building /var/lib/dumpagent/initramfs.img' ||
-	fail "the loader did not rebuild the initramfs for the edited configuration: $(block service-journal)"
+# The first boot builds an initramfs holding the edited configuration, the
+# second reuses it; both boots run gc.
+block service-journal-first | grep -q 'building /var/lib/dumpagent/initramfs.img' ||
+	fail "the loader did not rebuild the initramfs for the edited configuration: $(block service-journal-first)"
+if block service-journal | grep -q 'building /var/lib/dumpagent/initramfs.img'; then
+	fail "the loader rebuilt the initramfs again on the second boot: $(block service-journal)"
+fi
+block status-second | grep -q '^initramfs: *\/var\/lib\/dumpagent\/initramfs.img ' ||
+	fail "the second boot did not load the rebuilt initramfs: $(block status-second)"
+for j in service-journal-first service-journal; do
+	block "$j" | grep -q '^gc: ' || fail "dumpagent.service did not run gc at boot ($j): $(block "$j")"
+done
 
 # The report decodes with our strict reader, and its VmCore is the dump.
 dir=/var/crash/$id
