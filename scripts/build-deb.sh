@@ -26,18 +26,22 @@ while [ $# -gt 0 ]; do
 	*) say "usage: scripts/build-deb.sh [--out DIR]"; exit 100 ;;
 	esac
 done
-for tool in dpkg-buildpackage dh git; do
+for tool in dpkg-buildpackage dh; do
 	command -v "$tool" >/dev/null 2>&1 ||
-		die "$tool not found: apt-get install dpkg-dev debhelper git"
+		die "$tool not found: apt-get install dpkg-dev debhelper"
 done
 
 src=$out/src/dumpagent
 rm -rf -- "$out/src"
 mkdir -p "$src"
-# Only what git tracks or would track: never build/ or editor leftovers.
-(cd "$REPO" && git ls-files -z -c -o --exclude-standard) |
-	(cd "$REPO" && tar --null -T - -cf -) | tar -C "$src" -xf - ||
-	die "cannot copy the tree from $REPO to $src"
+# Only what git tracks or would track: never build/ or editor leftovers. A
+# tree that is not a git checkout (a tarball) is copied whole but build/.
+if command -v git >/dev/null 2>&1 && git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	(cd "$REPO" && git ls-files -z -c -o --exclude-standard) |
+		(cd "$REPO" && tar --null -T - -cf -) | tar -C "$src" -xf -
+else
+	tar -C "$REPO" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
+fi || die "cannot copy the tree from $REPO to $src"
 if [ -f "$REPO/build/capture/.stamp" ]; then
 	mkdir -p "$src/build/capture"
 	cp -p "$REPO/build/capture/vmlinuz" "$REPO/build/capture/config" \
