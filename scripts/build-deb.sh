@@ -57,7 +57,8 @@ fi
 rm -f "$out"/*.deb
 set -- "$out"/src/dumpagent_*.deb
 [ -f "$1" ] || die "dpkg-buildpackage made no .deb in $out/src"
-mv -f -- "$@" "$out/"
+# Copied, not moved: the .changes beside them names them (lintian reads it).
+cp -f -- "$@" "$out/"
 deb=$out/${1##*/}
 say "built $deb"
 echo "$deb"

@@ -26,12 +26,14 @@ for tool in lintian debootstrap mkfs.ext4 debugfs python3; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found: run sh scripts/bootstrap.sh test"
 done
 
-# --- the package itself
-lintian "$deb" >"$WORK/lintian.log" 2>&1 || :
+# --- the package itself (and the .changes of its build, when it is there)
+changes=$(find "$BUILD/deb/src" -maxdepth 1 -name 'dumpagent_*_amd64.changes' 2>/dev/null | head -n 1)
+lintian "${changes:-$deb}" >"$WORK/lintian.log" 2>&1 || :
 if grep -E '^[EW]: ' "$WORK/lintian.log" >"$WORK/lintian-bad.log"; then
 	fail "lintian reports errors or warnings on $deb: $(cat "$WORK/lintian-bad.log")"
 fi
-echo "lintian: no errors, no warnings on ${deb##*/}"
+grep -q 'exiting\|does not exist' "$WORK/lintian.log" && fail "lintian did not check the package: $(cat "$WORK/lintian.log")"
+echo "lintian: no errors, no warnings on $(basename -- "${changes:-$deb}")"
 
 # --- the rootfs, with the package installed as an admin would
 tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
@@ -59,6 +61,14 @@ reserve=$(in_root load-crashkernel --reserve 2>&1) || fail "load-crashkernel --r
 crashkernel=$(printf '%s\n' "$reserve" | grep -o 'crashkernel=[0-9]*M' | head -n 1)
 [ -n "$crashkernel" ] || fail "load-crashkernel --reserve recommended nothing: $reserve"
 echo "load-crashkernel --reserve recommends $crashkernel"
+# The postinst's switch writes the same GRUB snippet itself.
+rm -f "$ROOT/etc/default/grub.d/dumpagent.cfg"
+in_root DUMPAGENT_RESERVE=yes DEBIAN_FRONTEND=noninteractive dpkg-reconfigure dumpagent \
+	>"$WORK/reconfigure.log" 2>&1 || fail "dpkg-reconfigure dumpagent failed: $(cat "$WORK/reconfigure.log")"
+grep -q "GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $crashkernel\"" \
+	"$ROOT/etc/default/grub.d/dumpagent.cfg" 2>/dev/null ||
+	fail "DUMPAGENT_RESERVE=yes did not write $crashkernel to /etc/default/grub.d/dumpagent.cfg: $(cat "$WORK/reconfigure.log")"
+echo "DUMPAGENT_RESERVE=yes dpkg-reconfigure dumpagent wrote $crashkernel to /etc/default/grub.d/dumpagent.cfg"
 
 # The test's part: a user, a console and the oneshot unit.
 in_root useradd -m -s /bin/sh alice || fail "useradd alice failed"
