@@ -184,6 +184,9 @@ block modes | while read -r mode user group name type; do
 		{ echo "$name is $mode $user:$group ($type), expected $want root:root" >"$WORK/modes-bad"; break; }
 done
 [ ! -s "$WORK/modes-bad" ] || fail "$(cat "$WORK/modes-bad")"
+# /var/crash, the dump directory and its six files, all seen by the loop above.
+[ "$(block modes | grep -c " /var/crash/$id/")" -ge 7 ] ||
+	fail "the guest did not list the modes of the dump directory and its files: $(block modes)"
 [ "$(rc_of status-second)" = 0 ] || fail "dumpagent status is not armed after the reboot: $(block status-second)"
 # The first boot builds an initramfs holding the edited configuration, the
 # second reuses it; both boots run gc.
