@@ -19,7 +19,7 @@ FUZZ_TARGETS := vmcore config superblock dmesg
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c
 
-.PHONY: all capture-kernel initramfs check unit demo clean fuzz
+.PHONY: all capture-kernel initramfs check check-system deb unit demo clean fuzz
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -58,8 +58,19 @@ capture-kernel:
 initramfs: $(B)/dumpagent
 	initramfs/build.sh --config $(CONFIG) --agent $(B)/dumpagent --output $(B)/capture/initramfs.img
 
-check: all unit capture-kernel initramfs
+# The Debian package (dpkg-buildpackage in a copy of the tree): build/deb/*.deb.
+deb: capture-kernel
+	scripts/build-deb.sh --out $(B)/deb
+
+# Everything, then all tests; the full-system test (tests/qemu/test-system-deb.sh)
+# is one of them and needs the package.
+check: all unit capture-kernel initramfs deb
 	tests/run
+
+# Only the full-system test: lintian, then a Debian 12 guest that installs the
+# package, crashes and reboots (debootstrap cached under build/system).
+check-system: deb
+	tests/run qemu/test-system-deb
 
 demo: all capture-kernel
 	tests/qemu/demo.sh

@@ -26,6 +26,11 @@ PROC=${DUMPAGENT_PROC:-/proc}
 FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
+# The installed initramfs builder and agent (the Debian package's), and where
+# an initramfs rebuilt for an edited configuration goes.
+BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
+AGENT=${DUMPAGENT_AGENT:-/usr/sbin/dumpagent}
+STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
 # Working memory of the capture environment (kernel allocations, busybox,
 # the agent and makedumpfile), measured in QEMU with 32 MiB reserved; and the
 # margin added on top of the sum of what --reserve and --shrink count.
@@ -63,17 +68,25 @@ $RUN/loaded).
   --check-config  only parse and validate the configuration
   --help          show this text
 
+When CAPTURE_INITRD holds another configuration than FILE and the initramfs
+builder is installed ($BUILDER),
+it builds $STATE/initramfs.img with FILE and loads that; it builds
+again when FILE or CAPTURE_INITRD changes (checksums in $STATE/initramfs.sums).
+
 environment: DUMPAGENT_SYSFS (default /sys), DUMPAGENT_PROC (default /proc),
              DUMPAGENT_FINDMNT (default findmnt), DUMPAGENT_RUN (default
-             /run/dumpagent), DUMPAGENT_GRUB_DIR (default /etc/default/grub.d);
-             kexec is taken from PATH.
+             /run/dumpagent), DUMPAGENT_GRUB_DIR (default /etc/default/grub.d),
+             DUMPAGENT_BUILDER (default /usr/lib/dumpagent/initramfs/build.sh),
+             DUMPAGENT_AGENT (default /usr/sbin/dumpagent), DUMPAGENT_STATE
+             (default /var/lib/dumpagent); kexec is taken from PATH.
 
 exit status:
   0    armed (--dry-run, --check-config: no problem found)
   1    kexec failed
   2    kexec succeeded but the kernel does not report a loaded capture kernel
   3    no memory is reserved for the capture kernel (crashkernel=)
-  4    capture kernel or initramfs missing or unreadable
+  4    capture kernel or initramfs missing or unreadable, or rebuilding the
+       initramfs for the configuration failed
   5    configuration error
   6    TARGET=auto cannot be resolved to a filesystem UUID
   7    --reserve could not write the GRUB setting, or --shrink could not
@@ -450,16 +463,56 @@ check_loaded() {
 		die 2 "kexec succeeded, but $f is '${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
+# --- an initramfs that holds this configuration
+
+# The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
+# (the packaged one) holds another than $conf, build one that holds $conf
+# into $STATE/initramfs.img with the installed builder, and load that. It is
+# reused while the configuration and CAPTURE_INITRD keep the checksums
+# recorded in $STATE/initramfs.sums, and built again when either changes (an
+# edited configuration, a package upgrade). Sets initrd.
+regenerate_initrd() {
+	[ -z "$opt_initrd" ] || return 0
+	[ -x "$BUILDER" ] || return 0
+	base_sha=$(embedded_config_sha "$initrd")
+	# "unknown": not our initramfs, or no configuration inside; leave it be.
+	[ "$base_sha" != unknown ] && [ "$base_sha" != "$config_sha" ] || return 0
+	out=$STATE/initramfs.img
+	sums="CONFIG_SHA256=$config_sha BASE=$initrd BASE_SHA256=$(sha "$initrd")"
+	if [ -f "$out" ] && [ "$(cat "$STATE/initramfs.sums" 2>/dev/null)" = "$sums" ] &&
+		[ "$(embedded_config_sha "$out")" = "$config_sha" ]; then
+		initrd=$out
+		return 0
+	fi
+	if [ -n "$dry_run" ]; then
+		printf '%s: %s holds another configuration than %s: would build %s\n' \
+			"$PROG" "$initrd" "$conf" "$out"
+		return 0
+	fi
+	printf '%s: %s holds another configuration than %s: building %s\n' "$PROG" "$initrd" "$conf" "$out"
+	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
+		die 4 "cannot create $STATE for the rebuilt capture initramfs"
+	rm -f "$STATE/initramfs.sums"
+	build_rc=0
+	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
+	[ "$build_rc" = 0 ] || die 4 "rebuilding the capture initramfs with $conf failed" \
+		"($BUILDER exit status $build_rc): $(printf '%s' "$build_out" | tr '\n' ' ' | sed 's/ *$//')"
+	# The sums are written last: a build cut short is done again next time.
+	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
+		warn "cannot write $STATE/initramfs.sums: the initramfs is built again at the next load"
+	initrd=$out
+}
+
 # --- what the capture environment needs, and what is loaded
 
 sha() {
 	if h=$(sha256sum "$1" 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
 }
 
-# The sha256 of the configuration inside the initramfs ("unknown" if unreadable).
+# The sha256 of the configuration inside the initramfs FILE ("unknown" if unreadable).
 embedded_config_sha() {
 	t=$(mktemp -d 2>/dev/null) || { echo unknown; return 0; }
-	if (cd "$t" && gzip -dc "$initrd" 2>/dev/null | cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
+	if (cd "$t" && gzip -dc "$1" 2>/dev/null | cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
 		[ -f "$t/etc/dumpagent.conf" ]; then
 		sha "$t/etc/dumpagent.conf"
 	else
@@ -618,16 +671,18 @@ else
 fi
 build_cmdline
 
+config_sha=$(sha "$conf")
+regenerate_initrd
 if [ -n "$dry_run" ]; then
 	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
 	exit 0
 fi
-kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd") config_sha=$(sha "$conf")
+kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd")
 if unchanged; then
 	printf '%s: already armed with the same kernel, initramfs, configuration and command line: nothing to do\n' "$PROG"
 	exit 0
 fi
-embedded_sha=$(embedded_config_sha)
+embedded_sha=$(embedded_config_sha "$initrd")
 [ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
 	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
 		"(initramfs/build.sh --config $conf), then run $PROG again"

@@ -65,6 +65,7 @@ setup() {
 run() {
 	# shellcheck disable=SC2086 # "busybox sh" is two words
 	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_FINDMNT="$W/findmnt" \
+		DUMPAGENT_BUILDER="$W/no-builder" DUMPAGENT_STATE="$W/state" \
 		DUMPAGENT_RUN="$W/run" DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" \
 		PATH="$W/bin:$RUNPATH" $SH "$LOADER" "$@" >"$W/stdout" 2>"$W/stderr"
 	rc=$?

@@ -1,0 +1,64 @@
+#!/bin/sh
+# scripts/build-deb.sh: builds the dumpagent .deb with dpkg-buildpackage in a copy of the tree.
+#
+# Usage: scripts/build-deb.sh [--out DIR]   (default DIR: build/deb)
+#
+# dpkg-buildpackage writes its results into the parent of the source tree, so
+# the tree (the files git knows, committed or not) is copied to DIR/src and
+# built there; the .deb lands in DIR. The capture kernel in build/capture is
+# copied along with its stamp, so the package build reuses it instead of
+# building the kernel again (run "make capture-kernel" first). Prints the
+# path of the .deb last.
+# Exit status: 0 built, 1 failure, 100 usage.
+set -eu
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+out=$REPO/build/deb
+
+say() { echo "build-deb: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out)
+		[ $# -ge 2 ] || { say "--out needs a directory"; exit 100; }
+		case $2 in /*) out=$2 ;; *) out=$(pwd)/$2 ;; esac
+		shift 2 ;;
+	*) say "usage: scripts/build-deb.sh [--out DIR]"; exit 100 ;;
+	esac
+done
+for tool in dpkg-buildpackage dh; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		die "$tool not found: apt-get install dpkg-dev debhelper"
+done
+
+src=$out/src/dumpagent
+rm -rf -- "$out/src"
+mkdir -p "$src"
+# Only what git tracks or would track: never build/ or editor leftovers. A
+# tree that is not a git checkout (a tarball) is copied whole but build/.
+if command -v git >/dev/null 2>&1 && git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	(cd "$REPO" && git ls-files -z -c -o --exclude-standard) |
+		(cd "$REPO" && tar --null -T - -cf -) | tar -C "$src" -xf -
+else
+	tar -C "$REPO" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
+fi || die "cannot copy the tree from $REPO to $src"
+if [ -f "$REPO/build/capture/.stamp" ]; then
+	mkdir -p "$src/build/capture"
+	cp -p "$REPO/build/capture/vmlinuz" "$REPO/build/capture/config" \
+		"$REPO/build/capture/release" "$REPO/build/capture/.stamp" "$src/build/capture/" ||
+		die "cannot copy the capture kernel from $REPO/build/capture"
+fi
+
+say "dpkg-buildpackage -us -uc -b in $src (log: $out/build.log)"
+if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
+	tail -n 40 "$out/build.log" >&2
+	die "dpkg-buildpackage failed; full log: $out/build.log"
+fi
+rm -f "$out"/*.deb
+set -- "$out"/src/dumpagent_*.deb
+[ -f "$1" ] || die "dpkg-buildpackage made no .deb in $out/src"
+# Copied, not moved: the .changes beside them names them (lintian reads it).
+cp -f -- "$@" "$out/"
+deb=$out/${1##*/}
+say "built $deb"
+echo "$deb"

@@ -1,0 +1,229 @@
+#!/bin/sh
+# tests/qemu/test-system-deb.sh: the .deb on a full Debian 12 system that crashes and reboots.
+#
+# lintian judges the package (no error, no warning). A debootstrapped bookworm
+# (cached by system-rootfs.sh) gets the .deb through apt as an admin would,
+# a TARGET naming its root filesystem, a user alice and a oneshot unit
+# (system-guest). It boots under QEMU with its own kernel and initrd and the
+# crashkernel= that "load-crashkernel --reserve" recommends; the unit waits
+# for dumpagent.service, crashes the kernel; the capture kernel writes the
+# dump and reboots the VM into the same disk; the unit then records what root
+# and alice see and powers off. The host asserts on those results and on the
+# disk image, and prints the timeline.
+# Environment: SYSTEM_TIMEOUT (seconds for the whole VM run, default 1500).
+set -eu
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname -- "$0")/lib.sh"
+qemu_setup system-deb
+SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-1500}
+UUID=7d0e6b1a-3c52-4f8e-9a41-5e2b8c0d1f97
+ROOT=$WORK/root
+IMG=$WORK/disk.img
+
+deb=$(find "$BUILD/deb" -maxdepth 1 -name 'dumpagent_*_amd64.deb' 2>/dev/null | head -n 1)
+[ -n "$deb" ] || fail "no $BUILD/deb/dumpagent_*_amd64.deb: run make deb"
+for tool in lintian debootstrap mkfs.ext4 debugfs python3; do
+	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found: run sh scripts/bootstrap.sh test"
+done
+
+# --- the package itself (and the .changes of its build, when it is there)
+changes=$(find "$BUILD/deb/src" -maxdepth 1 -name 'dumpagent_*_amd64.changes' 2>/dev/null | head -n 1)
+lintian "${changes:-$deb}" >"$WORK/lintian.log" 2>&1 || :
+if grep -E '^[EW]: ' "$WORK/lintian.log" >"$WORK/lintian-bad.log"; then
+	fail "lintian reports errors or warnings on $deb: $(cat "$WORK/lintian-bad.log")"
+fi
+grep -q 'exiting\|does not exist' "$WORK/lintian.log" && fail "lintian did not check the package: $(cat "$WORK/lintian.log")"
+echo "lintian: no errors, no warnings on $(basename -- "${changes:-$deb}")"
+
+# --- the rootfs, with the package installed as an admin would
+tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
+	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
+mkdir -p "$ROOT"
+tar -C "$ROOT" --numeric-owner -xpf "$tarball" || fail "cannot unpack $tarball"
+in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+cp "$deb" "$ROOT/tmp/${deb##*/}"
+in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	"/tmp/${deb##*/}" >"$WORK/install.log" 2>&1 ||
+	fail "apt-get install of ${deb##*/} in the rootfs failed: $(tail -n 30 "$WORK/install.log")"
+rm -f "$ROOT/tmp/${deb##*/}"
+grep -q "no memory is reserved for the capture kernel" "$WORK/install.log" ||
+	fail "postinst did not say how to reserve memory: $(cat "$WORK/install.log")"
+[ "$(stat -c '%a %U' "$ROOT/var/crash")" = "700 root" ] ||
+	fail "postinst made /var/crash $(stat -c '%a %U' "$ROOT/var/crash"), not 700 root"
+[ -L "$ROOT/etc/systemd/system/multi-user.target.wants/dumpagent.service" ] ||
+	fail "the package did not enable dumpagent.service"
+grep -qx '/etc/dumpagent.conf' "$ROOT/var/lib/dpkg/info/dumpagent.conffiles" ||
+	fail "/etc/dumpagent.conf is not a conffile"
+
+# The admin's part: the dumps go to the root filesystem, by its UUID.
+sed -i "s/^TARGET=.*/TARGET=UUID=$UUID/; s/^FSTYPE=.*/FSTYPE=ext4/" "$ROOT/etc/dumpagent.conf"
+reserve=$(in_root load-crashkernel --reserve 2>&1) || fail "load-crashkernel --reserve failed: $reserve"
+crashkernel=$(printf '%s\n' "$reserve" | grep -o 'crashkernel=[0-9]*M' | head -n 1)
+[ -n "$crashkernel" ] || fail "load-crashkernel --reserve recommended nothing: $reserve"
+echo "load-crashkernel --reserve recommends $crashkernel"
+# The postinst's switch writes the same GRUB snippet itself.
+rm -f "$ROOT/etc/default/grub.d/dumpagent.cfg"
+in_root DUMPAGENT_RESERVE=yes DEBIAN_FRONTEND=noninteractive dpkg-reconfigure dumpagent \
+	>"$WORK/reconfigure.log" 2>&1 || fail "dpkg-reconfigure dumpagent failed: $(cat "$WORK/reconfigure.log")"
+grep -q "GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $crashkernel\"" \
+	"$ROOT/etc/default/grub.d/dumpagent.cfg" 2>/dev/null ||
+	fail "DUMPAGENT_RESERVE=yes did not write $crashkernel to /etc/default/grub.d/dumpagent.cfg: $(cat "$WORK/reconfigure.log")"
+echo "DUMPAGENT_RESERVE=yes dpkg-reconfigure dumpagent wrote $crashkernel to /etc/default/grub.d/dumpagent.cfg"
+
+# The test's part: a user, a console and the oneshot unit.
+in_root useradd -m -s /bin/sh alice || fail "useradd alice failed"
+in_root systemd-machine-id-setup >/dev/null 2>&1 || fail "systemd-machine-id-setup failed"
+echo dumpagent-system >"$ROOT/etc/hostname"
+echo "UUID=$UUID / ext4 errors=remount-ro 0 1" >"$ROOT/etc/fstab"
+install -m 0755 "$REPO/tests/qemu/system-guest" "$ROOT/usr/local/sbin/system-guest"
+cat >"$ROOT/etc/systemd/system/system-guest.service" <<'EOF'
+[Unit]
+Description=dumpagent full-system test (crash, then check)
+After=dumpagent.service multi-user.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/system-guest
+StandardOutput=journal+console
+StandardError=journal+console
+
+[Install]
+WantedBy=multi-user.target
+EOF
+ln -sf /etc/systemd/system/system-guest.service \
+	"$ROOT/etc/systemd/system/multi-user.target.wants/system-guest.service"
+
+kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
+initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort -V | tail -n 1)
+if [ -z "$kernel" ] || [ -z "$initrd" ]; then fail "no kernel and initrd in $ROOT/boot"; fi
+cp "$kernel" "$WORK/vmlinuz"
+cp "$initrd" "$WORK/initrd.img"
+
+size_mb=$(($(du -sm "$ROOT" | cut -f1) + 1536))
+truncate -s "${size_mb}M" "$IMG"
+mkfs.ext4 -q -F -U "$UUID" -L dumpagent-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log" 2>&1 ||
+	fail "mkfs.ext4 -d $ROOT failed: $(cat "$WORK/mkfs.log")"
+rm -rf "$ROOT"
+
+# --- the VM: boots, crashes, the capture reboots it, it checks and powers off.
+# Host times of the serial markers make the timeline (one-second resolution).
+append="console=ttyS0 root=/dev/vda ro $crashkernel"
+echo "booting: $append"
+start=$(date +%s)
+timeout --foreground -k 5 "$SYSTEM_TIMEOUT" qemu-system-x86_64 -accel tcg \
+	-machine q35 -cpu max -smp 2 -m 1G -nographic -monitor none \
+	-serial "file:$SERIAL" -kernel "$WORK/vmlinuz" -initrd "$WORK/initrd.img" \
+	-append "$append" -drive "file=$IMG,if=virtio,format=raw" \
+	</dev/null >"$WORK/qemu.out" 2>&1 &
+qemu=$!
+MARKS="SYSTEM-TEST: armed|sysrq: Trigger a crash|dump written|SYSTEM-TEST: second boot|SYSTEM-TEST: armed again"
+: >"$WORK/times"
+while kill -0 "$qemu" 2>/dev/null; do
+	now=$(date +%s)
+	printf '%s\n' "$MARKS" | tr '|' '\n' | while IFS= read -r m; do
+		grep -qF "$m" "$WORK/times" && continue
+		if tr -d '\r' <"$SERIAL" | grep -qF "$m"; then
+			echo "$now $m" >>"$WORK/times"
+		fi
+	done
+	sleep 1
+done
+rc=0
+wait "$qemu" || rc=$?
+case $rc in 124 | 137) fail "the VM did not power off within $SYSTEM_TIMEOUT s" ;; esac
+[ "$rc" = 0 ] || fail "qemu exited with status $rc: $(cat "$WORK/qemu.out")"
+at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
+
+# --- what the guest saw
+img_get "$IMG" /var/lib/system-test/results "$WORK/results" ||
+	fail "the guest wrote no results (/var/lib/system-test/results)"
+block() { # NAME: the output of one command in the results
+	awk -v n="$1" '/^== / { on = ($2 == n); next } on' "$WORK/results"
+}
+rc_of() {
+	sed -n "s/^== $1 rc=\([0-9]*\)\$/\1/p" "$WORK/results"
+}
+grep -q 'SYSTEM-TEST: FAILED' "$SERIAL" &&
+	fail "the guest failed: $(tr -d '\r' <"$SERIAL" | grep 'SYSTEM-TEST: FAILED') $(cat "$WORK/results")"
+[ "$(rc_of status-first)" = 0 ] || fail "dumpagent status was not armed on the first boot: $(block status-first)"
+grep -q "dumpagent: capture complete" "$SERIAL" || fail "the capture kernel did not report a complete capture"
+[ "$(tr -d '\r' <"$SERIAL" | grep -c 'SYSTEM-TEST: second boot')" = 1 ] ||
+	fail "the VM did not come back exactly once from the capture"
+
+[ "$(rc_of list-root)" = 0 ] || fail "dumpagent list as root failed: $(block list-root)"
+block list-json >"$WORK/list.json"
+crashed_at=$(block crashed-at)
+python3 - "$WORK/list.json" "$crashed_at" >"$WORK/list-check.log" 2>&1 <<'EOS' ||
+import json, sys
+dumps = json.load(open(sys.argv[1]))["dumps"]
+crashed_at = int(sys.argv[2])
+assert len(dumps) == 1, ("exactly one dump", dumps)
+d = dumps[0]
+assert d["status"] == "complete", ("status", d)
+assert d["panic"] and "sysrq triggered crash" in d["panic"], ("panic line", d["panic"])
+# Our crash, not an older one: crash time (minute of the dump id) around our sysrq.
+assert crashed_at - 120 <= d["crash_time"] <= crashed_at + 120, ("crash time", d["crash_time"], crashed_at)
+print(d["id"], d["panic"])
+EOS
+	fail "dumpagent list is not one complete dump of our crash: $(cat "$WORK/list-check.log") $(block list-root)"
+id=$(cut -d' ' -f1 "$WORK/list-check.log")
+panic=$(cut -d' ' -f2- "$WORK/list-check.log")
+
+[ "$(rc_of list-alice)" = 5 ] || fail "dumpagent list as alice was not refused with status 5: rc=$(rc_of list-alice) $(block list-alice)"
+block list-alice | grep -q 'permission denied' || fail "alice's refusal does not say why: $(block list-alice)"
+[ "$(rc_of ls-alice)" != 0 ] || fail "alice could list /var/crash: $(block ls-alice)"
+if block ls-alice | grep -v 'Permission denied' | grep -q .; then
+	fail "ls /var/crash as alice revealed something: $(block ls-alice)"
+fi
+block modes | while read -r mode user group name type; do
+	case $type in
+	directory) want=700 ;;
+	*) want=600 ;;
+	esac
+	[ "$mode $user $group" = "$want root root" ] ||
+		{ echo "$name is $mode $user:$group ($type), expected $want root:root" >"$WORK/modes-bad"; break; }
+done
+[ ! -s "$WORK/modes-bad" ] || fail "$(cat "$WORK/modes-bad")"
+# /var/crash, the dump directory and its six files, all seen by the loop above.
+[ "$(block modes | grep -c " /var/crash/$id/")" -ge 7 ] ||
+	fail "the guest did not list the modes of the dump directory and its files: $(block modes)"
+[ "$(rc_of status-second)" = 0 ] || fail "dumpagent status is not armed after the reboot: $(block status-second)"
+# The first boot builds an initramfs holding the edited configuration, the
+# second reuses it; both boots run gc.
+block service-journal-first | grep -q 'building /var/lib/dumpagent/initramfs.img' ||
+	fail "the loader did not rebuild the initramfs for the edited configuration: $(block service-journal-first)"
+if block service-journal | grep -q 'building /var/lib/dumpagent/initramfs.img'; then
+	fail "the loader rebuilt the initramfs again on the second boot: $(block service-journal)"
+fi
+block status-second | grep -q '^initramfs: *\/var\/lib\/dumpagent\/initramfs.img ' ||
+	fail "the second boot did not load the rebuilt initramfs: $(block status-second)"
+for j in service-journal-first service-journal; do
+	block "$j" | grep -q '^gc: ' || fail "dumpagent.service did not run gc at boot ($j): $(block "$j")"
+done
+
+# The report decodes with our strict reader, and its VmCore is the dump.
+dir=/var/crash/$id
+release=$(img_ls "$IMG" "$dir" | awk '{ print $NF }' | sed -n "s/^linux-image-\(.*\)-$id\.crash\$/\1/p")
+[ -n "$release" ] || fail "no linux-image-*-$id.crash report in $dir: $(img_ls "$IMG" "$dir")"
+img_get "$IMG" "$dir/linux-image-$release-$id.crash" "$WORK/report.crash" || fail "cannot read the report"
+img_get "$IMG" "$dir/dump.$id" "$WORK/dump" || fail "cannot read the dump"
+READ="python3 $REPO/tests/fixtures/read_crash.py"
+$READ "$WORK/report.crash" VmCore "$WORK/vmcore" >"$WORK/read.log" 2>&1 ||
+	fail "the report does not decode: $(cat "$WORK/read.log")"
+cmp -s "$WORK/vmcore" "$WORK/dump" || fail "the report's VmCore differs from the dump"
+guest_sha=$(block dump-sha256 | cut -d' ' -f1)
+[ "$guest_sha" = "$(sha256sum <"$WORK/dump" | cut -d' ' -f1)" ] ||
+	fail "the dump the guest saw ($guest_sha) is not the one on the disk"
+[ "$($READ "$WORK/report.crash" Title)" = "$panic" ] || fail "the report's Title is not '$panic'"
+
+# --- the timeline
+armed=$(at "SYSTEM-TEST: armed") panicked=$(at "sysrq: Trigger a crash")
+written=$(at "dump written") back=$(at "SYSTEM-TEST: armed again")
+if [ -z "$armed" ] || [ -z "$panicked" ] || [ -z "$written" ] || [ -z "$back" ]; then
+	fail "markers missing from the serial log: $(cat "$WORK/times")"
+fi
+echo "timeline (host clock, TCG, $crashkernel):"
+echo "  boot to armed:            $((armed - start)) s"
+echo "  panic to dump written:    $((written - panicked)) s"
+echo "  dump to back in service:  $((back - written)) s"
+pass "$id: '$panic', $(wc -c <"$WORK/dump") byte dump; boot to armed $((armed - start)) s, panic to dump $((written - panicked)) s, dump to armed again $((back - written)) s"

@@ -1,0 +1,275 @@
+#!/bin/sh
+# tests/shell/test-loader-regen.sh: the loader rebuilds the initramfs when the configuration is not the one inside.
+#
+# Fakes as in test-loader.sh (sysfs, proc, kexec), plus:
+#   $W/base.img       the packaged initramfs: a gzip'ed cpio holding
+#                     etc/dumpagent.conf (the shipped configuration)
+#   $W/bin/builder    DUMPAGENT_BUILDER: appends its arguments to
+#                     $W/builder.args and writes a gzip'ed cpio holding the
+#                     --config file as etc/dumpagent.conf to --output; fails
+#                     with "disk full" if $W/builder.fail exists
+# Every case runs under dash and busybox sh and asserts the exit status, the
+# exact output, which initramfs kexec got and whether the builder ran.
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+LOADER=$REPO/scripts/load-crashkernel.sh
+P=load-crashkernel
+for prereq in dash busybox cpio gzip truncate; do
+	command -v "$prereq" >/dev/null 2>&1 || { echo "not ok - $prereq is not installed"; exit 1; }
+done
+RUNPATH=$PATH
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failed=0
+errs=''
+
+# mkimg CONFIG OUTPUT: an initramfs holding CONFIG as etc/dumpagent.conf.
+mkimg() {
+	d=$(mktemp -d "$TMP/img.XXXXXX")
+	mkdir -p "$d/etc"
+	cp "$1" "$d/etc/dumpagent.conf"
+	(cd "$d" && echo etc/dumpagent.conf | cpio -o -H newc --quiet | gzip -n) >"$2"
+	rm -rf "$d"
+}
+
+setup() {
+	W=$TMP/w
+	rm -rf "$W"
+	mkdir -p "$W/sys/kernel" "$W/proc" "$W/bin"
+	echo 67108864 >"$W/sys/kernel/kexec_crash_size"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	echo 'root=/dev/vda ro console=ttyS0' >"$W/proc/cmdline"
+	truncate -s 2M "$W/vmlinuz"
+	cat >"$W/shipped.conf" <<-EOF
+		# shipped configuration
+		TARGET=UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
+		CAPTURE_KERNEL=$W/vmlinuz
+		CAPTURE_INITRD=$W/base.img
+	EOF
+	cp "$W/shipped.conf" "$W/conf"
+	mkimg "$W/shipped.conf" "$W/base.img"
+	cat >"$W/bin/kexec" <<-EOF
+		#!/bin/sh
+		{ printf '%s\n' "\$@"; echo --; } >>"$W/kexec.args"
+		if [ "\$2" = -u ]; then echo 0 >"$W/sys/kernel/kexec_crash_loaded"; exit 0; fi
+		echo 1 >"$W/sys/kernel/kexec_crash_loaded"
+	EOF
+	cat >"$W/bin/builder" <<-EOF
+		#!/bin/sh
+		printf '%s\n' "\$*" >>"$W/builder.args"
+		if [ -f "$W/builder.fail" ]; then echo "disk full" >&2; exit 1; fi
+		d=\$(mktemp -d "$TMP/build.XXXXXX") && mkdir "\$d/etc" && cp "\$2" "\$d/etc/dumpagent.conf" &&
+			(cd "\$d" && echo etc/dumpagent.conf | cpio -o -H newc --quiet | gzip -n) >"\$6"
+		rm -rf "\$d"
+		echo "built \$6"
+	EOF
+	chmod +x "$W/bin/kexec" "$W/bin/builder"
+}
+
+# run ARGS...: the loader under $SH; sets rc, out, err.
+run() {
+	rm -f "$W/kexec.args"
+	# shellcheck disable=SC2086 # "busybox sh" is two words
+	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_RUN="$W/run" \
+		DUMPAGENT_BUILDER="${BUILDER:-$W/bin/builder}" DUMPAGENT_AGENT="$W/agent" \
+		DUMPAGENT_STATE="$W/state" PATH="$W/bin:$RUNPATH" \
+		$SH "$LOADER" --config "$W/conf" "$@" >"$W/stdout" 2>"$W/stderr"
+	rc=$?
+	out=$(cat "$W/stdout")
+	err=$(cat "$W/stderr")
+}
+
+# A reboot: nothing loaded, /run empty; /var/lib (state) stays.
+reboot() {
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	rm -rf "$W/run"
+}
+
+fail() {
+	errs="$errs$*
+"
+}
+
+same() { # WHAT EXPECTED GOT
+	[ "$2" = "$3" ] || fail "$1: expected
+$2
+     got
+$3"
+}
+
+CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10"
+armed() { # INITRD
+	echo "$P: armed: $W/vmlinuz ($1) with 64 MB reserved; capture cmdline: $CMDLINE"
+}
+building() {
+	echo "$P: $W/base.img holds another configuration than $W/conf: building $W/state/initramfs.img"
+}
+expect_initrd() { # the initramfs kexec loaded
+	same "kexec --initrd" "--initrd=$1" "$(grep -- '^--initrd=' "$W/kexec.args" 2>/dev/null)"
+}
+expect_builds() { # N: how many times the builder ran so far
+	same "builder runs" "$1" "$(wc -l <"$W/builder.args" 2>/dev/null || echo 0)"
+}
+
+edit_config() {
+	echo 'DUMP_LEVEL=1' >>"$W/conf"
+}
+
+# --- cases
+
+case_same_config_no_build() {
+	run
+	same "exit status" 0 "$rc"
+	same stdout "$(armed "$W/base.img")" "$out"
+	same stderr "" "$err"
+	expect_initrd "$W/base.img"
+	[ ! -e "$W/builder.args" ] || fail "the builder ran: $(cat "$W/builder.args")"
+}
+
+case_edited_config_builds() {
+	edit_config
+	run
+	same "exit status" 0 "$rc"
+	same stdout "$(building)
+$(armed "$W/state/initramfs.img")" "$out"
+	same stderr "" "$err"
+	same "builder arguments" "--config $W/conf --agent $W/agent --output $W/state/initramfs.img" \
+		"$(cat "$W/builder.args")"
+	expect_initrd "$W/state/initramfs.img"
+	same "state directory mode" 700 "$(stat -c %a "$W/state")"
+	grep -q "^INITRD=$W/state/initramfs.img\$" "$W/run/loaded" || fail "loaded does not record the rebuilt initramfs"
+	# What the capture kernel will read is the edited configuration.
+	mkdir -p "$W/x"
+	(cd "$W/x" && gzip -dc "$W/state/initramfs.img" | cpio -i -d --quiet)
+	cmp -s "$W/x/etc/dumpagent.conf" "$W/conf" || fail "the rebuilt initramfs does not hold $W/conf"
+}
+
+case_next_boot_reuses() {
+	edit_config
+	run
+	reboot
+	run
+	same "exit status" 0 "$rc"
+	same stdout "$(armed "$W/state/initramfs.img")" "$out"
+	expect_initrd "$W/state/initramfs.img"
+	expect_builds 1
+}
+
+case_config_changed_again_rebuilds() {
+	edit_config
+	run
+	reboot
+	echo 'COMPRESSION=lzo' >>"$W/conf"
+	run
+	same "exit status" 0 "$rc"
+	same stdout "$(building)
+$(armed "$W/state/initramfs.img")" "$out"
+	expect_builds 2
+}
+
+case_restart_after_edit_reloads() {
+	run
+	expect_initrd "$W/base.img"
+	edit_config
+	run # the service restarted without a reboot: loaded, but the configuration changed
+	same "exit status" 0 "$rc"
+	same stdout "$(building)
+$(armed "$W/state/initramfs.img")" "$out"
+	expect_initrd "$W/state/initramfs.img"
+}
+
+case_back_to_shipped_config() {
+	edit_config
+	run
+	reboot
+	cp "$W/shipped.conf" "$W/conf"
+	run
+	same stdout "$(armed "$W/base.img")" "$out"
+	expect_initrd "$W/base.img"
+	expect_builds 1
+}
+
+case_package_upgrade_rebuilds() {
+	edit_config
+	run
+	reboot
+	# A new package: the shipped initramfs changed, the configuration did not.
+	{ cat "$W/shipped.conf"; echo '# version 2'; } >"$W/shipped2.conf"
+	mkimg "$W/shipped2.conf" "$W/base.img"
+	run
+	same "exit status" 0 "$rc"
+	same stdout "$(building)
+$(armed "$W/state/initramfs.img")" "$out"
+	expect_builds 2
+}
+
+case_tampered_image_rebuilds() {
+	edit_config
+	run
+	reboot
+	mkimg "$W/shipped.conf" "$W/state/initramfs.img" # sums still match, contents do not
+	run
+	same stdout "$(building)
+$(armed "$W/state/initramfs.img")" "$out"
+	expect_builds 2
+}
+
+case_builder_fails() {
+	edit_config
+	touch "$W/builder.fail"
+	run
+	same "exit status" 4 "$rc"
+	same stderr "$P: rebuilding the capture initramfs with $W/conf failed ($W/bin/builder exit status 1): disk full" "$err"
+	[ ! -e "$W/kexec.args" ] || fail "kexec ran after the build failed"
+	[ ! -e "$W/state/initramfs.sums" ] || fail "sums recorded for a failed build"
+	rm -f "$W/builder.fail"
+	run
+	same "exit status after the fix" 0 "$rc"
+	expect_builds 2
+}
+
+case_no_builder_warns() {
+	edit_config
+	BUILDER=$W/none run
+	same "exit status" 0 "$rc"
+	same stderr "$P: warning: the initramfs $W/base.img holds another configuration than $W/conf: rebuild it (initramfs/build.sh --config $W/conf), then run $P again" "$err"
+	expect_initrd "$W/base.img"
+}
+
+case_initrd_option_never_builds() {
+	edit_config
+	run --initrd "$W/base.img"
+	same "exit status" 0 "$rc"
+	expect_initrd "$W/base.img"
+	[ ! -e "$W/builder.args" ] || fail "the builder ran with --initrd"
+}
+
+case_dry_run_builds_nothing() {
+	edit_config
+	run --dry-run
+	same "exit status" 0 "$rc"
+	same stdout "$P: $W/base.img holds another configuration than $W/conf: would build $W/state/initramfs.img
+kexec -p $W/vmlinuz --initrd=$W/base.img '--append=$CMDLINE'" "$out"
+	[ ! -e "$W/builder.args" ] || fail "the builder ran with --dry-run"
+}
+
+CASES="same_config_no_build edited_config_builds next_boot_reuses config_changed_again_rebuilds
+restart_after_edit_reloads back_to_shipped_config package_upgrade_rebuilds tampered_image_rebuilds
+builder_fails no_builder_warns initrd_option_never_builds dry_run_builds_nothing"
+
+for c in $CASES; do
+	for SH in dash "busybox sh"; do
+		setup
+		errs=''
+		"case_$c"
+		if [ -z "$errs" ]; then
+			echo "ok - $c ($SH)"
+		else
+			echo "not ok - $c ($SH)"
+			printf '%s' "$errs" | sed 's/^/#   /'
+			failed=$((failed + 1))
+		fi
+	done
+done
+[ "$failed" = 0 ] || echo "$failed case(s) failed"
+[ "$failed" = 0 ]
