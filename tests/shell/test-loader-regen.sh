@@ -97,7 +97,7 @@ $2
 $3"
 }
 
-CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10"
+CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
 armed() { # INITRD
 	echo "$P: armed: $W/vmlinuz ($1) with 64 MB reserved; capture cmdline: $CMDLINE"
 }
