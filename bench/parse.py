@@ -8,11 +8,12 @@ Usage: parse.py WORKDIR          prints the run as JSON; exit 0 iff the capture
 WORKDIR is what bench/run.sh leaves: serial.log, stamps.tsv (bench/stamp.py),
 files.txt (debugfs "ls -l" of the dump directory), meta (KEY=value).
 
-Clocks: the first kernel's printk time, the capture kernel's printk time
-(zero at its start; the agent's lines come from its ring buffer through
-initramfs/bench) and the host's monotonic time of each serial line. A line
-reaches the host after it is stamped, so the smallest (host - printk) of a
-kernel is its offset; that joins the panic to the capture kernel's clock.
+Clocks: from the panic to "Run /init" in the capture kernel, the host's
+monotonic time of each serial line (bench/stamp.py; these lines are printed as
+they happen). The capture kernel's printk clock is not usable that early: its
+first second is stamped 0 or runs slow under TCG. From "Run /init" on, the
+capture kernel's printk time (the agent's lines come from its ring buffer
+through initramfs/bench), which is steady by then.
 """
 import json
 import re
@@ -67,17 +68,6 @@ def read_files(work):
     except OSError:
         pass
     return files
-
-
-def offset(lines):
-    """The smallest host - printk time over the lines: the kernel's offset."""
-    best = None
-    for host, text in lines:
-        m = TS.match(text)
-        if host is not None and m:
-            d = host - float(m.group(1))
-            best = d if best is None else min(best, d)
-    return best
 
 
 def kv(text):
@@ -188,10 +178,9 @@ def failure_cause(lines, panic, start, stalled, done_status, files):
     return "no 'done' marker (timeout?)"
 
 
-def timeline(panic_c, kev, aev, bench):
+def timeline(host, kev, aev, bench):
     """[(phase, seconds)] from the panic to the power-off, or None if a mark is missing."""
-    need = ("init", "off")
-    if panic_c is None or any(k not in kev for k in need):
+    if any(host.get(k) is None for k in ("panic", "start", "init")) or "off" not in kev:
         return None
     if any(k not in aev for k in ("ready", "target", "dump_start", "dump", "report", "done")):
         return None
@@ -200,8 +189,9 @@ def timeline(panic_c, kev, aev, bench):
     if "finish" in bench and "end" in bench:
         hook = float(bench["end"]["uptime"]) - float(bench["finish"]["uptime"])
     return [
-        ("kexec: panic to capture kernel", -panic_c),
-        ("capture kernel boot", kev["init"]),
+        ("panic to capture kernel console (kexec, purgatory, decompression)",
+         host["start"] - host["panic"]),
+        ("capture kernel boot (console to /init)", host["init"] - host["start"]),
         ("/init, agent start, vmcore", aev["ready"] - kev["init"]),
         ("target found and mounted", aev["target"] - aev["ready"]),
         ("dmesg and summary", aev["dump_start"] - aev["target"]),
@@ -224,15 +214,15 @@ def parse(work):
     ok = done_status == "complete" and any(n.startswith("dump.") for n in files)
     run["ok"] = ok
     run["cause"] = None if ok else failure_cause(lines, panic, start, stalled, done_status, files)
-    panic_c = None
-    if panic is not None and start is not None:
-        off1, off2 = offset(lines[:start]), offset(capture)
-        m = TS.match(lines[panic][1])
-        if off1 is not None and off2 is not None and m:
-            panic_c = float(m.group(1)) + off1 - off2
+    host = {"panic": lines[panic][0] if panic is not None else None,
+            "start": lines[start][0] if start is not None else None,
+            "init": next((h for h, t in capture if "] Run /init" in t), None)}
     kev, aev, bench = kernel_events(capture), agent_events(capture), bench_lines(capture)
+    panic_c = None  # the panic on the capture kernel's printk clock
+    if host["panic"] is not None and host["init"] is not None and "init" in kev:
+        panic_c = kev["init"] - (host["init"] - host["panic"])
     run["events"] = dict(kev, **aev, panic=panic_c)
-    tl = timeline(panic_c, kev, aev, bench)
+    tl = timeline(host, kev, aev, bench)
     run["timeline"] = tl
     run["total_s"] = sum(s for _, s in tl) if tl else None
     run["kernel_memory"] = kernel_memory(capture)
