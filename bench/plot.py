@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """bench/plot.py: the memory figure as a PNG, with the standard library only (zlib, struct).
 
-plot_memory(bars, path): one horizontal stacked bar per capture environment,
-each segment a use of its memory in MiB, a tick at its crashkernel= size, and
-a dashed line at the 32 MB goal. Text is drawn with the 5x7 font below
-(upper case, digits and a little punctuation), scaled twice.
+plot_memory(path, panels): panels of horizontal stacked bars, each segment a
+use of memory in MiB, a black tick at a bar's crashkernel= size and a dashed
+line at a goal. Text is drawn with the 5x7 font below (upper case, digits and
+a little punctuation), scaled twice.
 """
 import struct
 import zlib
@@ -109,25 +109,37 @@ def text_width(s, scale=2):
     return len(s) * 6 * scale
 
 
-def plot_memory(title, bars, path, goal_mb=32):
-    """bars: [(label, reservation_mb or None, [(segment, mib), ...])]; same segments, same colours."""
+def axis_step(top):
+    for step in (0.5, 1, 2, 4, 8, 16, 32, 64, 128):
+        if top / step <= 10:
+            return step
+    return 256
+
+
+def panel_height(bars, names):
+    return 60 + len(bars) * 56 + 50 + ((len(names) + 2) // 3) * 26 + 30
+
+
+def segment_names(bars):
     names = []
     for _, _, segs in bars:
         for name, _ in segs:
             if name not in names:
                 names.append(name)
+    return names
+
+
+def draw_panel(c, y0, title, bars, goal_mb, left):
+    """One chart from y0 down; returns the y below it."""
+    names = segment_names(bars)
     colour = {n: COLOURS[i % len(COLOURS)] for i, n in enumerate(names)}
-    top = max([r or 0 for _, r, _ in bars] + [sum(v for _, v in s) for _, _, s in bars] + [goal_mb])
-    step = 8 if top <= 80 else 16
-    axis_mb = (int(top) // step + 1) * step
-    left = max(text_width(b[0]) for b in bars) + 30
-    width, right, bar_h, gap = 1100, 40, 34, 22
-    plot_w = width - left - right
-    legend_rows = (len(names) + 2) // 3
-    height = 60 + len(bars) * (bar_h + gap) + 50 + legend_rows * 26 + 20
-    c = Canvas(width, height)
-    c.text(20, 16, title)
-    y0 = 56
+    top = max([r or 0 for _, r, _ in bars] + [sum(v for _, v in s) for _, _, s in bars] +
+              [goal_mb or 0])
+    step = axis_step(top)
+    axis_mb = (int(top / step) + 1) * step
+    plot_w, bar_h, gap = c.w - left - 50, 34, 22
+    c.text(20, y0 + 16, title)
+    y0 += 56
 
     def x_of(mb):
         return left + plot_w * mb / axis_mb
@@ -143,25 +155,44 @@ def plot_memory(title, bars, path, goal_mb=32):
             c.rect(x_of(res) - 1, y - 6, x_of(res) + 2, y + bar_h + 6, BLACK)
     axis_y = y0 + len(bars) * (bar_h + gap) - gap + 10
     c.rect(left, axis_y, left + plot_w, axis_y + 2, BLACK)
-    for mb in range(0, axis_mb + 1, step):
+    mb = 0.0
+    while mb <= axis_mb:
+        label = ("%g" % mb)
         c.rect(x_of(mb), axis_y, x_of(mb) + 2, axis_y + 8, BLACK)
-        c.text(x_of(mb) - text_width(str(mb)) / 2, axis_y + 12, str(mb))
+        c.text(x_of(mb) - text_width(label) / 2, axis_y + 12, label)
+        mb += step
     c.text(left + plot_w - text_width("MIB"), axis_y + 30, "MIB")
-    gx = x_of(goal_mb)
-    for y in range(y0 - 10, axis_y, 12):
-        c.rect(gx - 1, y, gx + 2, y + 6, (200, 0, 0))
-    c.text(gx + 6, y0 - 22, "GOAL %d MB" % goal_mb, (200, 0, 0))
+    if goal_mb:
+        gx = x_of(goal_mb)
+        for y in range(y0 - 10, axis_y, 12):
+            c.rect(gx - 1, y, gx + 2, y + 6, (200, 0, 0))
+        c.text(gx + 6, y0 - 22, "GOAL %d MB" % goal_mb, (200, 0, 0))
     ly = axis_y + 54
     for i, name in enumerate(names):
         lx = 20 + (i % 3) * 360
         yy = ly + (i // 3) * 26
         c.rect(lx, yy, lx + 18, yy + 16, colour[name])
         c.text(lx + 26, yy + 1, name)
-    c.text(20, height - 18, "BLACK TICK: THE CRASHKERNEL= RESERVATION OF EACH BAR", GREY)
+    return ly + ((len(names) + 2) // 3) * 26 + 10
+
+
+def plot_memory(path, panels, note=""):
+    """panels: [(title, bars, goal_mb or None)], bars: [(label, tick_mb or None, [(segment, mib)])]."""
+    left = max(text_width(b[0]) for _, bars, _ in panels for b in bars) + 30
+    height = sum(panel_height(bars, segment_names(bars)) for _, bars, _ in panels) + 30
+    c = Canvas(1100, height)
+    y = 0
+    for title, bars, goal in panels:
+        y = draw_panel(c, y, title, bars, goal, left) + 20
+    if note:
+        c.text(20, height - 22, note, GREY)
     c.save(path)
 
 
 if __name__ == "__main__":
     import sys
-    plot_memory("DEMO", [("1 GB, 32M", 32, [("KERNEL IMAGE", 5.2), ("INITRAMFS", 8.1), ("FREE", 10)]),
-                         ("REFERENCE", 114, [("DEBIAN KDUMP-TOOLS", 114)])], sys.argv[1])
+    plot_memory(sys.argv[1], [
+        ("DEMO", [("1 GB, 32M", 32, [("KERNEL IMAGE", 5.2), ("INITRAMFS", 8.1), ("FREE", 10)]),
+                  ("REFERENCE", 114, [("DEBIAN KDUMP-TOOLS", 114)])], 32),
+        ("PEAK RSS", [("VMCORE 1 GB", None, [("AGENT", 1.5), ("MAKEDUMPFILE", 3.1)])], None)],
+        "BLACK TICK: THE CRASHKERNEL= RESERVATION")

@@ -150,6 +150,53 @@ def memory_runs(runs, bisect, quick):
     return out
 
 
+def initramfs_files(image):
+    """[(path, bytes)] of the regular files in a gzip'ed newc cpio image."""
+    import gzip
+    with gzip.open(image, "rb") as f:
+        data = f.read()
+    files, pos = [], 0
+    while pos + 110 <= len(data) and data[pos:pos + 6] == b"070701":
+        field = [int(data[pos + 6 + 8 * i:pos + 14 + 8 * i], 16) for i in range(13)]
+        mode, size, namesize = field[1], field[6], field[11]
+        name = data[pos + 110:pos + 110 + namesize - 1].decode("utf-8", "replace")
+        pos = (pos + 110 + namesize + 3) & ~3
+        if name == "TRAILER!!!":
+            break
+        if mode & 0o170000 == 0o100000:
+            files.append((name, size))
+        pos = (pos + size + 3) & ~3
+    return files
+
+
+def section_initramfs(image):
+    try:
+        files = sorted(initramfs_files(image), key=lambda f: -f[1])
+    except (OSError, ValueError):
+        return "The initramfs (%s) could not be read.\n" % image
+    total = sum(b for _, b in files)
+    rows = [[n, fmt(b / 1048576, 2), "%.0f%%" % (100 * b / total)] for n, b in files[:8]]
+    rows.append(["%d other files" % (len(files) - 8),
+                 fmt(sum(b for _, b in files[8:]) / 1048576, 2),
+                 "%.0f%%" % (100 * sum(b for _, b in files[8:]) / total)])
+    rows.append(["**all files (unpacked)**", "**%s**" % fmt(total / 1048576, 2), "100%"])
+    return "\n".join(["What the unpacked initramfs holds (`%s`, %.2f MiB packed):" %
+                      (os.path.relpath(image), os.path.getsize(image) / 1048576), "",
+                      table(["file", "MiB", "share"], rows), ""])
+
+
+def rss_bars(runs):
+    """One bar per guest size: the agent's and makedumpfile's peak RSS, default settings."""
+    bars, seen = [], set()
+    for run in sorted(runs.values(), key=lambda r: r.get("vmcore_mib", 0)):
+        if not run["ok"] or run["settings"] or "agent_rss_kib" not in run or run["mem"] in seen:
+            continue
+        seen.add(run["mem"])
+        bars.append(("VMCORE %d MIB" % run.get("vmcore_mib", 0), None,
+                     [("AGENT", mib(run["agent_rss_kib"])), ("MAKEDUMPFILE", mib(run["mdf_rss_kib"]))]))
+    return bars
+
+
 def section_memory(runs, bisect, quick, png):
     out = ["## 2. Where the memory goes", ""]
     shown = memory_runs(runs, bisect, quick)
@@ -177,10 +224,20 @@ def section_memory(runs, bisect, quick, png):
     out += [table(head, rows), ""]
     bars = [(label.upper(), run["crashkernel_mb"], [(n.upper(), v) for n, v in p])
             for (label, run), p in zip(shown, parts) if p]
-    bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("DEBIAN KDUMP-TOOLS, MEASURED EARLIER", 114)]))
-    plot.plot_memory("DUMPAGENT CAPTURE MEMORY AT THE SMALLEST WORKING CRASHKERNEL= (MIB)", bars, png)
+    bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("KDUMP-TOOLS, WHOLE RESERVATION", 114)]))
+    panels = [("CAPTURE KERNEL MEMORY AT THE SMALLEST WORKING CRASHKERNEL= (MIB)", bars, 32)]
+    rss = rss_bars(runs)
+    if rss:
+        panels.append(("PEAK RSS AGAINST THE VMCORE SIZE (MIB)", rss, None))
+    plot.plot_memory(png, panels, "BLACK TICK: THE CRASHKERNEL= RESERVATION OF THE BAR")
     out += ["![memory](%s)" % os.path.basename(png), ""]
     return "\n".join(out)
+
+
+def capture_image(repo):
+    """The capture initramfs the timeline run booted, else the one make initramfs built."""
+    ran = os.path.join(repo, "build", "test", "bench-timeline", "capture.img")
+    return ran if os.path.exists(ran) else os.path.join(repo, "build", "capture", "initramfs.img")
 
 
 def section_timeline(runs):
@@ -298,6 +355,7 @@ def main():
            round(a.seconds / 60), os.cpu_count() or 0))
     print(section_reservation(runs, bisect, quick))
     print(section_memory(runs, bisect, quick, a.png))
+    print(section_initramfs(capture_image(a.repo)))
     print(section_timeline(runs))
     print(section_dumps(runs))
     print(section_rss(runs))
