@@ -202,7 +202,8 @@ def section_memory(runs, bisect, quick, png):
     shown = memory_runs(runs, bisect, quick)
     if not shown:
         return "\n".join(out + ["Not measured (no completed run with the bench hook).", ""])
-    out += ["In the capture kernel, at the smallest working reservation (MiB). The kernel image is "
+    where = "at crashkernel=32M" if quick else "at the smallest working reservation"
+    out += ["In the capture kernel, %s (MiB). The kernel image is " % where +
             "code + rwdata + rodata + bss from its `Memory:` line (init text is freed); boot "
             "allocations are the rest of what it keeps from the start (memmap, page tables, "
             "log buffer); the unpacked initramfs is `Cached` (tmpfs) when /init starts; page "
@@ -225,7 +226,7 @@ def section_memory(runs, bisect, quick, png):
     bars = [(label.upper(), run["crashkernel_mb"], [(n.upper(), v) for n, v in p])
             for (label, run), p in zip(shown, parts) if p]
     bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("KDUMP-TOOLS, WHOLE RESERVATION", 114)]))
-    panels = [("CAPTURE KERNEL MEMORY AT THE SMALLEST WORKING CRASHKERNEL= (MIB)", bars, 32)]
+    panels = [("CAPTURE KERNEL MEMORY %s (MIB)" % where.replace("the ", "").upper(), bars, 32)]
     rss = rss_bars(runs)
     if rss:
         panels.append(("PEAK RSS AGAINST THE VMCORE SIZE (MIB)", rss, None))
