@@ -163,12 +163,21 @@ def failure_cause(lines, panic, start, stalled, done_status, files):
         return "no panic in the first kernel"
     if start is None:
         return "the capture kernel did not start"
-    if re.search(r"Out of memory|oom-kill|invoked oom-killer", capture):
+    oom = re.search(r"Out of memory|oom-kill|invoked oom-killer", capture)
+    if oom:
         m = re.search(r"Killed process \d+ \((\S+)\)", capture)
-        return "out of memory" + (" (killed %s)" % m.group(1) if m else "")
+        booting = "] Run /init" not in capture[:oom.start()]
+        return "out of memory" + (" (killed %s)" % m.group(1) if m else "") + (
+            " while booting, before /init" if booting else "")
     m = re.search(r"Kernel panic - not syncing: ([^\n]*)", capture)
     if m:
         return "capture kernel panic: " + m.group(1)[:100]
+    m = re.search(r"makedumpfile for dump failed with status (\d+)", capture)
+    if m:
+        return "makedumpfile failed (status %s%s)%s" % (
+            m.group(1), ": could not start" if m.group(1) == "126" else "",
+            "; the fallback, a gzip of the whole vmcore, hung or ran past the stall limit"
+            if stalled else "")
     if stalled:
         return "hung: no serial output for the stall limit"
     if done_status and done_status != "complete":
