@@ -53,7 +53,7 @@ def load_bisect(d):
     rows = []
     try:
         with open(os.path.join(d, "bisect.txt")) as f:
-            rows = [l.split(None, 2) for l in f if l.strip()]
+            rows = [l.strip().split(None, 2) for l in f if l.strip()]
     except OSError:
         pass
     return rows
@@ -248,10 +248,10 @@ def section_timeline(runs):
         why = "not run" if not t else (t.get("cause") or "marks missing from the serial log")
         return "\n".join(out + ["Not measured: %s." % why, ""])
     total = t["total_s"]
-    out += ["1 GB guest, crashkernel=32M, zlib, dump level 31. Times from the capture kernel's "
-            "printk clock (the agent's lines come from its ring buffer); the panic is joined to "
-            "it by the host's stamps of the serial lines. The bench hook's own time after the "
-            "capture is left out.", ""]
+    out += ["1 GB guest, crashkernel=32M, zlib, dump level 31. Up to /init, the host's stamps "
+            "of the serial lines (the capture kernel's clock is not steady that early under "
+            "TCG); from /init on, the capture kernel's printk clock (the agent's lines come "
+            "from its ring buffer). The bench hook's own time after the capture is left out.", ""]
     rows = [[name, fmt(s, 2), "%.1f%%" % (100 * s / total)] for name, s in t["timeline"]]
     rows.append(["**total: panic to power-off**", "**%s**" % fmt(total, 2), "100%"])
     out += [table(["phase", "seconds", "share"], rows), ""]
@@ -338,6 +338,22 @@ def section_rss(runs):
     return "\n".join(out)
 
 
+NOTES = """## How to read these figures
+
+- One run per figure, on a host with 2 CPUs shared with other QEMU guests:
+  the same capture varies by tens of percent between runs, and the overhead
+  comparison is one pair of runs in the same capture kernel, back to back.
+- Every run boots the shipped capture initramfs with `dumpagent.bench=`, so
+  the bench hook's sampler (a busybox shell waking once a second, some
+  100 KiB) runs beside the agent, in the memory measured.
+- A failed trial is named by its first cause: out of memory while the capture
+  kernel boots, or makedumpfile that cannot start, after which the agent's
+  fallback gzips the whole vmcore without progress output and the bench stops
+  it after 90 s of silence.
+- The kdump-tools reference was measured earlier on this machine, not here.
+"""
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", required=True)
@@ -360,6 +376,7 @@ def main():
     print(section_timeline(runs))
     print(section_dumps(runs))
     print(section_rss(runs))
+    print(NOTES)
     return 0
 
 
