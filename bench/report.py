@@ -2,8 +2,10 @@
 """bench/report.py: bench/RESULTS.md (on stdout) and the memory PNG, from the parsed runs.
 
 Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --png PATH
+       report.py --commit REPO     prints the commit as the results name it
 
-DIR holds runs/*.json (bench/parse.py) and bisect.txt (bench/run.sh). The
+DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
+the commit the runs were made at). The
 figures are printed, never judged: a missing run leaves a "not measured" line.
 """
 import argparse
@@ -30,6 +32,7 @@ def git(repo, *args):
 
 
 def commit(repo):
+    """HEAD's short hash, "-dirty" when the tree has changes the bench did not make."""
     head = git(repo, "rev-parse", "--short", "HEAD") or "unknown"
     # bench/RESULTS.md and the PNG are rewritten by this very run: not "dirty".
     dirty = [l for l in git(repo, "status", "--porcelain").splitlines()
@@ -225,7 +228,7 @@ def section_memory(runs, bisect, quick, png):
     out += [table(head, rows), ""]
     bars = [(label.upper(), run["crashkernel_mb"], [(n.upper(), v) for n, v in p])
             for (label, run), p in zip(shown, parts) if p]
-    bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("KDUMP-TOOLS, WHOLE RESERVATION", 114)]))
+    bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("KDUMP-TOOLS (WHOLE)", 114)]))
     panels = [("CAPTURE KERNEL MEMORY %s (MIB)" % where.replace("the ", "").upper(), bars, 32)]
     rss = rss_bars(runs)
     if rss:
@@ -286,6 +289,27 @@ def section_timeline(runs):
     else:
         out += ["makedumpfile alone: not measured (%s)." % (a_dump or "no result"), ""]
     return "\n".join(out)
+
+
+def by_guest_size(runs):
+    """Panic to dump and to power-off for each guest size, default settings at 32M."""
+    rows = []
+    for mem in ("1G", "4G", "16G"):
+        run = next((r for r in runs.values() if r["mem"] == mem and r["ok"] and not r["settings"]
+                    and r["crashkernel_mb"] == 32 and r.get("timeline")), None)
+        if not run:
+            continue
+        ev, tl = run["events"], dict(run["timeline"])
+        rows.append([mem.replace("G", " GB"), run.get("vmcore_mib", "-"), run["name"],
+                     fmt(ev["init"] - ev["panic"], 1), fmt(tl["dump (makedumpfile)"], 1),
+                     fmt(tl["report (VmCore embedded)"], 1), fmt(ev["dump"] - ev["panic"], 1),
+                     fmt(run["total_s"], 1)])
+    if len(rows) < 2:
+        return ""
+    return "\n".join(["The same capture for each guest size (crashkernel=32M, default settings; "
+                      "seconds):", "",
+                      table(["guest", "vmcore MiB", "run", "panic to /init", "dump", "report",
+                             "panic to dump written", "panic to power-off"], rows), ""])
 
 
 def section_dumps(runs):
@@ -355,6 +379,9 @@ NOTES = """## How to read these figures
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--commit":
+        print(commit(sys.argv[2]))
+        return 0
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", required=True)
     ap.add_argument("--repo", required=True)
@@ -366,14 +393,20 @@ def main():
     runs, bisect = load_runs(a.runs), load_bisect(a.runs)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print("# dumpagent bench results\n")
+    try:
+        with open(os.path.join(a.runs, "commit")) as f:
+            ran = f.read().strip()
+    except OSError:
+        ran = commit(a.repo)
     print("Commit `%s`, %s, `make %s`: %d QEMU runs in %d min (TCG, %d host CPUs, shared). "
-          "Raw runs: build/bench/, serial logs: build/test/bench-*/.\n" %
-          (commit(a.repo), now, "bench-quick" if quick else "bench", len(runs),
-           round(a.seconds / 60), os.cpu_count() or 0))
+          "Raw runs: %s/, serial logs: build/test/bench-*/.\n" %
+          (ran, now, "bench-quick" if quick else "bench", len(runs),
+           round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo)))
     print(section_reservation(runs, bisect, quick))
     print(section_memory(runs, bisect, quick, a.png))
     print(section_initramfs(capture_image(a.repo)))
     print(section_timeline(runs))
+    print(by_guest_size(runs))
     print(section_dumps(runs))
     print(section_rss(runs))
     print(NOTES)

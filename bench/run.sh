@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: make bench: crashes QEMU guests and writes bench/RESULTS.md and bench/memory.png.
 #
-# Usage: bench/run.sh [--quick] [--out DIR]
+# Usage: bench/run.sh [--quick] [--out DIR] [--report-only]
 #
 # Every run is the whole cycle of tests/qemu/lib.sh's panic_scenario: Debian's
 # kernel boots with crashkernel=N M, the shipped loader arms our capture
@@ -13,30 +13,47 @@
 # bench/report.py and bench/plot.py turn the runs into the results.
 #
 # --quick: one 1 GB guest at crashkernel=32M with the timeline and
-# makedumpfile alone (a few minutes). Without it, also dump size and speed for
-# zlib and lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that
-# still works for 1, 4 and 16 GB guests, by bisection in 4 MB steps.
+# makedumpfile alone (a few minutes); its results go to build/bench-quick/,
+# not over the full bench's. Without it, also dump size and speed for zlib and
+# lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that still
+# works for 1, 4 and 16 GB guests, by bisection in 4 MB steps.
+# --out DIR: where RESULTS.md and memory.png go (default bench/, or
+# build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
+# kept from the last bench again and rewrite the results.
 #
 # The bench prints the figures; it fails only when it cannot run at all.
-# Raw runs are kept under build/bench/ (serial logs under build/test/bench-*).
+# Raw runs are kept under build/bench/ or build/bench-quick/ (serial logs
+# under build/test/bench-*).
 set -eu
 
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../tests/qemu/lib.sh
 . "$REPO/tests/qemu/lib.sh"
 
-B_OUT=$BUILD/bench
-B_RESULTS=$REPO/bench
+B_RESULTS=
 B_QUICK=no
+B_RUN=yes
 B_STALL=${BENCH_STALL:-90}
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) B_QUICK=yes; shift ;;
-	--out) B_RESULTS=$2; shift 2 ;;
-	*) echo "usage: bench/run.sh [--quick] [--out DIR]" >&2; exit 100 ;;
+	--report-only) B_RUN=no; shift ;;
+	--out)
+		[ $# -ge 2 ] || { echo "bench/run.sh: --out needs a directory" >&2; exit 100; }
+		B_RESULTS=$2
+		shift 2
+		;;
+	*) echo "usage: bench/run.sh [--quick] [--out DIR] [--report-only]" >&2; exit 100 ;;
 	esac
 done
+if [ "$B_QUICK" = yes ]; then
+	B_OUT=$BUILD/bench-quick
+	B_RESULTS=${B_RESULTS:-$B_OUT}
+else
+	B_OUT=$BUILD/bench
+	B_RESULTS=${B_RESULTS:-$REPO/bench}
+fi
 
 say() {
 	echo "bench: $(date -u +%H:%M:%S) $*"
@@ -73,10 +90,17 @@ capture_run() {
 		echo "scenario_rc=$b_rc"
 		echo "settings=$*"
 	} >"$WORK/meta"
+	echo "$WORK" >>"$B_OUT/workdirs"
+	parse_run "$WORK"
+}
+
+# parse_run WORKDIR: $B_OUT/runs/NAME.json from a run's directory; its status.
+parse_run() {
 	mkdir -p "$B_OUT/runs"
 	b_ok=0
-	python3 "$REPO/bench/parse.py" "$WORK" >"$B_OUT/runs/$b_name.json" || b_ok=$?
-	say "$b_name: $(python3 "$REPO/bench/parse.py" --brief "$B_OUT/runs/$b_name.json")"
+	b_json=$B_OUT/runs/$(sed -n 's/^name=//p' "$1/meta").json
+	python3 "$REPO/bench/parse.py" "$1" >"$b_json" || b_ok=$?
+	say "$(basename "$b_json" .json): $(python3 "$REPO/bench/parse.py" --brief "$b_json")"
 	return "$b_ok"
 }
 
@@ -118,11 +142,31 @@ bisect() {
 	echo "$m $hi smallest" >>"$B_OUT/bisect.txt"
 }
 
+write_results() {
+	say "writing $B_RESULTS/RESULTS.md"
+	mkdir -p "$B_RESULTS"
+	python3 "$REPO/bench/report.py" --runs "$B_OUT" --repo "$REPO" --quick "$B_QUICK" \
+		--seconds "$1" --png "$B_RESULTS/memory.png" >"$B_RESULTS/RESULTS.md.tmp"
+	mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
+	cat "$B_RESULTS/RESULTS.md"
+}
+
+if [ "$B_RUN" = no ]; then
+	[ -r "$B_OUT/workdirs" ] || { echo "bench/run.sh: no runs kept in $B_OUT" >&2; exit 1; }
+	while read -r w; do
+		[ ! -r "$w/meta" ] || parse_run "$w" || :
+	done <"$B_OUT/workdirs"
+	write_results "$(cat "$B_OUT/seconds" 2>/dev/null || echo 0)"
+	exit 0
+fi
+
 require_file "$CAPTURE_KERNEL" "run make capture-kernel"
 require_file "$BUILD/dumpagent" "run make"
 rm -rf "$B_OUT"
 mkdir -p "$B_OUT/runs"
 : >"$B_OUT/bisect.txt"
+: >"$B_OUT/workdirs"
+python3 "$REPO/bench/report.py" --commit "$REPO" >"$B_OUT/commit"
 started=$(date +%s)
 
 say "timeline: 1 GB guest, crashkernel=32M, zlib, dump level 31, then makedumpfile alone"
@@ -138,9 +182,6 @@ if [ "$B_QUICK" = no ]; then
 		bisect "$m"
 	done
 fi
-say "all runs done in $(($(date +%s) - started)) s; writing $B_RESULTS/RESULTS.md"
-mkdir -p "$B_RESULTS"
-python3 "$REPO/bench/report.py" --runs "$B_OUT" --repo "$REPO" --quick "$B_QUICK" \
-	--seconds "$(($(date +%s) - started))" --png "$B_RESULTS/memory.png" >"$B_RESULTS/RESULTS.md.tmp"
-mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
-cat "$B_RESULTS/RESULTS.md"
+echo $(($(date +%s) - started)) >"$B_OUT/seconds"
+say "all runs done in $(cat "$B_OUT/seconds") s"
+write_results "$(cat "$B_OUT/seconds")"
