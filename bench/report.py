@@ -238,9 +238,10 @@ def section_memory(runs, bisect, quick, png):
     return "\n".join(out)
 
 
-def capture_image(repo):
+def capture_image(repo, runs):
     """The capture initramfs the timeline run booted, else the one make initramfs built."""
-    ran = os.path.join(repo, "build", "test", "bench-timeline", "capture.img")
+    prefix = os.path.basename(os.path.normpath(runs))  # bench or bench-quick, as run.sh names
+    ran = os.path.join(repo, "build", "test", prefix + "-timeline", "capture.img")
     return ran if os.path.exists(ran) else os.path.join(repo, "build", "capture", "initramfs.img")
 
 
@@ -265,7 +266,13 @@ def section_timeline(runs):
     alone = t.get("bench", {})
     a_dump, a_dmesg = alone.get("alone dump"), alone.get("alone dmesg")
     if a_dump and a_dump.get("rc") == "0":
-        s_dump = float(a_dump["end"]) - float(a_dump["start"])
+        alones = [float(a["end"]) - float(a["start"]) for a in (a_dump, alone.get("alone dump2"))
+                  if a and a.get("rc") == "0"]
+        s_dump = sum(alones) / len(alones)
+        noise = ("makedumpfile alone took %s s in its %d runs: a spread of %.1f%% of their mean, "
+                 "the noise this host puts on one comparison." %
+                 (" and ".join(fmt(x, 2) for x in alones), len(alones),
+                  100 * (max(alones) - min(alones)) / s_dump)) if len(alones) > 1 else ""
         s_dmesg = float(a_dmesg["end"]) - float(a_dmesg["start"]) if a_dmesg else 0.0
         phase = ev["dump"] - ev["dump_start"]
         agent = ev["done"] - ev["agent_start"]
@@ -282,10 +289,10 @@ def section_timeline(runs):
         ]
         out += ["makedumpfile alone, run by the bench hook in the same capture kernel on the same "
                 "/proc/vmcore after the capture, writing to the same target (sync included): "
-                "dump %.2f s, %.1f MiB, peak RSS %s KiB; --dump-dmesg %.2f s. The agent's "
+                "dump %.2f s (mean), %.1f MiB, peak RSS %s KiB; --dump-dmesg %.2f s. The agent's "
                 "overhead (goal: under 5%%):" % (s_dump, int(a_dump["bytes"]) / 1048576,
                                                   a_dump.get("rss_kib"), s_dmesg), "",
-                table(["comparison", "agent s", "makedumpfile s", "overhead"], rows), ""]
+                table(["comparison", "agent s", "makedumpfile s", "overhead"], rows), "", noise, ""]
     else:
         out += ["makedumpfile alone: not measured (%s)." % (a_dump or "no result"), ""]
     return "\n".join(out)
@@ -399,12 +406,13 @@ def main():
     except OSError:
         ran = commit(a.repo)
     print("Commit `%s`, %s, `make %s`: %d QEMU runs in %d min (TCG, %d host CPUs, shared). "
-          "Raw runs: %s/, serial logs: build/test/bench-*/.\n" %
+          "Raw runs: %s/, serial logs: build/test/%s-*/.\n" %
           (ran, now, "bench-quick" if quick else "bench", len(runs),
-           round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo)))
+           round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo),
+           os.path.basename(os.path.normpath(a.runs))))
     print(section_reservation(runs, bisect, quick))
     print(section_memory(runs, bisect, quick, a.png))
-    print(section_initramfs(capture_image(a.repo)))
+    print(section_initramfs(capture_image(a.repo, a.runs)))
     print(section_timeline(runs))
     print(by_guest_size(runs))
     print(section_dumps(runs))

@@ -23,7 +23,7 @@
 #
 # The bench prints the figures; it fails only when it cannot run at all.
 # Raw runs are kept under build/bench/ or build/bench-quick/ (serial logs
-# under build/test/bench-*).
+# under build/test/bench-* and build/test/bench-quick-*).
 set -eu
 
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
@@ -47,13 +47,15 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: bench/run.sh [--quick] [--out DIR] [--report-only]" >&2; exit 100 ;;
 	esac
 done
+# The quick bench keeps its runs apart, so it never mixes into the full results.
 if [ "$B_QUICK" = yes ]; then
-	B_OUT=$BUILD/bench-quick
-	B_RESULTS=${B_RESULTS:-$B_OUT}
+	B_PREFIX=bench-quick
+	B_RESULTS=${B_RESULTS:-$BUILD/bench-quick}
 else
-	B_OUT=$BUILD/bench
+	B_PREFIX=bench
 	B_RESULTS=${B_RESULTS:-$REPO/bench}
 fi
+B_OUT=$BUILD/$B_PREFIX
 
 say() {
 	echo "bench: $(date -u +%H:%M:%S) $*"
@@ -65,7 +67,7 @@ capture_run() {
 	b_name=$1 b_mem=$2 b_ck=$3 b_mode=$4
 	shift 4
 	case $b_mem in 16G) b_timeout=900 ;; 4G) b_timeout=600 ;; *) b_timeout=400 ;; esac
-	qemu_setup "bench-$b_name"
+	qemu_setup "$B_PREFIX-$b_name"
 	DISK=$WORK/disk.img
 	make_disk "$DISK" ext4 "$DISK_UUID" 2G
 	python3 "$REPO/bench/stamp.py" "$SERIAL" "$WORK/stamps.tsv" --stall "$B_STALL" &
