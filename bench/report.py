@@ -213,7 +213,10 @@ def section_memory(runs, bisect, quick, png):
             "cache is the highest `Cached` during the capture above that; free is the lowest "
             "`MemFree` (both sampled once a second). Peak RSS counts the binaries' pages, which "
             "are also in the initramfs line, and the peaks are not simultaneous: the lines add "
-            "up only roughly.", ""]
+            "up only roughly. The page cache (the dump on its way to the disk) grows into "
+            "whatever is free and is given back under pressure: it shows where free memory "
+            "went, not what the capture needs. While the kernel unpacks the initramfs, the "
+            "packed image and the unpacked files are both in memory.", ""]
     head = ["what"] + [label for label, _ in shown]
     parts = [breakdown(run) for _, run in shown]
     names = [n for n, _ in next(p for p in parts if p)] if any(parts) else []
