@@ -163,6 +163,9 @@ def failure_cause(lines, panic, start, stalled, done_status, files):
         return "no panic in the first kernel"
     if start is None:
         return "the capture kernel did not start"
+    m = re.search(r"Initramfs unpacking failed: ([^\n]*)", capture)
+    if m:
+        return "the initramfs did not fit: unpacking failed (%s)" % m.group(1)[:60]
     oom = re.search(r"Out of memory|oom-kill|invoked oom-killer", capture)
     if oom:
         m = re.search(r"Killed process \d+ \((\S+)\)", capture)
