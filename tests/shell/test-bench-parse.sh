@@ -84,6 +84,12 @@ printf '200.0\t[    9.000000] Out of memory: Killed process 77 (makedumpfile) to
 c=$(cause "$T/oom")
 if [ "$c" = "out of memory (killed makedumpfile)" ]; then ok "an OOM kill is the cause"; else bad "OOM cause: '$c'"; fi
 
+run_dir "$T/unpack"
+sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/unpack/stamps.tsv"
+printf '112.0\t[    1.000000] Initramfs unpacking failed: write error\n' >>"$T/unpack/stamps.tsv"
+c=$(cause "$T/unpack")
+if [ "$c" = "the initramfs did not fit: unpacking failed (write error)" ]; then ok "a failed unpacking is the cause"; else bad "unpacking cause: '$c'"; fi
+
 run_dir "$T/nodump"
 sed -i '/dump\.x/d' "$T/nodump/files.txt"
 c=$(cause "$T/nodump")
