@@ -381,9 +381,12 @@ NOTES = """## How to read these figures
   the bench hook's sampler (a busybox shell waking once a second, some
   100 KiB) runs beside the agent, in the memory measured.
 - A failed trial is named by its first cause: out of memory while the capture
-  kernel boots, or makedumpfile that cannot start, after which the agent's
+  kernel boots; an initramfs that does not fit (the kernel's unpacking fails
+  with a write error, /init runs without the agent and the capture kernel
+  reboots); or makedumpfile that cannot start, after which the agent's
   fallback gzips the whole vmcore without progress output and the bench stops
-  it after 90 s of silence.
+  it after 90 s of silence. Which of these hits at 24 or 28 MB varies between
+  runs.
 - The kdump-tools reference was measured earlier on this machine, not here.
 """
 
