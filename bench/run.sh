@@ -27,6 +27,7 @@
 set -eu
 
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+QEMU_LIB_REPO=$REPO
 # shellcheck source-path=SCRIPTDIR source=../tests/qemu/lib.sh
 . "$REPO/tests/qemu/lib.sh"
 

@@ -4,11 +4,12 @@
 # Usage: initramfs/build.sh --config FILE --agent FILE --output FILE
 #        initramfs/build.sh --list IMAGE
 #
-# The image holds /init (initramfs/init), its bench hook /sbin/dumpagent-bench
-# (initramfs/bench, inert unless dumpagent.bench= is given), a static busybox with all its
-# applets in /bin, /usr/bin/makedumpfile with its interpreter and exactly the
-# libraries its dynamic loader resolves, the static agent at /sbin/dumpagent
-# and the configuration at /etc/dumpagent.conf. The same inputs give the same
+# The image holds /init (initramfs/init), its bench hook
+# /sbin/dumpagent-bench (initramfs/bench, inert unless dumpagent.bench= is
+# given), a static busybox with all its applets in /bin,
+# /usr/bin/makedumpfile with its interpreter and exactly the libraries its
+# dynamic loader resolves, the static agent at /sbin/dumpagent and the
+# configuration at /etc/dumpagent.conf. The same inputs give the same
 # bytes (see pack_cpio in lib.sh). The output is written under a temporary
 # name and renamed into place only when complete.
 #
