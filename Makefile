@@ -19,7 +19,7 @@ FUZZ_TARGETS := vmcore config superblock dmesg
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c
 
-.PHONY: all capture-kernel initramfs check check-system deb unit demo clean fuzz
+.PHONY: all capture-kernel initramfs check check-system deb unit demo clean fuzz bench bench-quick
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -74,6 +74,14 @@ check-system: deb
 
 demo: all capture-kernel
 	tests/qemu/demo.sh
+
+# The figures of bench/RESULTS.md and bench/memory.png (QEMU, ~30 min); not part of check.
+bench: all capture-kernel initramfs
+	bench/run.sh
+
+# One 1 GB guest at crashkernel=32M with the timeline: a few minutes.
+bench-quick: all capture-kernel initramfs
+	bench/run.sh --quick
 
 clean:
 	rm -rf $(B)/obj $(B)/unit $(B)/dumpagent

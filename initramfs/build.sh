@@ -4,10 +4,12 @@
 # Usage: initramfs/build.sh --config FILE --agent FILE --output FILE
 #        initramfs/build.sh --list IMAGE
 #
-# The image holds /init (initramfs/init), a static busybox with all its
-# applets in /bin, /usr/bin/makedumpfile with its interpreter and exactly the
-# libraries its dynamic loader resolves, the static agent at /sbin/dumpagent
-# and the configuration at /etc/dumpagent.conf. The same inputs give the same
+# The image holds /init (initramfs/init), its bench hook
+# /sbin/dumpagent-bench (initramfs/bench, inert unless dumpagent.bench= is
+# given), a static busybox with all its applets in /bin,
+# /usr/bin/makedumpfile with its interpreter and exactly the libraries its
+# dynamic loader resolves, the static agent at /sbin/dumpagent and the
+# configuration at /etc/dumpagent.conf. The same inputs give the same
 # bytes (see pack_cpio in lib.sh). The output is written under a temporary
 # name and renamed into place only when complete.
 #
@@ -107,6 +109,7 @@ check_inputs() {
 	makedumpfile=$(command -v makedumpfile) ||
 		die "makedumpfile not found: install the Debian package makedumpfile"
 	[ -f "$IH_DIR/init" ] || die "$IH_DIR/init is missing"
+	[ -f "$IH_DIR/bench" ] || die "$IH_DIR/bench is missing"
 }
 
 # Every applet gets a link, not just the ones /init uses: the emergency
@@ -148,6 +151,7 @@ stage() {
 	add_file "$staging" "$agent" /sbin/dumpagent 0755 || exit 1
 	add_file "$staging" "$config" /etc/dumpagent.conf 0644 || exit 1
 	add_file "$staging" "$IH_DIR/init" /init 0755 || exit 1
+	add_file "$staging" "$IH_DIR/bench" /sbin/dumpagent-bench 0755 || exit 1
 	# mkdir obeys the umask; the image must not.
 	find "$staging" -type d -exec chmod 0755 {} +
 	chmod 1777 "$staging/tmp"

@@ -5,7 +5,8 @@
 # $WORK, runs the VM with qemu_run, and reports with pass/fail. fail prints
 # the serial log, so a red test always shows what the guest said.
 
-REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# QEMU_LIB_REPO: the checkout, for a caller that is not in tests/qemu/ (bench/).
+REPO=${QEMU_LIB_REPO:-$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)}
 BUILD=$REPO/build
 CAPTURE_KERNEL=$BUILD/capture/vmlinuz
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
@@ -129,8 +130,9 @@ img_get() {
 # panic_scenario [KEY=value...]: the whole cycle. DISK_ARGS: qemu disk
 # options instead of the default disk ("none": no disk at all);
 # INITRD_ARGS: extra options of initramfs/build.sh. Debian's kernel boots with
-# crashkernel=64M, arms our capture kernel with the shipped loader and
-# crashes; the capture kernel writes to $DISK, an ext4 image with $DISK_UUID.
+# crashkernel=$CRASHKERNEL (default 64M), arms our capture kernel with the
+# shipped loader and crashes; the capture kernel writes to $DISK, an ext4
+# image with $DISK_UUID.
 DISK_UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
 panic_scenario() {
 	require_file "$CAPTURE_KERNEL" "run make capture-kernel"
@@ -158,7 +160,7 @@ panic_scenario() {
 		DISK_ARGS="-drive file=$DISK,if=virtio,format=raw"
 	fi
 	# shellcheck disable=SC2086 # DISK_ARGS is a list of qemu arguments
-	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=64M panic=-1" $DISK_ARGS
+	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=${CRASHKERNEL:-64M} panic=-1" $DISK_ARGS
 }
 
 # make_disk IMAGE ext4|xfs UUID [SIZE]: a raw image holding one filesystem.

@@ -149,6 +149,7 @@ same /bin/busybox bin/busybox
 same "$agent" sbin/dumpagent
 same "$conf" etc/dumpagent.conf
 same "$REPO/initramfs/init" init
+same "$REPO/initramfs/bench" sbin/dumpagent-bench
 while read -r lib; do
 	m=$(mode_of "$lib")
 	case $lib in
@@ -158,7 +159,7 @@ while read -r lib; do
 	[ "$m" = "$want" ] || bad "/$lib is '$m', expected a regular file $want"
 	same "/$lib" "$lib"
 done <"$T/libs.expected"
-for e in "init -rwxr-xr-x" "sbin/dumpagent -rwxr-xr-x" "usr/bin/makedumpfile -rwxr-xr-x" \
+for e in "init -rwxr-xr-x" "sbin/dumpagent -rwxr-xr-x" "sbin/dumpagent-bench -rwxr-xr-x" "usr/bin/makedumpfile -rwxr-xr-x" \
 	"etc/dumpagent.conf -rw-r--r--" "tmp drwxrwxrwt" "mnt/target drwxr-xr-x" \
 	"bin/sh lrwxrwxrwx"; do
 	# shellcheck disable=SC2086 # "NAME MODE", split on purpose
@@ -257,12 +258,12 @@ else
 fi
 
 # --- The scripts themselves.
-for f in "$REPO/initramfs/init" "$REPO/initramfs/build.sh" "$REPO/initramfs/lib.sh"; do
+for f in "$REPO/initramfs/init" "$REPO/initramfs/bench" "$REPO/initramfs/build.sh" "$REPO/initramfs/lib.sh"; do
 	for sh in dash "/bin/busybox sh"; do
 		$sh -n "$f" && ok "$sh -n ${f#"$REPO"/}" || bad "$sh -n ${f#"$REPO"/} failed"
 	done
 done
-if out=$(shellcheck -x "$REPO/initramfs/init" "$REPO/initramfs/build.sh" "$REPO/initramfs/lib.sh" \
+if out=$(shellcheck -x "$REPO/initramfs/init" "$REPO/initramfs/bench" "$REPO/initramfs/build.sh" "$REPO/initramfs/lib.sh" \
 	"$REPO"/tests/shell/test-initramfs*.sh 2>&1); then
 	ok "shellcheck is clean"
 else

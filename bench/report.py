@@ -1,0 +1,431 @@
+#!/usr/bin/env python3
+"""bench/report.py: bench/RESULTS.md (on stdout) and the memory PNG, from the parsed runs.
+
+Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --png PATH
+       report.py --commit REPO     prints the commit as the results name it
+
+DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
+the commit the runs were made at). The
+figures are printed, never judged: a missing run leaves a "not measured" line.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot  # noqa: E402
+
+REFERENCE = ("Debian kdump-tools, measured earlier on this machine (not in this run): "
+             "crashkernel=114M was the smallest that worked, and panic to dump written took 27-38 s.")
+
+
+def git(repo, *args):
+    try:
+        return subprocess.run(["git", "-C", repo] + list(args), capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def commit(repo):
+    """HEAD's short hash, "-dirty" when the tree has changes the bench did not make."""
+    head = git(repo, "rev-parse", "--short", "HEAD") or "unknown"
+    # bench/RESULTS.md and the PNG are rewritten by this very run: not "dirty".
+    dirty = [l for l in git(repo, "status", "--porcelain").splitlines()
+             if not l[3:].startswith(("bench/RESULTS.md", "bench/memory.png"))]
+    return head + ("-dirty" if dirty else "")
+
+
+def load_runs(d):
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(d, "runs", "*.json"))):
+        try:
+            with open(path) as f:
+                run = json.load(f)
+        except (OSError, ValueError):
+            continue
+        runs[run.get("name") or os.path.basename(path)[:-5]] = run
+    return runs
+
+
+def load_bisect(d):
+    rows = []
+    try:
+        with open(os.path.join(d, "bisect.txt")) as f:
+            rows = [l.strip().split(None, 2) for l in f if l.strip()]
+    except OSError:
+        pass
+    return rows
+
+
+def mib(kib):
+    return kib / 1024.0
+
+
+def fmt(x, digits=1):
+    return "-" if x is None else ("%.*f" % (digits, x))
+
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def section_reservation(runs, bisect, quick):
+    out = ["## 1. Smallest working reservation", ""]
+    if quick:
+        t = runs.get("timeline")
+        res = "not run" if not t else ("works" if t["ok"] else "FAILS: " + t["cause"])
+        out += ["Quick check, 1 GB guest at crashkernel=32M: **%s**." % res, "",
+                "(The bisection for 1, 4 and 16 GB runs in `make bench`.)", "", REFERENCE, ""]
+        return "\n".join(out)
+    out += ["Bisection in 4 MB steps; a trial works when the capture ends with "
+            "`dumpagent: done (status=complete)` and the dump is on the disk. "
+            "Default configuration (zlib, dump level 31, report with VmCore embedded).", ""]
+    rows = []
+    for mem in ("1G", "4G", "16G"):
+        trials = [r for r in bisect if r[0] == mem]
+        if not trials:
+            rows.append([mem.replace("G", " GB"), "not measured", "", ""])
+            continue
+        smallest = next((int(r[1]) for r in trials if len(r) > 2 and r[2] == "smallest"), None)
+        steps = []
+        for r in trials:
+            if len(r) < 3 or r[2] == "smallest" or r[1] == "none":
+                continue
+            name = "bisect-%s-%sM" % (mem, r[1])
+            run = runs.get("timeline" if "timeline" in r[2] else name)
+            why = "" if r[2].startswith("ok") or not run else " (%s)" % run["cause"]
+            steps.append("%s: %s%s" % (r[1], "ok" if r[2].startswith("ok") else "fail", why))
+        goal = "-" if smallest is None else ("yes" if smallest <= 32 else "no")
+        rows.append([mem.replace("G", " GB"),
+                     "%d MB" % smallest if smallest is not None else "none up to 128 MB",
+                     "; ".join(steps), goal])
+    rows.append(["reference", "114 MB", "Debian kdump-tools, measured earlier, not in this run", "no"])
+    out += [table(["guest RAM", "smallest crashkernel=", "trials (MB: result)", "<= 32 MB"], rows), ""]
+    return "\n".join(out)
+
+
+def breakdown(run):
+    """[(segment, MiB)] of the memory the capture kernel manages, or None."""
+    km, b = run.get("kernel_memory", {}), run.get("bench", {})
+    init, end, peak = b.get("meminfo init", {}), b.get("meminfo end", {}), b.get("peak", {})
+    if "total" not in km or "MemTotal" not in init or "MemFree_min" not in peak:
+        return None
+    total, memtotal = km["total"], int(init["MemTotal"])
+    image = km["code"] + km["rwdata"] + km["rodata"] + km["bss"]
+    boot = max(0, total - memtotal - image)
+    initramfs = int(init.get("Cached", 0))
+    cache = max(0, int(peak["Cached_max"]) - initramfs)
+    agent, mdf = run.get("agent_rss_kib", 0), run.get("mdf_rss_kib", 0)
+    free = int(peak["MemFree_min"])
+    other = max(0, memtotal - free - initramfs - cache - agent - mdf)
+    return [("kernel image", mib(image)),
+            ("kernel boot allocations", mib(boot)),
+            ("unpacked initramfs", mib(initramfs)),
+            ("page cache (peak)", mib(cache)),
+            ("agent (peak RSS)", mib(agent)),
+            ("makedumpfile (peak RSS)", mib(mdf)),
+            ("other kernel use", mib(other)),
+            ("free (lowest)", mib(free))]
+
+
+def memory_runs(runs, bisect, quick):
+    """[(label, run)] whose memory is shown: the smallest working reservation of each size."""
+    if quick:
+        t = runs.get("timeline")
+        return [("1 GB, 32M", t)] if t and t["ok"] else []
+    out = []
+    for mem in ("1G", "4G", "16G"):
+        r = next((r for r in bisect if r[0] == mem and len(r) > 2 and r[2] == "smallest"), None)
+        if not r:
+            continue
+        run = runs.get("bisect-%s-%sM" % (mem, r[1]))
+        if (not run or not run["ok"]) and mem == "1G" and r[1] == "32":
+            run = runs.get("timeline")
+        if run and run["ok"]:
+            out.append(("%s, %sM" % (mem.replace("G", " GB"), r[1]), run))
+    return out
+
+
+def initramfs_files(image):
+    """[(path, bytes)] of the regular files in a gzip'ed newc cpio image."""
+    import gzip
+    with gzip.open(image, "rb") as f:
+        data = f.read()
+    files, pos = [], 0
+    while pos + 110 <= len(data) and data[pos:pos + 6] == b"070701":
+        field = [int(data[pos + 6 + 8 * i:pos + 14 + 8 * i], 16) for i in range(13)]
+        mode, size, namesize = field[1], field[6], field[11]
+        name = data[pos + 110:pos + 110 + namesize - 1].decode("utf-8", "replace")
+        pos = (pos + 110 + namesize + 3) & ~3
+        if name == "TRAILER!!!":
+            break
+        if mode & 0o170000 == 0o100000:
+            files.append((name, size))
+        pos = (pos + size + 3) & ~3
+    return files
+
+
+def section_initramfs(image):
+    try:
+        files = sorted(initramfs_files(image), key=lambda f: -f[1])
+    except (OSError, ValueError):
+        return "The initramfs (%s) could not be read.\n" % image
+    total = sum(b for _, b in files)
+    rows = [[n, fmt(b / 1048576, 2), "%.0f%%" % (100 * b / total)] for n, b in files[:8]]
+    rows.append(["%d other files" % (len(files) - 8),
+                 fmt(sum(b for _, b in files[8:]) / 1048576, 2),
+                 "%.0f%%" % (100 * sum(b for _, b in files[8:]) / total)])
+    rows.append(["**all files (unpacked)**", "**%s**" % fmt(total / 1048576, 2), "100%"])
+    return "\n".join(["What the unpacked initramfs holds (`%s`, %.2f MiB packed):" %
+                      (os.path.relpath(image), os.path.getsize(image) / 1048576), "",
+                      table(["file", "MiB", "share"], rows), ""])
+
+
+def rss_bars(runs):
+    """One bar per guest size: the agent's and makedumpfile's peak RSS, default settings."""
+    bars, seen = [], set()
+    for run in sorted(runs.values(), key=lambda r: r.get("vmcore_mib", 0)):
+        if not run["ok"] or run["settings"] or "agent_rss_kib" not in run or run["mem"] in seen:
+            continue
+        seen.add(run["mem"])
+        bars.append(("VMCORE %d MIB" % run.get("vmcore_mib", 0), None,
+                     [("AGENT", mib(run["agent_rss_kib"])), ("MAKEDUMPFILE", mib(run["mdf_rss_kib"]))]))
+    return bars
+
+
+def section_memory(runs, bisect, quick, png):
+    out = ["## 2. Where the memory goes", ""]
+    shown = memory_runs(runs, bisect, quick)
+    if not shown:
+        return "\n".join(out + ["Not measured (no completed run with the bench hook).", ""])
+    where = "at crashkernel=32M" if quick else "at the smallest working reservation"
+    out += ["In the capture kernel, %s (MiB). The kernel image is " % where +
+            "code + rwdata + rodata + bss from its `Memory:` line (init text is freed); boot "
+            "allocations are the rest of what it keeps from the start (memmap, page tables, "
+            "log buffer); the unpacked initramfs is `Cached` (tmpfs) when /init starts; page "
+            "cache is the highest `Cached` during the capture above that; free is the lowest "
+            "`MemFree` (both sampled once a second). Peak RSS counts the binaries' pages, which "
+            "are also in the initramfs line, and the peaks are not simultaneous: the lines add "
+            "up only roughly. The page cache (the dump on its way to the disk) grows into "
+            "whatever is free and is given back under pressure: it shows where free memory "
+            "went, not what the capture needs. While the kernel unpacks the initramfs, the "
+            "packed image and the unpacked files are both in memory.", ""]
+    head = ["what"] + [label for label, _ in shown]
+    parts = [breakdown(run) for _, run in shown]
+    names = [n for n, _ in next(p for p in parts if p)] if any(parts) else []
+    rows = [["crashkernel= reservation"] + ["%d" % run["crashkernel_mb"] for _, run in shown]]
+    rows.append(["managed by the capture kernel"] +
+                [fmt(mib(run["kernel_memory"].get("total", 0))) for _, run in shown])
+    for i, n in enumerate(names):
+        rows.append([n] + [fmt(p[i][1]) if p else "-" for p in parts])
+    rows.append(["packed initramfs (freed after unpacking)"] +
+                [fmt(mib(run["kernel_memory"].get("initrd_packed", 0))) for _, run in shown])
+    rows.append(["vmcore (crashed RAM, MiB)"] + ["%s" % run.get("vmcore_mib", "-") for _, run in shown])
+    out += [table(head, rows), ""]
+    bars = [(label.upper(), run["crashkernel_mb"], [(n.upper(), v) for n, v in p])
+            for (label, run), p in zip(shown, parts) if p]
+    bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("KDUMP-TOOLS (WHOLE)", 114)]))
+    panels = [("CAPTURE KERNEL MEMORY %s (MIB)" % where.replace("the ", "").upper(), bars, 32)]
+    rss = rss_bars(runs)
+    if rss:
+        panels.append(("PEAK RSS AGAINST THE VMCORE SIZE (MIB)", rss, None))
+    plot.plot_memory(png, panels, "BLACK TICK: THE CRASHKERNEL= RESERVATION OF THE BAR")
+    out += ["![memory](%s)" % os.path.basename(png), ""]
+    return "\n".join(out)
+
+
+def capture_image(repo, runs):
+    """The capture initramfs the timeline run booted, else the one make initramfs built."""
+    prefix = os.path.basename(os.path.normpath(runs))  # bench or bench-quick, as run.sh names
+    ran = os.path.join(repo, "build", "test", prefix + "-timeline", "capture.img")
+    return ran if os.path.exists(ran) else os.path.join(repo, "build", "capture", "initramfs.img")
+
+
+def section_timeline(runs):
+    out = ["## 3. Timeline", ""]
+    t = runs.get("timeline")
+    if not t or not t.get("timeline"):
+        why = "not run" if not t else (t.get("cause") or "marks missing from the serial log")
+        return "\n".join(out + ["Not measured: %s." % why, ""])
+    total = t["total_s"]
+    out += ["1 GB guest, crashkernel=32M, zlib, dump level 31. Up to /init, the host's stamps "
+            "of the serial lines (the capture kernel's clock is not steady that early under "
+            "TCG); from /init on, the capture kernel's printk clock (the agent's lines come "
+            "from its ring buffer). The bench hook's own time after the capture is left out.", ""]
+    rows = [[name, fmt(s, 2), "%.1f%%" % (100 * s / total)] for name, s in t["timeline"]]
+    rows.append(["**total: panic to power-off**", "**%s**" % fmt(total, 2), "100%"])
+    out += [table(["phase", "seconds", "share"], rows), ""]
+    ev = t["events"]
+    to_dump = ev["dump"] - ev["panic"]
+    out += ["Panic to dump written: **%.1f s** (%.0f%% of the whole). %s" %
+            (to_dump, 100 * to_dump / total, REFERENCE), ""]
+    alone = t.get("bench", {})
+    a_dump, a_dmesg = alone.get("alone dump"), alone.get("alone dmesg")
+    if a_dump and a_dump.get("rc") == "0":
+        alones = [float(a["end"]) - float(a["start"]) for a in (a_dump, alone.get("alone dump2"))
+                  if a and a.get("rc") == "0"]
+        s_dump = sum(alones) / len(alones)
+        noise = ("makedumpfile alone took %s s in its %d runs: a spread of %.1f%% of their mean, "
+                 "the noise this host puts on one comparison." %
+                 (" and ".join(fmt(x, 2) for x in alones), len(alones),
+                  100 * (max(alones) - min(alones)) / s_dump)) if len(alones) > 1 else ""
+        s_dmesg = float(a_dmesg["end"]) - float(a_dmesg["start"]) if a_dmesg else 0.0
+        phase = ev["dump"] - ev["dump_start"]
+        agent = ev["done"] - ev["agent_start"]
+        report = ev["report"] - ev["dump"]
+        rows = [
+            ["the dump step: agent's dump phase vs makedumpfile alone", fmt(phase, 2),
+             fmt(s_dump, 2), "%+.1f%%" % (100 * (phase / s_dump - 1))],
+            ["the whole agent (start to done) vs makedumpfile --dump-dmesg + dump alone",
+             fmt(agent, 2), fmt(s_dump + s_dmesg, 2),
+             "%+.1f%%" % (100 * (agent / (s_dump + s_dmesg) - 1))],
+            ["the whole agent without the report", fmt(agent - report, 2),
+             fmt(s_dump + s_dmesg, 2),
+             "%+.1f%%" % (100 * ((agent - report) / (s_dump + s_dmesg) - 1))],
+        ]
+        out += ["makedumpfile alone, run by the bench hook in the same capture kernel on the same "
+                "/proc/vmcore after the capture, writing to the same target (sync included): "
+                "dump %.2f s (mean), %.1f MiB, peak RSS %s KiB; --dump-dmesg %.2f s. The agent's "
+                "overhead (goal: under 5%%):" % (s_dump, int(a_dump["bytes"]) / 1048576,
+                                                  a_dump.get("rss_kib"), s_dmesg), "",
+                table(["comparison", "agent s", "makedumpfile s", "overhead"], rows), "", noise, ""]
+    else:
+        out += ["makedumpfile alone: not measured (%s)." % (a_dump or "no result"), ""]
+    return "\n".join(out)
+
+
+def by_guest_size(runs):
+    """Panic to dump and to power-off for each guest size, default settings at 32M."""
+    rows = []
+    for mem in ("1G", "4G", "16G"):
+        run = next((r for r in runs.values() if r["mem"] == mem and r["ok"] and not r["settings"]
+                    and r["crashkernel_mb"] == 32 and r.get("timeline")), None)
+        if not run:
+            continue
+        ev, tl = run["events"], dict(run["timeline"])
+        rows.append([mem.replace("G", " GB"), run.get("vmcore_mib", "-"), run["name"],
+                     fmt(ev["init"] - ev["panic"], 1), fmt(tl["dump (makedumpfile)"], 1),
+                     fmt(tl["report (VmCore embedded)"], 1), fmt(ev["dump"] - ev["panic"], 1),
+                     fmt(run["total_s"], 1)])
+    if len(rows) < 2:
+        return ""
+    return "\n".join(["The same capture for each guest size (crashkernel=32M, default settings; "
+                      "seconds):", "",
+                      table(["guest", "vmcore MiB", "run", "panic to /init", "dump", "report",
+                             "panic to dump written", "panic to power-off"], rows), ""])
+
+
+def section_dumps(runs):
+    out = ["## 4. Dump size and throughput", ""]
+    rows = []
+    for comp in ("zlib", "lzo"):
+        for level in ("1", "17", "31"):
+            name = "dump-%s-%s" % (comp, level)
+            run = runs.get(name)
+            if comp == "zlib" and level == "31" and not run:
+                run = runs.get("timeline")
+            if not run:
+                rows.append([comp, level, "not measured", "", "", "", "", ""])
+                continue
+            if not run["ok"] or "dump" not in run["events"]:
+                rows.append([comp, level, "FAILED: %s" % run["cause"], "", "", "", "", ""])
+                continue
+            ev = run["events"]
+            secs = ev["dump"] - ev["dump_start"]
+            size = (run.get("dump_bytes") or 0) / 1048576
+            rep = run.get("report_bytes")
+            rep_s = ev["report"] - ev["dump"] if "report" in ev else None
+            rows.append([comp, level, fmt(size), fmt(secs, 1),
+                         fmt(run.get("vmcore_mib", 0) / secs if secs else None),
+                         fmt(size / secs if secs else None, 2),
+                         "%s (%s)" % (fmt(rep / 1048576 if rep else None), run.get("report_vmcore", "-")),
+                         fmt(rep_s, 1)])
+    out += ["1 GB guest (crashkernel=64M, or 32M for zlib/31 from the timeline run). Throughput: "
+            "the crashed RAM (vmcore size) per second of the dump phase, and the bytes written "
+            "per second. The report embeds the dump as its VmCore when it is under "
+            "REPORT_VMCORE_MAX_MB and fits on the target.", "",
+            table(["compression", "dump level", "dump MiB", "dump s", "RAM MiB/s", "written MiB/s",
+                   "report MiB (VmCore)", "report s"], rows), ""]
+    return "\n".join(out)
+
+
+def section_rss(runs):
+    out = ["## 5. Agent peak RSS against vmcore size", ""]
+    pts = sorted((r.get("vmcore_mib", 0), n, r) for n, r in runs.items()
+                 if r["ok"] and "agent_rss_kib" in r)
+    if not pts:
+        return "\n".join(out + ["Not measured.", ""])
+    rows = [[n, r["mem"], v, r["settings"] or "default", r["agent_rss_kib"], r["mdf_rss_kib"]]
+            for v, n, r in pts]
+    agents = [r["agent_rss_kib"] for _, _, r in pts]
+    out += [table(["run", "guest", "vmcore MiB", "settings", "agent peak RSS KiB",
+                   "makedumpfile peak RSS KiB"], rows), "",
+            "Agent peak RSS from %d to %d KiB over vmcores of %d to %d MiB (getrusage, as the "
+            "agent logs it)." % (min(agents), max(agents), pts[0][0], pts[-1][0]), ""]
+    return "\n".join(out)
+
+
+NOTES = """## How to read these figures
+
+- One run per figure, on a host with 2 CPUs shared with other QEMU guests:
+  the same capture varies by tens of percent between runs, and the overhead
+  comparison is one pair of runs in the same capture kernel, back to back.
+- Every run boots the shipped capture initramfs with `dumpagent.bench=`, so
+  the bench hook's sampler (a busybox shell waking once a second, some
+  100 KiB) runs beside the agent, in the memory measured.
+- A failed trial is named by its first cause: out of memory while the capture
+  kernel boots; an initramfs that does not fit (the kernel's unpacking fails
+  with a write error, /init runs without the agent and the capture kernel
+  reboots); or makedumpfile that cannot start, after which the agent's
+  fallback gzips the whole vmcore without progress output and the bench stops
+  it after 90 s of silence. Which of these hits at 24 or 28 MB varies between
+  runs.
+- The kdump-tools reference was measured earlier on this machine, not here.
+"""
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--commit":
+        print(commit(sys.argv[2]))
+        return 0
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", required=True)
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--quick", default="no")
+    ap.add_argument("--seconds", type=int, default=0)
+    ap.add_argument("--png", required=True)
+    a = ap.parse_args()
+    quick = a.quick == "yes"
+    runs, bisect = load_runs(a.runs), load_bisect(a.runs)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print("# dumpagent bench results\n")
+    try:
+        with open(os.path.join(a.runs, "commit")) as f:
+            ran = f.read().strip()
+    except OSError:
+        ran = commit(a.repo)
+    print("Commit `%s`, %s, `make %s`: %d QEMU runs in %d min (TCG, %d host CPUs, shared). "
+          "Raw runs: %s/, serial logs: build/test/%s-*/.\n" %
+          (ran, now, "bench-quick" if quick else "bench", len(runs),
+           round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo),
+           os.path.basename(os.path.normpath(a.runs))))
+    print(section_reservation(runs, bisect, quick))
+    print(section_memory(runs, bisect, quick, a.png))
+    print(section_initramfs(capture_image(a.repo, a.runs)))
+    print(section_timeline(runs))
+    print(by_guest_size(runs))
+    print(section_dumps(runs))
+    print(section_rss(runs))
+    print(NOTES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+#!/bin/sh
+# tests/shell/test-bench-parse.sh: bench/parse.py reads a run's clocks, markers and memory right.
+#
+# A made-up run directory: host stamps from the panic to "Run /init", the
+# capture kernel's printk times after it, the bench hook's lines, a disk
+# listing. The timeline, the outcome and the failure causes must come out as
+# computed by hand here.
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-bench-parse.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+failed=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; failed=1; }
+
+run_dir() { # DIR: a complete capture
+	mkdir -p "$1"
+	tab=$(printf '\t')
+	cat >"$1/stamps.tsv" <<EOF
+100.000${tab}[    1.000000] Linux version 6.1.0-57-amd64 (debian)
+107.000${tab}first-init: armed, crashing the kernel: release 6.1.0-57-amd64 pid 1
+108.000${tab}[    8.000000] Kernel panic - not syncing: sysrq triggered crash
+111.000${tab}[    0.000000] Linux version 6.1.192 (dumpagent@dumpagent)
+111.100${tab}[    0.000000] Memory: 20000K/33000K available (3000K kernel code, 600K rwdata, 900K rodata, 800K init, 200K bss, 13000K reserved, 0K cma-reserved)
+114.000${tab}[    2.500000] Run /init as init process
+115.000${tab}dumpagent: vmcore: kernel 6.1.0-57-amd64, 2 CPU notes, 1011 MiB of memory in 3 segments
+130.000${tab}dumpagent: peak RSS: agent 1500 KiB, makedumpfile 3200 KiB
+130.100${tab}dumpagent: report written (path=/var/crash/x/y.crash, VmCore embedded)
+131.000${tab}dumpagent: done (status=complete)
+131.100${tab}dumpagent-bench: finish uptime=20.00 mode=time
+131.200${tab}dumpagent-bench: peak MemFree_min=700 Cached_max=13000
+131.300${tab}dumpagent-bench: meminfo init MemTotal=22000 MemFree=8000 Cached=7000 Shmem=7000
+131.400${tab}dumpagent-bench: kmsg [    3.400000] dumpagent: vmcore: kernel 6.1.0-57-amd64
+131.500${tab}dumpagent-bench: kmsg [    3.500000] dumpagent: ready
+131.600${tab}dumpagent-bench: kmsg [    4.500000] dumpagent: target ok (dev=/dev/vda uuid=u)
+131.700${tab}dumpagent-bench: kmsg [    5.000000] dumpagent: dump size: at most 1011 MiB
+131.800${tab}dumpagent-bench: kmsg [   15.000000] dumpagent: dump written (id=x bytes=2000)
+131.900${tab}dumpagent-bench: kmsg [   19.000000] dumpagent: report written (path=p, VmCore embedded)
+132.000${tab}dumpagent-bench: kmsg [   19.500000] dumpagent: done (status=complete)
+132.100${tab}dumpagent-bench: alone dump rc=0 start=21.00 end=30.00 bytes=2000 rss_kib=3100 flags=-c -d 31
+150.000${tab}dumpagent-bench: end uptime=40.00
+150.100${tab}[   40.250000] reboot: Power down
+EOF
+	printf 'name=t\nmem=1G\ncrashkernel_mb=32\nmode=time\nsettings=\n' >"$1/meta"
+	printf ' 12  100600 (1)      0      0    2000 1-Dec-2026 22:22 dump.x\n' >"$1/files.txt"
+	printf ' 13  100600 (1)      0      0    3000 1-Dec-2026 22:22 l-x.crash\n' >>"$1/files.txt"
+}
+
+run_dir "$T/good"
+if python3 "$REPO/bench/parse.py" "$T/good" >"$T/good.json"; then
+	ok "a complete capture exits 0"
+else
+	bad "a complete capture did not exit 0: $(cat "$T/good.json")"
+fi
+if out=$(python3 - "$T/good.json" <<'EOS' 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+want = [3.0, 3.0, 1.0, 1.0, 0.5, 10.0, 4.0, 0.5, 0.75]
+got = [round(s, 3) for _, s in r["timeline"]]
+assert got == want, ("timeline", got, want)
+assert round(r["total_s"], 3) == sum(want), ("total", r["total_s"])
+assert round(r["events"]["panic"], 3) == -3.5, ("panic on the capture clock", r["events"]["panic"])
+assert r["agent_rss_kib"] == 1500 and r["mdf_rss_kib"] == 3200, "peak RSS"
+assert r["vmcore_mib"] == 1011, "vmcore size"
+assert r["dump_bytes"] == 2000 and r["report_bytes"] == 3000, "file sizes"
+assert r["report_vmcore"] == "embedded", "VmCore"
+assert r["kernel_memory"]["total"] == 33000 and r["kernel_memory"]["bss"] == 200, "Memory: line"
+assert r["bench"]["alone dump"]["rss_kib"] == "3100", "makedumpfile alone"
+assert r["bench"]["peak"]["MemFree_min"] == "700", "peak sampler"
+EOS
+); then
+	ok "timeline from host stamps and printk times, memory and sizes"
+else
+	bad "parsed run differs: $out"
+fi
+
+cause() { # DIR: the failure cause parse.py gives
+	python3 "$REPO/bench/parse.py" "$1" >"$1.json" && echo "(exit 0)"
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cause"])' "$1.json"
+}
+run_dir "$T/oom"
+sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/oom/stamps.tsv"
+printf '200.0\t[    9.000000] Out of memory: Killed process 77 (makedumpfile) total-vm:1kB\n' >>"$T/oom/stamps.tsv"
+c=$(cause "$T/oom")
+if [ "$c" = "out of memory (killed makedumpfile)" ]; then ok "an OOM kill is the cause"; else bad "OOM cause: '$c'"; fi
+
+run_dir "$T/unpack"
+sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/unpack/stamps.tsv"
+printf '112.0\t[    1.000000] Initramfs unpacking failed: write error\n' >>"$T/unpack/stamps.tsv"
+c=$(cause "$T/unpack")
+if [ "$c" = "the initramfs did not fit: unpacking failed (write error)" ]; then ok "a failed unpacking is the cause"; else bad "unpacking cause: '$c'"; fi
+
+run_dir "$T/nodump"
+sed -i '/dump\.x/d' "$T/nodump/files.txt"
+c=$(cause "$T/nodump")
+if [ "$c" = "no dump on the disk" ]; then ok "complete without a dump file fails"; else bad "no-dump cause: '$c'"; fi
+
+run_dir "$T/stall"
+sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/stall/stamps.tsv"
+echo "# stalled" >>"$T/stall/stamps.tsv"
+c=$(cause "$T/stall")
+if [ "$c" = "hung: no serial output for the stall limit" ]; then ok "a stall is the cause"; else bad "stall cause: '$c'"; fi
+
+if out=$(shellcheck -x "$REPO/bench/run.sh" "$0" 2>&1); then
+	ok "shellcheck is clean"
+else
+	bad "shellcheck: $out"
+fi
+exit "$failed"
