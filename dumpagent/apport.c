@@ -163,11 +163,9 @@ static int put_binary_fd(struct outbuf *o, const struct apport_entry *e, char *e
 	uint32_t size = 0;
 	unsigned char tail[8];
 	z_stream z;
-	int r = 0;
+	int r = 0, level = e->kind == APPORT_BINARY_FD_STORED ? Z_NO_COMPRESSION : 1;
 
 	memset(&z, 0, sizeof(z));
-	int level = e->kind == APPORT_BINARY_FD_STORED ? Z_NO_COMPRESSION : 1;
-
 	if (deflateInit2(&z, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		(void)snprintf(err, errlen, "%s: deflateInit2 failed", e->key);
 		return -1;
