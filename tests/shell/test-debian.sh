@@ -57,4 +57,13 @@ has() { # FILE TEXT WHAT
 has "$D/source/format" '3.0 (native)' "source format 3.0 (native)"
 has "$D/control" 'debhelper-compat (= 13)' "debhelper compat 13"
 has "$D/control" 'linux-source-6.1' "linux-source-6.1 is a build dependency"
+# The installed builder regenerates the initramfs: it needs every file of initramfs/ it reads.
+needed=$(grep -o 'IH_DIR/[A-Za-z0-9._-]*' "$REPO/initramfs/build.sh" | sed 's|IH_DIR/||' | sort -u)
+for f in $needed; do
+	if grep -q "install .*initramfs/$f \$(L)/initramfs/$f\$" "$D/rules"; then
+		ok "debian/rules installs initramfs/$f for the builder"
+	else
+		bad "debian/rules does not install initramfs/$f, which initramfs/build.sh needs"
+	fi
+done
 exit "$failed"
