@@ -27,7 +27,7 @@ outcome no-disk "refused: nothing written" 4
 # 2. A disk too small for the dump: dmesg and the log kept, the partial dump removed.
 qemu_setup fault-small-disk
 DISK=$WORK/disk.img
-make_disk "$DISK" ext4 "$DISK_UUID" 20M
+make_disk "$DISK" ext4 "$DISK_UUID" 12M
 DISK_ARGS="-drive file=$DISK,if=virtio,format=raw" panic_scenario MIN_FREE_MB=1
 outcome small-disk "dmesg-only (no space)" 2
 dir=$(crash_dir /var/crash)
