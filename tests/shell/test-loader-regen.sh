@@ -257,19 +257,6 @@ CASES="same_config_no_build edited_config_builds next_boot_reuses config_changed
 restart_after_edit_reloads back_to_shipped_config package_upgrade_rebuilds tampered_image_rebuilds
 builder_fails no_builder_warns initrd_option_never_builds dry_run_builds_nothing"
 
-for c in $CASES; do
-	for SH in dash "busybox sh"; do
-		setup
-		errs=''
-		"case_$c"
-		if [ -z "$errs" ]; then
-			echo "ok - $c ($SH)"
-		else
-			echo "not ok - $c ($SH)"
-			printf '%s' "$errs" | sed 's/^/#   /'
-			failed=$((failed + 1))
-		fi
-	done
-done
-[ "$failed" = 0 ] || echo "$failed case(s) failed"
-[ "$failed" = 0 ]
+# shellcheck source=tests/shell/run-cases.sh
+. "$REPO/tests/shell/run-cases.sh"
+run_cases

@@ -494,19 +494,6 @@ kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_l
 file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_change unload shrink
 shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config"
 
-for c in $CASES; do
-	for SH in dash "busybox sh"; do
-		setup
-		errs=''
-		"case_$c"
-		if [ -z "$errs" ]; then
-			echo "ok - $c ($SH)"
-		else
-			echo "not ok - $c ($SH)"
-			printf '%s' "$errs" | sed 's/^/#   /'
-			failed=$((failed + 1))
-		fi
-	done
-done
-[ "$failed" = 0 ] || echo "$failed case(s) failed"
-[ "$failed" = 0 ]
+# shellcheck source=tests/shell/run-cases.sh
+. "$REPO/tests/shell/run-cases.sh"
+run_cases

@@ -1,0 +1,23 @@
+# shellcheck shell=sh
+# tests/shell/run-cases.sh: runs the loader tests' cases under dash and busybox sh (sourced).
+#
+# The caller defines setup, case_NAME for every NAME in $CASES, and failed=0;
+# a case records problems by appending lines to $errs. Returns 0 when all passed.
+run_cases() {
+	for c in $CASES; do
+		for SH in dash "busybox sh"; do
+			setup
+			errs=''
+			"case_$c"
+			if [ -z "$errs" ]; then
+				echo "ok - $c ($SH)"
+			else
+				echo "not ok - $c ($SH)"
+				printf '%s' "$errs" | sed 's/^/#   /'
+				failed=$((failed + 1))
+			fi
+		done
+	done
+	[ "$failed" = 0 ] || echo "$failed case(s) failed"
+	[ "$failed" = 0 ]
+}
