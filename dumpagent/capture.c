@@ -167,15 +167,17 @@ static int check_space(struct capture *c)
 static int use_private_dir(struct capture *c, unsigned mode)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
-	int moved, fd = crashdir_private(c->crashfd, CRASHDIR_PRIVATE, &moved);
+	struct crashdir_private_info pi;
+	int fd = crashdir_private_open(c->crashfd, CRASHDIR_PRIVATE, &pi);
 
 	if (fd < 0) {
-		log_errno(-fd, "open root-only %s/%s", crash_dir, CRASHDIR_PRIVATE);
+		log_errno(-fd, "%s %s/%s%s%s%s", pi.failed, crash_dir, CRASHDIR_PRIVATE,
+			  pi.aside[0] ? " (as " : "", pi.aside, pi.aside[0] ? ")" : "");
 		return -1;
 	}
-	if (moved)
-		log_error("%s/%s was not a root-only directory: renamed it aside as %s.untrusted.*",
-			  crash_dir, CRASHDIR_PRIVATE, CRASHDIR_PRIVATE);
+	if (pi.moved)
+		log_error("%s/%s was not a root-only directory: renamed it aside as %s/%s", crash_dir,
+			  CRASHDIR_PRIVATE, crash_dir, pi.aside);
 	log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
 		 crash_dir, mode, crash_dir, CRASHDIR_PRIVATE);
 	(void)close(c->crashfd); /* a directory opened read-only */

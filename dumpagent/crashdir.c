@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A symbolic link shows as ENOTDIR with O_DIRECTORY; say ELOOP, which is what it is. */
@@ -72,33 +74,110 @@ static int is_private_dir(int dirfd, const char *name)
 	       st.st_uid == geteuid() && (st.st_mode & 0077) == 0;
 }
 
-int crashdir_private(int crashfd, const char *name, int *moved)
+/* 64 bits nobody else can guess. In the capture kernel the entropy pool may
+ * not be initialized yet: getrandom must not block there, so GRND_NONBLOCK,
+ * then GRND_INSECURE (Linux 5.6), then the clock as a last resort; a name
+ * taken by others is retried anyway, so a weak name costs a retry, not the capture. */
+static unsigned long long unguessable(void)
 {
-	char aside[96];
+	unsigned long long v = 0;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v) ||
+	    getrandom(&v, sizeof(v), GRND_INSECURE) == (ssize_t)sizeof(v))
+		return v;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail with a valid clock id */
+	return v ^ ((unsigned long long)ts.tv_nsec << 32) ^ (unsigned long long)ts.tv_sec ^
+	       (unsigned long long)getpid();
+}
+
+static int failed(struct crashdir_private_info *pi, const char *action)
+{
+	int e = errno;
+
+	pi->failed = action;
+	return -e;
+}
+
+/* Renames name aside to NAME.untrusted.<random>, without replacing anything.
+ * Others can create entries in a 1777 crash directory: a name they could
+ * predict would let them make the rename, and so the capture, fail. */
+static int move_aside(int crashfd, const char *name, struct crashdir_private_info *pi)
+{
+	for (int i = 0; i < CRASHDIR_ASIDE_TRIES; i++) {
+		(void)snprintf(pi->aside, sizeof(pi->aside), "%s.untrusted.%016llx", name,
+			       unguessable());
+		if (renameat2(crashfd, name, crashfd, pi->aside, RENAME_NOREPLACE) == 0) {
+			pi->moved = 1;
+			if (fsync(crashfd) < 0) /* the impostor must not come back after a power loss */
+				return failed(pi, "fsync the parent directory after renaming aside");
+			return 0;
+		}
+		if (errno != EEXIST)
+			return failed(pi, "rename aside");
+	}
+	return failed(pi, "rename aside");
+}
+
+/* One attempt: NAME is made (or found) root-only, then opened and checked
+ * again on the fd. Returns the fd, -EAGAIN when something else took NAME in
+ * between (a race in a world-writable directory), or -errno. */
+static int open_private(int crashfd, const char *name, struct crashdir_private_info *pi)
+{
+	struct stat st;
 	int fd;
 
-	*moved = 0;
-	if (faccessat(crashfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !is_private_dir(crashfd, name)) {
-		(void)snprintf(aside, sizeof(aside), "%s.untrusted.%ld", name, (long)time(NULL));
-		if (renameat2(crashfd, name, crashfd, aside, RENAME_NOREPLACE) < 0)
-			return -errno;
-		*moved = 1;
+	if (fstatat(crashfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !is_private_dir(crashfd, name)) {
+		int r = move_aside(crashfd, name, pi);
+
+		if (r < 0)
+			return r;
 	}
-	if (mkdirat(crashfd, name, 0700) < 0 && errno != EEXIST)
-		return -errno;
+	if (mkdirat(crashfd, name, 0700) == 0) {
+		if (fsync(crashfd) < 0) /* the new directory must survive a power loss */
+			return failed(pi, "fsync the parent directory after creating");
+	} else if (errno != EEXIST) {
+		return failed(pi, "create");
+	}
 	fd = open_subdir(crashfd, name);
 	if (fd < 0)
-		return -errno;
-	/* Checked again on the fd: a race in a world-writable directory ends here. */
-	struct stat st;
-
-	/* fchmod also drops a setgid bit inherited from a 3777 parent. */
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 0077) ||
-	    fchmod(fd, 0700) < 0) {
-		(void)close(fd);
-		return -EPERM;
+		return errno == ELOOP || errno == ENOTDIR ? -EAGAIN : failed(pi, "open");
+	/* Checked again on the fd: what was checked by name may have been replaced. */
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
+		(void)close(fd); /* a directory opened read-only */
+		return -EAGAIN;
 	}
+	/* Ours: fchmod drops a setgid bit inherited from a 3777 parent, and group
+	 * bits a default ACL gave it. */
+	if (fchmod(fd, 0700) < 0) {
+		int e = errno;
+
+		(void)close(fd);
+		errno = e;
+		return failed(pi, "chmod 0700");
+	}
+	return fd;
+}
+
+int crashdir_private_open(int crashfd, const char *name, struct crashdir_private_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	for (int i = 0; i < CRASHDIR_ASIDE_TRIES; i++) {
+		int fd = open_private(crashfd, name, pi);
+
+		if (fd != -EAGAIN)
+			return fd;
+	}
+	pi->failed = "make root-only (it kept being replaced)";
+	return -EPERM;
+}
+
+int crashdir_private(int crashfd, const char *name, int *moved)
+{
+	struct crashdir_private_info pi;
+	int fd = crashdir_private_open(crashfd, name, &pi);
+
+	*moved = pi.moved;
 	return fd;
 }
 

@@ -18,6 +18,20 @@ int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len);
  * renamed aside first. Returns a directory fd (crashfd's ownership is not
  * taken) or -errno; *moved is set when something was renamed aside. */
 int crashdir_private(int crashfd, const char *name, int *moved);
+
+/* How many unguessable names (and races) crashdir_private_open tries. */
+#define CRASHDIR_ASIDE_TRIES 16
+
+struct crashdir_private_info {
+	int moved;          /* something was renamed aside, as aside */
+	char aside[96];     /* NAME.untrusted.<16 random hex digits> */
+	const char *failed; /* on error: the action that failed, e.g. "rename aside" */
+};
+
+/* crashdir_private, telling what was renamed aside and, on error, which
+ * action failed. The aside name is unguessable (getrandom) and retried when
+ * taken, so no name that others can create decides whether this succeeds. */
+int crashdir_private_open(int crashfd, const char *name, struct crashdir_private_info *pi);
 /* Creates a new 0700 directory named YYYYMMDDHHMM (UTC) for t, or with a -N
  * suffix when that exists. Returns its fd or -errno; name receives its name. */
 int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX]);

@@ -242,6 +242,42 @@ else
 	bad "world-listable /var/crash: rc=$rc $(ls -la "$T/t7b/var/crash" 2>&1) $out"
 fi
 
+# 7c. A user pre-creates the aside names a predictable rename would use (the
+# time in seconds, for the next ten minutes): the capture still writes.
+mkdir -p "$T/t7c/var/crash"
+chmod 3777 "$T/t7c/var/crash"
+: >"$T/t7c/var/crash/dumpagent"
+now=$(date +%s)
+i=-5
+while [ "$i" -lt 600 ]; do
+	: >"$T/t7c/var/crash/dumpagent.untrusted.$((now + i))"
+	i=$((i + 1))
+done
+chown -R 65534 "$T/t7c/var/crash/"dumpagent*
+capture "$T/t7c"
+d=$T/t7c/var/crash/dumpagent/202611221840
+if [ "$rc" = 0 ] && [ -f "$d/dump.202611221840" ] &&
+	[ "$(find "$T/t7c/var/crash" -maxdepth 1 -name 'dumpagent.untrusted.????????????????' | wc -l)" = 1 ]; then
+	ok "aside names taken by a user for the next minutes: the capture still writes"
+else
+	bad "aside names taken: rc=$rc $out"
+fi
+
+# 7d. The rename aside really fails (a mount point is busy): the error names the rename.
+mkdir -p "$T/t7d/var/crash/dumpagent"
+chmod 3777 "$T/t7d/var/crash"
+if mount -t tmpfs -o size=1m,mode=1777 tmpfs "$T/t7d/var/crash/dumpagent" 2>/dev/null; then
+	capture "$T/t7d"
+	umount "$T/t7d/var/crash/dumpagent"
+	case $rc:$out in
+	1:*"error: rename aside /var/crash/dumpagent (as dumpagent.untrusted."????????????????"): Device or resource busy"*)
+		ok "a failed rename aside is reported as the rename, with its errno" ;;
+	*) bad "failed rename aside: rc=$rc $out" ;;
+	esac
+else
+	bad "cannot mount a small tmpfs for the busy rename case (run as root)"
+fi
+
 # 8. Less free space than MIN_FREE_MB: nothing written at all.
 printf 'TARGET=UUID=1234\nMIN_FREE_MB=999999\n' >"$T/conf"
 capture "$T/t8"

@@ -3,12 +3,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crashdir.h"
@@ -122,6 +124,46 @@ static void publish_refuses_symlink(void **state)
 	assert_int_equal(crashdir_publish(rootfd, "dmesg.x.part", "dmesg.x"), -ELOOP);
 }
 
+/* Another user fills the names a predictable rename aside would use (the
+ * time in seconds, for the next ten minutes): the private directory is still made. */
+static void private_dir_not_blocked_by_predictable_names(void **state)
+{
+	long now = (long)time(NULL);
+	char name[64];
+	int fd, moved, asides = 0;
+	struct dirent *de;
+	DIR *d;
+
+	(void)state;
+	fd = openat(rootfd, "dumpagent", O_CREAT | O_WRONLY, 0666); /* the impostor */
+	close(fd);
+	for (long t = now - 5; t < now + 600; t++) {
+		snprintf(name, sizeof(name), "dumpagent.untrusted.%ld", t);
+		fd = openat(rootfd, name, O_CREAT | O_WRONLY, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	fd = crashdir_private(rootfd, "dumpagent", &moved);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(moved, 1);
+	assert_int_equal(mode_of(rootfd, "dumpagent"), 0700);
+	/* The impostor went to a name of 16 random hex digits. */
+	d = fdopendir(dup(rootfd));
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		asides += strlen(de->d_name) == 20 + 16 &&
+			  strncmp(de->d_name, "dumpagent.untrusted.", 20) == 0 &&
+			  strspn(de->d_name + 20, "0123456789abcdef") == 16;
+	closedir(d);
+	assert_int_equal(asides, 1);
+	/* Found again as it is: nothing more renamed aside. */
+	fd = crashdir_private(rootfd, "dumpagent", &moved);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(moved, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +173,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dump_dirs_never_collide, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_is_0600_and_never_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_refuses_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(private_dir_not_blocked_by_predictable_names, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
