@@ -186,11 +186,37 @@ static int use_private_dir(struct capture *c, unsigned mode)
 	return 0;
 }
 
+/* CRASHTIME comes from the dead kernel's memory: it names the dump directory
+ * only when the capture kernel's own clock (the RTC, read at boot) agrees
+ * within CRASHTIME_SLACK, which covers an RTC kept in local time. Else the
+ * capture kernel's clock names it, and the summary shows no crash time. */
+#define CRASHTIME_SLACK (26LL * 3600)
+
+static time_t dir_time(struct capture *c)
+{
+	long long ct = c->vmcore.crash_time;
+
+	if (ct < 0) {
+		log_info("the vmcore has no CRASHTIME: the capture kernel's clock names the dump");
+		return (time_t)c->now;
+	}
+	if (ct > c->now + CRASHTIME_SLACK || ct < c->now - CRASHTIME_SLACK) {
+		log_error("CRASHTIME=%lld in the vmcore is more than %lld hours from the capture "
+			  "kernel's clock (%lld): the capture kernel's clock names the dump",
+			  ct, CRASHTIME_SLACK / 3600, c->now);
+		c->vmcore.crash_time = -1; /* not shown as the crash time either */
+		return (time_t)c->now;
+	}
+	log_info("CRASHTIME of the vmcore names the dump (the capture kernel's clock is %+lld s "
+		 "from it)", c->now - ct);
+	return (time_t)ct;
+}
+
 static int open_dirs(struct capture *c)
 {
 	const char *root = target_root(c);
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
-	time_t t = c->vmcore.crash_time > 0 ? (time_t)c->vmcore.crash_time : time(NULL);
+	time_t t = dir_time(c);
 	char comp[256] = "";
 	struct stat st;
 
@@ -212,10 +238,13 @@ static int open_dirs(struct capture *c)
 	}
 	if ((st.st_mode & 0077) && use_private_dir(c, (unsigned)(st.st_mode & 07777)) < 0)
 		return -1;
-	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, (long long)t);
+	/* Ages by the capture kernel's clock; the crash loop by the ids' clock. */
+	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, c->now,
+						 (long long)t);
 	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
 	if (c->dumpfd < 0) {
-		log_errno(-c->dumpfd, "create a dump directory in %s", c->crash_path);
+		log_errno(-c->dumpfd, "create a dump directory for %lld in %s", (long long)t,
+			  c->crash_path);
 		return -1;
 	}
 	log_info("writing to %s/%s", c->crash_path, c->dirname);
@@ -330,6 +359,7 @@ enum capture_status capture_run(const struct capture_opts *opts)
 	memset(&c, 0, sizeof(c));
 	c.opts = opts;
 	c.rootfd = c.crashfd = c.dumpfd = -1;
+	c.now = opts->clock ? opts->clock : (long long)time(NULL);
 	if (load_settings(&c) < 0)
 		return CAPTURE_USAGE;
 	start_screen(&c);

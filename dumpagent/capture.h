@@ -22,6 +22,7 @@ struct capture_opts {
 	const char *dev_dir;      /* /dev */
 	unsigned wait_ms;         /* how long to wait for the target disk */
 	const char *tty;          /* the brown screen's VT: /dev/tty1 */
+	long long clock;          /* tests: the capture kernel's clock; 0: time(NULL) */
 };
 
 enum capture_status capture_run(const struct capture_opts *opts);

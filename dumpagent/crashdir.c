@@ -185,14 +185,16 @@ int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 {
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm))
+	/* Only YYYYMMDDHHMM is a dump id (dumpdir.c): a year before 1000 or after
+	 * 9999 would make a name list and gc never see, and the -N suffix below
+	 * writes at offset 12. */
+	if (!gmtime_r(&t, &tm) || strftime(name, CRASHDIR_NAME_MAX, "%Y%m%d%H%M", &tm) != 12 ||
+	    strspn(name, "0123456789") != 12)
 		return -EINVAL;
 	for (int i = 1; i < 100; i++) {
 		int fd;
 
-		if (i == 1)
-			(void)strftime(name, CRASHDIR_NAME_MAX, "%Y%m%d%H%M", &tm);
-		else
+		if (i > 1)
 			(void)snprintf(name + 12, CRASHDIR_NAME_MAX - 12, "-%d", i);
 		if (mkdirat(crashfd, name, 0700) < 0) {
 			if (errno == EEXIST)

@@ -33,7 +33,8 @@ struct crashdir_private_info {
  * taken, so no name that others can create decides whether this succeeds. */
 int crashdir_private_open(int crashfd, const char *name, struct crashdir_private_info *pi);
 /* Creates a new 0700 directory named YYYYMMDDHHMM (UTC) for t, or with a -N
- * suffix when that exists. Returns its fd or -errno; name receives its name. */
+ * suffix when that exists. Returns its fd or -errno; name receives its name.
+ * -EINVAL when t names no such 12-digit minute (years 1000 to 9999). */
 int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX]);
 /* Makes the finished temporary file tmp durable as final: 0600, fsynced,
  * renamed without replacing anything, directory fsynced. 0 or -errno. */

@@ -147,11 +147,12 @@ static int cmd_capture(int argc, char **argv)
 		{ "dev-dir", required_argument, NULL, 'd' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "tty", required_argument, NULL, 'y' },
+		{ "clock", required_argument, NULL, 'T' }, /* tests: the capture kernel's clock */
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture_opts o = {
 		DEFAULT_CONFIG, "/proc/vmcore", "/proc/cmdline", "/usr/bin/makedumpfile",
-		"/mnt/target",	NULL,		"/sys/class/block", "/dev", 30000, "/dev/tty1",
+		"/mnt/target",	NULL,		"/sys/class/block", "/dev", 30000, "/dev/tty1", 0,
 	};
 	int opt;
 
@@ -169,6 +170,13 @@ static int cmd_capture(int argc, char **argv)
 		case 's': o.sys_block = optarg; break;
 		case 'd': o.dev_dir = optarg; break;
 		case 'y': o.tty = optarg; break;
+		case 'T':
+			o.clock = strtoll(optarg, &end, 10);
+			if (*end || end == optarg || o.clock <= 0) {
+				log_error("--clock: expected seconds since the epoch, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'w':
 			secs = strtoul(optarg, &end, 10);
 			if (*end || end == optarg || secs > 3600) {

@@ -118,7 +118,7 @@ static void log_removal(const struct dump_entry *e, const char *why, int err)
 }
 
 int retention_before_capture(int crashfd, const char *where, const struct config *cfg,
-			     long long now)
+			     long long now, long long crash_time)
 {
 	static struct dump_set set;
 	struct retention_limits l;
@@ -135,7 +135,7 @@ int retention_before_capture(int crashfd, const char *where, const struct config
 		return 0;
 	}
 	dumpdir_sort(&set);
-	loop = retention_crash_loop(&set, now, max, minutes);
+	loop = retention_crash_loop(&set, crash_time, max, minutes);
 	if (loop)
 		log_info("crash loop: %u or more dumps in the last %u minutes "
 			 "(CRASH_LOOP_MAX=%u, CRASH_LOOP_MINUTES=%u): saving only the dmesg",

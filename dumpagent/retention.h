@@ -45,10 +45,12 @@ size_t retention_apply(struct dump_set *set, const struct retention_limits *l, i
 		       void (*report)(const struct dump_entry *e, const char *why, int err));
 
 /* In the capture agent, before a new dump directory is made in crashfd
- * (path where) for a crash at now: decides the crash-loop guard, then applies
- * the retention limits with room for the new dump, logging each removal.
- * Returns 1 when only the dmesg should be saved (crash loop), else 0. */
+ * (path where) for a crash at crash_time (the time its id will name):
+ * decides the crash-loop guard by crash_time, then applies the retention
+ * limits with ages by now (the capture kernel's own clock, never the dead
+ * kernel's CRASHTIME), logging each removal. Returns 1 when only the dmesg
+ * should be saved (crash loop), else 0. */
 int retention_before_capture(int crashfd, const char *where, const struct config *cfg,
-			     long long now);
+			     long long now, long long crash_time);
 
 #endif

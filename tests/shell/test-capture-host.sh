@@ -35,6 +35,8 @@ EOS
 chmod +x "$T/makedumpfile"
 export FAKE_LOG="$T/fake.log"
 
+# The capture kernel's clock: 29 s after the fixture's CRASHTIME (2026-11-22 18:40:01 UTC).
+CLOCK=1795372830
 ok() { echo "ok - $1"; }
 bad() { echo "not ok - $1"; failed=1; }
 
@@ -43,7 +45,7 @@ capture() { # capture TARGET_DIR [extra args]: sets $rc and $out
 	shift
 	mkdir -p "$dir"
 	out=$("$AGENT" capture --config "$T/conf" --vmcore "$T/vmcore" --cmdline "$T/cmdline" \
-		--makedumpfile "$T/makedumpfile" --target-dir "$dir" "$@" 2>&1)
+		--makedumpfile "$T/makedumpfile" --clock "$CLOCK" --target-dir "$dir" "$@" 2>&1)
 	rc=$?
 }
 
@@ -289,5 +291,27 @@ if [ "$rc" = 4 ] && [ ! -e "$T/t8/var" ]; then
 	esac
 else
 	bad "below MIN_FREE_MB: rc=$rc $(ls -R "$T/t8")"
+fi
+# 9. CRASHTIME comes from the dead kernel: an absurd one, or one that makes a
+# 13-digit name (year 10000), is refused in favour of the capture kernel's
+# clock, and everything is still saved; the log says which clock named the dump.
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+for ct in 99999999999999999 253402300800; do
+	python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore-bad" --crashtime "$ct"
+	capture "$T/t9-$ct" --vmcore "$T/vmcore-bad"
+	d=$T/t9-$ct/var/crash/202611221840
+	if [ "$rc" = 0 ] && [ -f "$d/dmesg.202611221840" ] && [ -f "$d/dump.202611221840" ] &&
+		[ "$(ls "$T/t9-$ct/var/crash")" = 202611221840 ] &&
+		grep -q "^dumpagent: error: CRASHTIME=$ct in the vmcore is more than 26 hours from the capture kernel's clock ($CLOCK): the capture kernel's clock names the dump$" "$d/dumpagent.log" &&
+		python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["crash_time"] is None, s' "$d/summary.202611221840.json"; then
+		ok "CRASHTIME=$ct refused: the capture kernel's clock names the dump, all saved"
+	else
+		bad "CRASHTIME=$ct: rc=$rc $(ls -R "$T/t9-$ct/var/crash" 2>&1) $out"
+	fi
+done
+if grep -q "^dumpagent: CRASHTIME of the vmcore names the dump (the capture kernel's clock is +29 s from it)$" "$T/t1/var/crash/202611221840/dumpagent.log"; then
+	ok "a sane CRASHTIME names the dump, and the log says so"
+else
+	bad "no note of the clock that named the dump in $(cat "$T/t1/var/crash/202611221840/dumpagent.log")"
 fi
 exit "$failed"

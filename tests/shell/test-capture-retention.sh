@@ -20,6 +20,8 @@ echo "Kernel panic - not syncing: sysrq triggered crash" >"$out"
 EOS
 chmod +x "$T/makedumpfile"
 
+# The capture kernel's clock: 29 s after the fixture's CRASHTIME (2026-11-22 18:40:01 UTC).
+CLOCK=1795372830
 ok() { echo "ok - $1"; }
 bad() { echo "not ok - $1"; failed=1; }
 
@@ -34,7 +36,7 @@ old_dump() {
 capture() { # capture ROOT CONFIG-LINES: sets rc, out
 	printf 'TARGET=UUID=1234\nFSTYPE=ext4\n%s\n' "$2" >"$T/conf"
 	out=$("$AGENT" capture --config "$T/conf" --vmcore "$T/vmcore" --cmdline "$T/cmdline" \
-		--makedumpfile "$T/makedumpfile" --target-dir "$1" 2>&1)
+		--makedumpfile "$T/makedumpfile" --clock "$CLOCK" --target-dir "$1" 2>&1)
 	rc=$?
 }
 
@@ -94,4 +96,20 @@ for id in 202611221730 202611221820 202611221839; do old_dump "$R" "$id"; done
 capture "$R" "CRASH_LOOP_MINUTES=60"
 [ "$rc" = 0 ] && ok "2 dumps within 60 minutes, one 70 minutes ago: full dump" ||
 	bad "outside the window: rc=$rc $out"
+# 6. A CRASHTIME in 2100 with MAX_AGE_DAYS: ages are the capture kernel's
+# clock's, so a dump 21 days old stays with MAX_AGE_DAYS=30, and one 2 years
+# old goes.
+R=$T/r6
+old_dump "$R" 202411010000
+old_dump "$R" 202611010000
+python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore-2100" --crashtime 4102444800
+mv "$T/vmcore" "$T/vmcore-2026"
+cp "$T/vmcore-2100" "$T/vmcore"
+capture "$R" "MAX_AGE_DAYS=30"
+mv "$T/vmcore-2026" "$T/vmcore"
+if [ "$rc" = 0 ] && [ "$(dirs "$R")" = "202611010000 $NEW " ]; then
+	ok "CRASHTIME in 2100, MAX_AGE_DAYS=30: ages by the capture kernel's clock: $(dirs "$R")"
+else
+	bad "CRASHTIME in 2100: rc=$rc, left $(dirs "$R"): $out"
+fi
 exit "$failed"

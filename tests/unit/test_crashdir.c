@@ -102,6 +102,18 @@ static void dump_dirs_never_collide(void **state)
 	close(fb);
 }
 
+/* Only a 12-digit YYYYMMDDHHMM is a dump id: other years make no directory. */
+static void dump_dir_names_are_12_digits(void **state)
+{
+	char a[CRASHDIR_NAME_MAX];
+
+	(void)state;
+	assert_int_equal(crashdir_new_dump_dir(rootfd, 253402300800, a), -EINVAL); /* year 10000 */
+	assert_int_equal(crashdir_new_dump_dir(rootfd, 99999999999999999, a), -EINVAL);
+	assert_int_equal(crashdir_new_dump_dir(rootfd, -61000000000, a), -EINVAL); /* year 36: 10 digits */
+	assert_int_equal(faccessat(rootfd, "100001010000", F_OK, 0), -1);
+}
+
 static void publish_is_0600_and_never_replaces(void **state)
 {
 	int fd = openat(rootfd, "dump.x.part", O_CREAT | O_WRONLY, 0644);
@@ -171,6 +183,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_symlink_component, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_file_component, setup, teardown),
 		cmocka_unit_test_setup_teardown(dump_dirs_never_collide, setup, teardown),
+		cmocka_unit_test_setup_teardown(dump_dir_names_are_12_digits, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_is_0600_and_never_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_refuses_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(private_dir_not_blocked_by_predictable_names, setup,
