@@ -35,7 +35,7 @@ chmod +x "$T/makedumpfile"
 echo console=ttyS0 >"$T/cmdline"
 printf 'TARGET=UUID=1234\nFSTYPE=ext4\nMIN_FREE_MB=1\n' >"$T/capconf"
 "$AGENT" capture --config "$T/capconf" --vmcore "$T/vmcore" --cmdline "$T/cmdline" \
-	--makedumpfile "$T/makedumpfile" --target-dir "$T/root" >/dev/null 2>&1
+	--makedumpfile "$T/makedumpfile" --clock 1795372830 --target-dir "$T/root" >/dev/null 2>&1
 [ $? = 0 ] || bad "capture for the fixture failed"
 $MK "$C" 202611221841 fallback
 $MK "$C" 202611221841-2 dmesg-only --no-summary --panic "Kernel panic - not syncing: Fatal exception $(printf '\033')[2J"
