@@ -65,7 +65,7 @@ int cli_gc(int argc, char **argv)
 		fs_bytes = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
 	retention_limits_of(&c.cfg, fs_bytes, (long long)time(NULL), 0, &l);
 	gc_failed = 0;
-	removed = retention_apply(&c.set, &l, 1, report);
+	removed = retention_apply(&c.set, &l, report);
 	printf("gc: %zu removed, %zu kept (MAX_DUMPS=%u, total %llu MiB at most%s%s)\n", removed,
 	       c.set.count - removed, l.max_dumps, l.max_bytes >> 20,
 	       l.max_age ? ", MAX_AGE_DAYS=" : "", l.max_age ? config_get(&c.cfg, KEY_MAX_AGE_DAYS) : "");

@@ -1,7 +1,7 @@
 /* retention.c: which dumps to remove (retention limits), and the crash-loop guard.
  *
  * Like ChromeOS's per-spool limit and crashd's TTL plus byte budget: the
- * oldest go first, and the newest dump (the one just written) never goes. */
+ * oldest go first; the newest dump, and the newest that holds memory, never go. */
 #include "retention.h"
 
 #include <errno.h>
@@ -19,11 +19,24 @@ static void mark(struct retention_item *it, const char *why, size_t *removed)
 	(*removed)++;
 }
 
+/* The newest dump, and the newest that holds memory, are kept whatever the limits say. */
+static void keep_newest(struct retention_item *items, size_t n)
+{
+	if (n > 0)
+		items[n - 1].keep = 1;
+	for (size_t i = n; i-- > 0;)
+		if (items[i].full && !items[i].incomplete) {
+			items[i].keep = 1;
+			break;
+		}
+}
+
 size_t retention_plan(struct retention_item *items, size_t n, const struct retention_limits *l)
 {
 	unsigned long long bytes = 0;
 	size_t removed = 0, left;
 
+	keep_newest(items, n);
 	for (size_t i = 0; i < n; i++) {
 		items[i].why = NULL;
 		if (items[i].incomplete)
@@ -82,7 +95,7 @@ int retention_crash_loop(const struct dump_set *set, long long now, unsigned max
 	return recent >= max;
 }
 
-size_t retention_apply(struct dump_set *set, const struct retention_limits *l, int keep_newest,
+size_t retention_apply(struct dump_set *set, const struct retention_limits *l,
 		       void (*report)(const struct dump_entry *e, const char *why, int err))
 {
 	static struct retention_item items[DUMPDIR_MAX];
@@ -91,9 +104,10 @@ size_t retention_apply(struct dump_set *set, const struct retention_limits *l, i
 	for (size_t i = 0; i < set->count; i++) {
 		const struct dump_entry *e = &set->d[i];
 
-		items[i] = (struct retention_item){ e->id_time, e->bytes,
-						    e->status == DUMP_INCOMPLETE,
-						    keep_newest && i + 1 == set->count, NULL };
+		items[i] = (struct retention_item){
+			e->id_time, e->bytes, e->status == DUMP_INCOMPLETE, 0, NULL,
+			e->status == DUMP_COMPLETE || e->status == DUMP_FALLBACK,
+		};
 	}
 	if (retention_plan(items, set->count, l) == 0)
 		return 0;
@@ -145,7 +159,9 @@ int retention_before_capture(int crashfd, const char *where, const struct config
 	else
 		log_errno(errno, "gc: statvfs %s (MAX_TOTAL_MB falls back to 4096)", where);
 	retention_limits_of(cfg, fs_bytes, now, 1, &l);
-	/* The new dump is not there yet: room for it, and the newest old one may go. */
-	(void)retention_apply(&set, &l, 0, log_removal);
+	/* Room for the new dump; but what it will be is not known yet (a crash
+	 * loop, a full disk or a failed makedumpfile leave only the dmesg), so the
+	 * newest dump and the newest full one stay until the next gc. */
+	(void)retention_apply(&set, &l, log_removal);
 	return loop;
 }

@@ -17,16 +17,20 @@ struct retention_limits {
 };
 
 /* One dump, oldest first; why is set by retention_plan to the reason for
- * removing it, or stays NULL. The entry with keep set is never removed. */
+ * removing it, or stays NULL. An entry with keep set is never removed. full:
+ * it holds a memory dump (complete or fallback), not only a dmesg. */
 struct retention_item {
 	long long time;
 	unsigned long long bytes;
 	int incomplete, keep;
 	const char *why;
+	int full;
 };
 
 /* Marks what to remove: incomplete dumps, dumps older than max_age, then the
  * oldest until at most max_dumps remain and their bytes fit max_bytes.
+ * Never marks the newest item, nor the newest full one: a run of dmesg-only
+ * captures (a crash loop, a full disk) must not cost the last memory dump.
  * Returns how many were marked. */
 size_t retention_plan(struct retention_item *items, size_t n, const struct retention_limits *l);
 /* The limits of cfg for a filesystem of fs_bytes; room is subtracted from
@@ -38,10 +42,10 @@ void retention_limits_of(const struct config *cfg, unsigned long long fs_bytes, 
 int retention_crash_loop(const struct dump_set *set, long long now, unsigned max,
 			 unsigned minutes);
 
-/* Applies the policy to set (sorted oldest first), keeping the newest dump
- * when keep_newest. report(e, why, err) is told of each removal (err 0) or
- * failure (-errno). Returns the number removed. */
-size_t retention_apply(struct dump_set *set, const struct retention_limits *l, int keep_newest,
+/* Applies the policy to set (sorted oldest first); as retention_plan, the
+ * newest dump and the newest full dump stay. report(e, why, err) is told of
+ * each removal (err 0) or failure (-errno). Returns the number removed. */
+size_t retention_apply(struct dump_set *set, const struct retention_limits *l,
 		       void (*report)(const struct dump_entry *e, const char *why, int err));
 
 /* In the capture agent, before a new dump directory is made in crashfd

@@ -63,8 +63,8 @@ grep -q "gc: removed /var/crash/202602010000: more than MAX_DUMPS" "$R/var/crash
 R=$T/r2
 old_dump "$R" 202601010000
 old_dump "$R" 202602010000
-mkdir "$R/var/crash/202603010000"
-: >"$R/var/crash/202603010000/dump.202603010000.part"
+mkdir "$R/var/crash/202601150000" # not the newest: the newest always stays
+: >"$R/var/crash/202601150000/dump.202601150000.part"
 head -c 2000000 /dev/zero >"$R/var/crash/202601010000/dump.202601010000"
 capture "$R" "MAX_TOTAL_MB=1"
 if [ "$rc" = 0 ] && [ "$(dirs "$R")" = "202602010000 $NEW " ]; then
@@ -96,6 +96,23 @@ for id in 202611221730 202611221820 202611221839; do old_dump "$R" "$id"; done
 capture "$R" "CRASH_LOOP_MINUTES=60"
 [ "$rc" = 0 ] && ok "2 dumps within 60 minutes, one 70 minutes ago: full dump" ||
 	bad "outside the window: rc=$rc $out"
+# 5b. A crash loop and a budget smaller than one dump: the only full dump
+# (the newest old one) stays, since this capture saves only a dmesg.
+R=$T/r5b
+old_dump "$R" 202611221839
+head -c 2000000 /dev/zero >"$R/var/crash/202611221839/dump.202611221839"
+for id in 202611221750 202611221820; do
+	mkdir -p "$R/var/crash/$id"
+	echo x >"$R/var/crash/$id/dmesg.$id"
+done
+capture "$R" "MAX_TOTAL_MB=1"
+if [ "$rc" = 2 ] && [ -f "$R/var/crash/202611221839/dump.202611221839" ] &&
+	[ -f "$R/var/crash/$NEW/dmesg.$NEW" ]; then
+	ok "crash loop under a small budget: the last full dump kept, dmesg saved: $(dirs "$R")"
+else
+	bad "crash loop under a small budget: rc=$rc, left $(dirs "$R"): $out"
+fi
+
 # 6. A CRASHTIME in 2100 with MAX_AGE_DAYS: ages are the capture kernel's
 # clock's, so a dump 21 days old stays with MAX_AGE_DAYS=30, and one 2 years
 # old goes.

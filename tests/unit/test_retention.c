@@ -18,7 +18,7 @@ static struct retention_item items[40];
 static void forty_dumps(void)
 {
 	for (int i = 0; i < 40; i++)
-		items[i] = (struct retention_item){ i * DAY, 100 * MB, 0, i == 39, NULL };
+		items[i] = (struct retention_item){ i * DAY, 100 * MB, 0, i == 39, NULL, 1 };
 }
 
 static size_t kept(void)
@@ -78,8 +78,27 @@ static void newest_is_never_removed(void **state)
 	(void)state;
 	forty_dumps();
 	items[39].incomplete = 1;
-	assert_int_equal(retention_plan(items, 40, &l), 39);
+	/* and day 38, the newest complete one, stays too */
+	assert_int_equal(retention_plan(items, 40, &l), 38);
 	assert_null(items[39].why);
+	assert_null(items[38].why);
+}
+
+/* Crash loop: after the last full dump (day 30) only dmesg-only captures, and a
+ * byte budget smaller than one dump. The newest full dump stays with the newest. */
+static void newest_full_dump_is_never_removed(void **state)
+{
+	struct retention_limits l = { 1, 1 * MB, 1, 1000 * DAY };
+
+	(void)state;
+	forty_dumps();
+	for (int i = 0; i < 40; i++)
+		items[i].full = i <= 30;
+	items[39].keep = 0; /* retention_plan keeps the newest by itself */
+	assert_int_equal(retention_plan(items, 40, &l), 38);
+	assert_null(items[30].why);
+	assert_null(items[39].why);
+	assert_string_equal(items[29].why, "older than MAX_AGE_DAYS");
 }
 
 static void incomplete_go_first(void **state)
@@ -150,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(count_limit_removes_oldest), cmocka_unit_test(byte_limit_removes_oldest),
 		cmocka_unit_test(age_limit),		      cmocka_unit_test(newest_is_never_removed),
+		cmocka_unit_test(newest_full_dump_is_never_removed),
 		cmocka_unit_test(incomplete_go_first),	      cmocka_unit_test(limits_from_config),
 		cmocka_unit_test(crash_loop_guard),
 	};
