@@ -156,13 +156,38 @@ static void scan_line(struct dmesg_scan *s, const char *line)
 static void end_line(struct dmesg_scan *s)
 {
 	s->line[s->len] = '\0';
-	for (size_t i = 0; i < s->len; i++)
-		if (s->line[i] == '\r' || s->line[i] == '\0' || s->line[i] == '\t')
-			s->line[i] = ' ';
 	while (s->len > 0 && s->line[s->len - 1] == ' ')
 		s->line[--s->len] = '\0';
 	scan_line(s, s->line);
 	s->len = 0;
+}
+
+/* Every byte of the dead kernel's log enters the agent here, and only from
+ * here reaches the console, the brown screen, kmsg, the summary and the
+ * report's facts. Like savecore's vis(): printable ASCII passes, a backslash
+ * becomes \\, tab, CR and NUL a space, and every other byte (ESC of an
+ * ANSI sequence, C1 controls, UTF-8 too) \ooo in octal. A character that
+ * does not fit whole cuts the line there. dmesg.<stamp> keeps the raw bytes. */
+static void put_visible(struct dmesg_scan *s, unsigned char c)
+{
+	char enc[8];
+	int n;
+
+	if (c == '\t' || c == '\r' || c == '\0')
+		n = snprintf(enc, sizeof(enc), " ");
+	else if (c == '\\')
+		n = snprintf(enc, sizeof(enc), "\\\\");
+	else if (c < 0x20 || c >= 0x7f)
+		n = snprintf(enc, sizeof(enc), "\\%03o", c);
+	else
+		n = snprintf(enc, sizeof(enc), "%c", c);
+	if (s->len + (size_t)n < sizeof(s->line)) {
+		memcpy(s->line + s->len, enc, (size_t)n);
+		s->len += (size_t)n;
+	} else { /* full: spaces, trimmed at the end of the line, keep out what follows */
+		memset(s->line + s->len, ' ', sizeof(s->line) - 1 - s->len);
+		s->len = sizeof(s->line) - 1;
+	}
 }
 
 void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len)
@@ -170,8 +195,8 @@ void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		if (text[i] == '\n')
 			end_line(s);
-		else if (s->len < sizeof(s->line) - 1)
-			s->line[s->len++] = text[i];
+		else
+			put_visible(s, (unsigned char)text[i]);
 	}
 }
 

@@ -29,7 +29,7 @@ if [ "${FAKE_FILL:-}" = "$what" ]; then
 	dd if=/dev/zero of="$out" bs=64k 2>/dev/null
 	exit 1
 fi
-echo "Kernel panic - not syncing: sysrq triggered crash" >>"$out"
+printf '%s\n' "${FAKE_PANIC:-Kernel panic - not syncing: sysrq triggered crash}" >>"$out"
 exit 0
 EOS
 chmod +x "$T/makedumpfile"
@@ -313,5 +313,19 @@ if grep -q "^dumpagent: CRASHTIME of the vmcore names the dump (the capture kern
 	ok "a sane CRASHTIME names the dump, and the log says so"
 else
 	bad "no note of the clock that named the dump in $(cat "$T/t1/var/crash/202611221840/dumpagent.log")"
+fi
+# 10. ESC[2J in the panic line: the saved dmesg keeps the raw bytes (evidence);
+# the console, dumpagent.log and the summary get \033 instead.
+esc=$(printf '\033')
+FAKE_PANIC="Kernel panic - not syncing: ${esc}[2Jcleared" capture "$T/t10"
+d=$T/t10/var/crash/202611221840
+if [ "$rc" = 0 ] && grep -q "${esc}\\[2Jcleared" "$d/dmesg.202611221840" &&
+	! grep -q "$esc" "$d/summary.202611221840.txt" "$d/summary.202611221840.json" "$d/dumpagent.log" &&
+	! printf '%s' "$out" | grep -q "$esc" &&
+	grep -q '^Panic: *Kernel panic - not syncing: \\033\[2Jcleared$' "$d/summary.202611221840.txt" &&
+	grep -q '^dumpagent: panic: Kernel panic - not syncing: \\033\[2Jcleared$' "$d/dumpagent.log"; then
+	ok "ESC in the panic line: raw in dmesg, as octal text on the console, in the log and the summary"
+else
+	bad "ESC in the panic line: rc=$rc $(grep -l "$esc" "$d"/* 2>&1) $(grep Panic "$d/summary.202611221840.txt" | od -c | head -3)"
 fi
 exit "$failed"

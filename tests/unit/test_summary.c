@@ -141,6 +141,43 @@ static void json_puts_the_panicking_cpu_first(void **state)
 	assert_non_null(strstr(json, "\"page_size\":null}\n"));
 }
 
+/* Control bytes from the dead kernel's log (ESC[2J would clear the console)
+ * reach no fact raw: they are written as \ooo, like savecore's vis(). */
+static void control_bytes_are_made_visible(void **state)
+{
+	static const char text[] =
+		"[   12.100100] Kernel panic - not syncing: \033[2J\033]0;x\007 \x9b" "1m caf\xc3\xa9 a\\b\r\n"
+		"[   12.100200] CPU: 1 PID: 57 Comm: s\033h Not tainted 6.1.0-26-amd64 #1\n"
+		"[   12.100400] Call Trace:\n"
+		"[   12.100600]  evil\010\010\010+0x1/0x2\n";
+
+	(void)state;
+	for (size_t chunk = 1; chunk <= sizeof(text); chunk *= 5) {
+		scan_text(text, chunk);
+		assert_string_equal(facts.panic, "Kernel panic - not syncing: \\033[2J\\033]0;x\\007 "
+						 "\\2331m caf\\303\\251 a\\\\b");
+		assert_string_equal(facts.comm, "s\\033h");
+		assert_string_equal(facts.trace[0], "evil\\010\\010\\010+0x1/0x2");
+	}
+}
+
+/* A line longer than the scanner's buffer is cut whole characters only. */
+static void long_escaped_line_is_cut_cleanly(void **state)
+{
+	static char text[DMESG_LINE_MAX * 2];
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(text, sizeof(text), "Kernel panic - not syncing: ");
+	while (n + 2 < sizeof(text))
+		text[n++] = '\033';
+	text[n++] = '\n';
+	text[n] = '\0';
+	scan_text(text, 4096);
+	assert_int_equal(strlen(facts.panic), FACT_LINE_MAX - 1);
+	assert_null(strchr(facts.panic, '\033'));
+}
+
 static void json_valid_utf8_passes_through(void **state)
 {
 	struct outbuf o;
@@ -160,6 +197,8 @@ int main(void)
 		cmocka_unit_test(no_panic_line_takes_the_oops),
 		cmocka_unit_test(json_puts_the_panicking_cpu_first),
 		cmocka_unit_test(json_valid_utf8_passes_through),
+		cmocka_unit_test(control_bytes_are_made_visible),
+		cmocka_unit_test(long_escaped_line_is_cut_cleanly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
