@@ -73,9 +73,13 @@ void outbuf_puts(struct outbuf *o, const char *s)
 	outbuf_write(o, s, strlen(s));
 }
 
+/* What a line cut at OUTBUF_LINE_MAX ends with, so the cut is never silent. */
+#define CUT_MARK "...[cut]"
+
 void outbuf_printf(struct outbuf *o, const char *fmt, ...)
 {
-	char line[1024];
+	char line[OUTBUF_LINE_MAX];
+	size_t len, flen = strlen(fmt);
 	va_list ap;
 	int n;
 
@@ -84,5 +88,17 @@ void outbuf_printf(struct outbuf *o, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	outbuf_write(o, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	len = (size_t)n;
+	if (len >= sizeof(line)) {
+		/* Cut: the marker, and the newline the format ends with, which a
+		 * plain cut would lose too, gluing the next line to this one. */
+		int nl = flen > 0 && fmt[flen - 1] == '\n';
+
+		len = sizeof(line) - 1 - (size_t)nl - (sizeof(CUT_MARK) - 1);
+		memcpy(line + len, CUT_MARK, sizeof(CUT_MARK) - 1);
+		len += sizeof(CUT_MARK) - 1;
+		if (nl)
+			line[len++] = '\n';
+	}
+	outbuf_write(o, line, len);
 }

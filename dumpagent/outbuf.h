@@ -20,6 +20,10 @@ void outbuf_init(struct outbuf *o, int fd);
 void outbuf_init_mem(struct outbuf *o, char *mem, size_t cap);
 void outbuf_write(struct outbuf *o, const void *data, size_t len);
 void outbuf_puts(struct outbuf *o, const char *s);
+/* At most OUTBUF_LINE_MAX - 1 bytes; longer output is cut and ends with
+ * "...[cut]" (and its newline when fmt ends with one). Write long values
+ * with outbuf_puts or outbuf_write, which never cut. */
+#define OUTBUF_LINE_MAX 1024
 void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes out what is buffered; returns 0 or the first -errno. */
 int outbuf_flush(struct outbuf *o);

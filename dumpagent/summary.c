@@ -109,7 +109,10 @@ void summary_write_text(const struct summary *s, struct outbuf *o)
 		outbuf_puts(o, "  (none in the dmesg)\n");
 	if (f->trace_cut)
 		outbuf_puts(o, "  ... (cut)\n");
-	outbuf_printf(o, "\nModules linked in: %s\n", f->modules[0] ? f->modules : "(not printed)");
+	/* Up to FACT_MODULES_MAX bytes: longer than outbuf_printf's line. */
+	outbuf_puts(o, "\nModules linked in: ");
+	outbuf_puts(o, f->modules[0] ? f->modules : "(not printed)");
+	outbuf_puts(o, "\n");
 	outbuf_puts(o, "\nRegisters:\n");
 	summary_write_registers(s, o);
 	if (notes_kept(s) == 0)

@@ -178,6 +178,42 @@ static void long_escaped_line_is_cut_cleanly(void **state)
 	assert_null(strchr(facts.panic, '\033'));
 }
 
+/* The modules line is longer than one outbuf_printf line: written whole. */
+static void long_modules_line_is_whole(void **state)
+{
+	static char text[16384], want[FACT_MODULES_MAX + 64];
+	struct vmcore_info v;
+	struct summary sum;
+	struct outbuf o;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.crash_time = -1;
+	crash_facts_clear(&facts);
+	for (size_t i = 0; i + 1 < 3000; i++)
+		facts.modules[i] = i % 8 == 7 ? ' ' : 'm';
+	summary_init(&sum, "202611221840", &v, &facts);
+	outbuf_init_mem(&o, text, sizeof(text));
+	summary_write_text(&sum, &o);
+	snprintf(want, sizeof(want), "\nModules linked in: %s\n\nRegisters:\n", facts.modules);
+	assert_non_null(strstr(text, want));
+}
+
+/* Any other line cut at the printf limit says so, and keeps its newline. */
+static void cut_line_is_marked(void **state)
+{
+	static char text[4096], big[2000];
+	struct outbuf o;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	outbuf_init_mem(&o, text, sizeof(text));
+	outbuf_printf(&o, "Panic:    %s\n", big);
+	outbuf_puts(&o, "next\n");
+	assert_int_equal(strlen(text), OUTBUF_LINE_MAX - 1 + 5);
+	assert_non_null(strstr(text, "xxx...[cut]\nnext\n"));
+}
+
 static void json_valid_utf8_passes_through(void **state)
 {
 	struct outbuf o;
@@ -198,6 +234,8 @@ int main(void)
 		cmocka_unit_test(json_puts_the_panicking_cpu_first),
 		cmocka_unit_test(json_valid_utf8_passes_through),
 		cmocka_unit_test(control_bytes_are_made_visible),
+		cmocka_unit_test(long_modules_line_is_whole),
+		cmocka_unit_test(cut_line_is_marked),
 		cmocka_unit_test(long_escaped_line_is_cut_cleanly),
 	};
 
