@@ -222,11 +222,12 @@ int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 	return -EEXIST;
 }
 
-int crashdir_publish(int dirfd, const char *tmp, const char *final)
+int crashdir_publish_at(int dirfd, const char *tmp, const char *final, int *renamed)
 {
 	struct stat st;
 	int fd, e = 0;
 
+	*renamed = 0;
 	fd = openat(dirfd, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -244,7 +245,17 @@ int crashdir_publish(int dirfd, const char *tmp, const char *final)
 		return -e;
 	if (renameat2(dirfd, tmp, dirfd, final, RENAME_NOREPLACE) < 0)
 		return -errno;
+	/* From here the file is there under its final name, whole and fsynced:
+	 * a failure is of durability, not a missing file. */
+	*renamed = 1;
 	if (fsync(dirfd) < 0)
 		return -errno;
 	return 0;
+}
+
+int crashdir_publish(int dirfd, const char *tmp, const char *final)
+{
+	int renamed;
+
+	return crashdir_publish_at(dirfd, tmp, final, &renamed);
 }

@@ -39,5 +39,8 @@ int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX]);
 /* Makes the finished temporary file tmp durable as final: 0600, fsynced,
  * renamed without replacing anything, directory fsynced. 0 or -errno. */
 int crashdir_publish(int dirfd, const char *tmp, const char *final);
+/* crashdir_publish, setting *renamed once final exists (whole and fsynced):
+ * an error with *renamed set is the directory's fsync, not a missing file. */
+int crashdir_publish_at(int dirfd, const char *tmp, const char *final, int *renamed);
 
 #endif

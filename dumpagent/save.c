@@ -45,8 +45,14 @@ static enum save_result discard(const struct save_ctx *s, const char *tmp)
 
 static enum save_result publish(const struct save_ctx *s, const char *tmp, const char *final)
 {
-	int r = crashdir_publish(s->dirfd, tmp, final);
+	int renamed, r = crashdir_publish_at(s->dirfd, tmp, final, &renamed);
 
+	if (r < 0 && renamed) { /* saved: only the directory entry may not be durable */
+		log_errno(-r, "fsync %s/%s after renaming %s into it (saved, but a power loss may "
+			  "lose it)", s->crash_dir, s->dirname, final);
+		log_info("saved %s/%s/%s", s->crash_dir, s->dirname, final);
+		return SAVE_OK;
+	}
 	if (r < 0) {
 		log_errno(-r, "publish %s/%s", s->dirname, final);
 		return discard(s, tmp);
@@ -133,8 +139,10 @@ enum save_result save_file(const struct save_ctx *s, const char *final, save_fil
 	(void)snprintf(tmp, sizeof(tmp), "%s.part", final);
 	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		log_errno(errno, "create %s/%s", s->dirname, tmp);
-		return errno == ENOSPC ? SAVE_NO_SPACE : SAVE_FAILED;
+		int e = errno; /* log_errno may change errno */
+
+		log_errno(e, "create %s/%s", s->dirname, tmp);
+		return e == ENOSPC ? SAVE_NO_SPACE : SAVE_FAILED;
 	}
 	outbuf_init(&o, fd);
 	r = fill(&o, arg, err, sizeof(err));

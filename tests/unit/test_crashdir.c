@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "crashdir.h"
+#include "outbuf.h"
+#include "save.h"
 
 static char root[64];
 static int rootfd;
@@ -176,6 +178,52 @@ static void private_dir_not_blocked_by_predictable_names(void **state)
 	assert_int_equal(moved, 0);
 }
 
+static int fill_hello(struct outbuf *o, void *arg, char *err, size_t errlen)
+{
+	(void)arg, (void)err, (void)errlen;
+	outbuf_puts(o, "hello\n");
+	return 0;
+}
+
+/* The directory's fsync fails after the rename (an O_PATH fd cannot be
+ * fsynced, but renameat works through it): the file is saved, not missing. */
+static void late_fsync_failure_is_not_a_missing_file(void **state)
+{
+	int dirfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct save_ctx s = { dirfd, "x", "/var/crash", "/proc/vmcore", "makedumpfile" };
+	int renamed, fd;
+
+	(void)state;
+	assert_true(dirfd >= 0);
+	assert_int_equal(save_file(&s, "summary.x.txt", fill_hello, NULL), SAVE_OK);
+	assert_int_equal(faccessat(rootfd, "summary.x.txt", F_OK, 0), 0);
+	fd = openat(rootfd, "f.part", O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	assert_int_equal(crashdir_publish_at(dirfd, "f.part", "f", &renamed), -EBADF);
+	assert_int_equal(renamed, 1);
+	close(dirfd);
+}
+
+/* errno is read before the log line is written: a log on a full stderr must
+ * not turn "create: File exists" into "the target is full". */
+static void create_error_is_not_taken_from_the_log(void **state)
+{
+	struct save_ctx s = { rootfd, "x", "/var/crash", "/proc/vmcore", "makedumpfile" };
+	int full = open("/dev/full", O_WRONLY), saved = dup(2);
+	int fd = openat(rootfd, "g.part", O_CREAT | O_WRONLY, 0600);
+	enum save_result r;
+
+	(void)state;
+	close(fd);
+	assert_true(full >= 0 && saved >= 0);
+	dup2(full, 2);
+	r = save_file(&s, "g", fill_hello, NULL);
+	dup2(saved, 2);
+	close(saved);
+	close(full);
+	assert_int_equal(r, SAVE_FAILED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +234,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dump_dir_names_are_12_digits, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_is_0600_and_never_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_refuses_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(late_fsync_failure_is_not_a_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(create_error_is_not_taken_from_the_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(private_dir_not_blocked_by_predictable_names, setup,
 						teardown),
 	};
