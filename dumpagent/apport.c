@@ -76,6 +76,8 @@ static int put_text_fd(struct outbuf *o, int fd)
 		if (n == 0)
 			break;
 		put_indented(o, buf, (size_t)n, &bol);
+		if (o->err) /* the target is full or failing: reading on writes nothing */
+			return 0; /* apport_write reports o->err */
 	}
 	if (!bol)
 		outbuf_write(o, "\n", 1);
@@ -188,6 +190,13 @@ static int put_binary_fd(struct outbuf *o, const struct apport_entry *e, char *e
 		z.avail_in = (uInt)n;
 		if (deflate_out(o, &z, out, n == 0 ? Z_FINISH : Z_NO_FLUSH) < 0) {
 			(void)snprintf(err, errlen, "%s: deflate failed", e->key);
+			r = -1;
+			break;
+		}
+		/* Stop at the first write error (ENOSPC): deflating gigabytes
+		 * more would only burn the time the watchdog gives the capture. */
+		if (o->err) {
+			(void)snprintf(err, errlen, "write: %s", strerror(-o->err));
 			r = -1;
 			break;
 		}

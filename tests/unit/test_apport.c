@@ -231,6 +231,28 @@ static void stored_binary_round_trip(void **state)
 }
 
 /* The reader is strict: each corruption below must be caught. */
+/* The target fills up (/dev/full): the writer stops at the first failed
+ * write instead of reading and deflating the whole 256 MiB dump. */
+static void stops_at_the_first_write_error(void **state)
+{
+	static struct outbuf o;
+	char path[] = "/tmp/dumpagent-apport-XXXXXX", err[256] = "";
+	int fd = mkstemp(path), out = open("/dev/full", O_WRONLY);
+	struct apport_entry e[] = { { "ProblemType", APPORT_TEXT, "KernelCrash", 11, -1 },
+				    { "VmCore", APPORT_BINARY_FD_STORED, NULL, 0, fd } };
+
+	(void)state;
+	assert_true(fd >= 0 && out >= 0);
+	unlink(path);
+	assert_int_equal(ftruncate(fd, 256 << 20), 0); /* sparse */
+	outbuf_init(&o, out);
+	assert_int_equal(apport_write(&o, e, 2, err, sizeof(err)), -1);
+	assert_string_equal(err, "write: No space left on device");
+	assert_true(lseek(fd, 0, SEEK_CUR) < (1 << 20));
+	close(fd);
+	close(out);
+}
+
 static void reader_rejects_corruption(void **state)
 {
 	unsigned char blob[20000];
@@ -285,6 +307,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(binary_50mb_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(stored_binary_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(reader_rejects_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(stops_at_the_first_write_error, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
