@@ -155,6 +155,21 @@ static int valid_name(const char *name)
 	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!_-.") == n;
 }
 
+/* loop, ram (brd) and zram devices cannot hold the target in a capture kernel;
+ * counted, hundreds of them would use up TARGET_MAX_DEVICES before the disk. */
+static int is_virtual(const char *name)
+{
+	static const char *const prefixes[] = { "loop", "ram", "zram" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (strncmp(name, prefixes[i], n) == 0 && name[n] >= '0' && name[n] <= '9')
+			return 1;
+	}
+	return 0;
+}
+
 struct scan {
 	struct target_dev found[2]; /* we only care whether there is one, or more */
 	unsigned nfound;
@@ -196,7 +211,7 @@ static int scan_once(const struct target_env *env, const struct target_spec *spe
 		struct target_dev d;
 		int r;
 
-		if (!valid_name(de->d_name))
+		if (!valid_name(de->d_name) || is_virtual(de->d_name))
 			continue;
 		count++;
 		memset(&d, 0, sizeof(d));

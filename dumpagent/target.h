@@ -7,7 +7,7 @@
 
 #include "superblock.h"
 
-#define TARGET_MAX_DEVICES 256
+#define TARGET_MAX_DEVICES 256 /* block devices probed per scan; loop, ram, zram not counted */
 
 enum target_kind { TARGET_BY_UUID, TARGET_BY_LABEL };
 
