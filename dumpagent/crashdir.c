@@ -124,8 +124,9 @@ static int move_aside(int crashfd, const char *name, struct crashdir_private_inf
  * between (a race in a world-writable directory), or -errno. */
 static int open_private(int crashfd, const char *name, struct crashdir_private_info *pi)
 {
+	const char *action;
 	struct stat st;
-	int fd;
+	int fd, e;
 
 	if (fstatat(crashfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !is_private_dir(crashfd, name)) {
 		int r = move_aside(crashfd, name, pi);
@@ -142,21 +143,21 @@ static int open_private(int crashfd, const char *name, struct crashdir_private_i
 	fd = open_subdir(crashfd, name);
 	if (fd < 0)
 		return errno == ELOOP || errno == ENOTDIR ? -EAGAIN : failed(pi, "open");
-	/* Checked again on the fd: what was checked by name may have been replaced. */
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
-		(void)close(fd); /* a directory opened read-only */
-		return -EAGAIN;
-	}
-	/* Ours: fchmod drops a setgid bit inherited from a 3777 parent, and group
-	 * bits a default ACL gave it. */
-	if (fchmod(fd, 0700) < 0) {
-		int e = errno;
-
-		(void)close(fd);
-		errno = e;
-		return failed(pi, "chmod 0700");
-	}
-	return fd;
+	/* Checked again on the fd: what was checked by name may have been
+	 * replaced. Ours: fchmod drops a setgid bit inherited from a 3777 parent,
+	 * and group bits a default ACL gave it. */
+	if (fstat(fd, &st) < 0)
+		action = "stat";
+	else if (st.st_uid != geteuid())
+		action = NULL; /* another's: moved aside on the next attempt */
+	else if (fchmod(fd, 0700) < 0)
+		action = "chmod 0700";
+	else
+		return fd;
+	e = errno;
+	(void)close(fd); /* a directory opened read-only */
+	errno = e;
+	return action ? failed(pi, action) : -EAGAIN;
 }
 
 int crashdir_private_open(int crashfd, const char *name, struct crashdir_private_info *pi)
