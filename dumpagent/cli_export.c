@@ -182,8 +182,8 @@ static int tar_file(int out, int dumpfd, const char *id, const char *name)
 	struct stat st;
 	int r, fd = cli_open_file(dumpfd, name, &st);
 
-	if (fd == -EPERM)
-		return 0; /* not a regular file of root's: no file of the dump, left out */
+	if (fd == -EPERM || fd == -ELOOP)
+		return 0; /* a link, or not a regular file of root's: no file of the dump, left out */
 	if (fd < 0)
 		return fd;
 	size = (unsigned long long)st.st_size;

@@ -116,6 +116,11 @@ check "list: a FIFO in root's own dump is no summary (facts from the dmesg), no 
 da "$T/pconf" show 202001010000 --crash-dir "$F"
 [ "$rc" = 0 ]
 check "show: a FIFO summary does not hang it" $? "rc=$rc $err"
+ln -s /etc/shadow "$F/202001010000/dump.202001010000"
+da "$T/pconf" export 202001010000 --crash-dir "$F" --tar "$T/fifo.tar"
+names=$(tar -tf "$T/fifo.tar" 2>&1 | sort | tr '\n' ' ')
+[ "$rc" = 0 ] && [ "$names" = "202001010000/dmesg.202001010000 202001010000/dumpagent.log " ]
+check "export --tar: FIFOs and links in a dump are left out, no hang" $? "rc=$rc $names $err"
 
 # --- dumpagent test: a user's dump after the marker is not the test crash's
 pub test
