@@ -235,15 +235,16 @@ check "test: confirmed: marker, kmsg line, 'c' to sysrq-trigger" $? "rc=$rc $out
 da status
 case $out in *"test crash $id of "*": NOT captured (no dump since)"*) true ;; *) false ;; esac
 check "status: a test crash not (yet) captured says so" $? "$out"
-$MK "$C" "$(date -u +%Y%m%d%H%M)" complete
+now=$(date -u +%Y%m%d%H%M) # once: the checks below must not cross into the next minute
+$MK "$C" "$now" complete
 da list
-case $out in *"[test crash $id]"*"test crash $id of "*": captured as $(date -u +%Y%m%d%H%M) (complete)"*) true ;; *) false ;; esac
+case $out in *"[test crash $id]"*"test crash $id of "*": captured as $now (complete)"*) true ;; *) false ;; esac
 check "list: the test crash's dump is marked, and reported captured" $? "$out"
 da status --json
 printf '%s' "$out" | python3 -c "
 import json, sys
 d = json.load(sys.stdin)
-assert d['test']['id'] == '$id' and d['test']['captured'] == '$(date -u +%Y%m%d%H%M)', d['test']"
+assert d['test']['id'] == '$id' and d['test']['captured'] == '$now', d['test']"
 check "status --json: the test crash and its dump" $? "$out"
 
 # --- non-root: refused before anything is read, as a real unprivileged user
