@@ -26,7 +26,7 @@ bad() { echo "not ok - $1"; failed=1; }
 # old_dump ROOT ID: a complete dump directory of 1 KiB.
 old_dump() {
 	mkdir -p "$1/var/crash/$2"
-	chmod 0700 "$1/var/crash"
+	chmod 0700 "$1/var/crash" "$1/var/crash/$2" # as the agent makes them: others' are not dumps
 	head -c 1024 /dev/zero >"$1/var/crash/$2/dump.$2"
 	echo x >"$1/var/crash/$2/dmesg.$2"
 }
@@ -61,7 +61,7 @@ grep -q "gc: removed /var/crash/202602010000: more than MAX_DUMPS" "$R/var/crash
 R=$T/r2
 old_dump "$R" 202601010000
 old_dump "$R" 202602010000
-mkdir "$R/var/crash/202603010000"
+mkdir -m 0700 "$R/var/crash/202603010000"
 : >"$R/var/crash/202603010000/dump.202603010000.part"
 head -c 2000000 /dev/zero >"$R/var/crash/202601010000/dump.202601010000"
 capture "$R" "MAX_TOTAL_MB=1"
