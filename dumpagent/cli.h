@@ -26,6 +26,7 @@ struct cli {
 	char crash_path[CLI_PATH_MAX]; /* where the dumps are on this system */
 	char private_path[CLI_PATH_MAX + 16];
 	int crashfd, privatefd;        /* -1 when missing */
+	int crash_trusted;             /* CRASH_DIR is root's, 0700: its dumps are read too */
 	struct dump_set set;           /* oldest first */
 };
 
@@ -36,6 +37,9 @@ int cli_start(struct cli *c, const char *name, int argc, char **argv);
 /* Resolves where the dumps are, opens it, and reads every dump. */
 int cli_scan(struct cli *c);
 void cli_finish(struct cli *c);
+/* The directory the agent writes to now (CRASH_DIR, or its root-only
+ * subdirectory when CRASH_DIR is not trusted), or -1. */
+int cli_agent_dir(const struct cli *c);
 /* The dump named id, or NULL after saying so. */
 struct dump_entry *cli_dump(struct cli *c, const char *id);
 
@@ -54,7 +58,13 @@ void cli_sanitize(char *dst, size_t len, const char *s);
 /* Prints the test crash as list and status report it (JSON when json). */
 struct cli_test_mark;
 void cli_print_test(const struct cli_test_mark *m, int json);
-/* Reads at most cap-1 bytes of dirfd/name (no links) into buf; the count or -errno. */
+/* Opens dirfd/name (dirfd AT_FDCWD for a path) to read, never following a
+ * link or waiting on a FIFO, and only if it is a regular file owned by root
+ * (-EPERM if not); *st is its fstat. The fd or -errno (cli_file.c). */
+struct stat;
+int cli_open_file(int dirfd, const char *name, struct stat *st);
+/* Reads at most cap-1 bytes of dirfd/name, opened by cli_open_file, into buf
+ * and ends it with a NUL; the count or -errno. */
 long cli_read_small(int dirfd, const char *name, char *buf, size_t cap);
 /* "YYYY-MM-DD HH:MM UTC" */
 void cli_format_time(long long t, char *buf, size_t len);

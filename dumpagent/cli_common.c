@@ -18,6 +18,7 @@
 #include "log.h"
 
 #define DEFAULT_CONFIG "/etc/dumpagent.conf"
+#define MOUNTS_MAX 100000 /* lines of mountinfo read at most */
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -124,15 +125,20 @@ int cli_start(struct cli *c, const char *name, int argc, char **argv)
 static int find_mount(const struct cli *c, dev_t dev, struct cli_target *t)
 {
 	char path[CLI_PATH_MAX], line[4096];
-	unsigned maj, min;
-	int found = -1;
+	unsigned maj, min, lines = 0;
+	struct stat st;
+	int found = -1, fd;
 	FILE *f;
 
 	(void)snprintf(path, sizeof(path), "%s/self/mountinfo", c->proc);
-	f = fopen(path, "re");
-	if (!f)
+	fd = cli_open_file(AT_FDCWD, path, &st);
+	f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f) {
+		if (fd >= 0)
+			(void)close(fd); /* read-only */
 		return -1;
-	while (found < 0 && fgets(line, sizeof(line), f)) {
+	}
+	while (found < 0 && lines++ < MOUNTS_MAX && fgets(line, sizeof(line), f)) {
 		char root[1024], mnt[1024], src[256];
 		const char *dash = strstr(line, " - ");
 
@@ -195,6 +201,10 @@ int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, siz
 	return 0;
 }
 
+/* Where the capture writes: CRASH_DIR inside the target filesystem, from its
+ * root, so <mount point><CRASH_DIR> here. For TARGET=auto the target is the
+ * filesystem holding CRASH_DIR (as load-crashkernel resolves it): with /var
+ * mounted apart, CRASH_DIR=/var/crash is /var/var/crash on this system. */
 static int crash_path(struct cli *c, char *why, size_t len)
 {
 	const char *dir = config_get(&c->cfg, KEY_CRASH_DIR);
@@ -204,12 +214,13 @@ static int crash_path(struct cli *c, char *why, size_t len)
 		(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s", c->crash_dir_opt);
 		return 0;
 	}
-	if (strcmp(config_get(&c->cfg, KEY_TARGET), "auto") == 0) {
+	if (cli_resolve_target(c, &t, why, len) < 0) {
+		if (strcmp(config_get(&c->cfg, KEY_TARGET), "auto") != 0)
+			return -1;
+		/* load-crashkernel cannot arm either, so nothing was captured elsewhere. */
 		(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s", dir);
 		return 0;
 	}
-	if (cli_resolve_target(c, &t, why, len) < 0)
-		return -1;
 	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s%s",
 		       strcmp(t.mountpoint, "/") == 0 ? "" : t.mountpoint, dir);
 	return 0;
@@ -218,30 +229,36 @@ static int crash_path(struct cli *c, char *why, size_t len)
 /* The root-only subdirectory the agent uses when others can list CRASH_DIR. */
 static void open_private(struct cli *c)
 {
-	struct stat st;
-	int fd = openat(c->crashfd, CRASHDIR_PRIVATE, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = dumpdir_open(c->crashfd, CRASHDIR_PRIVATE);
 
 	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0077)) {
-		(void)close(fd); /* not the agent's: someone else's directory */
-		return;
-	}
+		return; /* missing, or someone else's directory: no dumps of the agent */
 	c->privatefd = fd;
 	(void)snprintf(c->private_path, sizeof(c->private_path), "%s/%s", c->crash_path,
 		       CRASHDIR_PRIVATE);
 }
 
-int cli_scan(struct cli *c)
+/* Others can make directories in a CRASH_DIR that is not root's, or that they
+ * can list (apport's 3777): the agent then writes only to its root-only
+ * subdirectory, and only that is read. 0, or -errno. */
+static int check_crash_dir(struct cli *c)
 {
-	char why[CLI_PATH_MAX];
+	struct stat st;
+
+	if (fstat(c->crashfd, &st) < 0)
+		return -errno;
+	c->crash_trusted = st.st_uid == 0 && (st.st_mode & 0077) == 0;
+	if (st.st_uid != 0)
+		fprintf(stderr, "dumpagent: warning: %s is owned by uid %u, not root: only its root-only "
+				"subdirectory %s is read; chown root %s\n", c->crash_path,
+			(unsigned)st.st_uid, CRASHDIR_PRIVATE, c->crash_path);
+	return 0;
+}
+
+static int open_crash_dir(struct cli *c)
+{
 	int r;
 
-	if (crash_path(c, why, sizeof(why)) < 0) {
-		fprintf(stderr, "dumpagent: cannot find the dumps: %s; mount it, or name the "
-				"directory with --crash-dir\n", why);
-		return CLI_FAILED;
-	}
 	c->crashfd = open(c->crash_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->crashfd < 0) {
 		if (errno == ENOENT)
@@ -249,12 +266,37 @@ int cli_scan(struct cli *c)
 		log_errno(errno, "open %s", c->crash_path);
 		return CLI_FAILED;
 	}
-	r = dumpdir_scan(c->crashfd, c->crash_path, &c->set);
+	r = check_crash_dir(c);
+	if (r < 0) {
+		log_errno(-r, "stat %s", c->crash_path);
+		return CLI_FAILED;
+	}
 	open_private(c);
-	if (r == 0 && c->privatefd >= 0)
-		r = dumpdir_scan(c->privatefd, c->private_path, &c->set);
+	return CLI_OK;
+}
+
+int cli_scan(struct cli *c)
+{
+	char why[CLI_PATH_MAX];
+	int r = 0;
+
+	if (crash_path(c, why, sizeof(why)) < 0) {
+		fprintf(stderr, "dumpagent: cannot find the dumps: %s; mount it, or name the "
+				"directory with --crash-dir\n", why);
+		return CLI_FAILED;
+	}
+	if (open_crash_dir(c) != CLI_OK)
+		return CLI_FAILED;
+	if (c->crashfd >= 0 && c->crash_trusted)
+		r = dumpdir_scan(c->crashfd, c->crash_path, &c->set);
 	if (r < 0) {
 		log_errno(-r, "read %s", c->crash_path);
+		return CLI_FAILED;
+	}
+	if (c->privatefd >= 0)
+		r = dumpdir_scan(c->privatefd, c->private_path, &c->set);
+	if (r < 0) {
+		log_errno(-r, "read %s", c->private_path);
 		return CLI_FAILED;
 	}
 	if (c->set.skipped)
@@ -262,6 +304,11 @@ int cli_scan(struct cli *c)
 			c->set.skipped);
 	dumpdir_sort(&c->set);
 	return CLI_OK;
+}
+
+int cli_agent_dir(const struct cli *c)
+{
+	return c->crash_trusted ? c->crashfd : c->privatefd;
 }
 
 void cli_finish(struct cli *c)
@@ -295,21 +342,6 @@ void cli_sanitize(char *dst, size_t len, const char *s)
 	for (; s[i] && i + 1 < len; i++)
 		dst[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
 	dst[i] = '\0';
-}
-
-long cli_read_small(int dirfd, const char *name, char *buf, size_t cap)
-{
-	ssize_t n;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = pread_full(fd, buf, cap - 1, 0);
-	(void)close(fd); /* read-only */
-	if (n < 0)
-		return (long)n;
-	buf[n] = '\0';
-	return (long)n;
 }
 
 void cli_format_time(long long t, char *buf, size_t len)

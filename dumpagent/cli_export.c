@@ -47,8 +47,12 @@ static int find_report(const struct dump_entry *e, int dumpfd, char *name, size_
 	int found = -1, fd = dup(dumpfd);
 	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
 
-	if (!dir)
+	if (!dir) {
+		if (fd >= 0)
+			(void)close(fd); /* read-only */
 		return -1;
+	}
+	rewinddir(dir);
 	(void)snprintf(suffix, sizeof(suffix), "-%s.crash", e->id);
 	while (found < 0 && (de = readdir(dir)) != NULL) {
 		size_t n = strlen(de->d_name), k = strlen(suffix);
@@ -63,39 +67,60 @@ static int find_report(const struct dump_entry *e, int dumpfd, char *name, size_
 	return found;
 }
 
-/* Apport's convention for a system crash report: top of /var/crash, root, 0640. */
+/* Copies the open file in to a new file name of destfd, durably: written as
+ * .<name>.part, fsynced, renamed without replacing, destfd fsynced. 0600, even
+ * in apport's setgid directory: its group (whoopsie) must not read a memory
+ * image; apport's tools read it as root. 0 or -errno. */
+static int publish_copy(int in, unsigned long long size, int destfd, const char *name)
+{
+	char tmp[300];
+	int r, out;
+
+	(void)snprintf(tmp, sizeof(tmp), ".%s.part", name);
+	out = openat(destfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return -errno;
+	r = fchmod(out, 0600) < 0 ? -errno : copy(in, out, size); /* whatever the umask */
+	if (r == 0 && fsync(out) < 0)
+		r = -errno;
+	if (close(out) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat2(destfd, tmp, destfd, name, RENAME_NOREPLACE) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlinkat(destfd, tmp, 0); /* best effort: the error is what counts */
+	else if (fsync(destfd) < 0)
+		r = -errno; /* the report is in place, but may not survive a crash */
+	return r;
+}
+
+/* Apport's convention for a system crash report: the top of /var/crash, root. */
 static int export_apport(const struct dump_entry *e, int dumpfd)
 {
 	const char *dest = getenv("DUMPAGENT_APPORT_DIR") ? getenv("DUMPAGENT_APPORT_DIR") : "/var/crash";
-	char name[256], tmp[300];
+	char name[256];
 	struct stat st;
-	int in, out, destfd, r;
+	int in, destfd, r;
 
 	if (find_report(e, dumpfd, name, sizeof(name)) < 0) {
 		fprintf(stderr, "dumpagent: export: dump %s has no apport report (linux-image-*-%s.crash);"
 				" try export --tar\n", e->id, e->id);
 		return CLI_FAILED;
 	}
+	in = cli_open_file(dumpfd, name, &st);
+	if (in < 0) {
+		log_errno(-in, "open %s/%s/%s (a regular file of root's)", e->where, e->id, name);
+		return CLI_FAILED;
+	}
 	destfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (destfd < 0) {
 		log_errno(errno, "open %s", dest);
+		(void)close(in); /* read-only */
 		return CLI_FAILED;
 	}
-	(void)snprintf(tmp, sizeof(tmp), ".%s.part", name);
-	in = openat(dumpfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	out = openat(destfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-	r = in < 0 || out < 0 ? -errno : fstat(in, &st) < 0 ? -errno : copy(in, out, (unsigned long long)st.st_size);
-	if (out >= 0 && fsync(out) < 0 && r == 0)
-		r = -errno;
-	if (out >= 0 && close(out) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat2(destfd, tmp, destfd, name, RENAME_NOREPLACE) < 0)
-		r = -errno;
-	if (r < 0 && out >= 0)
-		(void)unlinkat(destfd, tmp, 0);
-	if (in >= 0)
-		(void)close(in);
-	(void)close(destfd);
+	r = publish_copy(in, (unsigned long long)st.st_size, destfd, name);
+	(void)close(in); /* read-only */
+	(void)close(destfd); /* read-only */
 	if (r < 0) {
 		log_errno(-r, "export %s/%s/%s to %s/%s", e->where, e->id, name, dest, name);
 		return CLI_FAILED;
@@ -104,12 +129,14 @@ static int export_apport(const struct dump_entry *e, int dumpfd)
 	return CLI_OK;
 }
 
-/* One ustar header: name "ID/file", mode 0600, root, regular. */
-static int tar_header(int out, const char *id, const char *name, const struct stat *st)
+#define USTAR_SIZE_MAX 077777777777ULL /* 11 octal digits: 8 GiB - 1 */
+
+/* One ustar header: name "ID/file", mode 0600, root, type (regular '0', pax 'x'). */
+static int tar_header(int out, const char *id, const char *name, unsigned long long size,
+		      long long mtime, char type)
 {
 	unsigned char h[512] = { 0 };
 	unsigned sum = 0;
-
 	size_t k = strlen(id), n = strlen(name);
 
 	if (k + 1 + n >= 100)
@@ -120,10 +147,11 @@ static int tar_header(int out, const char *id, const char *name, const struct st
 	(void)snprintf((char *)h + 100, 8, "%07o", 0600);
 	(void)snprintf((char *)h + 108, 8, "%07o", 0);
 	(void)snprintf((char *)h + 116, 8, "%07o", 0);
-	(void)snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)st->st_size);
-	(void)snprintf((char *)h + 136, 12, "%011llo", (unsigned long long)st->st_mtime);
+	/* A bigger size is in the pax header before this one; readers take it from there. */
+	(void)snprintf((char *)h + 124, 12, "%011llo", size > USTAR_SIZE_MAX ? 0ULL : size);
+	(void)snprintf((char *)h + 136, 12, "%011llo", (unsigned long long)mtime & USTAR_SIZE_MAX);
 	memset(h + 148, ' ', 8);
-	h[156] = '0';
+	h[156] = (unsigned char)type;
 	memcpy(h + 257, "ustar", 6);
 	memcpy(h + 263, "00", 2);
 	for (size_t i = 0; i < sizeof(h); i++)
@@ -132,23 +160,40 @@ static int tar_header(int out, const char *id, const char *name, const struct st
 	return write_all(out, h, sizeof(h));
 }
 
+/* POSIX pax extended header carrying "size" for a file over 8 GiB - 1, which
+ * ustar's 11 octal digits cannot hold: "<len> size=<n>\n", len counting itself. */
+static int pax_size(int out, const char *id, unsigned long long size)
+{
+	char rec[512] = { 0 };
+	int len = 0, n;
+
+	for (n = 20; n != len;) { /* the length's own digits change the length */
+		len = n;
+		n = snprintf(rec, sizeof(rec), "%d size=%llu\n", len, size);
+	}
+	n = tar_header(out, id, "PaxHeader", (unsigned long long)len, 0, 'x');
+	return n < 0 ? n : write_all(out, rec, sizeof(rec)); /* one block, zero padded */
+}
+
 static int tar_file(int out, int dumpfd, const char *id, const char *name)
 {
 	static const char zeros[512];
+	unsigned long long size;
 	struct stat st;
-	int r, fd = openat(dumpfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int r, fd = cli_open_file(dumpfd, name, &st);
 
+	if (fd == -EPERM || fd == -ELOOP)
+		return 0; /* a link, or not a regular file of root's: no file of the dump, left out */
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > 077777777777LL) {
-		(void)close(fd);
-		return 0; /* not a regular file of the dump, or too big for ustar: left out */
-	}
-	r = tar_header(out, id, name, &st);
+		return fd;
+	size = (unsigned long long)st.st_size;
+	r = size > USTAR_SIZE_MAX ? pax_size(out, id, size) : 0;
 	if (r == 0)
-		r = copy(fd, out, (unsigned long long)st.st_size);
-	if (r == 0 && st.st_size % 512)
-		r = write_all(out, zeros, 512 - (size_t)(st.st_size % 512));
+		r = tar_header(out, id, name, size, (long long)st.st_mtime, '0');
+	if (r == 0)
+		r = copy(fd, out, size);
+	if (r == 0 && size % 512)
+		r = write_all(out, zeros, 512 - (size_t)(size % 512));
 	(void)close(fd); /* read-only */
 	return r;
 }
@@ -160,8 +205,13 @@ static int write_tar(int out, int dumpfd, const char *id, char *failed, size_t l
 	int r = 0, fd = dup(dumpfd);
 	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
 
-	if (!dir)
-		return -errno;
+	if (!dir) {
+		r = -errno;
+		if (fd >= 0)
+			(void)close(fd); /* read-only */
+		return r;
+	}
+	rewinddir(dir);
 	while (r == 0 && (de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -214,11 +264,11 @@ int cli_export(int argc, char **argv)
 	if (r != CLI_OK)
 		return r;
 	e = cli_dump(&c, c.arg);
-	dumpfd = e ? openat(e->dirfd, e->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	dumpfd = e ? dumpdir_open_entry(e) : -1;
 	if (!e)
 		r = CLI_NO_DUMP;
 	else if (dumpfd < 0) {
-		log_errno(errno, "open %s/%s", e->where, e->id);
+		log_errno(-dumpfd, "open %s/%s", e->where, e->id);
 		r = CLI_FAILED;
 	} else
 		r = c.tar ? export_tar(e, dumpfd, c.tar) : export_apport(e, dumpfd);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -12,25 +13,33 @@
 #define DMESG_TAIL 65536
 #define PANIC_PREFIX "Kernel panic - not syncing:"
 
-const char *cli_summary_json(const struct dump_entry *e, size_t *len)
+/* summary.<id>.json of the open dump directory dumpfd, if well-formed. */
+static const char *summary_at(int dumpfd, const char *id, size_t *len)
 {
 	static char buf[CLI_SUMMARY_MAX + 1];
 	char name[96];
-	int fd;
 	long n;
 
 	*len = 0;
-	(void)snprintf(name, sizeof(name), "%s/summary.%s.json", e->id, e->id);
-	fd = openat(e->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	n = (long)pread_full(fd, buf, sizeof(buf) - 1, 0);
-	(void)close(fd); /* read-only */
+	(void)snprintf(name, sizeof(name), "summary.%s.json", id);
+	n = cli_read_small(dumpfd, name, buf, sizeof(buf));
 	if (n <= 0 || json_check(buf, (size_t)n) < 0)
 		return NULL;
-	buf[n] = '\0';
 	*len = (size_t)n;
 	return buf;
+}
+
+const char *cli_summary_json(const struct dump_entry *e, size_t *len)
+{
+	const char *j;
+	int fd = dumpdir_open_entry(e);
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	j = summary_at(fd, e->id, len);
+	(void)close(fd); /* read-only */
+	return j;
 }
 
 /* Copies the line of buf[0..n) that starts at the last occurrence of what. */
@@ -50,16 +59,17 @@ static void last_line_with(const char *buf, size_t n, const char *what, char *ou
 }
 
 /* The dmesg's last panic line and its "Linux version" release, from its head and tail. */
-static void facts_from_dmesg(const struct dump_entry *e, struct dump_facts *f)
+static void facts_from_dmesg(int dumpfd, const char *id, struct dump_facts *f)
 {
 	static char buf[DMESG_TAIL + 1];
 	char name[96], line[256] = "";
+	struct stat st;
 	off_t size;
 	ssize_t n;
 	int fd;
 
-	(void)snprintf(name, sizeof(name), "%s/dmesg.%s", e->id, e->id);
-	fd = openat(e->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	(void)snprintf(name, sizeof(name), "dmesg.%s", id);
+	fd = cli_open_file(dumpfd, name, &st);
 	if (fd < 0)
 		return;
 	n = pread_full(fd, buf, 4096, 0);
@@ -68,8 +78,8 @@ static void facts_from_dmesg(const struct dump_entry *e, struct dump_facts *f)
 		last_line_with(buf, (size_t)n, "Linux version ", line, sizeof(line));
 		(void)sscanf(line, "Linux version %79s", f->release);
 	}
-	size = lseek(fd, 0, SEEK_END);
-	n = size < 0 ? -1 : pread_full(fd, buf, DMESG_TAIL, size > DMESG_TAIL ? size - DMESG_TAIL : 0);
+	size = st.st_size;
+	n = pread_full(fd, buf, DMESG_TAIL, size > DMESG_TAIL ? size - DMESG_TAIL : 0);
 	(void)close(fd); /* read-only */
 	if (n > 0 && !f->panic[0]) {
 		buf[n] = '\0';
@@ -80,11 +90,15 @@ static void facts_from_dmesg(const struct dump_entry *e, struct dump_facts *f)
 void cli_facts_read(const struct dump_entry *e, struct dump_facts *f)
 {
 	size_t len;
-	const char *j = cli_summary_json(e, &len);
+	const char *j;
 	long long t;
+	int fd = dumpdir_open_entry(e);
 
 	memset(f, 0, sizeof(*f));
 	f->crash_time = e->id_time;
+	if (fd < 0)
+		return;
+	j = summary_at(fd, e->id, &len);
 	if (j) {
 		f->summary_ok = 1;
 		(void)json_get_string(j, len, "release", f->release, sizeof(f->release));
@@ -93,5 +107,6 @@ void cli_facts_read(const struct dump_entry *e, struct dump_facts *f)
 			f->crash_time = t;
 	}
 	if (!f->panic[0] || !f->release[0])
-		facts_from_dmesg(e, f);
+		facts_from_dmesg(fd, e->id, f);
+	(void)close(fd); /* read-only */
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "log.h"
 
 #define FILES_MAX 64
 
@@ -23,19 +24,20 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct file_entry *)a)->name, ((const struct file_entry *)b)->name);
 }
 
-/* The files of e, sorted; at most FILES_MAX. */
-static size_t list_files(const struct dump_entry *e, struct file_entry *f)
+/* The files of the open dump directory dumpfd, sorted; at most FILES_MAX. */
+static size_t list_files(int dumpfd, struct file_entry *f)
 {
-	int fd = openat(e->dirfd, e->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = dup(dumpfd);
 	struct dirent *de;
 	size_t n = 0;
 	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
 
 	if (!dir) {
 		if (fd >= 0)
-			(void)close(fd);
+			(void)close(fd); /* read-only */
 		return 0;
 	}
+	rewinddir(dir);
 	while ((de = readdir(dir)) != NULL && n < FILES_MAX) {
 		struct stat st;
 
@@ -81,14 +83,14 @@ static void print_facts(const struct dump_entry *e)
 	(void)json_get_strings(j, len, "modules", print_item, "  ");
 }
 
-static void print_text_summary(const struct dump_entry *e)
+static void print_text_summary(const struct dump_entry *e, int dumpfd)
 {
 	static char text[CLI_SUMMARY_MAX];
 	char name[96];
 	long n;
 
-	(void)snprintf(name, sizeof(name), "%s/summary.%s.txt", e->id, e->id);
-	n = cli_read_small(e->dirfd, name, text, sizeof(text));
+	(void)snprintf(name, sizeof(name), "summary.%s.txt", e->id);
+	n = cli_read_small(dumpfd, name, text, sizeof(text));
 	if (n <= 0) {
 		print_facts(e);
 		return;
@@ -128,7 +130,7 @@ int cli_show(int argc, char **argv)
 	static struct cli c;
 	static struct file_entry files[FILES_MAX];
 	const struct dump_entry *e;
-	int r = cli_start(&c, "show", argc, argv);
+	int dumpfd, r = cli_start(&c, "show", argc, argv);
 	size_t n;
 
 	if (r == CLI_OK)
@@ -136,21 +138,25 @@ int cli_show(int argc, char **argv)
 	if (r != CLI_OK)
 		return r;
 	e = cli_dump(&c, c.arg);
-	if (!e) {
+	dumpfd = e ? dumpdir_open_entry(e) : -1;
+	if (dumpfd < 0) {
+		if (e)
+			log_errno(-dumpfd, "open %s/%s", e->where, e->id);
 		cli_finish(&c);
-		return CLI_NO_DUMP;
+		return e ? CLI_FAILED : CLI_NO_DUMP;
 	}
-	n = list_files(e, files);
+	n = list_files(dumpfd, files);
 	if (c.json) {
 		show_json(e, files, n);
 	} else {
 		printf("dump %s in %s: %s, %llu bytes\n\n", e->id, e->where,
 		       dumpdir_status_name(e->status), e->bytes);
-		print_text_summary(e);
+		print_text_summary(e, dumpfd);
 		printf("\nfiles in %s/%s:\n", e->where, e->id);
 		for (size_t i = 0; i < n; i++)
 			printf("  %-40s %12llu\n", files[i].name, files[i].bytes);
 	}
+	(void)close(dumpfd); /* read-only */
 	cli_finish(&c);
 	return CLI_OK;
 }

@@ -54,18 +54,10 @@ static void problem(struct status *s, const char *fmt, ...)
 static unsigned long long read_number(const char *dir, const char *name, int *ok)
 {
 	char path[CLI_PATH_MAX], text[32];
-	long n;
-	int fd;
 
 	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	*ok = fd >= 0;
-	if (fd < 0)
-		return 0;
-	n = (long)pread_full(fd, text, sizeof(text) - 1, 0);
-	(void)close(fd); /* read-only */
-	text[n > 0 ? n : 0] = '\0';
-	return strtoull(text, NULL, 10);
+	*ok = cli_read_small(AT_FDCWD, path, text, sizeof(text)) >= 0;
+	return *ok ? strtoull(text, NULL, 10) : 0;
 }
 
 static void state_value(const char *text, const char *key, char *out, size_t len)
@@ -88,12 +80,10 @@ static void read_state(const struct cli *c, struct loaded *ld)
 	long n;
 
 	(void)snprintf(path, sizeof(path), "%s/%s", c->run, STATE_FILE);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = cli_open_file(AT_FDCWD, path, &ld->st);
 	if (fd < 0)
 		return;
 	n = (long)pread_full(fd, text + 1, sizeof(text) - 2, 0);
-	if (fstat(fd, &ld->st) < 0)
-		n = -1;
 	(void)close(fd); /* read-only */
 	if (n <= 0)
 		return;
@@ -115,7 +105,8 @@ static void kernel_release(const char *path, char *out, size_t len)
 {
 	unsigned char h[0x210];
 	char v[128];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = cli_open_file(AT_FDCWD, path, &st);
 	unsigned off;
 
 	if (fd < 0)

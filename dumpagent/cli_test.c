@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +33,7 @@ static int parse_mark(const char *text, struct cli_test_mark *m)
 void cli_test_mark_read(struct cli *c, struct cli_test_mark *m)
 {
 	char text[256];
-	int fd = c->privatefd >= 0 ? c->privatefd : c->crashfd;
+	int fd = cli_agent_dir(c); /* where write_mark put it: never a directory others fill */
 
 	memset(m, 0, sizeof(*m));
 	if (fd < 0 || cli_read_small(fd, MARK, text, sizeof(text)) <= 0 || parse_mark(text, m) < 0)
@@ -43,20 +44,26 @@ void cli_test_mark_read(struct cli *c, struct cli_test_mark *m)
 			m->captured = &c->set.d[i];
 }
 
-/* Where the agent will write: the root-only subdirectory when others can list CRASH_DIR. */
+/* Where the agent will write: the root-only subdirectory when CRASH_DIR is
+ * not root's or others can list it (the rule of cli_scan). */
 static int dump_dir_fd(struct cli *c)
 {
 	char at[256];
 	struct stat st;
-	int moved, fd, rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int moved, err, fd, rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (rootfd < 0)
 		return -errno;
 	fd = crashdir_open(rootfd, c->crash_path, at, sizeof(at));
-	(void)close(rootfd);
+	(void)close(rootfd); /* read-only */
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !(st.st_mode & 0077))
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		(void)close(fd); /* read-only */
+		return -err;
+	}
+	if (st.st_uid == 0 && !(st.st_mode & 0077))
 		return fd;
 	rootfd = fd;
 	fd = crashdir_private(rootfd, "dumpagent", &moved);
@@ -69,13 +76,14 @@ static int write_mark(struct cli *c, char *id, size_t len)
 	static const char tmp[] = MARK ".part";
 	unsigned char raw[8];
 	char text[128];
-	int n, r, dirfd = dump_dir_fd(c), fd = -1, rnd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	int n, r, dirfd, fd = -1;
 
-	if (rnd < 0 || pread_full(rnd, raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
-		log_errno(errno, "read /dev/urandom for a test id");
+	/* getrandom, not /dev/urandom: no file to open (or leak), nothing to spoof. */
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		log_errno(errno, "getrandom %zu bytes for a test id", sizeof(raw));
 		return -1;
 	}
-	(void)close(rnd);
+	dirfd = dump_dir_fd(c);
 	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < len; i++)
 		(void)snprintf(id + 2 * i, 3, "%02x", raw[i]);
 	n = snprintf(text, sizeof(text), "id=%s\ntime=%lld\n", id, (long long)time(NULL));
@@ -99,14 +107,9 @@ static int write_mark(struct cli *c, char *id, size_t len)
 static int armed(const struct cli *c)
 {
 	char path[CLI_PATH_MAX], v[8] = "";
-	int fd;
 
 	(void)snprintf(path, sizeof(path), "%s/kernel/kexec_crash_loaded", c->sysfs);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)pread_full(fd, v, sizeof(v) - 1, 0);
-		(void)close(fd); /* read-only */
-	}
+	(void)cli_read_small(AT_FDCWD, path, v, sizeof(v)); /* unreadable: not armed */
 	return v[0] == '1';
 }
 

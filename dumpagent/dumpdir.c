@@ -66,12 +66,15 @@ struct seen {
 	int dump, dmesg, vmcore_gz, part, summary;
 };
 
-static void note_file(struct seen *w, const char *id, const char *name)
+/* Only regular files count: a directory or FIFO named dump.<id> is no dump. */
+static void note_file(struct seen *w, const char *id, const char *name, int regular)
 {
 	char want[CRASHDIR_NAME_MAX + 24];
 
 	if (ends_with(name, ".part"))
 		w->part = 1;
+	if (!regular)
+		return;
 	(void)snprintf(want, sizeof(want), "dump.%s", id);
 	w->dump |= strcmp(name, want) == 0;
 	(void)snprintf(want, sizeof(want), "dmesg.%s", id);
@@ -79,6 +82,8 @@ static void note_file(struct seen *w, const char *id, const char *name)
 	(void)snprintf(want, sizeof(want), "vmcore.%s.gz", id);
 	w->vmcore_gz |= strcmp(name, want) == 0;
 	(void)snprintf(want, sizeof(want), "summary.%s.json", id);
+	w->summary |= strcmp(name, want) == 0;
+	(void)snprintf(want, sizeof(want), "summary.%s.txt", id);
 	w->summary |= strcmp(name, want) == 0;
 }
 
@@ -90,12 +95,49 @@ static enum dump_status status_of(const struct seen *w)
 		return DUMP_COMPLETE;
 	if (w->vmcore_gz || w->dump)
 		return DUMP_FALLBACK;
-	return w->dmesg ? DUMP_DMESG_ONLY : DUMP_INCOMPLETE;
+	if (w->dmesg)
+		return DUMP_DMESG_ONLY;
+	return w->summary ? DUMP_SUMMARY_ONLY : DUMP_INCOMPLETE;
 }
 
-static int open_dump_dir(int crashfd, const char *id)
+/* A dump directory is the agent's only when nobody else could have made or filled it. */
+static int trusted_dir(const struct stat *st)
 {
-	return openat(crashfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return S_ISDIR(st->st_mode) && st->st_uid == 0 && (st->st_mode & 0077) == 0;
+}
+
+int dumpdir_open(int crashfd, const char *id)
+{
+	struct stat st;
+	int err, fd = openat(crashfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (!trusted_dir(&st))
+		err = EPERM;
+	else
+		return fd;
+	(void)close(fd); /* a directory opened read-only */
+	return -err;
+}
+
+int dumpdir_open_entry(const struct dump_entry *e)
+{
+	struct stat st;
+	int err, fd = dumpdir_open(e->dirfd, e->id);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if ((unsigned long long)st.st_dev != e->dev || (unsigned long long)st.st_ino != e->ino)
+		err = ESTALE;
+	else
+		return fd;
+	(void)close(fd); /* a directory opened read-only */
+	return -err;
 }
 
 /* fdopendir that closes fd when it fails, keeping errno. */
@@ -105,32 +147,40 @@ static DIR *fdopendir_or_close(int fd)
 	int err = errno;
 
 	if (!dir) {
-		(void)close(fd); /* a directory opened read-only */
+		(void)close(fd); /* read-only */
 		errno = err;
 	}
 	return dir;
 }
 
-int dumpdir_read(int crashfd, const char *id, struct dump_entry *e)
+/* Reads the open dump directory fd (taken, closed here) into e. 0 or -errno. */
+static int read_dir_fd(int fd, const char *id, struct dump_entry *e)
 {
 	struct seen w = { 0 };
 	struct dirent *de;
+	struct stat st;
 	DIR *dir;
-	int fd = open_dump_dir(crashfd, id);
 
-	if (fd < 0)
-		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int err = errno;
+
+		(void)close(fd); /* read-only */
+		return -err;
+	}
+	e->dev = (unsigned long long)st.st_dev;
+	e->ino = (unsigned long long)st.st_ino;
 	dir = fdopendir_or_close(fd);
 	if (!dir)
 		return -errno;
 	e->bytes = 0;
 	while ((de = readdir(dir)) != NULL) {
-		struct stat st;
+		int regular;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		note_file(&w, id, de->d_name);
-		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		regular = fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+		note_file(&w, id, de->d_name, regular);
+		if (regular)
 			e->bytes += (unsigned long long)st.st_size;
 	}
 	(void)closedir(dir); /* read-only */
@@ -139,11 +189,11 @@ int dumpdir_read(int crashfd, const char *id, struct dump_entry *e)
 	return 0;
 }
 
-static int is_dump_dir(int crashfd, const char *name)
+int dumpdir_read(int crashfd, const char *id, struct dump_entry *e)
 {
-	struct stat st;
+	int fd = dumpdir_open(crashfd, id);
 
-	return fstatat(crashfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+	return fd < 0 ? fd : read_dir_fd(fd, id, e);
 }
 
 int dumpdir_scan(int crashfd, const char *where, struct dump_set *set)
@@ -163,7 +213,7 @@ int dumpdir_scan(int crashfd, const char *where, struct dump_set *set)
 		long long t;
 		unsigned seq;
 
-		if (dumpdir_parse_id(de->d_name, &t, &seq) < 0 || !is_dump_dir(crashfd, de->d_name))
+		if (dumpdir_parse_id(de->d_name, &t, &seq) < 0)
 			continue;
 		if (set->count >= DUMPDIR_MAX) {
 			set->skipped++;
@@ -176,6 +226,7 @@ int dumpdir_scan(int crashfd, const char *where, struct dump_set *set)
 		e->where = where;
 		e->id_time = t;
 		e->seq = seq;
+		/* Not a trusted directory (dumpdir_open): not counted, not kept, not removed. */
 		if (dumpdir_read(crashfd, e->id, e) == 0)
 			set->count++;
 	}
@@ -211,10 +262,10 @@ int dumpdir_remove(int crashfd, const char *id)
 {
 	struct dirent *de;
 	DIR *dir;
-	int err = 0, fd = open_dump_dir(crashfd, id);
+	int err = 0, fd = dumpdir_open(crashfd, id);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	dir = fdopendir(fd);
 	if (!dir) {
 		err = errno;
@@ -237,7 +288,8 @@ int dumpdir_remove(int crashfd, const char *id)
 
 const char *dumpdir_status_name(enum dump_status s)
 {
-	static const char *const names[] = { "complete", "fallback", "dmesg-only", "incomplete" };
+	static const char *const names[] = { "complete", "fallback", "dmesg-only", "incomplete",
+					     "summary-only" };
 
 	return names[s];
 }

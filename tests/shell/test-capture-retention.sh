@@ -28,7 +28,7 @@ bad() { echo "not ok - $1"; failed=1; }
 # old_dump ROOT ID: a complete dump directory of 1 KiB.
 old_dump() {
 	mkdir -p "$1/var/crash/$2"
-	chmod 0700 "$1/var/crash"
+	chmod 0700 "$1/var/crash" "$1/var/crash/$2" # as the agent makes them: others' are not dumps
 	head -c 1024 /dev/zero >"$1/var/crash/$2/dump.$2"
 	echo x >"$1/var/crash/$2/dmesg.$2"
 }
@@ -63,7 +63,7 @@ grep -q "gc: removed /var/crash/202602010000: more than MAX_DUMPS" "$R/var/crash
 R=$T/r2
 old_dump "$R" 202601010000
 old_dump "$R" 202602010000
-mkdir "$R/var/crash/202601150000" # not the newest: the newest always stays
+mkdir -m 0700 "$R/var/crash/202601150000" # not the newest: the newest always stays
 : >"$R/var/crash/202601150000/dump.202601150000.part"
 head -c 2000000 /dev/zero >"$R/var/crash/202601010000/dump.202601010000"
 capture "$R" "MAX_TOTAL_MB=1"
@@ -102,7 +102,7 @@ R=$T/r5b
 old_dump "$R" 202611221839
 head -c 2000000 /dev/zero >"$R/var/crash/202611221839/dump.202611221839"
 for id in 202611221750 202611221820; do
-	mkdir -p "$R/var/crash/$id"
+	mkdir -p -m 0700 "$R/var/crash/$id"
 	echo x >"$R/var/crash/$id/dmesg.$id"
 done
 capture "$R" "MAX_TOTAL_MB=1"

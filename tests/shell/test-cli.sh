@@ -20,7 +20,14 @@ check() { if [ "$2" = 0 ]; then ok "$1"; else bad "$1: $3"; fi; }
 
 C=$T/root/var/crash
 mkdir -p "$C" "$T/sys/kernel" "$T/proc" "$T/dev" "$T/run" "$T/apport"
-ln -s /proc/self "$T/proc/self" # the real mountinfo
+# mountinfo PATH MOUNTPOINT: a fake mountinfo in which the filesystem holding
+# PATH is mounted at MOUNTPOINT (the admin commands find the target in it).
+mountinfo() {
+	majmin=$(python3 -c 'import os, sys; s = os.stat(sys.argv[1]); print("%d:%d" % (os.major(s.st_dev), os.minor(s.st_dev)))' "$1")
+	printf '26 1 %s / %s rw,relatime - ext4 /dev/fake rw\n' "$majmin" "$2" >"$T/proc/self/mountinfo"
+}
+mkdir -p "$T/proc/self"
+mountinfo "$T" /
 chmod 0700 "$C"
 printf 'CRASH_DIR=%s\nMIN_FREE_MB=1\n' "$C" >"$T/conf"
 export DUMPAGENT_SYSFS="$T/sys" DUMPAGENT_PROC="$T/proc" DUMPAGENT_DEV="$T/dev" \
@@ -100,8 +107,8 @@ da export 202611221841 --tar "$T/d.tar"
 check "export --tar never replaces a file" $? "rc=$rc $err"
 da export 202611221841 --apport
 f=$T/apport/linux-image-6.1.0-28-amd64-202611221841.crash
-[ "$rc" = 0 ] && [ "$out" = "$f" ] && [ "$(stat -c '%a %u' "$f")" = "640 0" ] && head -n 1 "$f" | grep -qx 'ProblemType: KernelCrash'
-check "export --apport: the .crash report, root 0640, at the top of the apport dir" $? "rc=$rc $out $err"
+[ "$rc" = 0 ] && [ "$out" = "$f" ] && [ "$(stat -c '%a %u' "$f")" = "600 0" ] && head -n 1 "$f" | grep -qx 'ProblemType: KernelCrash'
+check "export --apport: the .crash report, root 0600, at the top of the apport dir" $? "rc=$rc $out $err $(stat -c '%a %u' "$f")"
 da export 202611221840 --apport
 f=$T/apport/linux-image-6.1.0-99-amd64-202611221840.crash
 [ "$rc" = 0 ] && [ "$out" = "$f" ] && python3 "$REPO/tests/fixtures/read_crash.py" "$f" VmCoreDmesg "$T/dm" >/dev/null &&
@@ -228,15 +235,16 @@ check "test: confirmed: marker, kmsg line, 'c' to sysrq-trigger" $? "rc=$rc $out
 da status
 case $out in *"test crash $id of "*": NOT captured (no dump since)"*) true ;; *) false ;; esac
 check "status: a test crash not (yet) captured says so" $? "$out"
-$MK "$C" "$(date -u +%Y%m%d%H%M)" complete
+now=$(date -u +%Y%m%d%H%M) # once: the checks below must not cross into the next minute
+$MK "$C" "$now" complete
 da list
-case $out in *"[test crash $id]"*"test crash $id of "*": captured as $(date -u +%Y%m%d%H%M) (complete)"*) true ;; *) false ;; esac
+case $out in *"[test crash $id]"*"test crash $id of "*": captured as $now (complete)"*) true ;; *) false ;; esac
 check "list: the test crash's dump is marked, and reported captured" $? "$out"
 da status --json
 printf '%s' "$out" | python3 -c "
 import json, sys
 d = json.load(sys.stdin)
-assert d['test']['id'] == '$id' and d['test']['captured'] == '$(date -u +%Y%m%d%H%M)', d['test']"
+assert d['test']['id'] == '$id' and d['test']['captured'] == '$now', d['test']"
 check "status --json: the test crash and its dump" $? "$out"
 
 # --- non-root: refused before anything is read, as a real unprivileged user

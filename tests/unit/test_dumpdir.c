@@ -122,6 +122,71 @@ static void skips_what_is_not_a_dump_dir(void **state)
 	assert_int_equal(set.count, 1);
 }
 
+/* Issue 11: another user's directory (or one others can write to) named like a
+ * dump is not counted, so gc neither keeps it as "the newest" nor counts its
+ * bytes, and show/export/delete never pick it. */
+static void skips_what_others_could_make(void **state)
+{
+	struct dump_entry e;
+
+	(void)state;
+	dump("202601010000", 1, "dmesg.202601010000 dump.202601010000");
+	dump("209912312359", 1, "dmesg.209912312359 dump.209912312359");
+	assert_int_equal(fchownat(rootfd, "209912312359", 65534, 65534, AT_SYMLINK_NOFOLLOW), 0);
+	dump("209912312358", 1, "dmesg.209912312358");
+	assert_int_equal(fchmodat(rootfd, "209912312358", 0750, 0), 0);
+	dump("209912312357", 1, "dmesg.209912312357");
+	assert_int_equal(fchmodat(rootfd, "209912312357", 0701, 0), 0);
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(dumpdir_scan(rootfd, root, &set), 0);
+	assert_int_equal(set.count, 1);
+	assert_string_equal(set.d[0].id, "202601010000");
+	assert_int_equal(dumpdir_read(rootfd, "209912312359", &e), -EPERM);
+	assert_int_equal(dumpdir_open(rootfd, "209912312358"), -EPERM);
+	/* delete and gc go through dumpdir_remove: someone else's directory stays */
+	assert_int_equal(dumpdir_remove(rootfd, "209912312359"), -EPERM);
+	assert_int_equal(faccessat(rootfd, "209912312359/dump.209912312359", F_OK, 0), 0);
+}
+
+/* A name swapped for another directory after the scan is not the dump that was listed. */
+static void reopens_only_the_directory_it_read(void **state)
+{
+	int fd;
+
+	(void)state;
+	dump("202601010000", 1, "dmesg.202601010000");
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(dumpdir_scan(rootfd, root, &set), 0);
+	assert_int_equal(set.count, 1);
+	fd = dumpdir_open_entry(&set.d[0]);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(renameat(rootfd, "202601010000", rootfd, "old"), 0);
+	dump("202601010000", 1, "dmesg.202601010000");
+	assert_int_equal(dumpdir_open_entry(&set.d[0]), -ESTALE);
+}
+
+/* Issue 11: a capture that saved only its summary and log is not a broken leftover. */
+static void summary_only_is_its_own_status(void **state)
+{
+	(void)state;
+	dump("202601010000", 10, "summary.202601010000.json summary.202601010000.txt dumpagent.log");
+	dump("202601010001", 10, "summary.202601010001.txt dumpagent.log");
+	dump("202601010002", 10, "summary.202601010002.json dump.202601010002.part");
+	dump("202601010003", 10, "dumpagent.log");
+	assert_int_equal(mkdirat(rootfd, "202601010003/dump.202601010003", 0700), 0);
+	assert_int_equal(mkdirat(rootfd, "202601010003/dmesg.202601010003", 0700), 0);
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(dumpdir_scan(rootfd, root, &set), 0);
+	assert_int_equal(find("202601010000")->status, DUMP_SUMMARY_ONLY);
+	assert_int_equal(find("202601010001")->status, DUMP_SUMMARY_ONLY);
+	assert_string_equal(dumpdir_status_name(DUMP_SUMMARY_ONLY), "summary-only");
+	/* cut short while writing the dump: incomplete, as before */
+	assert_int_equal(find("202601010002")->status, DUMP_INCOMPLETE);
+	/* directories named like a dump and a dmesg are neither */
+	assert_int_equal(find("202601010003")->status, DUMP_INCOMPLETE);
+}
+
 static void orders_oldest_first(void **state)
 {
 	(void)state;
@@ -160,6 +225,9 @@ int main(void)
 		cmocka_unit_test(parses_ids),
 		cmocka_unit_test_setup_teardown(status_by_the_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(skips_what_is_not_a_dump_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(skips_what_others_could_make, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopens_only_the_directory_it_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(summary_only_is_its_own_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(orders_oldest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(removes_without_following_links, setup, teardown),
 	};
