@@ -62,7 +62,7 @@ fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 		mkdir -p $(B)/fuzz/corpus-$$t && \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s" && \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-			-artifact_prefix=$(B)/fuzz/crash-$$t- \
+			-artifact_prefix=$(B)/fuzz/$$t- \
 			$(B)/fuzz/corpus-$$t $(B)/fuzz/seeds/$$t || exit 1; \
 	done
 
@@ -73,7 +73,7 @@ fuzz-smoke: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 		rm -rf $(B)/fuzz/smoke-$$t && mkdir -p $(B)/fuzz/smoke-$$t && \
 		echo "fuzz-smoke: $$t for $(FUZZ_SMOKE_SECONDS)s" && \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=65536 -seed=1 \
-			-artifact_prefix=$(B)/fuzz/crash-$$t- \
+			-artifact_prefix=$(B)/fuzz/$$t- \
 			$(B)/fuzz/smoke-$$t $(B)/fuzz/seeds/$$t >$(B)/fuzz/smoke-$$t.log 2>&1 || \
 			{ tail -n 60 $(B)/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t FAILED (log: $(B)/fuzz/smoke-$$t.log)"; exit 1; }; \
 	done
