@@ -3,9 +3,11 @@
  * The input is the file as read. Each key is read into buffers of several
  * sizes, each allocated to that exact size so that ASan sees a write one byte
  * past it. Besides memory errors it checks the reader's promises: a decoded
- * string is NUL-terminated inside its buffer, and a document that json_check
- * accepts never reads as malformed to the getters. */
+ * string is NUL-terminated inside its buffer, a document that json_check
+ * accepts never reads as malformed to the getters, and what the writer
+ * (json_put_string, which writes the summary) wrote reads back unchanged. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,27 @@ static void get_string(const char *doc, size_t len, const char *key, size_t outl
 	free(out);
 }
 
+/* The input up to its first NUL, written as a value and read back. */
+static void round_trip(const uint8_t *data, size_t size)
+{
+	static char s[4096], doc[sizeof(s) * 6 + 16], back[sizeof(s)];
+	size_t n = size < sizeof(s) - 1 ? size : sizeof(s) - 1;
+	FILE *f = fmemopen(doc, sizeof(doc), "w");
+
+	if (!f)
+		abort();
+	memcpy(s, data, n);
+	s[n] = '\0';
+	fputs("{\"k\": ", f);
+	json_put_string(f, s); /* at most 6 bytes (\u00XX) per byte of s */
+	fputs("}", f);
+	if (fclose(f) != 0)
+		abort();
+	if (json_check(doc, strlen(doc)) != 0 ||
+	    json_get_string(doc, strlen(doc), "k", back, sizeof(back)) != 1 || strcmp(back, s) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *doc = (const char *)data;
@@ -50,5 +73,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (json_get_strings(doc, size, keys[i], each, NULL) < 0 && well_formed)
 			abort();
 	}
+	round_trip(data, size);
 	return 0;
 }
