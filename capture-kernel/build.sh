@@ -65,8 +65,11 @@ need_tools() {
 source_id() {
 	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true
 	stat -c '%s %Y' "$TARBALL"
+	# With no patch the pattern stays as it is and -f fails: that must not be
+	# the loop's status, or source_id fails and "want=$(source_id)" in unpack
+	# ends the script under set -e without a word.
 	for p in "$PATCHES"/*.patch; do
-		[ -f "$p" ] && sha256sum <"$p"
+		[ ! -f "$p" ] || sha256sum <"$p"
 	done
 }
 stamp_of_inputs() {

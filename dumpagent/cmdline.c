@@ -32,6 +32,10 @@ int cmdline_get(const char *cmdline, const char *name, char *out, size_t outlen)
 		size_t len, o = 0;
 
 		p = next_word(p, &w, &len);
+		/* The kernel stops at "--" and hands the rest to init as its
+		 * arguments: a dumpagent.* word there was never a parameter. */
+		if (len == 2 && memcmp(w, "--", 2) == 0)
+			break;
 		if (len > 0 && w[0] == '"')
 			w++, len--;
 		if (len <= nlen || memcmp(w, name, nlen) != 0 || w[nlen] != '=')

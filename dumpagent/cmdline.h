@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/* Finds the last "name=value" word; 0 and value copied (bounded), or -1. */
+/* Finds the last "name=value" word before "--"; 0 and value copied (bounded), or -1. */
 int cmdline_get(const char *cmdline, const char *name, char *out, size_t outlen);
 
 #endif

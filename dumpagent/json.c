@@ -4,6 +4,7 @@
  * truncated, nesting is bounded, and every read is checked against the end. */
 #include "json.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,22 +121,64 @@ static int read_string(struct scan *s, char *out, size_t cap)
 	return 0;
 }
 
+/* Skips digits: how many there were. */
+static size_t digits(struct scan *s)
+{
+	const char *start = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return (size_t)(s->p - start);
+}
+
+static int take_exact(struct scan *s, char c)
+{
+	if (s->p < s->end && *s->p == c) {
+		s->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads a number as RFC 8259 writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * Anything else ("-", "01", "1.", "+1", "1-2") is malformed. *is_int is 1, and
+ * *v set, only for an integer that fits a long long: a fraction, an exponent
+ * or an out-of-range integer is a number, but not one that json_get_int gives. */
 static int read_number(struct scan *s, long long *v, int *is_int)
 {
 	const char *start = s->p;
 	char buf[32];
-	char *endp;
 	size_t n;
 
-	while (s->p < s->end && strchr("+-0123456789.eE", *s->p) && *s->p)
+	*is_int = 1;
+	(void)take_exact(s, '-');
+	if (s->p < s->end && *s->p == '0')
 		s->p++;
-	n = (size_t)(s->p - start);
-	if (n == 0 || n >= sizeof(buf))
+	else if (digits(s) == 0)
 		return -1;
+	if (take_exact(s, '.')) {
+		*is_int = 0;
+		if (digits(s) == 0)
+			return -1;
+	}
+	if (take_exact(s, 'e') || take_exact(s, 'E')) {
+		*is_int = 0;
+		if (!take_exact(s, '+'))
+			(void)take_exact(s, '-');
+		if (digits(s) == 0)
+			return -1;
+	}
+	n = (size_t)(s->p - start);
+	if (!*is_int || n >= sizeof(buf)) {
+		*is_int = 0;
+		return 0;
+	}
 	memcpy(buf, start, n);
 	buf[n] = '\0';
-	*is_int = strcspn(buf, ".eE") == n;
-	*v = strtoll(buf, &endp, 10);
+	errno = 0;
+	*v = strtoll(buf, NULL, 10);
+	if (errno == ERANGE)
+		*is_int = 0;
 	return 0;
 }
 
@@ -233,11 +276,14 @@ int json_get_int(const char *buf, size_t len, const char *key, long long *out)
 {
 	struct scan s;
 	int is_int, r = find(&s, buf, len, key);
+	long long v;
 
 	if (r <= 0 || s.p >= s.end || !strchr("-0123456789", *s.p) || !*s.p)
 		return r < 0 ? -1 : 0;
-	if (read_number(&s, out, &is_int) < 0)
+	if (read_number(&s, &v, &is_int) < 0)
 		return -1;
+	if (is_int)
+		*out = v;
 	return is_int;
 }
 

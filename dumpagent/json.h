@@ -13,7 +13,8 @@ int json_check(const char *buf, size_t len);
 /* The string value of top-level key, decoded to UTF-8 and truncated to fit out.
  * 1 found, 0 absent, null or not a string, -1 malformed. */
 int json_get_string(const char *buf, size_t len, const char *key, char *out, size_t outlen);
-/* An integer value of top-level key: 1 found, 0 absent, null or not an integer, -1 malformed. */
+/* An integer value of top-level key: 1 found, 0 absent, null, not an integer
+ * (a fraction or an exponent) or out of the range of long long, -1 malformed. */
 int json_get_int(const char *buf, size_t len, const char *key, long long *out);
 /* Calls each(s, arg) for each string of the top-level array key, each decoded
  * into a buffer of JSON_ITEM_MAX bytes. Returns the count, or -1 malformed. */

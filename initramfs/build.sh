@@ -10,8 +10,8 @@
 # /usr/bin/makedumpfile with its interpreter and exactly the libraries its
 # dynamic loader resolves, the static agent at /sbin/dumpagent and the
 # configuration at /etc/dumpagent.conf. The same inputs give the same
-# bytes (see pack_cpio in lib.sh). The output is written under a temporary
-# name and renamed into place only when complete.
+# bytes (see pack_cpio in lib.sh). The output is written in a private
+# temporary directory next to it and renamed into place only when complete.
 #
 # Exit status: 0 built, 1 failure, 100 bad usage.
 set -eu
@@ -161,25 +161,30 @@ stage() {
 parse_args "$@"
 check_inputs
 
-staging='' tmp_out=''
+staging='' packing=''
 cleanup() {
 	[ -z "$staging" ] || rm -rf -- "$staging"
-	[ -z "$tmp_out" ] || rm -f -- "$tmp_out"
+	[ -z "$packing" ] || rm -rf -- "$packing"
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-staging=$(mktemp -d "${TMPDIR:-/tmp}/dumpagent-initramfs.XXXXXX")
+staging=$(mktemp -d "${TMPDIR:-/tmp}/dumpagent-initramfs.XXXXXX") ||
+	die "cannot create a staging directory in ${TMPDIR:-/tmp}"
 stage
 
-mkdir -p -- "$(dirname -- "$output")"
-# Same directory as the output, so the rename is atomic.
-tmp_out=$output.tmp.$$
-pack_cpio "$staging" "$tmp_out" || exit 1
-mv -f -- "$tmp_out" "$output"
-tmp_out=
+outdir=$(dirname -- "$output")
+mkdir -p -- "$outdir" || die "cannot create $outdir"
+# The image and pack_cpio's intermediate files (IMAGE.list, .cpio, ...) are
+# written in a directory of our own that mktemp -d creates (0700, a fresh
+# name): a name another user could guess and plant a symlink at is never
+# opened. It sits next to the output, so the rename is atomic.
+packing=$(mktemp -d "$outdir/.${output##*/}.XXXXXX") ||
+	die "cannot create a temporary directory in $outdir"
+pack_cpio "$staging" "$packing/image" || exit 1
+mv -f -- "$packing/image" "$output"
 
 size=$(wc -c <"$output")
 sum=$(sha256sum <"$output")

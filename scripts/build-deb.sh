@@ -34,14 +34,24 @@ done
 src=$out/src/dumpagent
 rm -rf -- "$out/src"
 mkdir -p "$src"
+# The copy goes through files, one stage at a time, each checked: in a
+# pipeline "a | b | c" sh sees only c's status (it has no pipefail), and a
+# failed listing or a file tar could not read gave a partial tree that was
+# packaged as if whole. The files are in a fresh directory of our own.
+copy=$(mktemp -d "$out/.copy.XXXXXX") || die "cannot create a temporary directory in $out"
+trap 'rm -rf -- "$copy"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 # Only what git tracks or would track: never build/ or editor leftovers. A
 # tree that is not a git checkout (a tarball) is copied whole but build/.
 if command -v git >/dev/null 2>&1 && git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$REPO" && git ls-files -z -c -o --exclude-standard) |
-		(cd "$REPO" && tar --null -T - -cf -) | tar -C "$src" -xf -
+	(cd "$REPO" && git ls-files -z -c -o --exclude-standard) >"$copy/list" &&
+		(cd "$REPO" && tar --null -T - -cf -) <"$copy/list" >"$copy/tree.tar"
 else
-	tar -C "$REPO" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
-fi || die "cannot copy the tree from $REPO to $src"
+	tar -C "$REPO" --exclude=./build --exclude=./.git -cf - . >"$copy/tree.tar"
+fi || die "cannot copy the tree from $REPO: listing or archiving it failed"
+tar -C "$src" -xf "$copy/tree.tar" || die "cannot copy the tree from $REPO to $src"
+rm -rf -- "$copy"
 if [ -f "$REPO/build/capture/.stamp" ]; then
 	mkdir -p "$src/build/capture"
 	cp -p "$REPO/build/capture/vmlinuz" "$REPO/build/capture/config" \

@@ -68,8 +68,13 @@ build_first_initrd() {
 	config=$1
 	capture_initrd=$2
 	out=$3
-	staging=$WORK/first-root
-	rm -rf "$staging"
+	# Staged and packed (pack_cpio's OUT.list, OUT.cpio, ...) in a fresh
+	# private directory next to OUT, never at names known in advance;
+	# removed on every way out, fail included.
+	first_tmp=$(mktemp -d "$(dirname -- "$out")/.first-initrd.XXXXXX") ||
+		fail "cannot create a temporary directory next to $out"
+	trap 'rm -rf -- "$first_tmp"' EXIT
+	staging=$first_tmp/root
 	mkdir -p "$staging/bin" "$staging/proc" "$staging/sys" "$staging/dev" \
 		"$staging/etc" "$staging/usr/sbin" "$staging/usr/lib/dumpagent" "$staging/tmp"
 	# shellcheck source=../../initramfs/lib.sh
@@ -86,7 +91,10 @@ build_first_initrd() {
 	cp "$config" "$staging/etc/dumpagent.conf"
 	cp "${FIRST_INIT:-$REPO/tests/qemu/first-init}" "$staging/init"
 	chmod 0755 "$staging/init" "$staging/usr/sbin/load-crashkernel"
-	pack_cpio "$staging" "$out" >/dev/null || fail "cannot pack the first initramfs"
+	pack_cpio "$staging" "$first_tmp/image" >/dev/null || fail "cannot pack the first initramfs"
+	mv -f -- "$first_tmp/image" "$out" || fail "cannot rename the first initramfs to $out"
+	rm -rf -- "$first_tmp"
+	trap - EXIT
 }
 
 # qemu_run KERNEL INITRD APPEND [extra qemu args...]: runs a VM to its end,

@@ -90,10 +90,11 @@ if [ "$rc" = 0 ] && ! cmp -s "$T/a.img" "$T/c.img" &&
 else
 	bad "SOURCE_DATE_EPOCH=1700000000 did not give 2023-11-14 mtimes (status $rc)"
 fi
-if [ -z "$(ls -A "$T/tmp1")" ] && [ -z "$(ls -A "$T/tmp2")" ] && ! ls "$T"/*.tmp.* >/dev/null 2>&1; then
+if [ -z "$(ls -A "$T/tmp1")" ] && [ -z "$(ls -A "$T/tmp2")" ] &&
+	! ls -d "$T"/*.tmp.* "$T"/.?.img.* >/dev/null 2>&1; then
 	ok "no staging directory or temporary output is left behind"
 else
-	bad "left behind: $(ls -A "$T/tmp1" "$T/tmp2" "$T"/*.tmp.* 2>/dev/null)"
+	bad "left behind: $(ls -A "$T/tmp1" "$T/tmp2" "$T"/*.tmp.* "$T"/.?.img.* 2>/dev/null)"
 fi
 case $(tail -n 1 "$T/a.log") in
 *"wrote $T/a.img: $(wc -c <"$T/a.img") bytes, sha256 $(sha256sum <"$T/a.img" | cut -d' ' -f1)")
@@ -215,7 +216,7 @@ chmod +x "$T/fakebin/gzip"
 rc=0
 PATH=$T/fakebin:$PATH "$BUILD_SH" --config "$conf" --agent "$agent" \
 	--output "$T/out/keep.img" >"$T/gzip.log" 2>&1 || rc=$?
-[ "$rc" = 1 ] && grep -q "cannot pack .* into $T/out/keep.img.tmp" "$T/gzip.log" &&
+[ "$rc" = 1 ] && grep -q "cannot pack .* into $T/out/\\.keep\\.img\\.[^/]*/image" "$T/gzip.log" &&
 	ok "a failing gzip fails the build" || bad "a failing gzip: status $rc, $(cat "$T/gzip.log")"
 cmp -s "$T/a.img" "$T/out/keep.img" && ok "a failed build leaves an existing image alone" ||
 	bad "a failed build changed the existing image"
@@ -224,6 +225,53 @@ cmp -s "$T/a.img" "$T/out/keep.img" && ok "a failed build leaves an existing ima
 build usage --config "$conf" --agent "$agent"
 [ "$rc" = 100 ] && grep -q -- '--output is required' "$T/usage.log" &&
 	ok "a missing --output is a usage error (100)" || bad "missing --output: status $rc"
+
+# --- No name known in advance is opened next to the output. build.sh used to
+# pack into OUTPUT.tmp.PID (pack_cpio adding .list, .names, .sorted, .cpio),
+# where another user can plant symlinks. It is started stopped here, so its
+# PID is known before it runs, and symlinks to a victim wait at all those names.
+mkdir "$T/plant"
+echo precious >"$T/victim"
+sh -c 'kill -STOP $$ && exec "$@"' sh "$BUILD_SH" --config "$conf" --agent "$agent" \
+	--output "$T/plant/p.img" >"$T/plant.log" 2>&1 &
+pid=$!
+n=0
+while [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != T ] && [ "$n" -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+for x in '' .list .names .sorted .cpio; do
+	ln -s "$T/victim" "$T/plant/p.img.tmp.$pid$x"
+done
+kill -CONT "$pid"
+rc=0
+wait "$pid" || rc=$?
+if [ "$rc" = 0 ] && [ "$(cat "$T/victim")" = precious ] && cmp -s "$T/a.img" "$T/plant/p.img" &&
+	[ "$(find "$T/plant" ! -type l ! -path "$T/plant" | wc -l)" = 1 ]; then
+	ok "build.sh follows no symlink planted at a predictable temporary name, and leaves nothing"
+else
+	bad "planted symlinks: status $rc, victim '$(cat "$T/victim")', in $T/plant: $(ls -A "$T/plant")," \
+		"log: $(cat "$T/plant.log")"
+fi
+# tests/qemu/lib.sh packs the QEMU tests' first initramfs: it used OUT.list
+# and the like next to OUT.
+mkdir "$T/qlib"
+for x in .list .names .sorted .cpio; do
+	ln -s "$T/victim" "$T/qlib/first.img$x"
+done
+echo 'not a kernel' >"$T/qlib/vmlinuz"
+rc=0
+# shellcheck disable=SC2016 # expanded by the inner sh
+QEMU_LIB_REPO=$REPO WORK=$T/qlib sh -c '. "$QEMU_LIB_REPO/tests/qemu/lib.sh" &&
+	CAPTURE_KERNEL=$1 && build_first_initrd "$2" "$3" "$4"' \
+	sh "$T/qlib/vmlinuz" "$conf" "$T/a.img" "$T/qlib/first.img" >"$T/qlib.log" 2>&1 || rc=$?
+if [ "$rc" = 0 ] && [ "$(cat "$T/victim")" = precious ] && gzip -t "$T/qlib/first.img" &&
+	[ "$(find "$T/qlib" ! -type l ! -path "$T/qlib" | sort | tr '\n' ' ')" = "$T/qlib/first.img $T/qlib/vmlinuz " ]; then
+	ok "tests/qemu/lib.sh build_first_initrd follows no planted symlink, and leaves nothing"
+else
+	bad "tests/qemu/lib.sh build_first_initrd: status $rc, victim '$(cat "$T/victim")'," \
+		"in $T/qlib: $(ls -A "$T/qlib"), log: $(cat "$T/qlib.log")"
+fi
 
 # --- lib.sh on its own, as the QEMU tests use it: another binary, another DEST.
 rc=0

@@ -36,6 +36,21 @@ static void prefix_is_not_a_match(void **state)
 	assert_string_equal(v, "unset");
 }
 
+/* The kernel's parameters end at "--"; what follows is init's argv. */
+static void stops_at_double_dash(void **state)
+{
+	char v[32];
+
+	(void)state;
+	assert_int_equal(cmdline_get("console=ttyS0 dumpagent.target=UUID=ab -- dumpagent.target=LABEL=x\n",
+				     "dumpagent.target", v, sizeof(v)), 0);
+	assert_string_equal(v, "UUID=ab");
+	assert_int_equal(cmdline_get("quiet -- dumpagent.fstype=vfat", "dumpagent.fstype", v, sizeof(v)), -1);
+	/* only the word "--" itself */
+	assert_int_equal(cmdline_get("--x dumpagent.fstype=xfs --- ", "dumpagent.fstype", v, sizeof(v)), 0);
+	assert_string_equal(v, "xfs");
+}
+
 static void bounded(void **state)
 {
 	char v[4];
@@ -51,6 +66,7 @@ int main(void)
 		cmocka_unit_test(finds_last_value),
 		cmocka_unit_test(quotes_group_words),
 		cmocka_unit_test(prefix_is_not_a_match),
+		cmocka_unit_test(stops_at_double_dash),
 		cmocka_unit_test(bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

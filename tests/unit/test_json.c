@@ -88,6 +88,39 @@ static void refuses_malformed(void **state)
 	}
 }
 
+/* Numbers as RFC 8259 writes them; an integer out of range is not read as one. */
+static void numbers_follow_rfc8259(void **state)
+{
+	static const char *const bad[] = {
+		"{\"a\": -}", "{\"a\": 01}", "{\"a\": 1.}", "{\"a\": .5}", "{\"a\": 1e}",
+		"{\"a\": +1}", "{\"a\": 1-2}", "{\"a\": --5}", "{\"a\": 1.5.5}", "{\"a\": 1e+}",
+		"{\"a\": -.5}", "{\"a\": 1E5e5}",
+	};
+	const char *good = "{\"a\": -0, \"b\": 1.5e-3, \"c\": 2E+10, \"d\": 0.25, "
+			   "\"e\": 123456789012345678901234567890.5, \"f\": 99999999999999999999, "
+			   "\"g\": -9223372036854775808, \"h\": 9223372036854775807, \"i\": 1e3}";
+	long long v = 7;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(json_check(bad[i], strlen(bad[i])), -1);
+	assert_int_equal(json_get_int(bad[0], strlen(bad[0]), "a", &v), -1);
+	assert_int_equal(json_get_int(bad[7], strlen(bad[7]), "a", &v), -1); /* was 1, value 0 */
+	assert_int_equal(json_check(good, strlen(good)), 0);
+	v = 7;
+	assert_int_equal(json_get_int(good, strlen(good), "f", &v), 0); /* not LLONG_MAX */
+	assert_int_equal(json_get_int(good, strlen(good), "b", &v), 0);
+	assert_int_equal(json_get_int(good, strlen(good), "i", &v), 0);
+	assert_int_equal(json_get_int(good, strlen(good), "e", &v), 0);
+	assert_int_equal(v, 7); /* untouched when not an integer */
+	assert_int_equal(json_get_int(good, strlen(good), "g", &v), 1);
+	assert_true(v == -9223372036854775807LL - 1);
+	assert_int_equal(json_get_int(good, strlen(good), "h", &v), 1);
+	assert_true(v == 9223372036854775807LL);
+	assert_int_equal(json_get_int(good, strlen(good), "a", &v), 1);
+	assert_int_equal(v, 0);
+}
+
 static void writes_escaped_strings(void **state)
 {
 	char buf[128];
@@ -104,7 +137,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_top_level_values), cmocka_unit_test(reads_string_arrays),
 		cmocka_unit_test(truncates_long_strings), cmocka_unit_test(refuses_malformed),
-		cmocka_unit_test(writes_escaped_strings),
+		cmocka_unit_test(numbers_follow_rfc8259), cmocka_unit_test(writes_escaped_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

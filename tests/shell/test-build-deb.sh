@@ -1,0 +1,101 @@
+#!/bin/sh
+# tests/shell/test-build-deb.sh: scripts/build-deb.sh fails when any stage of copying the tree fails.
+#
+# Runs the script in a small git repository of its own, with a stand-in
+# dpkg-buildpackage that only writes a .deb and notes that it ran. sh has no
+# pipefail: a copy made as "git ls-files | tar -c | tar -x" hid the failure of
+# the first two stages, and a partial tree was packaged.
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-build-deb.XXXXXX")
+trap 'rm -rf -- "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+failed=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; failed=1; }
+command -v git >/dev/null 2>&1 || { echo "not ok - git not found: apt-get install git"; exit 1; }
+
+mkdir -p "$T/bin" "$T/repo/scripts" "$T/repo/debian"
+cat >"$T/bin/dpkg-buildpackage" <<'EOS'
+#!/bin/sh
+echo "$(pwd)" >>"$FAKE_RAN"
+echo deb >../dumpagent_0.1.0_amd64.deb
+EOS
+printf '#!/bin/sh\nexit 0\n' >"$T/bin/dh"
+chmod +x "$T/bin/dpkg-buildpackage" "$T/bin/dh"
+cp "$REPO/scripts/build-deb.sh" "$T/repo/scripts/"
+echo "a file of the package" >"$T/repo/README.md"
+echo "rules" >"$T/repo/debian/rules"
+if ! { git -C "$T/repo" init -q && git -C "$T/repo" add -A &&
+	git -C "$T/repo" -c user.name=test -c user.email=test@example.org commit -q -m tree; }; then
+	echo "not ok - cannot make the test repository"
+	exit 1
+fi
+export FAKE_RAN="$T/ran"
+
+# run NAME [PATH prefix]: runs the script; status in $rc, stdout in $T/NAME.out, stderr in $T/NAME.err.
+run() {
+	rm -f "$FAKE_RAN"
+	rc=0
+	PATH=${2:+$2:}$T/bin:$PATH sh "$T/repo/scripts/build-deb.sh" --out "$T/deb-$1" \
+		>"$T/$1.out" 2>"$T/$1.err" || rc=$?
+}
+leftovers() { find "$T/deb-$1" -maxdepth 1 -name '.copy.*' | wc -l; }
+
+run good
+if [ "$rc" = 0 ] && [ "$(tail -n 1 "$T/good.out")" = "$T/deb-good/dumpagent_0.1.0_amd64.deb" ] &&
+	cmp -s "$T/repo/README.md" "$T/deb-good/src/dumpagent/README.md" &&
+	cmp -s "$T/repo/debian/rules" "$T/deb-good/src/dumpagent/debian/rules" &&
+	[ "$(leftovers good)" = 0 ]; then
+	ok "a whole tree is copied and built; no temporary files are left"
+else
+	bad "a plain build: status $rc, $(cat "$T/good.out" "$T/good.err")"
+fi
+
+# A tracked file that is gone: tar -c cannot read it.
+mv "$T/repo/README.md" "$T/README.md.away"
+run gone
+if [ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/gone.err" && [ ! -f "$FAKE_RAN" ] &&
+	[ "$(leftovers gone)" = 0 ]; then
+	ok "a file that tar cannot read fails the build before dpkg-buildpackage"
+else
+	bad "a tracked file missing: status $rc, dpkg-buildpackage $( [ -f "$FAKE_RAN" ] && echo ran || echo "did not run"): $(cat "$T/gone.err")"
+fi
+mv "$T/README.md.away" "$T/repo/README.md"
+
+# git ls-files fails: before, tar archived an empty list and an empty tree was built.
+mkdir "$T/badgit"
+cat >"$T/badgit/git" <<EOS
+#!/bin/sh
+case " \$* " in *" ls-files "*) echo "git: ls-files: simulated failure" >&2; exit 128 ;; esac
+exec $(command -v git) "\$@"
+EOS
+chmod +x "$T/badgit/git"
+run nolist "$T/badgit"
+if [ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/nolist.err" && [ ! -f "$FAKE_RAN" ]; then
+	ok "a failing git ls-files fails the build before dpkg-buildpackage"
+else
+	bad "git ls-files failing: status $rc, dpkg-buildpackage $( [ -f "$FAKE_RAN" ] && echo ran || echo "did not run"): $(cat "$T/nolist.err")"
+fi
+
+# tar -x fails (a full or read-only disk): the last stage, also seen before.
+mkdir "$T/badtar"
+cat >"$T/badtar/tar" <<EOS
+#!/bin/sh
+case " \$* " in *" -xf "*) echo "tar: simulated write error" >&2; exit 2 ;; esac
+exec $(command -v tar) "\$@"
+EOS
+chmod +x "$T/badtar/tar"
+run noext "$T/badtar"
+if [ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/noext.err" && [ ! -f "$FAKE_RAN" ]; then
+	ok "a failing tar -x fails the build before dpkg-buildpackage"
+else
+	bad "tar -x failing: status $rc: $(cat "$T/noext.err")"
+fi
+
+if out=$(shellcheck "$REPO/scripts/build-deb.sh" "$0" 2>&1); then
+	ok "shellcheck is clean"
+else
+	bad "shellcheck: $out"
+fi
+exit "$failed"
