@@ -31,7 +31,8 @@ unit RemainAfterExit=yes
 unit After=local-fs.target
 unit ExecStart=/usr/sbin/load-crashkernel
 unit "ExecStart=/usr/sbin/dumpagent gc"
-unit "ExecStop=/usr/sbin/load-crashkernel --unload"
+unit "ExecReload=/usr/sbin/load-crashkernel"
+unit "ExecStop=/usr/sbin/load-crashkernel --unload --if-valid"
 unit WantedBy=multi-user.target
 
 # Every override follows a comment that says why.
