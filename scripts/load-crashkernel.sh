@@ -26,6 +26,8 @@ PROC=${DUMPAGENT_PROC:-/proc}
 FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
+# GRUB is there when its settings file is (grub-mkconfig reads it, then grub.d/*.cfg).
+GRUB_FILE=${GRUB_DIR%.d}
 # The installed initramfs builder and agent (the Debian package's), and where
 # an initramfs rebuilt for an edited configuration goes.
 BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
@@ -36,6 +38,12 @@ STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
 # margin added on top of the sum of what --reserve and --shrink count.
 WORK_MB=12
 MARGIN_PCT=20
+# --shrink never goes below this. The bench (bench/RESULTS.md) found 32 MB the
+# smallest reservation that works for 1, 4 and 16 GB guests and 28 MB failing,
+# with 0.7 MiB free at the lowest at 32 MB: the edge is sharp and measured with
+# the default configuration only. A shrink is undone only by a reboot, so it
+# keeps half as much again: 48 MiB.
+SHRINK_FLOOR_MB=48
 CR=$(printf '\r')
 TAB=$(printf '\t')
 NL='
@@ -44,8 +52,8 @@ NL='
 usage() {
 	cat <<EOF
 usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-run]
-       $PROG --reserve [--config FILE] [--kernel FILE] [--initrd FILE]
-       $PROG --unload
+       $PROG --reserve [--config FILE] [--kernel FILE] [--initrd FILE] [--dry-run]
+       $PROG --unload [--if-valid [--config FILE]] [--dry-run]
        $PROG --check-config [--config FILE]
        $PROG --help
 
@@ -53,18 +61,25 @@ Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
 kexec_load when that fails), so that a panic boots it from the memory reserved
 by crashkernel= on the kernel command line. Does nothing when the same kernel,
 initramfs, configuration and command line are already loaded (checksums in
-$RUN/loaded).
+$RUN/loaded). Every check runs before kexec, so an error keeps the capture
+kernel that is loaded (this is what "systemctl reload dumpagent" runs).
 
   --config FILE   configuration (default /etc/dumpagent.conf)
   --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
   --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
-  --dry-run       check everything, print the kexec command, do not run it
+  --dry-run       check everything, print what would be done (the kexec
+                  command, the GRUB setting), do not do it
   --shrink        after loading, give the reserved memory the capture
-                  environment does not need back to the system
+                  environment does not need back to the system (never
+                  below $SHRINK_FLOOR_MB MiB; undone only by a reboot)
   --reserve       compute the crashkernel= size the capture environment
                   needs, write it to $GRUB_DIR/dumpagent.cfg and run
-                  update-grub (or print the parameter to add)
+                  update-grub (or print the parameter to add); refuses when
+                  $GRUB_FILE or another $GRUB_DIR/*.cfg sets crashkernel=
   --unload        unload the capture kernel
+  --if-valid      with --unload: unload only when a load would pass its checks,
+                  else keep the loaded capture kernel and fail (the service's
+                  ExecStop: a restart with a broken configuration stays armed)
   --check-config  only parse and validate the configuration
   --help          show this text
 
@@ -89,18 +104,21 @@ exit status:
        initramfs for the configuration failed
   5    configuration error
   6    TARGET=auto cannot be resolved to a filesystem UUID
-  7    --reserve could not write the GRUB setting, or --shrink could not
-       write kexec_crash_size
+  7    --reserve could not write the GRUB setting or found another
+       crashkernel=, or --shrink could not write kexec_crash_size
   100  usage error
 
 The configuration format is in dumpagent.conf(5).
 EOF
 }
 
+# die_note, when set, is said after the error: what the failure left behind.
+die_note=''
 die() {
 	code=$1
 	shift
 	printf '%s: %s\n' "$PROG" "$*" >&2
+	[ -z "$die_note" ] || printf '%s: %s\n' "$PROG" "$die_note" >&2
 	exit "$code"
 }
 
@@ -408,6 +426,28 @@ mb() {
 	echo $((($(wc -c <"$1") + 1048575) / 1048576))
 }
 
+# The kernel frees the loaded capture kernel before it loads another into the
+# same reserved memory, so a failed kexec leaves none. Load the one recorded
+# in $RUN/loaded again when its files still have the recorded checksums, and
+# say in die_note what is armed. (Not after --shrink's unload: no record.)
+restore_previous() {
+	[ -r "$RUN/loaded" ] && ! is_loaded || return 0
+	pk=$(state_of KERNEL) pi=$(state_of INITRD) pc=$(state_of CMDLINE)
+	die_note="nothing is armed: the capture kernel loaded before ($pk) was freed by the failed load"
+	if [ "$(sha "$pk")" != "$(state_of KERNEL_SHA256)" ] || [ "$(sha "$pi")" != "$(state_of INITRD_SHA256)" ]; then
+		die_note="$die_note, and its files changed since"
+	elif kexec -s -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1 ||
+		kexec -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1; then
+		if is_loaded; then
+			die_note="the capture kernel loaded before ($pk, $pi) is loaded again"
+			return 0
+		fi
+	else
+		die_note="$die_note, and loading it again failed too"
+	fi
+	rm -f "$RUN/loaded"
+}
+
 # kexec_failed OPTIONS [NOTE...]
 kexec_failed() {
 	opts=$1
@@ -416,6 +456,7 @@ kexec_failed() {
 	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do
 		printf '%s: kexec: %s\n' "$PROG" "$l" >&2
 	done
+	[ -n "$die_note" ] || restore_previous
 	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
 		"must hold the capture kernel ($(mb "$kernel") MB) and initramfs ($(mb "$initrd") MB)" \
 		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$note"
@@ -453,6 +494,12 @@ load() {
 	kexec_out=$(kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
 	[ "$kexec_rc" -ne 0 ] || return 0
 	kexec_failed -p
+}
+
+is_loaded() {
+	loaded=
+	[ ! -r "$SYSFS/kernel/kexec_crash_loaded" ] || read -r loaded <"$SYSFS/kernel/kexec_crash_loaded" || :
+	[ "$loaded" = 1 ]
 }
 
 check_loaded() {
@@ -510,9 +557,10 @@ sha() {
 }
 
 # The sha256 of the configuration inside the initramfs FILE ("unknown" if unreadable).
+# FILE is opened before the cd: it may be relative (--initrd).
 embedded_config_sha() {
 	t=$(mktemp -d 2>/dev/null) || { echo unknown; return 0; }
-	if (cd "$t" && gzip -dc "$1" 2>/dev/null | cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
+	if gzip -dc <"$1" 2>/dev/null | (cd "$t" && cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
 		[ -f "$t/etc/dumpagent.conf" ]; then
 		sha "$t/etc/dumpagent.conf"
 	else
@@ -540,9 +588,7 @@ state_of() { # KEY: the value recorded in $RUN/loaded
 
 # The same files and command line as recorded, and the kernel says loaded.
 unchanged() {
-	loaded=
-	[ ! -r "$SYSFS/kernel/kexec_crash_loaded" ] || read -r loaded <"$SYSFS/kernel/kexec_crash_loaded" || :
-	[ "$loaded" = 1 ] && [ -r "$RUN/loaded" ] || return 1
+	is_loaded && [ -r "$RUN/loaded" ] || return 1
 	[ "$(state_of KERNEL)" = "$kernel" ] && [ "$(state_of INITRD)" = "$initrd" ] &&
 		[ "$(state_of KERNEL_SHA256)" = "$kernel_sha" ] &&
 		[ "$(state_of INITRD_SHA256)" = "$initrd_sha" ] &&
@@ -564,6 +610,10 @@ write_state() {
 }
 
 unload() {
+	if [ -n "$dry_run" ]; then
+		show_command kexec -p -u
+		return 0
+	fi
 	command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
 	kexec_rc=0
 	kexec_out=$(kexec -p -u 2>&1) || kexec_rc=$?
@@ -572,13 +622,16 @@ unload() {
 }
 
 # The kernel shrinks the reservation only while no capture kernel is loaded:
-# unload, write the new size, load again.
+# unload, write the new size, load again. Memory given back cannot be
+# reserved again before a reboot, hence the floor the bench has proven.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
 	want=$(need_bytes)
+	floor=$((SHRINK_FLOOR_MB * 1048576))
+	[ "$want" -ge "$floor" ] || want=$floor
 	if [ "$want" -ge "$reserved" ]; then
-		printf '%s: --shrink: the capture environment needs %s MiB of the %s MiB reserved: nothing to give back\n' \
-			"$PROG" "$((want / 1048576))" "$((reserved / 1048576))"
+		printf '%s: --shrink: the capture environment needs %s MiB (at least %s) of the %s MiB reserved: nothing to give back\n' \
+			"$PROG" "$((want / 1048576))" "$SHRINK_FLOOR_MB" "$((reserved / 1048576))"
 		return 0
 	fi
 	unload
@@ -587,19 +640,41 @@ shrink() {
 		die 7 "--shrink: cannot write $want to $f (the capture kernel is loaded again, unshrunk)"
 	fi
 	read -r now <"$f" || now=$reserved
+	[ "$now" -ge "$reserved" ] ||
+		die_note="--shrink gave $(((reserved - now) / 1048576)) MiB back already: they cannot be reserved again before a reboot; reboot (and do not use --shrink) to capture crashes again"
+	before=$reserved reserved=$now
 	load
+	die_note=''
 	printf '%s: --shrink: kexec_crash_size %s -> %s: gave %s MiB back to the system\n' \
-		"$PROG" "$reserved" "$now" "$(((reserved - now) / 1048576))"
-	reserved=$now
+		"$PROG" "$before" "$now" "$(((before - now) / 1048576))"
+}
+
+# Another crashkernel= in GRUB's settings (the admin's, kdump-tools') would
+# sit beside ours on the command line; which one the kernel takes is not ours
+# to guess. Prints the files that set one, ours excepted.
+other_crashkernel() {
+	for g in "$GRUB_FILE" "$GRUB_DIR"/*.cfg; do
+		case $g in "$GRUB_DIR/dumpagent.cfg") continue ;; esac
+		[ -f "$g" ] || continue
+		! grep -q '^[^#]*crashkernel=' "$g" 2>/dev/null || printf ' %s' "$g"
+	done
 }
 
 reserve() {
 	want=$(need_bytes)
 	mb=$((((want + 8388607) / 8388608) * 8))
 	param="crashkernel=${mb}M"
-	if [ ! -d "${GRUB_DIR%/*}" ]; then
-		printf '%s: --reserve: the capture environment needs %s; no GRUB here (%s): add %s to the kernel command line and reboot\n' \
-			"$PROG" "$param" "${GRUB_DIR%/*}" "$param"
+	if [ ! -f "$GRUB_FILE" ]; then
+		printf '%s: --reserve: the capture environment needs %s; no GRUB here (no %s): add %s to the kernel command line and reboot\n' \
+			"$PROG" "$param" "$GRUB_FILE" "$param"
+		return 0
+	fi
+	others=$(other_crashkernel)
+	[ -z "$others" ] || die 7 "--reserve: crashkernel= is already set in$others; a second one would" \
+		"be ambiguous: set $param there instead (or remove it and run --reserve again)"
+	if [ -n "$dry_run" ]; then
+		printf '%s: --reserve: would write %s to %s/dumpagent.cfg and run update-grub\n' \
+			"$PROG" "$param" "$GRUB_DIR"
 		return 0
 	fi
 	if ! { mkdir -p "$GRUB_DIR" && printf '%s\n' \
@@ -620,8 +695,37 @@ reserve() {
 
 # --- main
 
+# Every check of a load, in order, before anything is loaded or replaced:
+# sets kernel, initrd, cmdline, config_sha (and builds the initramfs unless
+# --dry-run). Any failure dies here, with the loaded capture kernel untouched.
+prepare() {
+	parse_config
+	proc_cmdline=
+	[ ! -r "$PROC/cmdline" ] || proc_cmdline=$(cat "$PROC/cmdline")
+	check_reservation
+	check_capture_files
+	if [ "$c_TARGET" = auto ]; then
+		resolve_auto_target
+	else
+		check_target_name
+	fi
+	build_cmdline
+	config_sha=$(sha "$conf")
+	regenerate_initrd
+}
+
+# A capture kernel is loaded but not recorded by us: another tool (kdump-tools'
+# kdump-config, kdumpctl) loaded it; the load that follows replaces it.
+check_foreign() {
+	! is_loaded || [ -e "$RUN/loaded" ] ||
+		warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing it" \
+			"with dumpagent's; disable the other service (systemctl disable kdump-tools)," \
+			"or the next to load wins"
+}
+
 conf=/etc/dumpagent.conf
 opt_kernel='' opt_initrd='' dry_run='' check_only='' opt_shrink='' opt_reserve='' opt_unload=''
+opt_if_valid=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--config | --kernel | --initrd)
@@ -637,58 +741,66 @@ while [ $# -gt 0 ]; do
 	--shrink) opt_shrink=1 ;;
 	--reserve) opt_reserve=1 ;;
 	--unload) opt_unload=1 ;;
+	--if-valid) opt_if_valid=1 ;;
 	--help | -h) usage; exit 0 ;;
 	*) usage_error "unknown option '$1'" ;;
 	esac
 	shift
 done
+[ -z "$opt_if_valid" ] || [ -n "$opt_unload" ] || usage_error "--if-valid goes with --unload"
 
 if [ -n "$opt_unload" ]; then
+	# The service's stop, also run by "systemctl restart": a configuration
+	# that the start after it would refuse must not disarm the machine.
+	if [ -n "$opt_if_valid" ] && is_loaded; then
+		die_note="--unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $PROG --unload"
+		saved_dry_run=$dry_run
+		dry_run=1
+		prepare >/dev/null
+		dry_run=$saved_dry_run
+		die_note=''
+	fi
 	unload
-	printf '%s: unloaded the capture kernel\n' "$PROG"
+	[ -n "$dry_run" ] || printf '%s: unloaded the capture kernel\n' "$PROG"
 	exit 0
 fi
-parse_config
 if [ -n "$opt_reserve" ]; then
+	parse_config
 	check_capture_files
 	reserve
 	exit 0
 fi
 if [ -n "$check_only" ]; then
+	parse_config
 	printf '%s: %s: ok\n' "$PROG" "$conf"
 	exit 0
 fi
 
-proc_cmdline=
-[ ! -r "$PROC/cmdline" ] || proc_cmdline=$(cat "$PROC/cmdline")
-check_reservation
-
-check_capture_files
-if [ "$c_TARGET" = auto ]; then
-	resolve_auto_target
-else
-	check_target_name
-fi
-build_cmdline
-
-config_sha=$(sha "$conf")
-regenerate_initrd
+prepare
 if [ -n "$dry_run" ]; then
 	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
 	exit 0
 fi
 kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd")
+# Armed with all of this already: nothing to load, but --shrink still shrinks.
+already=''
 if unchanged; then
-	printf '%s: already armed with the same kernel, initramfs, configuration and command line: nothing to do\n' "$PROG"
-	exit 0
+	if [ -z "$opt_shrink" ]; then
+		printf '%s: already armed with the same kernel, initramfs, configuration and command line: nothing to do\n' "$PROG"
+		exit 0
+	fi
+	already=1 method=$(state_of METHOD)
 fi
 embedded_sha=$(embedded_config_sha "$initrd")
 [ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
 	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
 		"(initramfs/build.sh --config $conf), then run $PROG again"
 command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
-load
-check_loaded
+if [ -z "$already" ]; then
+	check_foreign
+	load
+	check_loaded
+fi
 [ -z "$opt_shrink" ] || { shrink; check_loaded; }
 write_state
 printf '%s: armed: %s (%s) with %s MB reserved; capture cmdline: %s\n' \

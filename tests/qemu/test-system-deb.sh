@@ -57,6 +57,9 @@ grep -qx '/etc/dumpagent.conf' "$ROOT/var/lib/dpkg/info/dumpagent.conffiles" ||
 
 # The admin's part: the dumps go to the root filesystem, by its UUID.
 sed -i "s/^TARGET=.*/TARGET=UUID=$UUID/; s/^FSTYPE=.*/FSTYPE=ext4/" "$ROOT/etc/dumpagent.conf"
+# GRUB's settings file, as on a system that boots with GRUB (the VM boots with
+# -kernel): --reserve writes grub.d only when /etc/default/grub is there.
+echo 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"' >"$ROOT/etc/default/grub"
 reserve=$(in_root load-crashkernel --reserve 2>&1) || fail "load-crashkernel --reserve failed: $reserve"
 crashkernel=$(printf '%s\n' "$reserve" | grep -o 'crashkernel=[0-9]*M' | head -n 1)
 [ -n "$crashkernel" ] || fail "load-crashkernel --reserve recommended nothing: $reserve"

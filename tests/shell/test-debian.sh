@@ -31,7 +31,8 @@ unit RemainAfterExit=yes
 unit After=local-fs.target
 unit ExecStart=/usr/sbin/load-crashkernel
 unit "ExecStart=/usr/sbin/dumpagent gc"
-unit "ExecStop=/usr/sbin/load-crashkernel --unload"
+unit "ExecReload=/usr/sbin/load-crashkernel"
+unit "ExecStop=/usr/sbin/load-crashkernel --unload --if-valid"
 unit WantedBy=multi-user.target
 
 # Every override follows a comment that says why.
@@ -57,6 +58,7 @@ has() { # FILE TEXT WHAT
 has "$D/source/format" '3.0 (native)' "source format 3.0 (native)"
 has "$D/control" 'debhelper-compat (= 13)' "debhelper compat 13"
 has "$D/control" 'linux-source-6.1' "linux-source-6.1 is a build dependency"
+has "$D/control" 'Conflicts: kdump-tools' "conflicts with kdump-tools (both arm kexec -p)"
 # The installed builder regenerates the initramfs: it needs every file of initramfs/ it reads.
 needed=$(grep -o 'IH_DIR/[A-Za-z0-9._-]*' "$REPO/initramfs/build.sh" | sed 's|IH_DIR/||' | sort -u)
 for f in $needed; do
@@ -66,4 +68,44 @@ for f in $needed; do
 		bad "debian/rules does not install initramfs/$f, which initramfs/build.sh needs"
 	fi
 done
+
+# The maintainer scripts' handling of crashkernel=, on a copy that works in a
+# temporary root ($T): postrm remove sets the GRUB setting aside (no memory is
+# reserved for a removed capture kernel from the next boot on), a reinstall
+# puts it back, purge deletes it; update-grub runs after each change.
+T=$(mktemp -d)
+mkdir -p "$T/grub.d" "$T/bin" "$T/lib"
+printf '#!/bin/sh\necho ran >>"%s/update-grub.runs"\n' "$T" >"$T/bin/update-grub"
+chmod +x "$T/bin/update-grub"
+for s in postinst postrm; do
+	sed -e "s|/etc/default/grub.d|$T/grub.d|g" -e "s|/var/lib/dumpagent|$T/lib|g" \
+		-e "s|/var/crash|$T/crash|g" -e "s|/sys/kernel/kexec_crash_size|$T/size|g" \
+		-e '/^#DEBHELPER#/d' "$D/dumpagent.$s" >"$T/$s"
+done
+echo 67108864 >"$T/size"
+echo 'GRUB_CMDLINE_LINUX_DEFAULT="quiet crashkernel=40M"' >"$T/grub.d/dumpagent.cfg"
+maint() { # SCRIPT ARG: runs it with the fake update-grub first in PATH
+	PATH="$T/bin:$PATH" sh "$T/$1" "$2" >"$T/out" 2>&1 || bad "$1 $2 failed: $(cat "$T/out")"
+}
+runs() { if [ -f "$T/update-grub.runs" ]; then wc -l <"$T/update-grub.runs"; else echo 0; fi; }
+maint postrm remove
+if [ ! -e "$T/grub.d/dumpagent.cfg" ] && [ -f "$T/grub.d/dumpagent.cfg.removed" ] && [ "$(runs)" = 1 ]; then
+	ok "postrm remove sets dumpagent.cfg aside and runs update-grub"
+else
+	bad "postrm remove: grub.d holds '$(ls "$T/grub.d")', update-grub ran $(runs) times"
+fi
+maint postinst configure
+if [ -f "$T/grub.d/dumpagent.cfg" ] && [ ! -e "$T/grub.d/dumpagent.cfg.removed" ] && [ "$(runs)" = 2 ]; then
+	ok "postinst configure puts dumpagent.cfg back after a remove and runs update-grub"
+else
+	bad "postinst after remove: grub.d holds '$(ls "$T/grub.d")', update-grub ran $(runs) times"
+fi
+maint postrm remove
+maint postrm purge
+if [ -z "$(ls "$T/grub.d")" ] && [ ! -e "$T/lib" ]; then
+	ok "postrm purge after remove deletes the GRUB setting and /var/lib/dumpagent"
+else
+	bad "postrm purge: grub.d holds '$(ls "$T/grub.d")', lib: $(ls -d "$T/lib" 2>&1)"
+fi
+rm -rf "$T"
 exit "$failed"

@@ -244,6 +244,17 @@ case_initrd_option_never_builds() {
 	[ ! -e "$W/builder.args" ] || fail "the builder ran with --initrd"
 }
 
+# A relative --initrd is the same file: the warning must not depend on the path's form.
+case_relative_initrd_still_warns() {
+	edit_config
+	# In this shell, not a subshell: run sets rc, out and err.
+	cd "$W" && run --initrd base.img
+	cd "$TMP" || exit 1
+	same "exit status" 0 "$rc"
+	same stderr "$P: warning: the initramfs base.img holds another configuration than $W/conf: rebuild it (initramfs/build.sh --config $W/conf), then run $P again" "$err"
+	expect_initrd base.img
+}
+
 case_dry_run_builds_nothing() {
 	edit_config
 	run --dry-run
@@ -255,7 +266,8 @@ kexec -p $W/vmlinuz --initrd=$W/base.img '--append=$CMDLINE'" "$out"
 
 CASES="same_config_no_build edited_config_builds next_boot_reuses config_changed_again_rebuilds
 restart_after_edit_reloads back_to_shipped_config package_upgrade_rebuilds tampered_image_rebuilds
-builder_fails no_builder_warns initrd_option_never_builds dry_run_builds_nothing"
+builder_fails no_builder_warns initrd_option_never_builds dry_run_builds_nothing
+relative_initrd_still_warns"
 
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"

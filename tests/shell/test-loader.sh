@@ -9,7 +9,11 @@
 #   $W/bin/kexec     first in PATH; appends its arguments, one a line and then
 #                    "--", to $W/kexec.args; fails with the text of $W/kexec.fail
 #                    if that exists (or of $W/kexec.fail-with-s when called
-#                    with -s); "-p -u" writes 0 to kexec_crash_loaded; else writes 1 to kexec_crash_loaded unless
+#                    with -s, or when kexec_crash_size is below the number in
+#                    $W/kexec.fail-below, or when an argument matches the pattern in
+#                    $W/kexec.fail-if); a failed load writes 0 to kexec_crash_loaded
+#                    (the kernel frees the loaded one first); "-p -u" writes 0 to
+#                    kexec_crash_loaded; else writes 1 to kexec_crash_loaded unless
 #                    $W/kexec.noload exists
 #   $W/findmnt       (DUMPAGENT_FINDMNT) records its arguments to $W/findmnt.args
 #                    and prints $W/findmnt.out
@@ -46,11 +50,20 @@ setup() {
 	cat >"$W/bin/kexec" <<-EOF
 		#!/bin/sh
 		{ printf '%s\n' "\$@"; echo --; } >>"$W/kexec.args"
+		[ "\$2" = -u ] || [ ! -f "$W/sys/kernel/kexec_crash_loaded" ] ||
+			echo 0 >"$W/sys/kernel/kexec_crash_loaded"
 		if [ -f "$W/kexec.fail" ]; then cat "$W/kexec.fail" >&2; exit 1; fi
 		if [ -f "$W/kexec.fail-with-s" ] && [ "\$1" = -s ]; then
 			cat "$W/kexec.fail-with-s" >&2; exit 1
 		fi
 		if [ "\$2" = -u ]; then echo 0 >"$W/sys/kernel/kexec_crash_loaded"; exit 0; fi
+		if [ -f "$W/kexec.fail-below" ] &&
+			[ "\$(cat "$W/sys/kernel/kexec_crash_size")" -lt "\$(cat "$W/kexec.fail-below")" ]; then
+			echo "locate_hole failed" >&2; exit 1
+		fi
+		if [ -f "$W/kexec.fail-if" ] && printf '%s\n' "\$@" | grep -q -f "$W/kexec.fail-if"; then
+			echo "locate_hole failed" >&2; exit 1
+		fi
 		[ -f "$W/kexec.noload" ] || echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
 	cat >"$W/findmnt" <<-EOF
@@ -289,7 +302,9 @@ case_no_console() {
 case_cmdline_append_spaces() {
 	# shellcheck disable=SC2016 # $(touch x) must reach the loader as text
 	echo 'CMDLINE_APPEND=loglevel=7  log_buf_len=1M a=* $(touch x) it'"'"'s' >>"$W/conf"
-	(cd "$W" && run --config "$W/conf")
+	# In this shell, not a subshell: run sets rc, out and err.
+	cd "$W" && run --config "$W/conf"
+	cd "$TMP" || exit 1
 	expect_rc 0
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
 		--append="$BASE loglevel=7  log_buf_len=1M a=* \$(touch x) it's"
@@ -421,10 +436,11 @@ case_shrink() {
 	small_capture_files
 	run --config "$W/conf" --shrink
 	expect_rc 0
-	# 2 MiB * 4 + the gzip + 8 MiB unpacked + 12 MiB, plus 20%: 34 MiB in 2 MiB steps
-	expect_out "$P: --shrink: kexec_crash_size 67108864 -> 35651584: gave 30 MiB back to the system
-$(armed_line "$BASE" 34)"
-	same "kexec_crash_size" 35651584 "$(cat "$W/sys/kernel/kexec_crash_size")"
+	# 2 MiB * 4 + the gzip + 8 MiB unpacked + 12 MiB, plus 20%: 34 MiB in 2 MiB
+	# steps; below the 48 MiB floor the bench justifies, so 48.
+	expect_out "$P: --shrink: kexec_crash_size 67108864 -> 50331648: gave 16 MiB back to the system
+$(armed_line "$BASE" 48)"
+	same "kexec_crash_size" 50331648 "$(cat "$W/sys/kernel/kexec_crash_size")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
 		-p -u -- -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
@@ -432,18 +448,29 @@ $(armed_line "$BASE" 34)"
 case_shrink_nothing_to_give() {
 	run --config "$W/conf" --shrink
 	expect_rc 0
-	case $out in *"--shrink: the capture environment needs 154 MiB of the 64 MiB reserved: nothing to give back"*) ;;
+	case $out in *"--shrink: the capture environment needs 154 MiB (at least 48) of the 64 MiB reserved: nothing to give back"*) ;;
 	*) fail "no 'nothing to give back': $out" ;; esac
+}
+
+# What the loader reads as GRUB's settings.
+fake_grub() {
+	mkdir -p "$W/etc/default"
+	echo 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"' >"$W/etc/default/grub"
+	printf '#!/bin/sh\necho ran >"%s/update-grub.ran"\n' "$W" >"$W/bin/update-grub"
+	chmod +x "$W/bin/update-grub"
 }
 
 case_reserve() {
 	small_capture_files
-	mkdir -p "$W/etc/default" "$W/bin2"
+	fake_grub
+	# A comment that names crashkernel= is no second setting.
+	echo '# GRUB_CMDLINE_LINUX="crashkernel=1G"' >>"$W/etc/default/grub"
 	printf '#!/bin/sh\necho ran >"%s/update-grub.ran"\n' "$W" >"$W/bin/update-grub"
 	chmod +x "$W/bin/update-grub"
 	run --config "$W/conf" --reserve
 	expect_rc 0
 	expect_out "$P: --reserve: crashkernel=40M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
+	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
 	same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M"' \
 		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
 	[ -f "$W/update-grub.ran" ] || fail "update-grub did not run"
@@ -454,14 +481,227 @@ case_reserve_without_grub() {
 	small_capture_files
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here ($W/etc/default): add crashkernel=40M to the kernel command line and reboot"
+	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here (no $W/etc/default/grub): add crashkernel=40M to the kernel command line and reboot"
+}
+
+# /etc/default exists on every Debian system; GRUB is there only with its file.
+case_reserve_etc_default_without_grub() {
+	small_capture_files
+	mkdir -p "$W/etc/default"
+	run --config "$W/conf" --reserve
+	expect_rc 0
+	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here (no $W/etc/default/grub): add crashkernel=40M to the kernel command line and reboot"
+	[ ! -e "$W/etc/default/grub.d" ] || fail "grub.d written without GRUB"
+}
+
+case_reserve_again_replaces_ours() {
+	small_capture_files
+	fake_grub
+	run --config "$W/conf" --reserve
+	truncate -s 8M "$W/boot/vmlinuz"
+	run --config "$W/conf" --reserve
+	expect_rc 0
+	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
+	same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=64M"' \
+		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
+}
+
+case_reserve_refuses_second_crashkernel() {
+	small_capture_files
+	fake_grub
+	echo 'GRUB_CMDLINE_LINUX="root=/dev/vda1 crashkernel=128M"' >>"$W/etc/default/grub"
+	run --config "$W/conf" --reserve
+	expect_rc 7
+	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub; a second one would be ambiguous: set crashkernel=40M there instead (or remove it and run --reserve again)"
+	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "dumpagent.cfg written beside another crashkernel="
+	[ ! -e "$W/update-grub.ran" ] || fail "update-grub ran"
+	# kdump-tools' snippet counts too.
+	fake_grub
+	mkdir -p "$W/etc/default/grub.d"
+	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
+	echo 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M"' \
+		>"$W/etc/default/grub.d/kdump-tools.cfg"
+	run --config "$W/conf" --reserve
+	expect_rc 7
+	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub.d/kdump-tools.cfg; a second one would be ambiguous: set crashkernel=40M there instead (or remove it and run --reserve again)"
+}
+
+case_reserve_dry_run() {
+	small_capture_files
+	fake_grub
+	run --config "$W/conf" --reserve --dry-run
+	expect_rc 0
+	expect_out "$P: --reserve: would write crashkernel=40M to $W/etc/default/grub.d/dumpagent.cfg and run update-grub"
+	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "--dry-run wrote dumpagent.cfg"
+	[ ! -e "$W/update-grub.ran" ] || fail "--dry-run ran update-grub"
+}
+
+case_unload_dry_run() {
+	run --config "$W/conf"
+	run --unload --dry-run
+	expect_rc 0
+	expect_out "kexec -p -u"
+	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	[ -e "$W/run/loaded" ] || fail "--unload --dry-run removed the state file"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+# The usual state after boot is armed: --shrink must still shrink.
+case_shrink_when_armed() {
+	small_capture_files
+	run --config "$W/conf"
+	run --config "$W/conf" --shrink
+	expect_rc 0
+	expect_out "$P: --shrink: kexec_crash_size 67108864 -> 50331648: gave 16 MiB back to the system
+$(armed_line "$BASE" 48)"
+	same "kexec_crash_size" 50331648 "$(cat "$W/sys/kernel/kexec_crash_size")"
+	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	run --config "$W/conf" --shrink
+	expect_rc 0
+	expect_out "$P: --shrink: the capture environment needs 48 MiB (at least 48) of the 48 MiB reserved: nothing to give back
+$(armed_line "$BASE" 48)"
+}
+
+# The load after the shrink fails: the error names the size left, and that
+# the memory given back is gone until a reboot.
+case_shrink_reload_fails() {
+	small_capture_files
+	echo 60000000 >"$W/kexec.fail-below"
+	run --config "$W/conf" --shrink
+	expect_rc 1
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: locate_hole failed; falling back to kexec_load (kexec -p)
+$P: kexec: locate_hole failed
+$P: kexec -p failed (exit status 1); the 48 MB reserved must hold the capture kernel (2 MB) and initramfs (1 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot
+$P: --shrink gave 16 MiB back already: they cannot be reserved again before a reboot; reboot (and do not use --shrink) to capture crashes again"
+}
+
+# Another tool's capture kernel is loaded (no record of ours): say so.
+case_foreign_capture_kernel() {
+	echo 1 >"$W/sys/kernel/kexec_crash_loaded"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: warning: a capture kernel that $P did not load is armed (kdump-tools?): replacing it with dumpagent's; disable the other service (systemctl disable kdump-tools), or the next to load wins"
+	expect_out "$(armed_line "$BASE")"
+}
+
+case_unload_if_valid() {
+	run --config "$W/conf"
+	echo 'DUMP_LEVEL=40' >>"$W/conf"
+	run --unload --if-valid --config "$W/conf"
+	expect_rc 5
+	expect_err "$P: $W/conf:5: DUMP_LEVEL: bad value '40': expected a number from 0 to 31
+$P: --unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $P --unload"
+	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	# A missing capture kernel would fail the start as well.
+	sed -i '$d' "$W/conf"
+	mv "$W/boot/vmlinuz" "$W/boot/vmlinuz.old"
+	run --unload --if-valid --config "$W/conf"
+	expect_rc 4
+	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	mv "$W/boot/vmlinuz.old" "$W/boot/vmlinuz"
+	run --unload --if-valid --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+	expect_out "$P: unloaded the capture kernel"
+	same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	# Nothing loaded: nothing to keep, no check.
+	echo 'DUMP_LEVEL=40' >>"$W/conf"
+	run --unload --if-valid --config "$W/conf"
+	expect_rc 0
+}
+
+# service VERB: runs the loader's command lines of debian/dumpagent.service
+# for "systemctl VERB" (restart: ExecStop, then ExecStart) with --config $W/conf;
+# stops at the first failure, as systemd does. Sets rc, out, err.
+service() {
+	case $1 in
+	start) keys=ExecStart ;;
+	stop) keys=ExecStop ;;
+	restart) keys="ExecStop ExecStart" ;;
+	reload) keys=ExecReload ;;
+	esac
+	ran=''
+	for k in $keys; do
+		# Each line starts with "x", so that a line without arguments is not lost.
+		lines=$(sed -n "s|^$k=/usr/sbin/load-crashkernel|x|p" "$REPO/debian/dumpagent.service")
+		while IFS= read -r args; do
+			[ -n "$args" ] || continue
+			args=${args#x} ran=1
+			# shellcheck disable=SC2086 # the unit's arguments are words
+			run $args --config "$W/conf"
+			[ "$rc" = 0 ] || return 0
+		done <<-EOF
+			$lines
+		EOF
+	done
+	[ -n "$ran" ] || fail "debian/dumpagent.service has no $keys line for load-crashkernel"
+}
+
+# A reload whose kexec fails (the kernel freed the loaded capture kernel
+# first): the one loaded before is loaded again, and the error says so.
+case_reload_kexec_fails_restores() {
+	service start
+	echo 'CMDLINE_APPEND=loglevel=7' >>"$W/conf"
+	echo 'loglevel=7' >"$W/kexec.fail-if"
+	service reload
+	expect_rc 1
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: locate_hole failed; falling back to kexec_load (kexec -p)
+$P: kexec: locate_hole failed
+$P: kexec -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot
+$P: the capture kernel loaded before ($W/boot/vmlinuz, $W/boot/initrd.img) is loaded again"
+	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
+		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	grep -qx "CMDLINE=$BASE" "$W/run/loaded" || fail "the record is not the restored kernel's: $(cat "$W/run/loaded")"
+	# The files changed since: nothing to restore, and no record of a kernel.
+	echo x >>"$W/boot/initrd.img"
+	service reload
+	expect_rc 1
+	case $err in *"$P: nothing is armed: the capture kernel loaded before ($W/boot/vmlinuz) was freed by the failed load, and its files changed since") ;;
+	*) fail "no 'nothing is armed': $err" ;; esac
+	[ ! -e "$W/run/loaded" ] || fail "a record is left with nothing loaded"
+}
+
+case_service_restart_after_typo() {
+	service start
+	expect_rc 0
+	echo 'COMPRESSION=zstd' >>"$W/conf"
+	service restart
+	expect_rc 5
+	same "loaded after the failed restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	sed -i 's/^COMPRESSION=zstd/COMPRESSION=lzo/' "$W/conf"
+	service restart
+	expect_rc 0
+	same "loaded after the restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	service stop
+	expect_rc 0
+	same "loaded after stop" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+}
+
+case_service_reload_after_typo() {
+	service start
+	echo 'COMPRESSION=zstd' >>"$W/conf"
+	service reload
+	expect_rc 5
+	expect_err "$P: $W/conf:5: COMPRESSION: bad value 'zstd': expected zlib, lzo or none"
+	same "loaded after the failed reload" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	sed -i 's/^COMPRESSION=zstd/CMDLINE_APPEND=loglevel=7/' "$W/conf"
+	service reload
+	expect_rc 0
+	expect_out "$(armed_line "$BASE loglevel=7")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7"
 }
 
 case_help() {
 	run --help
 	expect_rc 0
 	expect_err ""
-	for want in "--shrink" "--reserve" "--unload" "  7    --reserve" "exit status:" "  0    armed" "  1    kexec failed" "  2    kexec succeeded" \
+	for want in "--shrink" "--reserve" "--unload" "--if-valid" "  7    --reserve" "exit status:" "  0    armed" "  1    kexec failed" "  2    kexec succeeded" \
 		"  3    no memory is reserved" "  4    capture kernel or initramfs" \
 		"  5    configuration error" "  6    TARGET=auto" "  100  usage error" "--check-config" \
 		"--dry-run" "--kernel FILE" "--initrd FILE" "--config FILE"; do
@@ -476,6 +716,9 @@ case_usage_error() {
 	run --config
 	expect_rc 100
 	expect_err "$P: --config needs an argument (see --help)"
+	run --if-valid
+	expect_rc 100
+	expect_err "$P: --if-valid goes with --unload (see --help)"
 }
 
 case_check_config() {
@@ -492,7 +735,10 @@ auto_no_uuid auto_unsupported_fs auto_no_findmnt explicit_target_fstype_auto tar
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
 file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_change unload shrink
-shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config"
+shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config
+reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
+reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
+unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores"
 
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"
