@@ -163,8 +163,9 @@ static int check_space(struct capture *c)
 	return 0;
 }
 
-/* Others can list the crash directory: hide the dumps' existence one level down. */
-static int use_private_dir(struct capture *c, unsigned mode)
+/* Others can list the crash directory, or it is not root's: hide the dumps'
+ * existence one level down, where the admin commands look (dumpdir.c's rule). */
+static int use_private_dir(struct capture *c, const struct stat *st)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
 	struct crashdir_private_info pi;
@@ -178,8 +179,12 @@ static int use_private_dir(struct capture *c, unsigned mode)
 	if (pi.moved)
 		log_error("%s/%s was not a root-only directory: renamed it aside as %s/%s", crash_dir,
 			  CRASHDIR_PRIVATE, crash_dir, pi.aside);
-	log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
-		 crash_dir, mode, crash_dir, CRASHDIR_PRIVATE);
+	if (st->st_mode & 0077)
+		log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
+			 crash_dir, (unsigned)(st->st_mode & 07777), crash_dir, CRASHDIR_PRIVATE);
+	else
+		log_info("%s is owned by uid %u, not root: writing to the root-only %s/%s instead",
+			 crash_dir, (unsigned)st->st_uid, crash_dir, CRASHDIR_PRIVATE);
 	(void)close(c->crashfd); /* a directory opened read-only */
 	c->crashfd = fd;
 	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, CRASHDIR_PRIVATE);
@@ -236,7 +241,7 @@ static int open_dirs(struct capture *c)
 		log_errno(errno, "stat %s", crash_dir);
 		return -1;
 	}
-	if ((st.st_mode & 0077) && use_private_dir(c, (unsigned)(st.st_mode & 07777)) < 0)
+	if (((st.st_mode & 0077) || st.st_uid != geteuid()) && use_private_dir(c, &st) < 0)
 		return -1;
 	/* Ages by the capture kernel's clock; the crash loop by the ids' clock. */
 	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, c->now,

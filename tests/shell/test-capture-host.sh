@@ -244,6 +244,23 @@ else
 	bad "world-listable /var/crash: rc=$rc $(ls -la "$T/t7b/var/crash" 2>&1) $out"
 fi
 
+# 7b2. /var/crash is 0700 but another user's: the admin commands do not trust
+# it (dumpdir.c), so the dumps go into the root-only subdirectory there too.
+mkdir -p "$T/t7b2/var/crash"
+chmod 0700 "$T/t7b2/var/crash"
+chown 65534 "$T/t7b2/var/crash"
+capture "$T/t7b2"
+d=$T/t7b2/var/crash/dumpagent/202611221840
+case $rc:$out in
+0:*"/var/crash is owned by uid 65534, not root: writing to the root-only /var/crash/dumpagent instead"*)
+	if [ -f "$d/dump.202611221840" ] && [ "$(perm "$T/t7b2/var/crash/dumpagent")" = "700 0 directory" ]; then
+		ok "/var/crash owned by another user: dumps in the root-only subdirectory"
+	else
+		bad "/var/crash owned by another user: no dump in dumpagent/: $(ls -laR "$T/t7b2/var/crash" 2>&1)"
+	fi ;;
+*) bad "/var/crash owned by another user: rc=$rc $out" ;;
+esac
+
 # 7c. A user pre-creates the aside names a predictable rename would use (the
 # time in seconds, for the next ten minutes): the capture still writes.
 mkdir -p "$T/t7c/var/crash"
