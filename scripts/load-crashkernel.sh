@@ -60,7 +60,7 @@ usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-r
 Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
 kexec_load when that fails), so that a panic boots it from the memory reserved
 by crashkernel= on the kernel command line. Does nothing when the same kernel,
-initramfs, configuration and command line are already loaded (checksums in
+initramfs, configuration, command line, memory and CPUs are already loaded (checksums in
 $RUN/loaded). Every check runs before kexec, so an error keeps the capture
 kernel that is loaded (this is what "systemctl reload dumpagent" runs).
 
@@ -582,6 +582,14 @@ need_bytes() {
 	echo $(((n + 2097151) / 2097152 * 2097152))
 }
 
+# The memory ranges and CPUs that kexec -p wrote into the ELF core headers of
+# the capture kernel: after a memory or CPU hotplug (debian/dumpagent.udev),
+# the same files must still be loaded again, or the dump misses the new memory.
+layout_sha() {
+	if h=$({ { grep 'System RAM' "$PROC/iomem" || :; cat "$SYSFS/devices/system/cpu/present" ||
+		:; } | sha256sum; } 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
+}
+
 state_of() { # KEY: the value recorded in $RUN/loaded
 	sed -n "s/^$1=//p" "$RUN/loaded" 2>/dev/null | head -n 1
 }
@@ -592,13 +600,15 @@ unchanged() {
 	[ "$(state_of KERNEL)" = "$kernel" ] && [ "$(state_of INITRD)" = "$initrd" ] &&
 		[ "$(state_of KERNEL_SHA256)" = "$kernel_sha" ] &&
 		[ "$(state_of INITRD_SHA256)" = "$initrd_sha" ] &&
-		[ "$(state_of CONFIG_SHA256)" = "$config_sha" ] && [ "$(state_of CMDLINE)" = "$cmdline" ]
+		[ "$(state_of CONFIG_SHA256)" = "$config_sha" ] && [ "$(state_of CMDLINE)" = "$cmdline" ] &&
+		[ "$(state_of LAYOUT_SHA256)" = "$layout" ]
 }
 
 state_text() {
 	printf '%s\n' "KERNEL=$kernel" "KERNEL_SHA256=$kernel_sha" "INITRD=$initrd" \
 		"INITRD_SHA256=$initrd_sha" "CONFIG=$conf" "CONFIG_SHA256=$config_sha" \
 		"INITRD_CONFIG_SHA256=$embedded_sha" "CMDLINE=$cmdline" "METHOD=$method" \
+		"LAYOUT_SHA256=$layout" \
 		"LOADED_AT=$(date +%s)"
 }
 
@@ -781,12 +791,12 @@ if [ -n "$dry_run" ]; then
 	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
 	exit 0
 fi
-kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd")
+kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd") layout=$(layout_sha)
 # Armed with all of this already: nothing to load, but --shrink still shrinks.
 already=''
 if unchanged; then
 	if [ -z "$opt_shrink" ]; then
-		printf '%s: already armed with the same kernel, initramfs, configuration and command line: nothing to do\n' "$PROG"
+		printf '%s: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do\n' "$PROG"
 		exit 0
 	fi
 	already=1 method=$(state_of METHOD)

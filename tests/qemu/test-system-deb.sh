@@ -6,10 +6,11 @@
 # a TARGET naming its root filesystem, a user alice and a oneshot unit
 # (system-guest). It boots under QEMU with its own kernel and initrd and the
 # crashkernel= that "load-crashkernel --reserve" recommends; the unit waits
-# for dumpagent.service, crashes the kernel; the capture kernel writes the
-# dump and reboots the VM into the same disk; the unit then records what root
-# and alice see and powers off. The host asserts on those results and on the
-# disk image, and prints the timeline.
+# for dumpagent.service, has the host hot-add memory (the package's udev
+# rule must re-arm, and the dump must hold that memory), crashes the kernel;
+# the capture kernel writes the dump and reboots the VM into the same disk;
+# the unit then records what root and alice see and powers off. The host
+# asserts on those results and on the disk image, and prints the timeline.
 # Environment: SYSTEM_TIMEOUT (seconds for the whole VM run, default 1500).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -54,6 +55,8 @@ grep -q "no memory is reserved for the capture kernel" "$WORK/install.log" ||
 	fail "the package did not enable dumpagent.service"
 grep -qx '/etc/dumpagent.conf' "$ROOT/var/lib/dpkg/info/dumpagent.conffiles" ||
 	fail "/etc/dumpagent.conf is not a conffile"
+grep -q 'try-reload-or-restart dumpagent.service' "$ROOT/lib/udev/rules.d/60-dumpagent.rules" 2>/dev/null ||
+	fail "the package did not install its udev rule (/lib/udev/rules.d/60-dumpagent.rules)"
 
 # The admin's part: the dumps go to the root filesystem, by its UUID.
 sed -i "s/^TARGET=.*/TARGET=UUID=$UUID/; s/^FSTYPE=.*/FSTYPE=ext4/" "$ROOT/etc/dumpagent.conf"
@@ -108,20 +111,67 @@ mkfs.ext4 -q -F -U "$UUID" -L dumpagent-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log"
 	fail "mkfs.ext4 -d $ROOT failed: $(cat "$WORK/mkfs.log")"
 rm -rf "$ROOT"
 
+# --- memory hotplug, host side: when the guest (hotplug_step in system-guest)
+# says "hotplug now", a 256 MiB pc-dimm goes in through the QEMU monitor; the
+# guest onlines it and waits for the udev rule to re-arm, then crashes.
+# check_hotplug: the first start was not disturbed, the loader re-armed, and
+# the capture kernel's vmcore holds the added memory (its size counts the
+# kernel text segment too, about 50 MiB, besides System RAM).
+MON=$WORK/monitor.sock
+HOTPLUG_MB=256
+hotplug_memory() {
+	: >"$WORK/hotplugged"
+	for cmd in "object_add memory-backend-ram,id=mem1,size=${HOTPLUG_MB}M" \
+		"device_add pc-dimm,id=dimm1,memdev=mem1"; do
+		if ! python3 "$REPO/tests/qemu/monitor.py" "$MON" "$cmd" >>"$WORK/hotplugged" 2>&1; then
+			kill "$qemu" 2>/dev/null || :
+			fail "the monitor refused '$cmd': $(cat "$WORK/hotplugged")"
+		fi
+	done
+}
+check_hotplug() {
+	# udev's coldplug replays at boot must not restart (and kill) the first start.
+	if block service-journal-first | grep -q "Failed with result 'signal'"; then
+		fail "dumpagent.service was killed during its first start: $(block service-journal-first)"
+	fi
+	block hotplug >"$WORK/hotplug"
+	[ -s "$WORK/hotplug" ] || fail "the guest recorded no hotplug results: $(cat "$WORK/results")"
+	hp() { sed -n "s/^$1=//p" "$WORK/hotplug"; }
+	before=$(hp ram_before_mib) after=$(hp ram_after_mib) reserved=$(hp crash_size_mib)
+	[ $((after - before)) -ge "$HOTPLUG_MB" ] ||
+		fail "the guest's System RAM grew from $before to $after MiB, not by $HOTPLUG_MB: $(cat "$WORK/hotplug")"
+	echo "hotplug: System RAM $before -> $after MiB; new blocks before onlining:$(hp new_blocks_before_online)"
+	n_before=$(hp armed_before | cut -d' ' -f1) n_after=$(sed -n 's/.* armed_after=//p' "$WORK/hotplug")
+	[ "$n_after" -gt "$n_before" ] ||
+		fail "the loader did not re-arm after the hot-add (its 'armed:' lines: $n_before -> $n_after): $(block journal-after-hotplug)"
+	# The vmcore lists all memory but the reservation: without the re-arm
+	# it would be the boot's System RAM minus the reservation.
+	vmcore=$(tr -d '\r' <"$SERIAL" | sed -n 's/.*vmcore: kernel .*, \([0-9]*\) MiB of memory in \([0-9]*\) segments.*/\1 \2/p' | head -n 1)
+	[ -n "$vmcore" ] || fail "the capture kernel did not log the vmcore's memory"
+	mib=${vmcore% *}
+	echo "hotplug: the vmcore holds $mib MiB in ${vmcore#* } segments; System RAM before the hot-add minus the reservation: $((before - reserved)) MiB"
+	[ "$mib" -ge $((before - reserved + HOTPLUG_MB - 8)) ] ||
+		fail "the vmcore holds $mib MiB, not the $((before - reserved)) MiB of boot memory plus the $HOTPLUG_MB MiB hot-added: the capture kernel was not re-armed with the new memory"
+}
+
 # --- the VM: boots, crashes, the capture reboots it, it checks and powers off.
 # Host times of the serial markers make the timeline (one-second resolution).
 append="console=ttyS0 root=/dev/vda ro $crashkernel"
 echo "booting: $append"
 start=$(date +%s)
 timeout --foreground -k 5 "$SYSTEM_TIMEOUT" qemu-system-x86_64 -accel tcg \
-	-machine q35 -cpu max -smp 2 -m 1G -nographic -monitor none \
+	-machine q35 -cpu max -smp 2 -m 1G,slots=2,maxmem=2G -nographic \
+	-monitor "unix:$MON,server=on,wait=off" \
 	-serial "file:$SERIAL" -kernel "$WORK/vmlinuz" -initrd "$WORK/initrd.img" \
 	-append "$append" -drive "file=$IMG,if=virtio,format=raw" \
 	</dev/null >"$WORK/qemu.out" 2>&1 &
 qemu=$!
-MARKS="SYSTEM-TEST: armed|sysrq: Trigger a crash|dump written|SYSTEM-TEST: second boot|SYSTEM-TEST: armed again"
+MARKS="SYSTEM-TEST: armed|SYSTEM-TEST: hotplug now|SYSTEM-TEST: re-armed after hotplug|sysrq: Trigger a crash|dump written|SYSTEM-TEST: second boot|SYSTEM-TEST: armed again"
 : >"$WORK/times"
 while kill -0 "$qemu" 2>/dev/null; do
+	if [ ! -e "$WORK/hotplugged" ] && tr -d '\r' <"$SERIAL" | grep -qF 'SYSTEM-TEST: hotplug now'; then
+		hotplug_memory
+	fi
 	now=$(date +%s)
 	printf '%s\n' "$MARKS" | tr '|' '\n' | while IFS= read -r m; do
 		grep -qF "$m" "$WORK/times" && continue
@@ -149,6 +199,7 @@ rc_of() {
 grep -q 'SYSTEM-TEST: FAILED' "$SERIAL" &&
 	fail "the guest failed: $(tr -d '\r' <"$SERIAL" | grep 'SYSTEM-TEST: FAILED') $(cat "$WORK/results")"
 [ "$(rc_of status-first)" = 0 ] || fail "dumpagent status was not armed on the first boot: $(block status-first)"
+check_hotplug
 grep -q "dumpagent: capture complete" "$SERIAL" || fail "the capture kernel did not report a complete capture"
 [ "$(tr -d '\r' <"$SERIAL" | grep -c 'SYSTEM-TEST: second boot')" = 1 ] ||
 	fail "the VM did not come back exactly once from the capture"
@@ -225,8 +276,13 @@ written=$(at "dump written") back=$(at "SYSTEM-TEST: armed again")
 if [ -z "$armed" ] || [ -z "$panicked" ] || [ -z "$written" ] || [ -z "$back" ]; then
 	fail "markers missing from the serial log: $(cat "$WORK/times")"
 fi
+hotplug=$(at "SYSTEM-TEST: hotplug now") rearmed=$(at "SYSTEM-TEST: re-armed after hotplug")
+if [ -z "$hotplug" ] || [ -z "$rearmed" ]; then
+	fail "hotplug markers missing from the serial log: $(cat "$WORK/times")"
+fi
 echo "timeline (host clock, TCG, $crashkernel):"
 echo "  boot to armed:            $((armed - start)) s"
+echo "  hot-add to re-armed:      $((rearmed - hotplug)) s"
 echo "  panic to dump written:    $((written - panicked)) s"
 echo "  dump to back in service:  $((back - written)) s"
 pass "$id: '$panic', $(wc -c <"$WORK/dump") byte dump; boot to armed $((armed - start)) s, panic to dump $((written - panicked)) s, dump to armed again $((back - written)) s"

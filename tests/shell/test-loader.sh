@@ -398,8 +398,24 @@ case_noop_when_unchanged() {
 	same "state" "KERNEL=$W/boot/vmlinuz" "$(grep ^KERNEL= "$W/run/loaded")"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_out "$P: already armed with the same kernel, initramfs, configuration and command line: nothing to do"
+	expect_out "$P: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+# Memory or CPU hotplug (the udev rule reloads): the core headers are stale.
+case_reload_on_hotplug() {
+	printf '%s\n' '00100000-3fffffff : System RAM' >"$W/proc/iomem"
+	mkdir -p "$W/sys/devices/system/cpu"
+	echo 0 >"$W/sys/devices/system/cpu/present"
+	run --config "$W/conf"
+	printf '%s\n' '100000000-10fffffff : System RAM' >>"$W/proc/iomem"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_out "$(armed_line "$BASE")"
+	echo 0-1 >"$W/sys/devices/system/cpu/present"
+	run --config "$W/conf"
+	expect_out "$(armed_line "$BASE")"
+	same "kexec runs" 3 "$(grep -c -- '^-s$' "$W/kexec.args")"
 }
 
 case_reload_on_change() {
@@ -734,7 +750,7 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_no_findmnt explicit_target_fstype_auto target_by_id_warning
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_change unload shrink
+file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
 reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
