@@ -12,29 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-static char root[64];
-static int rootfd;
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(root, "/tmp/dumpagent-clifile-XXXXXX");
-	if (!mkdtemp(root))
-		return -1;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY);
-	return rootfd < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	close(rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "tmpdir.h"
 
 static void put(const char *name, const char *text)
 {
@@ -88,9 +66,9 @@ static void refuses_links_directories_and_others_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(reads_a_root_file_bounded, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_a_fifo_without_waiting, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_links_directories_and_others_files, setup, teardown),
+		TMPDIR_TEST(reads_a_root_file_bounded),
+		TMPDIR_TEST(refuses_a_fifo_without_waiting),
+		TMPDIR_TEST(refuses_links_directories_and_others_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,29 +16,7 @@
 #include "crashdir.h"
 #include "outbuf.h"
 #include "save.h"
-
-static char root[64];
-static int rootfd;
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(root, "/tmp/dumpagent-crashdir-XXXXXX");
-	if (!mkdtemp(root))
-		return -1;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY);
-	return rootfd < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	close(rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "tmpdir.h"
 
 static mode_t mode_of(int dirfd, const char *name)
 {
@@ -227,17 +205,16 @@ static void create_error_is_not_taken_from_the_log(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(creates_missing_components_0700, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_symlink_component, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_file_component, setup, teardown),
-		cmocka_unit_test_setup_teardown(dump_dirs_never_collide, setup, teardown),
-		cmocka_unit_test_setup_teardown(dump_dir_names_are_12_digits, setup, teardown),
-		cmocka_unit_test_setup_teardown(publish_is_0600_and_never_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(publish_refuses_symlink, setup, teardown),
-		cmocka_unit_test_setup_teardown(late_fsync_failure_is_not_a_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(create_error_is_not_taken_from_the_log, setup, teardown),
-		cmocka_unit_test_setup_teardown(private_dir_not_blocked_by_predictable_names, setup,
-						teardown),
+		TMPDIR_TEST(creates_missing_components_0700),
+		TMPDIR_TEST(refuses_symlink_component),
+		TMPDIR_TEST(refuses_file_component),
+		TMPDIR_TEST(dump_dirs_never_collide),
+		TMPDIR_TEST(dump_dir_names_are_12_digits),
+		TMPDIR_TEST(publish_is_0600_and_never_replaces),
+		TMPDIR_TEST(publish_refuses_symlink),
+		TMPDIR_TEST(late_fsync_failure_is_not_a_missing_file),
+		TMPDIR_TEST(create_error_is_not_taken_from_the_log),
+		TMPDIR_TEST(private_dir_not_blocked_by_predictable_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,30 +12,9 @@
 #include <unistd.h>
 
 #include "dumpdir.h"
+#include "tmpdir.h"
 
-static char root[64];
-static int rootfd;
 static struct dump_set set;
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(root, "/tmp/dumpagent-dumpdir-XXXXXX");
-	if (!mkdtemp(root))
-		return -1;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY);
-	return rootfd < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	close(rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Makes directory id holding the files named in the list, each of size bytes. */
 static void dump(const char *id, size_t size, const char *files)
@@ -223,13 +202,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_ids),
-		cmocka_unit_test_setup_teardown(status_by_the_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(skips_what_is_not_a_dump_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(skips_what_others_could_make, setup, teardown),
-		cmocka_unit_test_setup_teardown(reopens_only_the_directory_it_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(summary_only_is_its_own_status, setup, teardown),
-		cmocka_unit_test_setup_teardown(orders_oldest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(removes_without_following_links, setup, teardown),
+		TMPDIR_TEST(status_by_the_rules),
+		TMPDIR_TEST(skips_what_is_not_a_dump_dir),
+		TMPDIR_TEST(skips_what_others_could_make),
+		TMPDIR_TEST(reopens_only_the_directory_it_read),
+		TMPDIR_TEST(summary_only_is_its_own_status),
+		TMPDIR_TEST(orders_oldest_first),
+		TMPDIR_TEST(removes_without_following_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "target.h"
+#include "tmpdir.h"
 
-static char root[64], sys_block[128], dev_dir[128];
+static char sys_block[128], dev_dir[128];
 
 static void add_device(const char *name, unsigned maj, unsigned min)
 {
@@ -30,22 +31,11 @@ static void add_device(const char *name, unsigned maj, unsigned min)
 
 static int setup(void **state)
 {
-	(void)state;
-	strcpy(root, "/tmp/dumpagent-target-XXXXXX");
-	if (!mkdtemp(root))
+	if (tmpdir_setup(state) < 0)
 		return -1;
 	snprintf(sys_block, sizeof(sys_block), "%s/block", root);
 	snprintf(dev_dir, sizeof(dev_dir), "%s/dev", root);
 	return mkdir(sys_block, 0755) || mkdir(dev_dir, 0755) ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* 300 loop devices, 16 ram disks and a zram device do not use up
@@ -82,7 +72,7 @@ static void loop_and_ram_devices_are_not_counted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(loop_and_ram_devices_are_not_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(loop_and_ram_devices_are_not_counted, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
