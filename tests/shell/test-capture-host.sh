@@ -5,11 +5,8 @@
 # lands in the crash directory, modes included, and what is refused.
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-AGENT=$REPO/build/dumpagent
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-failed=0
-[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
+# shellcheck source=tests/shell/agent-prologue.sh
+. "$REPO/tests/shell/agent-prologue.sh"
 
 python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore" || exit 1
 echo "console=ttyS0" >"$T/cmdline"
@@ -37,8 +34,6 @@ export FAKE_LOG="$T/fake.log"
 
 # The capture kernel's clock: 29 s after the fixture's CRASHTIME (2026-11-22 18:40:01 UTC).
 CLOCK=1795372830
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
 
 capture() { # capture TARGET_DIR [extra args]: sets $rc and $out
 	dir=$1

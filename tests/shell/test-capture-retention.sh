@@ -6,11 +6,8 @@
 # prepared with older dumps.
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-AGENT=$REPO/build/dumpagent
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-failed=0
-[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
+# shellcheck source=tests/shell/agent-prologue.sh
+. "$REPO/tests/shell/agent-prologue.sh"
 python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore" || exit 1
 echo "console=ttyS0" >"$T/cmdline"
 cat >"$T/makedumpfile" <<'EOS'
@@ -22,8 +19,6 @@ chmod +x "$T/makedumpfile"
 
 # The capture kernel's clock: 29 s after the fixture's CRASHTIME (2026-11-22 18:40:01 UTC).
 CLOCK=1795372830
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
 
 # old_dump ROOT ID: a complete dump directory of 1 KiB.
 old_dump() {

@@ -9,16 +9,8 @@
 # user's" is uid 65534, made with chown (the tests run as root).
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-AGENT=$REPO/build/dumpagent
-MK="python3 $REPO/tests/fixtures/mkdumpdir.py"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-failed=0
-[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
-# check NAME COND-STATUS DETAIL
-check() { if [ "$2" = 0 ]; then ok "$1"; else bad "$1: $3"; fi; }
+# shellcheck source=tests/shell/agent-prologue.sh
+. "$REPO/tests/shell/agent-prologue.sh"
 
 mkdir -p "$T/sys/kernel" "$T/proc/self" "$T/dev" "$T/run" "$T/apport"
 export DUMPAGENT_SYSFS="$T/sys" DUMPAGENT_PROC="$T/proc" DUMPAGENT_DEV="$T/dev" \

@@ -7,16 +7,8 @@
 # (DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_DEV, DUMPAGENT_RUN).
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-AGENT=$REPO/build/dumpagent
-MK="python3 $REPO/tests/fixtures/mkdumpdir.py"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-failed=0
-[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
-# check NAME COND-STATUS DETAIL
-check() { if [ "$2" = 0 ]; then ok "$1"; else bad "$1: $3"; fi; }
+# shellcheck source=tests/shell/agent-prologue.sh
+. "$REPO/tests/shell/agent-prologue.sh"
 
 C=$T/root/var/crash
 mkdir -p "$C" "$T/sys/kernel" "$T/proc" "$T/dev" "$T/run" "$T/apport"
