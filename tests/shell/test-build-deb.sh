@@ -41,6 +41,20 @@ run() {
 		>"$T/$1.out" 2>"$T/$1.err" || rc=$?
 }
 leftovers() { find "$T/deb-$1" -maxdepth 1 -name '.copy.*' | wc -l; }
+# copy_failed NAME: run NAME failed as a failed copy, before dpkg-buildpackage ran.
+copy_failed() {
+	[ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/$1.err" && [ ! -f "$FAKE_RAN" ]
+}
+# failing_tool DIR TOOL ARG MESSAGE STATUS: DIR/TOOL fails when given ARG, else runs the real TOOL.
+failing_tool() {
+	mkdir "$1"
+	cat >"$1/$2" <<EOS
+#!/bin/sh
+case " \$* " in *" $3 "*) echo "$4" >&2; exit $5 ;; esac
+exec $(command -v "$2") "\$@"
+EOS
+	chmod +x "$1/$2"
+}
 
 run good
 if [ "$rc" = 0 ] && [ "$(tail -n 1 "$T/good.out")" = "$T/deb-good/dumpagent_0.1.0_amd64.deb" ] &&
@@ -55,8 +69,7 @@ fi
 # A tracked file that is gone: tar -c cannot read it.
 mv "$T/repo/README.md" "$T/README.md.away"
 run gone
-if [ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/gone.err" && [ ! -f "$FAKE_RAN" ] &&
-	[ "$(leftovers gone)" = 0 ]; then
+if copy_failed gone && [ "$(leftovers gone)" = 0 ]; then
 	ok "a file that tar cannot read fails the build before dpkg-buildpackage"
 else
 	bad "a tracked file missing: status $rc, dpkg-buildpackage $( [ -f "$FAKE_RAN" ] && echo ran || echo "did not run"): $(cat "$T/gone.err")"
@@ -64,30 +77,18 @@ fi
 mv "$T/README.md.away" "$T/repo/README.md"
 
 # git ls-files fails: before, tar archived an empty list and an empty tree was built.
-mkdir "$T/badgit"
-cat >"$T/badgit/git" <<EOS
-#!/bin/sh
-case " \$* " in *" ls-files "*) echo "git: ls-files: simulated failure" >&2; exit 128 ;; esac
-exec $(command -v git) "\$@"
-EOS
-chmod +x "$T/badgit/git"
+failing_tool "$T/badgit" git ls-files "git: ls-files: simulated failure" 128
 run nolist "$T/badgit"
-if [ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/nolist.err" && [ ! -f "$FAKE_RAN" ]; then
+if copy_failed nolist; then
 	ok "a failing git ls-files fails the build before dpkg-buildpackage"
 else
 	bad "git ls-files failing: status $rc, dpkg-buildpackage $( [ -f "$FAKE_RAN" ] && echo ran || echo "did not run"): $(cat "$T/nolist.err")"
 fi
 
 # tar -x fails (a full or read-only disk): the last stage, also seen before.
-mkdir "$T/badtar"
-cat >"$T/badtar/tar" <<EOS
-#!/bin/sh
-case " \$* " in *" -xf "*) echo "tar: simulated write error" >&2; exit 2 ;; esac
-exec $(command -v tar) "\$@"
-EOS
-chmod +x "$T/badtar/tar"
+failing_tool "$T/badtar" tar -xf "tar: simulated write error" 2
 run noext "$T/badtar"
-if [ "$rc" = 1 ] && grep -q "cannot copy the tree from $T/repo" "$T/noext.err" && [ ! -f "$FAKE_RAN" ]; then
+if copy_failed noext; then
 	ok "a failing tar -x fails the build before dpkg-buildpackage"
 else
 	bad "tar -x failing: status $rc: $(cat "$T/noext.err")"
