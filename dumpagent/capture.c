@@ -241,7 +241,7 @@ static int open_dirs(struct capture *c)
 		log_errno(errno, "stat %s", crash_dir);
 		return -1;
 	}
-	if (((st.st_mode & 0077) || st.st_uid != geteuid()) && use_private_dir(c, &st) < 0)
+	if (!crashdir_root_only(&st) && use_private_dir(c, &st) < 0)
 		return -1;
 	/* Ages by the capture kernel's clock; the crash loop by the ids' clock. */
 	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, c->now,

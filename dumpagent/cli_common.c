@@ -247,7 +247,7 @@ static int check_crash_dir(struct cli *c)
 
 	if (fstat(c->crashfd, &st) < 0)
 		return -errno;
-	c->crash_trusted = st.st_uid == 0 && (st.st_mode & 0077) == 0;
+	c->crash_trusted = crashdir_root_only(&st);
 	if (st.st_uid != 0)
 		fprintf(stderr, "dumpagent: warning: %s is owned by uid %u, not root: only its root-only "
 				"subdirectory %s is read; chown root %s\n", c->crash_path,

@@ -63,7 +63,7 @@ static int dump_dir_fd(struct cli *c)
 		(void)close(fd); /* read-only */
 		return -err;
 	}
-	if (st.st_uid == 0 && !(st.st_mode & 0077))
+	if (crashdir_root_only(&st))
 		return fd;
 	rootfd = fd;
 	fd = crashdir_private(rootfd, "dumpagent", &moved);

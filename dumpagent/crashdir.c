@@ -66,6 +66,11 @@ fail:;
 	return -e;
 }
 
+int crashdir_root_only(const struct stat *st)
+{
+	return st->st_uid == 0 && (st->st_mode & 0077) == 0;
+}
+
 static int is_private_dir(int dirfd, const char *name)
 {
 	struct stat st;

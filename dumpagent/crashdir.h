@@ -8,6 +8,11 @@
 /* The root-only subdirectory used when the crash directory is readable by others. */
 #define CRASHDIR_PRIVATE "dumpagent"
 
+struct stat;
+/* The rule the capture and the admin commands share: a directory only root
+ * could have made or filled (root's, no group or other bits). */
+int crashdir_root_only(const struct stat *st);
+
 /* Opens (creating 0700 when missing) each component of path below rootfd,
  * never following a symbolic link. Returns a directory fd or -errno; on error
  * *failed_at names the component. */

@@ -103,7 +103,7 @@ static enum dump_status status_of(const struct seen *w)
 /* A dump directory is the agent's only when nobody else could have made or filled it. */
 static int trusted_dir(const struct stat *st)
 {
-	return S_ISDIR(st->st_mode) && st->st_uid == 0 && (st->st_mode & 0077) == 0;
+	return S_ISDIR(st->st_mode) && crashdir_root_only(st);
 }
 
 int dumpdir_open(int crashfd, const char *id)
