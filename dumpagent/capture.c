@@ -2,7 +2,7 @@
  *
  * The order is the point: nothing is written before the vmcore, the disk and
  * the filesystem type are certain. What is saved, and in which order, is
- * capture_save.c: dmesg and summary first, then the dump, then the report. */
+ * capture_write.c: dmesg and summary first, then the dump, then the report. */
 #include "capture.h"
 #include "capture_int.h"
 
@@ -164,7 +164,7 @@ static int check_space(struct capture *c)
 }
 
 /* Others can list the crash directory, or it is not root's: hide the dumps'
- * existence one level down, where the admin commands look (dumpdir.c's rule). */
+ * existence one level down, where the admin commands look (dumpdir_read.c's rule). */
 static int use_private_dir(struct capture *c, const struct stat *st)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);

@@ -1,12 +1,12 @@
-/* capture_int.h: the state of one capture, shared by capture.c and capture_save.c. */
+/* capture_int.h: the state of one capture, shared by capture.c and capture_write.c. */
 #ifndef DUMPAGENT_CAPTURE_INT_H
 #define DUMPAGENT_CAPTURE_INT_H
 
 #include "capture.h"
 #include "config.h"
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "dmesg_scan.h"
-#include "save.h"
+#include "capture_files.h"
 #include "summary.h"
 #include "target.h"
 #include "vmcore.h"

@@ -3,7 +3,7 @@
 #define DUMPAGENT_CLI_H
 
 #include "config.h"
-#include "dumpdir.h"
+#include "dumpdir_read.h"
 
 /* Exit status of the admin commands. */
 #define CLI_OK 0

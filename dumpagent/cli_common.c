@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "io.h"
 #include "log.h"
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "io.h"
 #include "log.h"
 

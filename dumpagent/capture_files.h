@@ -1,6 +1,6 @@
-/* save.h: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log. */
-#ifndef DUMPAGENT_SAVE_H
-#define DUMPAGENT_SAVE_H
+/* capture_files.h: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log. */
+#ifndef DUMPAGENT_CAPTURE_FILES_H
+#define DUMPAGENT_CAPTURE_FILES_H
 
 #include <stddef.h>
 

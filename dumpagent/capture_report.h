@@ -1,8 +1,8 @@
-/* save_report.h: the summary files and the apport report of a dump directory. */
-#ifndef DUMPAGENT_SAVE_REPORT_H
-#define DUMPAGENT_SAVE_REPORT_H
+/* capture_report.h: the summary files and the apport report of a dump directory. */
+#ifndef DUMPAGENT_CAPTURE_REPORT_H
+#define DUMPAGENT_CAPTURE_REPORT_H
 
-#include "save.h"
+#include "capture_files.h"
 #include "summary.h"
 
 struct report_input {

@@ -1,5 +1,5 @@
-/* dumpdir.c: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
-#include "dumpdir.h"
+/* dumpdir_read.c: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
+#include "dumpdir_read.h"
 
 #include <dirent.h>
 #include <errno.h>

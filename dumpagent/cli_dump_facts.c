@@ -1,4 +1,4 @@
-/* cli_facts.c: the facts of one dump for list and show: its summary, else its dmesg. */
+/* cli_dump_facts.c: the facts of one dump for list and show: its summary, else its dmesg. */
 #include "cli.h"
 
 #include <fcntl.h>

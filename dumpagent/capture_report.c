@@ -1,5 +1,5 @@
-/* save_report.c: the summary files and the apport report of a dump directory. */
-#include "save_report.h"
+/* capture_report.c: the summary files and the apport report of a dump directory. */
+#include "capture_report.h"
 
 #include <stdio.h>
 #include <string.h>

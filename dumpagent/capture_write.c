@@ -1,4 +1,4 @@
-/* capture_save.c: what a capture writes, in order: dmesg, summary, dump, report.
+/* capture_write.c: what a capture writes, in order: dmesg, summary, dump, report.
  *
  * The dmesg text and the summary come first and are made durable before the
  * dump starts: they are small and worth the most. The report comes last,
@@ -15,7 +15,7 @@
 
 #include "log.h"
 #include "osrelease.h"
-#include "save_report.h"
+#include "capture_report.h"
 #include "screen.h"
 
 struct save_ctx save_ctx_of(const struct capture *c)

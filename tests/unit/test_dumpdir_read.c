@@ -1,4 +1,4 @@
-/* test_dumpdir.c: dump ids, the status of a dump directory, scanning, ordering and removal. */
+/* test_dumpdir_read.c: dump ids, the status of a dump directory, scanning, ordering and removal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dumpdir.h"
+#include "dumpdir_read.h"
 #include "tmpdir.h"
 
 static struct dump_set set;

@@ -1,9 +1,9 @@
-/* save.c: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log.
+/* capture_files.c: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log.
  *
  * Every file is written as NAME.part, then published by crashdir_publish
  * (0600, fsync, rename without replacing, fsync of the directory), so a dump
  * cut short leaves only .part names, never a file that looks complete. */
-#include "save.h"
+#include "capture_files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "fallback.h"
 #include "io.h"
 #include "log.h"

@@ -1,10 +1,10 @@
-/* dumpdir.h: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
-#ifndef DUMPAGENT_DUMPDIR_H
-#define DUMPAGENT_DUMPDIR_H
+/* dumpdir_read.h: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
+#ifndef DUMPAGENT_DUMPDIR_READ_H
+#define DUMPAGENT_DUMPDIR_READ_H
 
 #include <stddef.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 
 /* More dump directories than this are counted in skipped, not read. */
 #define DUMPDIR_MAX 10000

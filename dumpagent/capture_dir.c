@@ -1,5 +1,5 @@
-/* crashdir.c: the crash directory, walked and written only through directory fds. */
-#include "crashdir.h"
+/* capture_dir.c: the crash directory, walked and written only through directory fds. */
+#include "capture_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,7 +191,7 @@ int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 {
 	struct tm tm;
 
-	/* Only YYYYMMDDHHMM is a dump id (dumpdir.c): a year before 1000 or after
+	/* Only YYYYMMDDHHMM is a dump id (dumpdir_read.c): a year before 1000 or after
 	 * 9999 would make a name list and gc never see, and the -N suffix below
 	 * writes at offset 12. */
 	if (!gmtime_r(&t, &tm) || strftime(name, CRASHDIR_NAME_MAX, "%Y%m%d%H%M", &tm) != 12 ||

@@ -1,6 +1,6 @@
-/* crashdir.h: the crash directory, walked and written only through directory fds. */
-#ifndef DUMPAGENT_CRASHDIR_H
-#define DUMPAGENT_CRASHDIR_H
+/* capture_dir.h: the crash directory, walked and written only through directory fds. */
+#ifndef DUMPAGENT_CAPTURE_DIR_H
+#define DUMPAGENT_CAPTURE_DIR_H
 
 #include <time.h>
 

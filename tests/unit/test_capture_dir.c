@@ -1,4 +1,4 @@
-/* test_crashdir.c: directory walking without links, dump dirs, atomic publishing. */
+/* test_capture_dir.c: directory walking without links, dump dirs, atomic publishing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "outbuf.h"
-#include "save.h"
+#include "capture_files.h"
 #include "tmpdir.h"
 
 static mode_t mode_of(int dirfd, const char *name)
