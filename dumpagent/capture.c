@@ -168,8 +168,8 @@ static int check_space(struct capture *c)
 static int use_private_dir(struct capture *c, const struct stat *st)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
-	struct crashdir_private_info pi;
-	int fd = crashdir_private_open(c->crashfd, CRASHDIR_PRIVATE, &pi);
+	struct capture_dir_private_info pi;
+	int fd = capture_dir_private_open(c->crashfd, CRASHDIR_PRIVATE, &pi);
 
 	if (fd < 0) {
 		log_errno(-fd, "%s %s/%s%s%s%s", pi.failed, crash_dir, CRASHDIR_PRIVATE,
@@ -230,7 +230,7 @@ static int open_dirs(struct capture *c)
 		log_errno(errno, "open %s", root);
 		return -1;
 	}
-	c->crashfd = crashdir_open(c->rootfd, crash_dir, comp, sizeof(comp));
+	c->crashfd = capture_dir_open(c->rootfd, crash_dir, comp, sizeof(comp));
 	if (c->crashfd < 0) {
 		log_errno(-c->crashfd, "open %s (at '%s') on %s without following links", crash_dir,
 			  comp, root);
@@ -246,7 +246,7 @@ static int open_dirs(struct capture *c)
 	/* Ages by the capture kernel's clock; the crash loop by the ids' clock. */
 	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, c->now,
 						 (long long)t);
-	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
+	c->dumpfd = capture_dir_new_dump_dir(c->crashfd, t, c->dirname);
 	if (c->dumpfd < 0) {
 		log_errno(-c->dumpfd, "create a dump directory for %lld in %s", (long long)t,
 			  c->crash_path);

@@ -1,4 +1,4 @@
-/* capture_dir.c: the crash directory, walked and written only through directory fds. */
+/* capture_dir.c: writer side: the crash directory, made and written only through directory fds. */
 #include "capture_dir.h"
 
 #include <errno.h>
@@ -22,7 +22,7 @@ static int open_subdir(int dirfd, const char *name)
 	return fd;
 }
 
-int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len)
+int capture_dir_open(int rootfd, const char *path, char *failed_at, size_t len)
 {
 	char comp[256];
 	int fd = dup(rootfd);
@@ -96,7 +96,7 @@ static unsigned long long unguessable(void)
 	       (unsigned long long)getpid();
 }
 
-static int failed(struct crashdir_private_info *pi, const char *action)
+static int failed(struct capture_dir_private_info *pi, const char *action)
 {
 	int e = errno;
 
@@ -107,9 +107,9 @@ static int failed(struct crashdir_private_info *pi, const char *action)
 /* Renames name aside to NAME.untrusted.<random>, without replacing anything.
  * Others can create entries in a 1777 crash directory: a name they could
  * predict would let them make the rename, and so the capture, fail. */
-static int move_aside(int crashfd, const char *name, struct crashdir_private_info *pi)
+static int move_aside(int crashfd, const char *name, struct capture_dir_private_info *pi)
 {
-	for (int i = 0; i < CRASHDIR_ASIDE_TRIES; i++) {
+	for (int i = 0; i < CAPTURE_DIR_ASIDE_TRIES; i++) {
 		(void)snprintf(pi->aside, sizeof(pi->aside), "%s.untrusted.%016llx", name,
 			       unguessable());
 		if (renameat2(crashfd, name, crashfd, pi->aside, RENAME_NOREPLACE) == 0) {
@@ -127,7 +127,7 @@ static int move_aside(int crashfd, const char *name, struct crashdir_private_inf
 /* One attempt: NAME is made (or found) root-only, then opened and checked
  * again on the fd. Returns the fd, -EAGAIN when something else took NAME in
  * between (a race in a world-writable directory), or -errno. */
-static int open_private(int crashfd, const char *name, struct crashdir_private_info *pi)
+static int open_private(int crashfd, const char *name, struct capture_dir_private_info *pi)
 {
 	const char *action;
 	struct stat st;
@@ -165,10 +165,10 @@ static int open_private(int crashfd, const char *name, struct crashdir_private_i
 	return action ? failed(pi, action) : -EAGAIN;
 }
 
-int crashdir_private_open(int crashfd, const char *name, struct crashdir_private_info *pi)
+int capture_dir_private_open(int crashfd, const char *name, struct capture_dir_private_info *pi)
 {
 	memset(pi, 0, sizeof(*pi));
-	for (int i = 0; i < CRASHDIR_ASIDE_TRIES; i++) {
+	for (int i = 0; i < CAPTURE_DIR_ASIDE_TRIES; i++) {
 		int fd = open_private(crashfd, name, pi);
 
 		if (fd != -EAGAIN)
@@ -178,16 +178,16 @@ int crashdir_private_open(int crashfd, const char *name, struct crashdir_private
 	return -EPERM;
 }
 
-int crashdir_private(int crashfd, const char *name, int *moved)
+int capture_dir_private(int crashfd, const char *name, int *moved)
 {
-	struct crashdir_private_info pi;
-	int fd = crashdir_private_open(crashfd, name, &pi);
+	struct capture_dir_private_info pi;
+	int fd = capture_dir_private_open(crashfd, name, &pi);
 
 	*moved = pi.moved;
 	return fd;
 }
 
-int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
+int capture_dir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 {
 	struct tm tm;
 
@@ -228,7 +228,7 @@ int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 	return -EEXIST;
 }
 
-int crashdir_publish_at(int dirfd, const char *tmp, const char *final, int *renamed)
+int capture_dir_publish_at(int dirfd, const char *tmp, const char *final, int *renamed)
 {
 	struct stat st;
 	int fd, e = 0;
@@ -259,9 +259,9 @@ int crashdir_publish_at(int dirfd, const char *tmp, const char *final, int *rena
 	return 0;
 }
 
-int crashdir_publish(int dirfd, const char *tmp, const char *final)
+int capture_dir_publish(int dirfd, const char *tmp, const char *final)
 {
 	int renamed;
 
-	return crashdir_publish_at(dirfd, tmp, final, &renamed);
+	return capture_dir_publish_at(dirfd, tmp, final, &renamed);
 }

@@ -1,6 +1,6 @@
-/* capture_files.c: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log.
+/* capture_files.c: writer side: each file of a new dump directory, written atomically: dmesg, dump, fallback core, log.
  *
- * Every file is written as NAME.part, then published by crashdir_publish
+ * Every file is written as NAME.part, then published by capture_dir_publish
  * (0600, fsync, rename without replacing, fsync of the directory), so a dump
  * cut short leaves only .part names, never a file that looks complete. */
 #include "capture_files.h"
@@ -45,7 +45,7 @@ static enum save_result discard(const struct save_ctx *s, const char *tmp)
 
 static enum save_result publish(const struct save_ctx *s, const char *tmp, const char *final)
 {
-	int renamed, r = crashdir_publish_at(s->dirfd, tmp, final, &renamed);
+	int renamed, r = capture_dir_publish_at(s->dirfd, tmp, final, &renamed);
 
 	if (r < 0 && renamed) { /* saved: only the directory entry may not be durable */
 		log_errno(-r, "fsync %s/%s after renaming %s into it (saved, but a power loss may "

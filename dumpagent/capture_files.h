@@ -1,4 +1,4 @@
-/* capture_files.h: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log. */
+/* capture_files.h: writer side: each file of a new dump directory, written atomically: dmesg, dump, fallback core, log. */
 #ifndef DUMPAGENT_CAPTURE_FILES_H
 #define DUMPAGENT_CAPTURE_FILES_H
 

@@ -1,4 +1,4 @@
-/* capture_int.h: the state of one capture, shared by capture.c and capture_write.c. */
+/* capture_int.h: the state of one capture, shared by capture.c and capture_write.c (writer side). */
 #ifndef DUMPAGENT_CAPTURE_INT_H
 #define DUMPAGENT_CAPTURE_INT_H
 
@@ -16,7 +16,7 @@ struct capture {
 	struct config cfg;
 	struct vmcore_info vmcore;
 	struct target_dev dev;
-	struct crash_facts facts;
+	struct dmesg_facts facts;
 	struct summary summary;
 	int mounted, no_space, fallback, have_dump, summary_only, loop_guard;
 	int rootfd, crashfd, dumpfd;

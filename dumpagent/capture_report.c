@@ -1,4 +1,4 @@
-/* capture_report.c: the summary files and the apport report of a dump directory. */
+/* capture_report.c: writer side: the summary files and the apport report of a new dump directory. */
 #include "capture_report.h"
 
 #include <stdio.h>
@@ -74,7 +74,7 @@ static void add_fd(struct apport_entry *e, size_t *n, const char *key, enum appo
 static void format_texts(const struct report_input *in, struct report_text *t)
 {
 	const struct vmcore_info *v = in->sum->vmcore;
-	const struct crash_facts *f = in->sum->facts;
+	const struct dmesg_facts *f = in->sum->facts;
 	time_t when = (time_t)v->crash_time;
 	struct tm tm;
 	struct outbuf o;
@@ -100,7 +100,7 @@ static int fill_report(struct outbuf *o, void *arg, char *err, size_t errlen)
 {
 	static struct report_text t;
 	const struct report_input *in = arg;
-	const struct crash_facts *f = in->sum->facts;
+	const struct dmesg_facts *f = in->sum->facts;
 	struct apport_entry e[MAX_ENTRIES];
 	size_t n = 0, loglen;
 	const char *log = log_kept(&loglen);

@@ -1,4 +1,4 @@
-/* capture_report.h: the summary files and the apport report of a dump directory. */
+/* capture_report.h: writer side: the summary files and the apport report of a new dump directory. */
 #ifndef DUMPAGENT_CAPTURE_REPORT_H
 #define DUMPAGENT_CAPTURE_REPORT_H
 

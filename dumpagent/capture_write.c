@@ -1,4 +1,4 @@
-/* capture_write.c: what a capture writes, in order: dmesg, summary, dump, report.
+/* capture_write.c: writer side: what a capture writes, in order: dmesg, summary, dump, report.
  *
  * The dmesg text and the summary come first and are made durable before the
  * dump starts: they are small and worth the most. The report comes last,
@@ -36,7 +36,7 @@ static enum save_result save_facts(struct capture *c, int have_dmesg)
 	char name[SAVE_NAME_MAX];
 	int fd = -1, r;
 
-	crash_facts_clear(&c->facts);
+	dmesg_facts_clear(&c->facts);
 	(void)snprintf(name, sizeof(name), "dmesg.%s", c->dirname);
 	if (have_dmesg && (fd = open_in_dump_dir(c, name)) < 0)
 		log_errno(errno, "open %s/%s to read the panic", c->dirname, name);

@@ -1,4 +1,4 @@
-/* cli_dump_facts.c: the facts of one dump for list and show: its summary, else its dmesg. */
+/* cli_dump_facts.c: reader side: the facts of one saved dump for list and show: its summary, else its dmesg. */
 #include "cli.h"
 
 #include <fcntl.h>
@@ -87,7 +87,7 @@ static void facts_from_dmesg(int dumpfd, const char *id, struct dump_facts *f)
 	}
 }
 
-void cli_facts_read(const struct dump_entry *e, struct dump_facts *f)
+void cli_dump_facts_read(const struct dump_entry *e, struct dump_facts *f)
 {
 	size_t len;
 	const char *j;

@@ -67,7 +67,7 @@ static void print_facts(const struct dump_entry *e)
 	size_t len;
 	const char *j = cli_summary_json(e, &len);
 
-	cli_facts_read(e, &f);
+	cli_dump_facts_read(e, &f);
 	fputs("panic: ", stdout);
 	cli_put_text(f.panic[0] ? f.panic : "(none found)", sizeof(f.panic));
 	fputs("\nrelease: ", stdout);

@@ -54,7 +54,7 @@ static int dump_dir_fd(struct cli *c)
 
 	if (rootfd < 0)
 		return -errno;
-	fd = crashdir_open(rootfd, c->crash_path, at, sizeof(at));
+	fd = capture_dir_open(rootfd, c->crash_path, at, sizeof(at));
 	(void)close(rootfd); /* read-only */
 	if (fd < 0)
 		return fd;
@@ -66,7 +66,7 @@ static int dump_dir_fd(struct cli *c)
 	if (crashdir_root_only(&st))
 		return fd;
 	rootfd = fd;
-	fd = crashdir_private(rootfd, "dumpagent", &moved);
+	fd = capture_dir_private(rootfd, "dumpagent", &moved);
 	(void)close(rootfd);
 	return fd;
 }
@@ -96,7 +96,7 @@ static int write_mark(struct cli *c, char *id, size_t len)
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0)
-		r = crashdir_publish(dirfd, tmp, MARK);
+		r = capture_dir_publish(dirfd, tmp, MARK);
 	if (dirfd >= 0)
 		(void)close(dirfd);
 	if (r < 0)

@@ -1,4 +1,4 @@
-/* dumpdir_read.c: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
+/* dumpdir_read.c: reader side: the dump directories of a crash directory and their status (docs/dump-format.md). */
 #include "dumpdir_read.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* dumpdir_read.h: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
+/* dumpdir_read.h: reader side: the dump directories of a crash directory and their status (docs/dump-format.md). */
 #ifndef DUMPAGENT_DUMPDIR_READ_H
 #define DUMPAGENT_DUMPDIR_READ_H
 
