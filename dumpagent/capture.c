@@ -169,25 +169,25 @@ static int use_private_dir(struct capture *c, const struct stat *st)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
 	struct capture_dir_private_info pi;
-	int fd = capture_dir_private_open(c->crashfd, CRASHDIR_PRIVATE, &pi);
+	int fd = capture_dir_private_open(c->crashfd, DUMP_PRIVATE_DIR, &pi);
 
 	if (fd < 0) {
-		log_errno(-fd, "%s %s/%s%s%s%s", pi.failed, crash_dir, CRASHDIR_PRIVATE,
+		log_errno(-fd, "%s %s/%s%s%s%s", pi.failed, crash_dir, DUMP_PRIVATE_DIR,
 			  pi.aside[0] ? " (as " : "", pi.aside, pi.aside[0] ? ")" : "");
 		return -1;
 	}
 	if (pi.moved)
 		log_error("%s/%s was not a root-only directory: renamed it aside as %s/%s", crash_dir,
-			  CRASHDIR_PRIVATE, crash_dir, pi.aside);
+			  DUMP_PRIVATE_DIR, crash_dir, pi.aside);
 	if (st->st_mode & 0077)
 		log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
-			 crash_dir, (unsigned)(st->st_mode & 07777), crash_dir, CRASHDIR_PRIVATE);
+			 crash_dir, (unsigned)(st->st_mode & 07777), crash_dir, DUMP_PRIVATE_DIR);
 	else
 		log_info("%s is owned by uid %u, not root: writing to the root-only %s/%s instead",
-			 crash_dir, (unsigned)st->st_uid, crash_dir, CRASHDIR_PRIVATE);
+			 crash_dir, (unsigned)st->st_uid, crash_dir, DUMP_PRIVATE_DIR);
 	(void)close(c->crashfd); /* a directory opened read-only */
 	c->crashfd = fd;
-	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, CRASHDIR_PRIVATE);
+	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, DUMP_PRIVATE_DIR);
 	return 0;
 }
 
@@ -241,7 +241,7 @@ static int open_dirs(struct capture *c)
 		log_errno(errno, "stat %s", crash_dir);
 		return -1;
 	}
-	if (!crashdir_root_only(&st) && use_private_dir(c, &st) < 0)
+	if (!dump_dir_root_only(&st) && use_private_dir(c, &st) < 0)
 		return -1;
 	/* Ages by the capture kernel's clock; the crash loop by the ids' clock. */
 	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, c->now,

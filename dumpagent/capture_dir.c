@@ -66,11 +66,6 @@ fail:;
 	return -e;
 }
 
-int crashdir_root_only(const struct stat *st)
-{
-	return st->st_uid == 0 && (st->st_mode & 0077) == 0;
-}
-
 static int is_private_dir(int dirfd, const char *name)
 {
 	struct stat st;
@@ -187,21 +182,15 @@ int capture_dir_private(int crashfd, const char *name, int *moved)
 	return fd;
 }
 
-int capture_dir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
+int capture_dir_new_dump_dir(int crashfd, time_t t, char name[DUMP_ID_MAX])
 {
-	struct tm tm;
-
-	/* Only YYYYMMDDHHMM is a dump id (dumpdir_read.c): a year before 1000 or after
-	 * 9999 would make a name list and gc never see, and the -N suffix below
-	 * writes at offset 12. */
-	if (!gmtime_r(&t, &tm) || strftime(name, CRASHDIR_NAME_MAX, "%Y%m%d%H%M", &tm) != 12 ||
-	    strspn(name, "0123456789") != 12)
-		return -EINVAL;
-	for (int i = 1; i < 100; i++) {
+	for (unsigned seq = 1; seq < 100; seq++) {
 		int fd;
 
-		if (i > 1)
-			(void)snprintf(name + 12, CRASHDIR_NAME_MAX - 12, "-%d", i);
+		/* Only a dump id names a dump (dump_format.c): a t whose year has
+		 * not 4 digits would make a name list and gc never see. */
+		if (dump_id_format((long long)t, seq, name) < 0)
+			return -EINVAL;
 		if (mkdirat(crashfd, name, 0700) < 0) {
 			if (errno == EEXIST)
 				continue;

@@ -4,14 +4,7 @@
 
 #include <time.h>
 
-#define CRASHDIR_NAME_MAX 32
-/* The root-only subdirectory used when the crash directory is readable by others. */
-#define CRASHDIR_PRIVATE "dumpagent"
-
-struct stat;
-/* The rule the capture and the admin commands share: a directory only root
- * could have made or filled (root's, no group or other bits). */
-int crashdir_root_only(const struct stat *st);
+#include "dump_format.h"
 
 /* Opens (creating 0700 when missing) each component of path below rootfd,
  * never following a symbolic link. Returns a directory fd or -errno; on error
@@ -40,7 +33,7 @@ int capture_dir_private_open(int crashfd, const char *name, struct capture_dir_p
 /* Creates a new 0700 directory named YYYYMMDDHHMM (UTC) for t, or with a -N
  * suffix when that exists. Returns its fd or -errno; name receives its name.
  * -EINVAL when t names no such 12-digit minute (years 1000 to 9999). */
-int capture_dir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX]);
+int capture_dir_new_dump_dir(int crashfd, time_t t, char name[DUMP_ID_MAX]);
 /* Makes the finished temporary file tmp durable as final: 0600, fsynced,
  * renamed without replacing anything, directory fsynced. 0 or -errno. */
 int capture_dir_publish(int dirfd, const char *tmp, const char *final);

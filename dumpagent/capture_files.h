@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "dump_format.h"
+
 struct save_ctx {
 	int dirfd;               /* the new dump directory */
 	const char *dirname;     /* its name, also the files' stamp */
@@ -13,8 +15,6 @@ struct save_ctx {
 };
 
 enum save_result { SAVE_OK = 0, SAVE_FAILED = -1, SAVE_NO_SPACE = -2 };
-
-#define SAVE_NAME_MAX 200
 
 struct outbuf;
 /* Fills a file; returns 0, or -1 with a message in err. */

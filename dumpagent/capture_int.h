@@ -21,7 +21,7 @@ struct capture {
 	int mounted, no_space, fallback, have_dump, summary_only, loop_guard;
 	int rootfd, crashfd, dumpfd;
 	long long now; /* the capture kernel's own clock (its RTC), for retention */
-	char dirname[CRASHDIR_NAME_MAX];
+	char dirname[DUMP_ID_MAX];
 	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
 };
 

@@ -16,8 +16,8 @@ struct report_input {
 
 /* summary.<stamp>.txt and summary.<stamp>.json. */
 enum save_result save_summary(const struct save_ctx *s, const struct summary *sum);
-/* linux-image-<release>-<stamp>.crash; its name goes to name[size]. */
-enum save_result save_report(const struct save_ctx *s, const struct report_input *in, char *name,
-			     size_t size);
+/* linux-image-<release>-<stamp>.crash; its name goes to name. */
+enum save_result save_report(const struct save_ctx *s, const struct report_input *in,
+			     char name[DUMP_NAME_MAX]);
 
 #endif

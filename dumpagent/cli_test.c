@@ -19,7 +19,7 @@
 #include "io.h"
 #include "log.h"
 
-#define MARK "dumpagent-test"
+#define MARK DUMP_TEST_MARK
 
 static int parse_mark(const char *text, struct cli_test_mark *m)
 {
@@ -63,17 +63,17 @@ static int dump_dir_fd(struct cli *c)
 		(void)close(fd); /* read-only */
 		return -err;
 	}
-	if (crashdir_root_only(&st))
+	if (dump_dir_root_only(&st))
 		return fd;
 	rootfd = fd;
-	fd = capture_dir_private(rootfd, "dumpagent", &moved);
+	fd = capture_dir_private(rootfd, DUMP_PRIVATE_DIR, &moved);
 	(void)close(rootfd);
 	return fd;
 }
 
 static int write_mark(struct cli *c, char *id, size_t len)
 {
-	static const char tmp[] = MARK ".part";
+	static const char tmp[] = MARK DUMP_PART_SUFFIX;
 	unsigned char raw[8];
 	char text[128];
 	int n, r, dirfd, fd = -1;

@@ -68,7 +68,7 @@ static void refuses_file_component(void **state)
 
 static void dump_dirs_never_collide(void **state)
 {
-	char a[CRASHDIR_NAME_MAX], b[CRASHDIR_NAME_MAX];
+	char a[DUMP_ID_MAX], b[DUMP_ID_MAX];
 	int fa, fb;
 
 	(void)state;
@@ -85,7 +85,7 @@ static void dump_dirs_never_collide(void **state)
 /* Only a 12-digit YYYYMMDDHHMM is a dump id: other years make no directory. */
 static void dump_dir_names_are_12_digits(void **state)
 {
-	char a[CRASHDIR_NAME_MAX];
+	char a[DUMP_ID_MAX];
 
 	(void)state;
 	assert_int_equal(capture_dir_new_dump_dir(rootfd, 253402300800, a), -EINVAL); /* year 10000 */
