@@ -240,7 +240,7 @@ else
 fi
 
 # 7b2. /var/crash is 0700 but another user's: the admin commands do not trust
-# it (dumpdir.c), so the dumps go into the root-only subdirectory there too.
+# it (dumpdir_read.c), so the dumps go into the root-only subdirectory there too.
 mkdir -p "$T/t7b2/var/crash"
 chmod 0700 "$T/t7b2/var/crash"
 chown 65534 "$T/t7b2/var/crash"
