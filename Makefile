@@ -116,9 +116,17 @@ initramfs: $(B)/dumpagent
 deb: capture-kernel
 	scripts/build-deb.sh --out $(B)/deb
 
+# shellcheck and dash -n over every shell script of the tree (tests/lint.sh finds them).
+lint:
+	tests/lint.sh
+
+# The host-only layers, no kernel build and no VM: unit, shell, fuzz smoke, lint.
+check-fast: all unit fuzz-smoke lint
+	tests/run unit shell
+
 # Everything, then all tests; the full-system test (tests/qemu/test-system-deb.sh)
 # is one of them and needs the package.
-check: all unit fuzz-smoke capture-kernel initramfs deb
+check: all unit fuzz-smoke lint capture-kernel initramfs deb
 	tests/run
 
 # Only the full-system test: lintian, then a Debian 12 guest that installs the
