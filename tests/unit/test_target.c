@@ -254,6 +254,42 @@ static void refuses_two_matches(void **state)
 					 "which one to write");
 }
 
+/* Probes so far by late_twin_is_device. */
+static unsigned probes;
+
+/* An image stands in for a device, as image_is_device; and at the first probe of
+ * the second scan, vdb (empty until then) gets a copy of vda's filesystem. */
+static int late_twin_is_device(const struct stat *st, dev_t dev)
+{
+	if (++probes == 3)
+		add_image("vdb", "ext4", UUID_A, "dumptest");
+	return image_is_device(st, dev);
+}
+
+/* A twin that shows up just after the first match (a disk that is slow to
+ * appear) is seen by the second look that settle_ms asks for: refused. */
+static void refuses_a_twin_that_appears_while_settling(void **state)
+{
+	struct target_env env = { sys_block, dev_dir, 0, 1, late_twin_is_device };
+	struct target_spec spec;
+	struct target_dev out;
+	char err[1536];
+
+	(void)state;
+	add_disk("vda", 1, "ext4", UUID_A, "dumptest");
+	add_disk("vdb", 2, "none", "", "");
+	probes = 0;
+	assert_int_equal(target_spec_parse("UUID=" UUID_A, "ext4", &spec, err, sizeof(err)), 0);
+	assert_int_equal(target_find(&env, &spec, &out, err, sizeof(err)), -1);
+	assert_int_equal(probes, 4);
+	assert_non_null(strstr(err, " matches 2 devices ("));
+	/* Without a twin, the second look confirms the one match. */
+	add_image("vdb", "none", "", "");
+	probes = 100;
+	assert_int_equal(target_find(&env, &spec, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.name, "vda");
+}
+
 /* Three or more: the first two are named, then "...". */
 static void refuses_three_matches(void **state)
 {
@@ -332,6 +368,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_links_and_skips_odd_names, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(refuses_two_matches, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(refuses_three_matches, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(refuses_a_twin_that_appears_while_settling, setup,
+						tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(refuses_another_filesystem_type, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(refuses_without_sysfs, setup, tmpdir_teardown),
 		cmocka_unit_test(refuses_targets_it_cannot_resolve),
