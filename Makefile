@@ -78,7 +78,7 @@ $(SEEDS)/%.ok: $$(SEEDS_$$*)
 
 fuzz-seeds: $(FUZZ_TARGETS:%=$(SEEDS)/%.ok)
 
-# The shell test, for $$t of the loops below, that refuses to fuzz from an empty seed directory.
+# The shell test, for the target t of the loops below, that refuses an empty seed directory.
 FUZZ_HAS_SEEDS = [ -n "$$(ls -A $(SEEDS)/$$t)" ] || { echo "fuzz: $(SEEDS)/$$t is empty"; exit 1; }
 
 # Runs each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=json);
@@ -93,7 +93,7 @@ fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 			$(B)/fuzz/corpus-$$t $(SEEDS)/$$t || exit 1; \
 	done
 
-# The short run of make check: every target for FUZZ_SMOKE_SECONDS from its seeds
+# The short run of make check and check-fast: every target for FUZZ_SMOKE_SECONDS from its seeds
 # alone (a fresh corpus each time, random seed 1); any finding fails it.
 fuzz-smoke: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
