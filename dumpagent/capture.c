@@ -202,7 +202,7 @@ static int mount_target(struct capture *c)
 
 static int find_target(struct capture *c)
 {
-	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms, 1000 };
+	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms, 1000, NULL };
 	struct target_spec spec;
 	char err[1536];
 
