@@ -16,6 +16,8 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 UNIT_OBJ  := $(AGENT_SRC:dumpagent/%.c=$(B)/unit/obj/%.o)
 UNIT_LIB  := $(B)/unit/libagent-asan.a
 
+# Unit and shell tests at a time (tests/run -j); QEMU tests run one at a time.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS := vmcore config superblock dmesg json cmdline
@@ -122,12 +124,12 @@ lint:
 
 # The host-only layers, no kernel build and no VM: unit, shell, fuzz smoke, lint.
 check-fast: all unit fuzz-smoke lint
-	tests/run unit shell
+	tests/run -j $(TEST_JOBS) unit shell
 
 # Everything, then all tests; the full-system test (tests/qemu/test-system-deb.sh)
 # is one of them and needs the package.
 check: all unit fuzz-smoke lint capture-kernel initramfs deb
-	tests/run
+	tests/run -j $(TEST_JOBS)
 
 # Only the full-system test: lintian, then a Debian 12 guest that installs the
 # package, crashes and reboots (debootstrap cached under build/system).
@@ -137,7 +139,7 @@ check-system: deb
 demo: all capture-kernel
 	tests/qemu/demo.sh
 
-# The figures of bench/RESULTS.md and bench/memory.png (QEMU, ~30 min); not part of check.
+# The figures of bench/RESULTS.md and bench/memory.svg (QEMU, ~30 min); not part of check.
 bench: all capture-kernel initramfs
 	bench/run.sh
 
