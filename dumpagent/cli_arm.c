@@ -1,0 +1,97 @@
+/* cli_arm.c: arm-plan and arm-need, the facts load-crashkernel arms with, as shell assignments. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arm_reserve.h"
+#include "arm_target.h"
+#include "cli.h"
+#include "config.h"
+#include "exit_codes.h"
+#include "log.h"
+
+#define DEFAULT_CONFIG "/etc/dumpagent.conf"
+
+/* NAME='VALUE' with every ' written '\'': the loader evals these lines, so
+ * no value, however made (a mount point, a device name), can run anything. */
+static void put_assignment(const char *name, const char *value)
+{
+	printf("%s='", name);
+	for (; *value; value++) {
+		if (*value == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*value);
+	}
+	fputs("'\n", stdout);
+}
+
+static int usage_error(const char *cmd, const char *what, const char *arg)
+{
+	fprintf(stderr, "dumpagent %s: %s '%s'; see dumpagent --help\n", cmd, what, arg);
+	return EXIT_USAGE;
+}
+
+/* TARGET=auto, resolved on this system; an error is a fact too, since the
+ * loader reports it only after the checks that come before it. */
+static void put_target(const struct config *cfg)
+{
+	const char *proc = getenv("DUMPAGENT_PROC");
+	struct arm_target t;
+	char why[2 * ARM_PATH_MAX];
+
+	if (arm_target_auto(proc && *proc ? proc : "/proc", config_get(cfg, KEY_CRASH_DIR),
+			    config_get(cfg, KEY_FSTYPE), &t, why, sizeof(why)) < 0) {
+		put_assignment("target_error", why);
+		return;
+	}
+	put_assignment("target_uuid", t.uuid);
+	put_assignment("target_fstype", t.mount.fstype);
+	put_assignment("target_mount", t.mount.mountpoint);
+}
+
+/* dumpagent arm-plan [--config FILE]: every key of the configuration as
+ * c_KEY='value' (defaults applied), then TARGET=auto resolved. */
+int cli_arm_plan(int argc, char **argv)
+{
+	const char *path = DEFAULT_CONFIG;
+	struct config_error err;
+	static struct config cfg;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else
+			return usage_error("arm-plan", "unexpected argument", argv[i]);
+	}
+	if (config_load(path, &cfg, &err) < 0) {
+		config_report_error(path, &err);
+		return EXIT_CONFIG;
+	}
+	for (int k = 0; k < KEY_COUNT; k++) {
+		char name[64];
+
+		(void)snprintf(name, sizeof(name), "c_%s", config_key_name((enum config_key)k));
+		put_assignment(name, config_get(&cfg, (enum config_key)k));
+	}
+	if (strcmp(config_get(&cfg, KEY_TARGET), "auto") == 0)
+		put_target(&cfg);
+	return EXIT_OK;
+}
+
+/* dumpagent arm-need KERNEL INITRD: the reservation the capture environment needs. */
+int cli_arm_need(int argc, char **argv)
+{
+	struct arm_need n;
+	char why[2 * ARM_PATH_MAX];
+
+	if (argc != 3)
+		return usage_error("arm-need", "expected KERNEL INITRD, got", argc > 1 ? argv[1] : "");
+	if (arm_need(argv[1], argv[2], &n, why, sizeof(why)) < 0) {
+		fprintf(stderr, "dumpagent arm-need: %s\n", why);
+		return EXIT_FAILED;
+	}
+	printf("need_bytes=%llu\nshrink_bytes=%llu\nshrink_floor_mb=%d\nreserve_mb=%llu\n", n.need,
+	       n.shrink, ARM_SHRINK_FLOOR_MB, n.reserve_mb);
+	return EXIT_OK;
+}
