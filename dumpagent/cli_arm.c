@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm_cmdline.h"
 #include "arm_reserve.h"
 #include "arm_target.h"
 #include "cli.h"
+#include "cmdline.h"
 #include "config.h"
 #include "exit_codes.h"
 #include "log.h"
@@ -32,31 +34,77 @@ static int usage_error(const char *cmd, const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* TARGET=auto, resolved on this system; an error is a fact too, since the
- * loader reports it only after the checks that come before it. */
-static void put_target(const struct config *cfg)
+static const char *proc_dir(void)
 {
 	const char *proc = getenv("DUMPAGENT_PROC");
-	struct arm_target t;
+
+	return proc && *proc ? proc : "/proc";
+}
+
+/* The running kernel's command line, "" when it cannot be read (its words
+ * are only passed on, and checked by the capture agent). */
+static void read_running(char *buf, size_t len)
+{
+	char path[ARM_PATH_MAX];
+	size_t n = 0;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/cmdline", proc_dir());
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		(void)fclose(f); /* read-only */
+	}
+	buf[n] = '\0';
+}
+
+/* TARGET=auto, resolved on this system; an error is a fact too, since the
+ * loader reports it only after the checks that come before it. 0 or -1. */
+static int put_target(const struct config *cfg, struct arm_target *t)
+{
 	char why[2 * ARM_PATH_MAX];
 
-	if (arm_target_auto(proc && *proc ? proc : "/proc", config_get(cfg, KEY_CRASH_DIR),
-			    config_get(cfg, KEY_FSTYPE), &t, why, sizeof(why)) < 0) {
+	if (arm_target_auto(proc_dir(), config_get(cfg, KEY_CRASH_DIR), config_get(cfg, KEY_FSTYPE),
+			    t, why, sizeof(why)) < 0) {
 		put_assignment("target_error", why);
-		return;
+		return -1;
 	}
-	put_assignment("target_uuid", t.uuid);
-	put_assignment("target_fstype", t.mount.fstype);
-	put_assignment("target_mount", t.mount.mountpoint);
+	put_assignment("target_uuid", t->uuid);
+	put_assignment("target_fstype", t->mount.fstype);
+	put_assignment("target_mount", t->mount.mountpoint);
+	return 0;
+}
+
+/* The running kernel's crashkernel= (for the advice when none was
+ * reserved), and the capture kernel's command line. */
+static int put_cmdline(const struct config *cfg, const struct arm_target *t)
+{
+	static char running[4096], cmdline[ARM_CMDLINE_MAX];
+	char asked[64];
+
+	read_running(running, sizeof(running));
+	if (cmdline_get(running, "crashkernel", asked, sizeof(asked)) == 0)
+		put_assignment("crashkernel_asked", asked);
+	if (arm_cmdline(running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
+			config_get(cfg, KEY_CMDLINE_APPEND), cmdline, sizeof(cmdline)) < 0) {
+		fprintf(stderr, "dumpagent arm-plan: the capture kernel's command line is longer "
+				"than %d bytes; shorten CMDLINE_APPEND\n", ARM_CMDLINE_MAX - 1);
+		return EXIT_CONFIG;
+	}
+	put_assignment("cmdline", cmdline);
+	return EXIT_OK;
 }
 
 /* dumpagent arm-plan [--config FILE]: every key of the configuration as
- * c_KEY='value' (defaults applied), then TARGET=auto resolved. */
+ * c_KEY='value' (defaults applied), TARGET=auto resolved, the crashkernel=
+ * of the running kernel and the capture kernel's command line. */
 int cli_arm_plan(int argc, char **argv)
 {
 	const char *path = DEFAULT_CONFIG;
 	struct config_error err;
 	static struct config cfg;
+	struct arm_target t;
+	int auto_ok = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
@@ -75,8 +123,10 @@ int cli_arm_plan(int argc, char **argv)
 		put_assignment(name, config_get(&cfg, (enum config_key)k));
 	}
 	if (strcmp(config_get(&cfg, KEY_TARGET), "auto") == 0)
-		put_target(&cfg);
-	return EXIT_OK;
+		auto_ok = put_target(&cfg, &t) == 0 ? 1 : -1;
+	if (auto_ok < 0) /* no command line without a target; the loader stops first */
+		return EXIT_OK;
+	return put_cmdline(&cfg, auto_ok ? &t : NULL);
 }
 
 /* dumpagent arm-need KERNEL INITRD: the reservation the capture environment needs. */

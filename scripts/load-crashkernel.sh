@@ -33,7 +33,6 @@ GRUB_FILE=${GRUB_DIR%.d}
 BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
 AGENT=${DUMPAGENT_AGENT:-/usr/sbin/dumpagent}
 STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
-TAB=$(printf '\t')
 NL='
 '
 
@@ -118,17 +117,19 @@ usage_error() {
 
 # --- configuration: the agent's parser (dumpagent/config.c) reads it
 
-# Sets c_KEY for every key (the defaults applied) and, for TARGET=auto,
-# target_uuid, target_fstype and target_mount, or target_error. The agent
-# single-quotes every value, so eval runs nothing; its errors are the C
-# parser's, with its "dumpagent...: " replaced by ours.
+# Sets c_KEY for every key (the defaults applied); for TARGET=auto
+# target_uuid, target_fstype and target_mount, or target_error; the running
+# kernel's crashkernel_asked; the capture kernel's cmdline. The agent
+# single-quotes every value, so eval runs nothing; its error (the last line)
+# is the C parser's, with its "dumpagent...: " replaced by ours.
 read_config() {
 	rc=0
 	plan=$("$AGENT" arm-plan --config "$conf" 2>&1) || rc=$?
+	last=${plan##*"$NL"}
 	case $rc in
 	0) eval "$plan" ;;
-	101) die 101 "${plan#*: }" ;;
-	*) die 1 "cannot run $AGENT arm-plan (exit status $rc): ${plan#*: }" ;;
+	101) die 101 "${last#*: }" ;;
+	*) die 1 "cannot run $AGENT arm-plan (exit status $rc): ${last#*: }" ;;
 	esac
 }
 
@@ -145,14 +146,10 @@ check_reservation() {
 	fi
 	case $reserved in '' | *[!0-9]*) reserved=0 ;; esac
 	[ "$reserved" -eq 0 ] || return 0
-	case " $proc_cmdline" in
-	*" crashkernel="*)
-		asked=${proc_cmdline##*crashkernel=}
-		die 12 "no memory is reserved for the capture kernel ($f $state)," \
-			"although the kernel command line has crashkernel=${asked%%[" $TAB"]*}:" \
-			"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
-			"try crashkernel=$CRASHKERNEL_SIZE" ;;
-	esac
+	[ -z "${crashkernel_asked:-}" ] || die 12 "no memory is reserved for the capture kernel" \
+		"($f $state), although the kernel command line has crashkernel=$crashkernel_asked:" \
+		"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
+		"try crashkernel=$CRASHKERNEL_SIZE"
 	die 12 "no memory is reserved for the capture kernel ($f $state)." \
 		"Add crashkernel=$CRASHKERNEL_SIZE to the kernel command line (on Debian:" \
 		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
@@ -195,48 +192,6 @@ check_auto_target() {
 	[ "$target_mount" = / ] || warn "CRASH_DIR=$c_CRASH_DIR is on the filesystem mounted at" \
 		"$target_mount: the capture agent writes to $c_CRASH_DIR inside that filesystem, which" \
 		"is $target_mount$c_CRASH_DIR here"
-}
-
-# Adds one word of the running kernel's command line to the capture one.
-take_word() {
-	case ${1#\"} in
-	console=*) consoles="$consoles $1" ;;
-	dumpagent.*) passed="$passed $1" ;;
-	esac
-}
-
-# Splits the running command line as the kernel does: blanks separate words,
-# double quotes group (and stay in the word); "--" ends the kernel's part.
-scan_cmdline() {
-	s=$1 w='' q=''
-	while [ -n "$s" ]; do
-		rest=${s#?}
-		c=${s%"$rest"}
-		s=$rest
-		case $c in
-		'"') if [ -n "$q" ]; then q=; else q=1; fi ;;
-		' ' | "$TAB" | "$NL")
-			if [ -z "$q" ]; then
-				[ "$w" != -- ] || return 0
-				[ -z "$w" ] || take_word "$w"
-				w=
-				continue
-			fi ;;
-		esac
-		w=$w$c
-	done
-	[ -z "$w" ] || [ "$w" = -- ] || take_word "$w"
-}
-
-build_cmdline() {
-	consoles='' passed=''
-	scan_cmdline "$proc_cmdline"
-	cmdline="${consoles:- console=tty0} nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on$passed"
-	cmdline=${cmdline# }
-	if [ "$c_TARGET" = auto ]; then
-		cmdline="$cmdline dumpagent.target=UUID=$target_uuid dumpagent.fstype=$target_fstype"
-	fi
-	[ -z "$c_CMDLINE_APPEND" ] || cmdline="$cmdline $c_CMDLINE_APPEND"
 }
 
 lockdown_mode() {
@@ -532,8 +487,6 @@ reserve() {
 # --dry-run). Any failure dies here, with the loaded capture kernel untouched.
 prepare() {
 	read_config
-	proc_cmdline=
-	[ ! -r "$PROC/cmdline" ] || proc_cmdline=$(cat "$PROC/cmdline")
 	check_reservation
 	check_capture_files
 	if [ "$c_TARGET" = auto ]; then
@@ -541,7 +494,6 @@ prepare() {
 	else
 		check_target_name
 	fi
-	build_cmdline
 	config_sha=$(sha "$conf")
 	regenerate_initrd
 }

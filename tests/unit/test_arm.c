@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <zlib.h>
 
+#include "arm_cmdline.h"
 #include "arm_reserve.h"
 #include "arm_target.h"
 #include "tmpdir.h"
@@ -223,6 +224,25 @@ static void auto_refusals(void **state)
 	auto_target("auto", -1, expect);
 }
 
+static void cmdline_takes_consoles_and_dumpagent_words(void **state)
+{
+	char out[ARM_CMDLINE_MAX], small[64];
+
+	(void)state;
+	assert_int_equal(arm_cmdline("BOOT_IMAGE=/v console=tty0 root=x \"dumpagent.note=a b\" quiet "
+				     "\"console=ttyS0,115200\"\tdumpagent.shell=1 -- console=ttyS1 "
+				     "dumpagent.init=1", "0a1b-2c3d", "vfat", "loglevel=7", out,
+				     sizeof(out)), 0);
+	assert_string_equal(out, "console=tty0 \"console=ttyS0,115200\" nr_cpus=1 reset_devices "
+				 "irqpoll panic=10 printk.devkmsg=on \"dumpagent.note=a b\" "
+				 "dumpagent.shell=1 dumpagent.target=UUID=0a1b-2c3d "
+				 "dumpagent.fstype=vfat loglevel=7");
+	assert_int_equal(arm_cmdline("root=x consolex=1", NULL, NULL, "", out, sizeof(out)), 0);
+	assert_string_equal(out, "console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 "
+				 "printk.devkmsg=on");
+	assert_int_equal(arm_cmdline("", NULL, NULL, "", small, sizeof(small)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +254,7 @@ int main(void)
 		TMPDIR_TEST(existing_dir_is_the_nearest_parent),
 		TMPDIR_TEST(auto_resolves_uuid_and_type),
 		TMPDIR_TEST(auto_refusals),
+		cmocka_unit_test(cmdline_takes_consoles_and_dumpagent_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
