@@ -12,8 +12,6 @@
 #include "exit_codes.h"
 #include "log.h"
 
-#define DEFAULT_CONFIG "/etc/dumpagent.conf"
-
 /* NAME='VALUE' with every ' written '\'': the loader evals these lines, so
  * no value, however made (a mount point, a device name), can run anything. */
 static void put_assignment(const char *name, const char *value)
