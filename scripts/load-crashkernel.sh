@@ -16,8 +16,7 @@ set -eu
 # Recommended reservation, printed when none is found.
 CRASHKERNEL_SIZE=64M
 
-# Byte semantics for ${#var} and bracket ranges: busybox counts characters in
-# a UTF-8 locale, and the format is defined in bytes.
+# The same messages and byte semantics from every tool run here.
 LC_ALL=C
 export LC_ALL
 
@@ -45,11 +44,9 @@ usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-r
        $PROG --help
 
 Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
-kexec_load when that fails), so that a panic boots it from the memory reserved
-by crashkernel= on the kernel command line. Does nothing when the same kernel,
-initramfs, configuration, command line, memory and CPUs are already loaded (checksums in
-$RUN/loaded). Every check runs before kexec, so an error keeps the capture
-kernel that is loaded (this is what "systemctl reload dumpagent" runs).
+kexec_load when that fails) into the memory crashkernel= reserved; nothing
+when the same files, command line, memory and CPUs are loaded ($RUN/loaded).
+Every check runs before kexec: an error keeps the loaded capture kernel.
 
   --config FILE   configuration (default /etc/dumpagent.conf), read by $AGENT
   --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
@@ -70,14 +67,10 @@ kernel that is loaded (this is what "systemctl reload dumpagent" runs).
   --check-config  only parse and validate the configuration
   --help          show this text
 
-When CAPTURE_INITRD holds another configuration than FILE and the initramfs
-builder is installed ($BUILDER), it builds $STATE/initramfs.img with FILE and
-loads that, again when FILE or CAPTURE_INITRD changes ($STATE/initramfs.sums).
-
-environment: DUMPAGENT_SYSFS (default /sys), DUMPAGENT_PROC (/proc),
-DUMPAGENT_RUN (/run/dumpagent), DUMPAGENT_GRUB_DIR (/etc/default/grub.d),
-DUMPAGENT_BUILDER (/usr/lib/dumpagent/initramfs/build.sh), DUMPAGENT_AGENT
-(/usr/sbin/dumpagent), DUMPAGENT_STATE (/var/lib/dumpagent); kexec from PATH.
+When CAPTURE_INITRD holds another configuration than FILE, it loads
+$STATE/initramfs.img, built with FILE by $BUILDER.
+Environment (tests): DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_RUN,
+DUMPAGENT_GRUB_DIR, DUMPAGENT_BUILDER, DUMPAGENT_AGENT, DUMPAGENT_STATE.
 
 exit status (the table of dumpagent(8)):
   0    armed (--dry-run, --check-config: no problem found)
@@ -92,7 +85,7 @@ exit status (the table of dumpagent(8)):
   100  usage error
   101  configuration error
 
-The configuration format is in dumpagent.conf(5).
+See load-crashkernel(8) and dumpagent.conf(5).
 EOF
 }
 
