@@ -1,10 +1,11 @@
-/* cli_arm.c: arm-plan and arm-need, the facts load-crashkernel arms with, as shell assignments. */
+/* cli_arm.c: arm-plan, arm-need and arm-state, the facts load-crashkernel arms with, as shell assignments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arm_cmdline.h"
 #include "arm_reserve.h"
+#include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
 #include "cmdline.h"
@@ -141,5 +142,32 @@ int cli_arm_need(int argc, char **argv)
 	}
 	printf("need_bytes=%llu\nshrink_bytes=%llu\nshrink_floor_mb=%d\nreserve_mb=%llu\n", n.need,
 	       n.shrink, ARM_SHRINK_FLOOR_MB, n.reserve_mb);
+	return EXIT_OK;
+}
+
+/* dumpagent arm-state KERNEL INITRD CONFIG CMDLINE: the checksums the loader
+ * records, and unchanged='1' when $RUN/loaded records the same. */
+int cli_arm_state(int argc, char **argv)
+{
+	const char *run = getenv("DUMPAGENT_RUN"), *sysfs = getenv("DUMPAGENT_SYSFS");
+	struct arm_state s = { 0 };
+	char loaded[ARM_PATH_MAX];
+
+	if (argc != 5)
+		return usage_error("arm-state", "expected KERNEL INITRD CONFIG CMDLINE, got",
+				   argc > 1 ? argv[1] : "");
+	s.kernel = argv[1];
+	s.initrd = argv[2];
+	s.cmdline = argv[4];
+	arm_file_sha(s.kernel, s.kernel_sha);
+	arm_file_sha(s.initrd, s.initrd_sha);
+	arm_file_sha(argv[3], s.config_sha);
+	arm_layout_sha(proc_dir(), sysfs && *sysfs ? sysfs : "/sys", s.layout_sha);
+	(void)snprintf(loaded, sizeof(loaded), "%s/loaded", run && *run ? run : "/run/dumpagent");
+	put_assignment("kernel_sha", s.kernel_sha);
+	put_assignment("initrd_sha", s.initrd_sha);
+	put_assignment("config_sha", s.config_sha);
+	put_assignment("layout", s.layout_sha);
+	put_assignment("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
 	return EXIT_OK;
 }

@@ -22,7 +22,6 @@ export LC_ALL
 
 PROG=load-crashkernel
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
-PROC=${DUMPAGENT_PROC:-/proc}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
 # GRUB is there when its settings file is (grub-mkconfig reads it, then grub.d/*.cfg).
@@ -354,26 +353,20 @@ estimate() {
 	eval "$plan"
 }
 
-# The memory ranges and CPUs that kexec -p wrote into the ELF core headers of
-# the capture kernel: after a memory or CPU hotplug (debian/dumpagent.udev),
-# the same files must still be loaded again, or the dump misses the new memory.
-layout_sha() {
-	if h=$({ { grep 'System RAM' "$PROC/iomem" || :; cat "$SYSFS/devices/system/cpu/present" ||
-		:; } | sha256sum; } 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
+# The checksums of what is loaded, with the memory ranges and CPUs that kexec
+# -p writes into the capture kernel's ELF core headers (after a memory or CPU
+# hotplug, debian/dumpagent.udev, the same files must be loaded again), and
+# whether $RUN/loaded records all of it (dumpagent/arm_state.c): sets
+# kernel_sha, initrd_sha, config_sha, layout and unchanged.
+armed_facts() {
+	rc=0
+	plan=$("$AGENT" arm-state "$kernel" "$initrd" "$conf" "$cmdline" 2>&1) || rc=$?
+	[ "$rc" = 0 ] || die 1 "cannot run $AGENT arm-state (exit status $rc): ${plan#*: }"
+	eval "$plan"
 }
 
 state_of() { # KEY: the value recorded in $RUN/loaded
 	sed -n "s/^$1=//p" "$RUN/loaded" 2>/dev/null | head -n 1
-}
-
-# The same files and command line as recorded, and the kernel says loaded.
-unchanged() {
-	is_loaded && [ -r "$RUN/loaded" ] || return 1
-	[ "$(state_of KERNEL)" = "$kernel" ] && [ "$(state_of INITRD)" = "$initrd" ] &&
-		[ "$(state_of KERNEL_SHA256)" = "$kernel_sha" ] &&
-		[ "$(state_of INITRD_SHA256)" = "$initrd_sha" ] &&
-		[ "$(state_of CONFIG_SHA256)" = "$config_sha" ] && [ "$(state_of CMDLINE)" = "$cmdline" ] &&
-		[ "$(state_of LAYOUT_SHA256)" = "$layout" ]
 }
 
 state_text() {
@@ -558,10 +551,10 @@ if [ -n "$dry_run" ]; then
 	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
 	exit 0
 fi
-kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd") layout=$(layout_sha)
+armed_facts
 # Armed with all of this already: nothing to load, but --shrink still shrinks.
 already=''
-if unchanged; then
+if is_loaded && [ -n "$unchanged" ]; then
 	if [ -z "$opt_shrink" ]; then
 		printf '%s: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do\n' "$PROG"
 		exit 0

@@ -1,4 +1,4 @@
-/* test_arm.c: what load-crashkernel arms with: TARGET=auto from mountinfo, and the reservation estimate. */
+/* test_arm.c: what load-crashkernel arms with: TARGET=auto, the estimate, the command line, the "armed?" facts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,8 @@
 
 #include "arm_cmdline.h"
 #include "arm_reserve.h"
+#include "arm_state.h"
+#include "sha256.h"
 #include "arm_target.h"
 #include "tmpdir.h"
 
@@ -243,6 +245,81 @@ static void cmdline_takes_consoles_and_dumpagent_words(void **state)
 	assert_int_equal(arm_cmdline("", NULL, NULL, "", small, sizeof(small)), -1);
 }
 
+static void sha256_known_answers(void **state)
+{
+	static const char *const in[] = {
+		"", "abc", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq" };
+	static const char *const out[] = {
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct sha256 h;
+		char hex[65];
+
+		sha256_init(&h);
+		/* In two pieces, across the block a piece ends in. */
+		sha256_update(&h, in[i], strlen(in[i]) / 2);
+		sha256_update(&h, in[i] + strlen(in[i]) / 2, strlen(in[i]) - strlen(in[i]) / 2);
+		sha256_hex(&h, hex);
+		assert_string_equal(hex, out[i]);
+	}
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void layout_is_ram_and_cpus(void **state)
+{
+	char dir[256], sha[65];
+
+	(void)state;
+	write_file(root, "iomem", "00000000-00000fff : Reserved\n00100000-3fffffff : System RAM\n"
+				  "  01000000-01ffffff : Kernel code\n100000000-10fffffff : System RAM");
+	(void)snprintf(dir, sizeof(dir), "%s/devices", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	(void)snprintf(dir, sizeof(dir), "%s/devices/system", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	(void)snprintf(dir, sizeof(dir), "%s/devices/system/cpu", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_file(dir, "present", "0-1\n");
+	/* printf 'RAM line\nRAM line\n0-1\n' | sha256sum, as the shell loader had it */
+	arm_layout_sha(root, root, sha);
+	assert_string_equal(sha, "cb96ffcf001cbe02ab158c52e4bb61dd106c6bce06f0cef03c5bd9fffde90e8d");
+}
+
+static void unchanged_compares_every_fact(void **state)
+{
+	char path[256];
+	struct arm_state s = { .kernel = "/k", .initrd = "/i", .cmdline = "console=tty0 x=\"a b\"",
+			       .kernel_sha = "ks", .initrd_sha = "is", .config_sha = "cs",
+			       .layout_sha = "ls" };
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/loaded", root);
+	assert_int_equal(arm_unchanged(path, &s), 0); /* no record */
+	write_file(root, "loaded", "KERNEL=/k\nKERNEL_SHA256=ks\nINITRD=/i\nINITRD_SHA256=is\n"
+				   "CONFIG=/c\nCONFIG_SHA256=cs\nCMDLINE=console=tty0 x=\"a b\"\n"
+				   "METHOD=kexec_load\nLAYOUT_SHA256=ls\nLOADED_AT=1\n");
+	assert_int_equal(arm_unchanged(path, &s), 1);
+	s.cmdline = "console=tty0";
+	assert_int_equal(arm_unchanged(path, &s), 0);
+	s.cmdline = "console=tty0 x=\"a b\"";
+	(void)snprintf(s.layout_sha, sizeof(s.layout_sha), "other");
+	assert_int_equal(arm_unchanged(path, &s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +332,9 @@ int main(void)
 		TMPDIR_TEST(auto_resolves_uuid_and_type),
 		TMPDIR_TEST(auto_refusals),
 		cmocka_unit_test(cmdline_takes_consoles_and_dumpagent_words),
+		cmocka_unit_test(sha256_known_answers),
+		TMPDIR_TEST(layout_is_ram_and_cpus),
+		TMPDIR_TEST(unchanged_compares_every_fact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
