@@ -3,11 +3,11 @@
 #
 # POSIX sh for dash and busybox sh (it may run from an early-boot environment).
 # The story: ask the agent for the configuration (it has the one parser,
-# dumpagent/config.c) and TARGET=auto, check that crashkernel= reserved
-# memory, check the capture kernel and initramfs, build the capture kernel's
-# command line, load it, and check that the kernel reports it loaded. The
+# dumpagent/config.c), TARGET=auto and the capture kernel's command line,
+# check that crashkernel= reserved memory, check the capture kernel and
+# initramfs, load it, and check that the kernel reports it loaded. The
 # shell keeps kexec, the sysfs writes, GRUB and the initramfs rebuild; what is
-# logic is in the agent (arm-plan, arm-need: dumpagent/cli_arm.c).
+# logic is in the agent (arm-plan, arm-need, arm-state: dumpagent/cli_arm.c).
 # Exit codes: see usage() (dumpagent/exit_codes.h). Environment for tests:
 # DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_AGENT; kexec is taken from PATH.
 # shellcheck disable=SC2154 # c_*, target_* and the estimate are set by eval of the agent's answers
