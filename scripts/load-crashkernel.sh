@@ -278,11 +278,8 @@ is_loaded() {
 }
 
 check_loaded() {
-	f=$SYSFS/kernel/kexec_crash_loaded
-	loaded=
-	[ ! -r "$f" ] || read -r loaded <"$f" || :
-	[ "$loaded" = 1 ] ||
-		die 15 "kexec succeeded, but $f is '${loaded:-missing}', not 1: no capture kernel is armed"
+	is_loaded || die 15 "kexec succeeded, but $SYSFS/kernel/kexec_crash_loaded is" \
+		"'${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
 # --- an initramfs that holds this configuration

@@ -81,7 +81,7 @@ setup() {
 # run ARGS...: runs the loader under $SH; sets rc, out, err.
 run() {
 	# shellcheck disable=SC2086 # "busybox sh" is two words
-	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_AGENT="$AGENT" \
+	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_AGENT="${RUN_AGENT:-$AGENT}" \
 		DUMPAGENT_BUILDER="$W/no-builder" DUMPAGENT_STATE="$W/state" \
 		DUMPAGENT_RUN="$W/run" DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" \
 		PATH="$W/bin:$RUNPATH" $SH "$LOADER" "$@" >"$W/stdout" 2>"$W/stderr"
@@ -756,6 +756,17 @@ case_usage_error() {
 	expect_err "$P: --if-valid goes with --unload; see $P --help"
 }
 
+# The loader cannot read the configuration without the agent: it says so, and loads nothing.
+case_agent_missing() {
+	RUN_AGENT=$W/no-agent
+	run --config "$W/conf"
+	RUN_AGENT=
+	expect_rc 1
+	case $err in "$P: cannot run $W/no-agent arm-plan (exit status 127): "*) ;;
+	*) fail "stderr: expected 'cannot run $W/no-agent arm-plan (exit status 127): ...', got '$err'" ;; esac
+	expect_no_kexec
+}
+
 case_check_config() {
 	run --check-config --config "$W/conf"
 	expect_rc 0
@@ -773,7 +784,8 @@ file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_hotplug relo
 shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
 reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
-unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores"
+unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores
+agent_missing"
 
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"
