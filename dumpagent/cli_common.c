@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arm_target.h"
 #include "io.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG "/etc/dumpagent.conf"
-#define MOUNTS_MAX 100000 /* lines of mountinfo read at most */
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -120,13 +120,14 @@ int cli_start(struct cli *c, const char *name, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* The mount of device number dev in mountinfo, with root "/". 0 or -1. */
+/* The mount of device number dev in mountinfo (arm_target.c reads it, the
+ * same as for load-crashkernel's TARGET=auto); mountinfo must be root's. 0 or -1. */
 static int find_mount(const struct cli *c, dev_t dev, struct cli_target *t)
 {
-	char path[CLI_PATH_MAX], line[4096];
-	unsigned maj, min, lines = 0;
+	char path[CLI_PATH_MAX];
+	struct arm_mount m;
 	struct stat st;
-	int found = -1, fd;
+	int found, fd;
 	FILE *f;
 
 	(void)snprintf(path, sizeof(path), "%s/self/mountinfo", c->proc);
@@ -137,20 +138,12 @@ static int find_mount(const struct cli *c, dev_t dev, struct cli_target *t)
 			(void)close(fd); /* read-only */
 		return -1;
 	}
-	while (found < 0 && lines++ < MOUNTS_MAX && fgets(line, sizeof(line), f)) {
-		char root[1024], mnt[1024], src[256];
-		const char *dash = strstr(line, " - ");
-
-		if (sscanf(line, "%*s %*s %u:%u %1023s %1023s", &maj, &min, root, mnt) != 4 || !dash ||
-		    sscanf(dash + 3, "%*s %255s", src) != 1)
-			continue;
-		if (makedev(maj, min) != dev || strcmp(root, "/") != 0)
-			continue;
-		(void)snprintf(t->mountpoint, sizeof(t->mountpoint), "%s", mnt);
-		(void)snprintf(t->device, sizeof(t->device), "%s", src);
-		found = 0;
-	}
+	found = arm_mount_find(f, dev, &m);
 	(void)fclose(f); /* read-only */
+	if (found == 0) {
+		(void)snprintf(t->mountpoint, sizeof(t->mountpoint), "%s", m.mountpoint);
+		(void)snprintf(t->device, sizeof(t->device), "%s", m.device);
+	}
 	return found;
 }
 
@@ -175,10 +168,12 @@ int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, siz
 
 	memset(t, 0, sizeof(*t));
 	if (strcmp(target, "auto") == 0) {
-		(void)snprintf(path, sizeof(path), "%s", config_get(&c->cfg, KEY_CRASH_DIR));
-		while (stat(path, &st) < 0 && strrchr(path, '/'))
-			*(strrchr(path, '/') == path ? path + 1 : strrchr(path, '/')) = '\0';
-		dev = st.st_dev;
+		int r = arm_existing_dir(config_get(&c->cfg, KEY_CRASH_DIR), path, sizeof(path), &dev);
+
+		if (r < 0) {
+			(void)snprintf(why, len, "TARGET=auto: stat %s: %s", path, strerror(-r));
+			return -1;
+		}
 	} else {
 		disk_link(c, target, path, sizeof(path));
 		if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode)) {

@@ -3,8 +3,7 @@
 
 #include <string.h>
 
-/* Words are separated by blanks; double quotes group, as the kernel's parser does. */
-static const char *next_word(const char *p, const char **start, size_t *len)
+const char *cmdline_word(const char *p, const char **start, size_t *len)
 {
 	int quoted = 0;
 
@@ -31,7 +30,7 @@ int cmdline_get(const char *cmdline, const char *name, char *out, size_t outlen)
 		const char *w;
 		size_t len, o = 0;
 
-		p = next_word(p, &w, &len);
+		p = cmdline_word(p, &w, &len);
 		/* The kernel stops at "--" and hands the rest to init as its
 		 * arguments: a dumpagent.* word there was never a parameter. */
 		if (len == 2 && memcmp(w, "--", 2) == 0)

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+/* Where the configuration is when no --config names one. */
+#define DEFAULT_CONFIG "/etc/dumpagent.conf"
 #define CONFIG_LINE_MAX 1023
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_VALUE_MAX 1024

@@ -30,6 +30,12 @@ static void usage(FILE *f)
 	      "       dumpagent delete ID             remove one dump\n"
 	      "       dumpagent gc                    apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS\n"
 	      "       dumpagent test [--yes]          crash this machine now, to prove capture works\n"
+	      "       dumpagent arm-plan [--config FILE]  the configuration and TARGET=auto, as\n"
+	      "                                       shell assignments (used by load-crashkernel)\n"
+	      "       dumpagent arm-need KERNEL INITRD    the crashkernel= size they need (used by\n"
+	      "                                       load-crashkernel)\n"
+	      "       dumpagent arm-state KERNEL INITRD CONFIG CMDLINE  their checksums, and\n"
+	      "                                       whether they are armed (used by load-crashkernel)\n"
 	      "       dumpagent --help | --version\n"
 	      "\n"
 	      "capture options:\n"
@@ -203,6 +209,7 @@ static const struct {
 } admin[] = {
 	{ "status", cli_status }, { "list", cli_list }, { "show", cli_show }, { "export", cli_export },
 	{ "delete", cli_delete }, { "gc", cli_gc },	{ "test", cli_test },
+	{ "arm-plan", cli_arm_plan }, { "arm-need", cli_arm_need }, { "arm-state", cli_arm_state },
 };
 
 int main(int argc, char **argv)

@@ -2,28 +2,26 @@
 # load-crashkernel.sh: arms the dumpagent capture kernel with "kexec -p" at boot.
 #
 # POSIX sh for dash and busybox sh (it may run from an early-boot environment).
-# The story: read the configuration (docs/config-format.md, parsed here, never
-# sourced), check that crashkernel= reserved memory, check the capture kernel
-# and initramfs, resolve TARGET=auto on the running system, build the capture
-# kernel's command line, load it, and check that the kernel reports it loaded.
-# Exit codes: see usage(). Environment for tests: DUMPAGENT_SYSFS,
-# DUMPAGENT_PROC, DUMPAGENT_FINDMNT; kexec is taken from PATH.
+# The story: ask the agent for the configuration (it has the one parser,
+# dumpagent/config.c), TARGET=auto and the capture kernel's command line,
+# check that crashkernel= reserved memory, check the capture kernel and
+# initramfs, load it, and check that the kernel reports it loaded. The
+# shell keeps kexec, the sysfs writes, GRUB and the initramfs rebuild; what is
+# logic is in the agent (arm-plan, arm-need, arm-state: dumpagent/cli_arm.c).
+# Exit codes: see usage() (dumpagent/exit_codes.h). Environment for tests:
+# DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_AGENT; kexec is taken from PATH.
+# shellcheck disable=SC2154 # c_*, target_* and the estimate are set by eval of the agent's answers
 set -eu
 
 # Recommended reservation, printed when none is found.
 CRASHKERNEL_SIZE=64M
 
-# Byte semantics for ${#var} and bracket ranges: busybox counts characters in
-# a UTF-8 locale, and the format is defined in bytes.
+# The same messages and byte semantics from every tool run here.
 LC_ALL=C
 export LC_ALL
 
 PROG=load-crashkernel
-KEYS="TARGET FSTYPE CRASH_DIR DUMP_LEVEL COMPRESSION FINAL_ACTION FAILURE_ACTION CAPTURE_KERNEL CAPTURE_INITRD CMDLINE_APPEND MIN_FREE_MB REPORT_VMCORE_MAX_MB BSOD BSOD_SECONDS EMERGENCY_SHELL WATCHDOG_SECONDS \
-MAX_DUMPS MAX_TOTAL_MB MAX_AGE_DAYS CRASH_LOOP_MAX CRASH_LOOP_MINUTES"
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
-PROC=${DUMPAGENT_PROC:-/proc}
-FINDMNT=${DUMPAGENT_FINDMNT:-findmnt}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
 # GRUB is there when its settings file is (grub-mkconfig reads it, then grub.d/*.cfg).
@@ -33,19 +31,6 @@ GRUB_FILE=${GRUB_DIR%.d}
 BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
 AGENT=${DUMPAGENT_AGENT:-/usr/sbin/dumpagent}
 STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
-# Working memory of the capture environment (kernel allocations, busybox,
-# the agent and makedumpfile), measured in QEMU with 32 MiB reserved; and the
-# margin added on top of the sum of what --reserve and --shrink count.
-WORK_MB=12
-MARGIN_PCT=20
-# --shrink never goes below this. The bench (bench/RESULTS.md) found 32 MB the
-# smallest reservation that works for 1, 4 and 16 GB guests and 28 MB failing,
-# with 0.7 MiB free at the lowest at 32 MB: the edge is sharp and measured with
-# the default configuration only. A shrink is undone only by a reboot, so it
-# keeps half as much again: 48 MiB.
-SHRINK_FLOOR_MB=48
-CR=$(printf '\r')
-TAB=$(printf '\t')
 NL='
 '
 
@@ -58,20 +43,18 @@ usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-r
        $PROG --help
 
 Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
-kexec_load when that fails), so that a panic boots it from the memory reserved
-by crashkernel= on the kernel command line. Does nothing when the same kernel,
-initramfs, configuration, command line, memory and CPUs are already loaded (checksums in
-$RUN/loaded). Every check runs before kexec, so an error keeps the capture
-kernel that is loaded (this is what "systemctl reload dumpagent" runs).
+kexec_load when that fails) into the memory crashkernel= reserved; nothing
+when the same files, command line, memory and CPUs are loaded ($RUN/loaded).
+Every check runs before kexec: an error keeps the loaded capture kernel.
 
-  --config FILE   configuration (default /etc/dumpagent.conf)
+  --config FILE   configuration (default /etc/dumpagent.conf), read by $AGENT
   --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
   --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
   --dry-run       check everything, print what would be done (the kexec
                   command, the GRUB setting), do not do it
   --shrink        after loading, give the reserved memory the capture
                   environment does not need back to the system (never
-                  below $SHRINK_FLOOR_MB MiB; undone only by a reboot)
+                  below the floor the bench measured; undone only by a reboot)
   --reserve       compute the crashkernel= size the capture environment
                   needs, write it to $GRUB_DIR/dumpagent.cfg and run
                   update-grub (or print the parameter to add); refuses when
@@ -83,32 +66,25 @@ kernel that is loaded (this is what "systemctl reload dumpagent" runs).
   --check-config  only parse and validate the configuration
   --help          show this text
 
-When CAPTURE_INITRD holds another configuration than FILE and the initramfs
-builder is installed ($BUILDER),
-it builds $STATE/initramfs.img with FILE and loads that; it builds
-again when FILE or CAPTURE_INITRD changes (checksums in $STATE/initramfs.sums).
+When CAPTURE_INITRD holds another configuration than FILE, it loads
+$STATE/initramfs.img, built with FILE by $BUILDER.
+Environment (tests): DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_RUN,
+DUMPAGENT_GRUB_DIR, DUMPAGENT_BUILDER, DUMPAGENT_AGENT, DUMPAGENT_STATE.
 
-environment: DUMPAGENT_SYSFS (default /sys), DUMPAGENT_PROC (default /proc),
-             DUMPAGENT_FINDMNT (default findmnt), DUMPAGENT_RUN (default
-             /run/dumpagent), DUMPAGENT_GRUB_DIR (default /etc/default/grub.d),
-             DUMPAGENT_BUILDER (default /usr/lib/dumpagent/initramfs/build.sh),
-             DUMPAGENT_AGENT (default /usr/sbin/dumpagent), DUMPAGENT_STATE
-             (default /var/lib/dumpagent); kexec is taken from PATH.
-
-exit status:
+exit status (the table of dumpagent(8)):
   0    armed (--dry-run, --check-config: no problem found)
-  1    kexec failed
-  2    kexec succeeded but the kernel does not report a loaded capture kernel
-  3    no memory is reserved for the capture kernel (crashkernel=)
-  4    capture kernel or initramfs missing or unreadable, or rebuilding the
+  1    kexec failed, or the agent could not be run
+  12   no memory is reserved for the capture kernel (crashkernel=)
+  13   capture kernel or initramfs missing or unreadable, or rebuilding the
        initramfs for the configuration failed
-  5    configuration error
-  6    TARGET=auto cannot be resolved to a filesystem UUID
-  7    --reserve could not write the GRUB setting or found another
+  14   TARGET=auto cannot be resolved to a filesystem UUID
+  15   kexec succeeded but the kernel does not report a loaded capture kernel
+  16   --reserve could not write the GRUB setting or found another
        crashkernel=, or --shrink could not write kexec_crash_size
   100  usage error
+  101  configuration error
 
-The configuration format is in dumpagent.conf(5).
+See load-crashkernel(8) and dumpagent.conf(5).
 EOF
 }
 
@@ -127,147 +103,26 @@ warn() {
 }
 
 usage_error() {
-	printf '%s: %s (see --help)\n' "$PROG" "$*" >&2
+	printf '%s: %s; see %s --help\n' "$PROG" "$*" "$PROG" >&2
 	exit 100
 }
 
-# --- configuration (docs/config-format.md; dumpagent/config.c has the same rules)
+# --- configuration: the agent's parser (dumpagent/config.c) reads it
 
-# Must match config/dumpagent.conf. The loader only validates the keys that
-# the agent alone uses (DUMP_LEVEL, COMPRESSION, the actions).
-# shellcheck disable=SC2034
-set_defaults() {
-	c_TARGET=auto c_FSTYPE=auto c_CRASH_DIR=/var/crash c_DUMP_LEVEL=31
-	c_COMPRESSION=zlib c_FINAL_ACTION=reboot c_FAILURE_ACTION=reboot
-	c_CAPTURE_KERNEL=/usr/lib/dumpagent/vmlinuz
-	c_CAPTURE_INITRD=/usr/lib/dumpagent/initramfs.img c_CMDLINE_APPEND='' c_MIN_FREE_MB=64
-	c_REPORT_VMCORE_MAX_MB=1024 c_BSOD=0 c_BSOD_SECONDS=30 c_EMERGENCY_SHELL=0
-	c_WATCHDOG_SECONDS=3600
-	c_MAX_DUMPS=32 c_MAX_TOTAL_MB='' c_MAX_AGE_DAYS='' c_CRASH_LOOP_MAX=3 c_CRASH_LOOP_MINUTES=60
-	for k in $KEYS; do
-		eval "line_$k="
-	done
-}
-
-config_error() {
-	die 5 "$conf:$lineno: $*"
-}
-
-target_ok() {
-	case $1 in
-	auto) return 0 ;;
-	UUID=*)
-		v=${1#UUID=}
-		case $v in *[!0-9A-Fa-f-]*) return 1 ;; esac
-		[ "${#v}" -ge 1 ] && [ "${#v}" -le 36 ] ;;
-	LABEL=*)
-		v=${1#LABEL=}
-		case $v in */*) return 1 ;; esac
-		[ "${#v}" -ge 1 ] && [ "${#v}" -le 32 ] ;;
-	/dev/disk/by-*/*)
-		v=${1#/dev/disk/by-}
-		case ${v%%/*} in uuid | label | partuuid | partlabel | id | path) ;; *) return 1 ;; esac
-		case ${v#*/} in '' | */* | . | ..) return 1 ;; esac ;;
-	*) return 1 ;;
+# Sets c_KEY for every key (the defaults applied); for TARGET=auto
+# target_uuid, target_fstype and target_mount, or target_error; the running
+# kernel's crashkernel_asked; the capture kernel's cmdline. The agent
+# single-quotes every value, so eval runs nothing; its error (the last line)
+# is the C parser's, with its "dumpagent...: " replaced by ours.
+read_config() {
+	rc=0
+	plan=$("$AGENT" arm-plan --config "$conf" 2>&1) || rc=$?
+	last=${plan##*"$NL"}
+	case $rc in
+	0) eval "$plan" ;;
+	101) die 101 "${last#*: }" ;;
+	*) die 1 "cannot run $AGENT arm-plan (exit status $rc): ${last#*: }" ;;
 	esac
-}
-
-crash_dir_ok() {
-	case $1 in /*) ;; *) return 1 ;; esac
-	case $1 in *[!A-Za-z0-9._/-]* | */ | *//* | */. | */./* | */.. | */../*) return 1 ;; esac
-	[ "${#1}" -le 255 ]
-}
-
-# count_ok VALUE MAX-DIGITS: 1 to MAX-DIGITS decimal digits, no leading zero.
-count_ok() {
-	case $1 in '' | 0* | *[!0-9]*) return 1 ;; esac
-	[ "${#1}" -le "$2" ]
-}
-
-# Prints what KEY accepts when VALUE is bad, nothing when it is good.
-value_expectation() {
-	case $1 in
-	TARGET) target_ok "$2" || echo "expected auto, UUID=..., LABEL=... or /dev/disk/by-*/..." ;;
-	FSTYPE)
-		case $2 in auto | ext2 | ext3 | ext4 | xfs | vfat) ;;
-		*) echo "expected auto, ext2, ext3, ext4, xfs or vfat" ;; esac ;;
-	CRASH_DIR)
-		crash_dir_ok "$2" ||
-			echo "expected an absolute path without '.', '..' or empty components" ;;
-	DUMP_LEVEL)
-		case $2 in [0-9] | [0-2][0-9] | 3[01]) ;; *) echo "expected a number from 0 to 31" ;; esac ;;
-	COMPRESSION)
-		case $2 in zlib | lzo | none) ;; *) echo "expected zlib, lzo or none" ;; esac ;;
-	FINAL_ACTION | FAILURE_ACTION)
-		case $2 in reboot | poweroff | halt | shell) ;;
-		*) echo "expected reboot, poweroff, halt or shell" ;; esac ;;
-	CAPTURE_KERNEL | CAPTURE_INITRD)
-		case $2 in /*' '* | [!/]* | '') echo "expected an absolute path" ;; esac ;;
-	BSOD)
-		case $2 in 0 | 1) ;; *) echo "expected 0 or 1" ;; esac ;;
-	BSOD_SECONDS)
-		case $2 in '' | *[!0-9]* | ??????*) echo "expected a number of seconds from 0 to 99999" ;; esac ;;
-	EMERGENCY_SHELL)
-		case $2 in 0 | 1 | only) ;; *) echo "expected 0, 1 or only" ;; esac ;;
-	WATCHDOG_SECONDS)
-		case $2 in '' | *[!0-9]* | ???????*)
-			echo "expected a number of seconds from 0 (no watchdog) to 999999" ;;
-		esac ;;
-	MIN_FREE_MB | REPORT_VMCORE_MAX_MB)
-		case $2 in '' | *[!0-9]* | ???????*) echo "expected a number of MiB from 0 to 999999" ;; esac ;;
-	MAX_DUMPS) count_ok "$2" 4 || echo "expected a number of dumps from 1 to 9999" ;;
-	MAX_TOTAL_MB)
-		[ -z "$2" ] || count_ok "$2" 7 || echo "expected nothing or a number of MiB from 1 to 9999999" ;;
-	MAX_AGE_DAYS)
-		[ -z "$2" ] || count_ok "$2" 5 || echo "expected nothing or a number of days from 1 to 99999" ;;
-	CRASH_LOOP_MAX) [ "$2" = 0 ] || count_ok "$2" 3 || echo "expected a number of dumps from 0 to 999" ;;
-	CRASH_LOOP_MINUTES) count_ok "$2" 5 || echo "expected a number of minutes from 1 to 99999" ;;
-	esac
-}
-
-# The checks run in the order of the C parser, so the first error is the same.
-parse_line() {
-	line=$1
-	[ "${#line}" -le 1023 ] || config_error "line is longer than 1023 bytes"
-	rest=${line#"${line%%[!" $TAB$CR"]*}"}
-	case $rest in '' | '#'*) return 0 ;; esac
-	case $line in [A-Z]*=*) ;; *) config_error "expected KEY=value" ;; esac
-	key=${line%%=*}
-	case $key in *[!A-Z0-9_]*) config_error "expected KEY=value" ;; esac
-	case " $KEYS " in *" $key "*) ;; *) config_error "unknown key '$key'" ;; esac
-	eval "seen=\$line_$key"
-	[ -z "$seen" ] || config_error "$key is already set on line $seen"
-	value=${line#*=}
-	while :; do
-		case $value in *[" $TAB$CR"]) value=${value%?} ;; *) break ;; esac
-	done
-	case $value in
-	'"'*)
-		value=${value#\"}
-		case $value in *'"') value=${value%\"} ;; *) config_error "$key: unterminated quote" ;; esac
-		case $value in *'"'*) config_error "$key: unterminated quote" ;; esac ;;
-	*'"'*) config_error "$key: unterminated quote" ;;
-	esac
-	case $value in *[!\ -~]*) config_error "$key: value has a non-printable character" ;; esac
-	case $key in CMDLINE_APPEND | MAX_TOTAL_MB | MAX_AGE_DAYS) ;;
-	*) [ -n "$value" ] || config_error "$key: value is empty" ;;
-	esac
-	expect=$(value_expectation "$key" "$value")
-	[ -z "$expect" ] || config_error "$key: bad value '$value': $expect"
-	eval "c_$key=\$value line_$key=\$lineno"
-}
-
-# NUL bytes never reach us: the shell drops them (the C agent refuses them).
-parse_config() {
-	if [ ! -f "$conf" ] || [ ! -r "$conf" ]; then
-		die 5 "cannot read the configuration $conf"
-	fi
-	set_defaults
-	lineno=0
-	while IFS= read -r raw || [ -n "$raw" ]; do
-		lineno=$((lineno + 1))
-		parse_line "$raw"
-	done <"$conf"
 }
 
 # --- the running system
@@ -283,15 +138,11 @@ check_reservation() {
 	fi
 	case $reserved in '' | *[!0-9]*) reserved=0 ;; esac
 	[ "$reserved" -eq 0 ] || return 0
-	case " $proc_cmdline" in
-	*" crashkernel="*)
-		asked=${proc_cmdline##*crashkernel=}
-		die 3 "no memory is reserved for the capture kernel ($f $state)," \
-			"although the kernel command line has crashkernel=${asked%%[" $TAB"]*}:" \
-			"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
-			"try crashkernel=$CRASHKERNEL_SIZE" ;;
-	esac
-	die 3 "no memory is reserved for the capture kernel ($f $state)." \
+	[ -z "${crashkernel_asked:-}" ] || die 12 "no memory is reserved for the capture kernel" \
+		"($f $state), although the kernel command line has crashkernel=$crashkernel_asked:" \
+		"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
+		"try crashkernel=$CRASHKERNEL_SIZE"
+	die 12 "no memory is reserved for the capture kernel ($f $state)." \
 		"Add crashkernel=$CRASHKERNEL_SIZE to the kernel command line (on Debian:" \
 		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
 }
@@ -299,11 +150,11 @@ check_reservation() {
 # check_file WHAT FILE SOURCE
 check_file() {
 	if [ ! -e "$2" ]; then
-		die 4 "$1 $2 ($3) does not exist"
+		die 13 "$1 $2 ($3) does not exist"
 	elif [ ! -f "$2" ]; then
-		die 4 "$1 $2 ($3) is not a regular file"
+		die 13 "$1 $2 ($3) is not a regular file"
 	elif [ ! -r "$2" ]; then
-		die 4 "$1 $2 ($3) is not readable"
+		die 13 "$1 $2 ($3) is not readable"
 	fi
 }
 
@@ -325,90 +176,14 @@ check_target_name() {
 	esac
 }
 
-unresolved() {
-	die 6 "TARGET=auto: $*; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $conf"
-}
-
-# Sets target_uuid and target_fstype from the filesystem that holds CRASH_DIR
-# (or its nearest existing parent: the agent creates what is missing).
-resolve_auto_target() {
-	dir=$c_CRASH_DIR
-	while [ ! -e "$dir" ]; do
-		dir=${dir%/*}
-		dir=${dir:-/}
-	done
-	command -v "$FINDMNT" >/dev/null 2>&1 ||
-		unresolved "$FINDMNT (util-linux) is not available to find the filesystem of $dir"
-	out=$("$FINDMNT" -n -o UUID,FSTYPE,TARGET --target "$dir" 2>/dev/null) || out=
-	# findmnt pads an empty UUID with blanks, so fewer than 3 words means no UUID.
-	set -f
-	# shellcheck disable=SC2086 # split on purpose; findmnt escapes blanks as \x20
-	set -- ${out%%"$NL"*}
-	set +f
-	case $# in
-	3) ;;
-	2) unresolved "the filesystem holding $dir ($1 at $2) has no UUID" ;;
-	*) unresolved "findmnt found no UUID and type for $dir" ;;
-	esac
-	target_uuid=$1 target_fstype=$2 mountpoint=$3
-	target_ok "UUID=$target_uuid" ||
-		unresolved "the filesystem holding $dir has UUID '$target_uuid', which the agent cannot use"
-	case $target_fstype in
-	ext2 | ext3 | ext4 | xfs | vfat) ;;
-	*) unresolved "the filesystem holding $dir is $target_fstype, which the capture agent" \
-		"does not write (ext2, ext3, ext4, xfs or vfat)" ;;
-	esac
-	[ "$c_FSTYPE" = auto ] || [ "$c_FSTYPE" = "$target_fstype" ] ||
-		unresolved "the filesystem holding $dir is $target_fstype, but FSTYPE=$c_FSTYPE"
+# TARGET=auto as the agent resolved it (dumpagent/arm_target.c).
+check_auto_target() {
+	[ -z "${target_error:-}" ] || die 14 "TARGET=auto: $target_error; set TARGET=UUID=... or" \
+		"TARGET=LABEL=... explicitly in $conf"
 	# The agent takes CRASH_DIR inside the target filesystem, from its root.
-	case $mountpoint in
-	/) ;;
-	*) warn "CRASH_DIR=$c_CRASH_DIR is on the filesystem mounted at $mountpoint: the capture" \
-		"agent writes to $c_CRASH_DIR inside that filesystem, which is" \
-		"$mountpoint$c_CRASH_DIR here" ;;
-	esac
-}
-
-# Adds one word of the running kernel's command line to the capture one.
-take_word() {
-	case ${1#\"} in
-	console=*) consoles="$consoles $1" ;;
-	dumpagent.*) passed="$passed $1" ;;
-	esac
-}
-
-# Splits the running command line as the kernel does: blanks separate words,
-# double quotes group (and stay in the word); "--" ends the kernel's part.
-scan_cmdline() {
-	s=$1 w='' q=''
-	while [ -n "$s" ]; do
-		rest=${s#?}
-		c=${s%"$rest"}
-		s=$rest
-		case $c in
-		'"') if [ -n "$q" ]; then q=; else q=1; fi ;;
-		' ' | "$TAB" | "$NL")
-			if [ -z "$q" ]; then
-				[ "$w" != -- ] || return 0
-				[ -z "$w" ] || take_word "$w"
-				w=
-				continue
-			fi ;;
-		esac
-		w=$w$c
-	done
-	[ -z "$w" ] || [ "$w" = -- ] || take_word "$w"
-}
-
-build_cmdline() {
-	consoles='' passed=''
-	scan_cmdline "$proc_cmdline"
-	cmdline="${consoles:- console=tty0} nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on$passed"
-	cmdline=${cmdline# }
-	if [ "$c_TARGET" = auto ]; then
-		cmdline="$cmdline dumpagent.target=UUID=$target_uuid dumpagent.fstype=$target_fstype"
-	fi
-	[ -z "$c_CMDLINE_APPEND" ] || cmdline="$cmdline $c_CMDLINE_APPEND"
+	[ "$target_mount" = / ] || warn "CRASH_DIR=$c_CRASH_DIR is on the filesystem mounted at" \
+		"$target_mount: the capture agent writes to $c_CRASH_DIR inside that filesystem, which" \
+		"is $target_mount$c_CRASH_DIR here"
 }
 
 lockdown_mode() {
@@ -503,11 +278,8 @@ is_loaded() {
 }
 
 check_loaded() {
-	f=$SYSFS/kernel/kexec_crash_loaded
-	loaded=
-	[ ! -r "$f" ] || read -r loaded <"$f" || :
-	[ "$loaded" = 1 ] ||
-		die 2 "kexec succeeded, but $f is '${loaded:-missing}', not 1: no capture kernel is armed"
+	is_loaded || die 15 "kexec succeeded, but $SYSFS/kernel/kexec_crash_loaded is" \
+		"'${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
 # --- an initramfs that holds this configuration
@@ -538,11 +310,11 @@ regenerate_initrd() {
 	fi
 	printf '%s: %s holds another configuration than %s: building %s\n' "$PROG" "$initrd" "$conf" "$out"
 	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
-		die 4 "cannot create $STATE for the rebuilt capture initramfs"
+		die 13 "cannot create $STATE for the rebuilt capture initramfs"
 	rm -f "$STATE/initramfs.sums"
 	build_rc=0
 	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
-	[ "$build_rc" = 0 ] || die 4 "rebuilding the capture initramfs with $conf failed" \
+	[ "$build_rc" = 0 ] || die 13 "rebuilding the capture initramfs with $conf failed" \
 		"($BUILDER exit status $build_rc): $(printf '%s' "$build_out" | tr '\n' ' ' | sed 's/ *$//')"
 	# The sums are written last: a build cut short is done again next time.
 	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
@@ -569,39 +341,29 @@ embedded_config_sha() {
 	rm -rf "$t"
 }
 
-# Bytes the capture environment needs: the kernel image (about 4 times its
-# compressed size while it boots), the initramfs and its unpacked copy, the
-# working memory, a margin; in 2 MiB steps.
-need_bytes() {
-	k=$(wc -c <"$kernel")
-	i=$(wc -c <"$initrd")
-	u=$(gzip -dc "$initrd" 2>/dev/null | wc -c)
-	[ "$u" -gt 0 ] || u=$((i * 3))
-	n=$((k * 4 + i + u + WORK_MB * 1048576))
-	n=$((n + n * MARGIN_PCT / 100))
-	echo $(((n + 2097151) / 2097152 * 2097152))
+# The reservation the capture environment needs (dumpagent/arm_reserve.c):
+# sets need_bytes, shrink_bytes (never below shrink_floor_mb) and reserve_mb.
+estimate() {
+	rc=0
+	plan=$("$AGENT" arm-need "$kernel" "$initrd" 2>&1) || rc=$?
+	[ "$rc" = 0 ] || die 1 "cannot estimate the reservation: ${plan#*: }"
+	eval "$plan"
 }
 
-# The memory ranges and CPUs that kexec -p wrote into the ELF core headers of
-# the capture kernel: after a memory or CPU hotplug (debian/dumpagent.udev),
-# the same files must still be loaded again, or the dump misses the new memory.
-layout_sha() {
-	if h=$({ { grep 'System RAM' "$PROC/iomem" || :; cat "$SYSFS/devices/system/cpu/present" ||
-		:; } | sha256sum; } 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
+# The checksums of what is loaded, with the memory ranges and CPUs that kexec
+# -p writes into the capture kernel's ELF core headers (after a memory or CPU
+# hotplug, debian/dumpagent.udev, the same files must be loaded again), and
+# whether $RUN/loaded records all of it (dumpagent/arm_state.c): sets
+# kernel_sha, initrd_sha, config_sha, layout and unchanged.
+armed_facts() {
+	rc=0
+	plan=$("$AGENT" arm-state "$kernel" "$initrd" "$conf" "$cmdline" 2>&1) || rc=$?
+	[ "$rc" = 0 ] || die 1 "cannot run $AGENT arm-state (exit status $rc): ${plan#*: }"
+	eval "$plan"
 }
 
 state_of() { # KEY: the value recorded in $RUN/loaded
 	sed -n "s/^$1=//p" "$RUN/loaded" 2>/dev/null | head -n 1
-}
-
-# The same files and command line as recorded, and the kernel says loaded.
-unchanged() {
-	is_loaded && [ -r "$RUN/loaded" ] || return 1
-	[ "$(state_of KERNEL)" = "$kernel" ] && [ "$(state_of INITRD)" = "$initrd" ] &&
-		[ "$(state_of KERNEL_SHA256)" = "$kernel_sha" ] &&
-		[ "$(state_of INITRD_SHA256)" = "$initrd_sha" ] &&
-		[ "$(state_of CONFIG_SHA256)" = "$config_sha" ] && [ "$(state_of CMDLINE)" = "$cmdline" ] &&
-		[ "$(state_of LAYOUT_SHA256)" = "$layout" ]
 }
 
 state_text() {
@@ -636,18 +398,17 @@ unload() {
 # reserved again before a reboot, hence the floor the bench has proven.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
-	want=$(need_bytes)
-	floor=$((SHRINK_FLOOR_MB * 1048576))
-	[ "$want" -ge "$floor" ] || want=$floor
+	estimate
+	want=$shrink_bytes
 	if [ "$want" -ge "$reserved" ]; then
 		printf '%s: --shrink: the capture environment needs %s MiB (at least %s) of the %s MiB reserved: nothing to give back\n' \
-			"$PROG" "$((want / 1048576))" "$SHRINK_FLOOR_MB" "$((reserved / 1048576))"
+			"$PROG" "$((want / 1048576))" "$shrink_floor_mb" "$((reserved / 1048576))"
 		return 0
 	fi
 	unload
 	if ! { echo "$want" >"$f"; } 2>/dev/null; then
 		load
-		die 7 "--shrink: cannot write $want to $f (the capture kernel is loaded again, unshrunk)"
+		die 16 "--shrink: cannot write $want to $f (the capture kernel is loaded again, unshrunk)"
 	fi
 	read -r now <"$f" || now=$reserved
 	[ "$now" -ge "$reserved" ] ||
@@ -671,16 +432,15 @@ other_crashkernel() {
 }
 
 reserve() {
-	want=$(need_bytes)
-	mb=$((((want + 8388607) / 8388608) * 8))
-	param="crashkernel=${mb}M"
+	estimate
+	param="crashkernel=${reserve_mb}M"
 	if [ ! -f "$GRUB_FILE" ]; then
 		printf '%s: --reserve: the capture environment needs %s; no GRUB here (no %s): add %s to the kernel command line and reboot\n' \
 			"$PROG" "$param" "$GRUB_FILE" "$param"
 		return 0
 	fi
 	others=$(other_crashkernel)
-	[ -z "$others" ] || die 7 "--reserve: crashkernel= is already set in$others; a second one would" \
+	[ -z "$others" ] || die 16 "--reserve: crashkernel= is already set in$others; a second one would" \
 		"be ambiguous: set $param there instead (or remove it and run --reserve again)"
 	if [ -n "$dry_run" ]; then
 		printf '%s: --reserve: would write %s to %s/dumpagent.cfg and run update-grub\n' \
@@ -691,10 +451,10 @@ reserve() {
 		"# Written by load-crashkernel --reserve: memory for the dumpagent capture kernel." \
 		"GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $param\"" \
 		>"$GRUB_DIR/dumpagent.cfg"; } 2>/dev/null; then
-		die 7 "--reserve: cannot write $GRUB_DIR/dumpagent.cfg"
+		die 16 "--reserve: cannot write $GRUB_DIR/dumpagent.cfg"
 	fi
 	if command -v update-grub >/dev/null 2>&1; then
-		update-grub >/dev/null 2>&1 || die 7 "--reserve: update-grub failed; run it yourself to see why"
+		update-grub >/dev/null 2>&1 || die 16 "--reserve: update-grub failed; run it yourself to see why"
 		printf '%s: --reserve: %s written to %s/dumpagent.cfg and update-grub run: reboot to reserve it\n' \
 			"$PROG" "$param" "$GRUB_DIR"
 	else
@@ -709,17 +469,14 @@ reserve() {
 # sets kernel, initrd, cmdline, config_sha (and builds the initramfs unless
 # --dry-run). Any failure dies here, with the loaded capture kernel untouched.
 prepare() {
-	parse_config
-	proc_cmdline=
-	[ ! -r "$PROC/cmdline" ] || proc_cmdline=$(cat "$PROC/cmdline")
+	read_config
 	check_reservation
 	check_capture_files
 	if [ "$c_TARGET" = auto ]; then
-		resolve_auto_target
+		check_auto_target
 	else
 		check_target_name
 	fi
-	build_cmdline
 	config_sha=$(sha "$conf")
 	regenerate_initrd
 }
@@ -775,13 +532,13 @@ if [ -n "$opt_unload" ]; then
 	exit 0
 fi
 if [ -n "$opt_reserve" ]; then
-	parse_config
+	read_config
 	check_capture_files
 	reserve
 	exit 0
 fi
 if [ -n "$check_only" ]; then
-	parse_config
+	read_config
 	printf '%s: %s: ok\n' "$PROG" "$conf"
 	exit 0
 fi
@@ -791,10 +548,10 @@ if [ -n "$dry_run" ]; then
 	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
 	exit 0
 fi
-kernel_sha=$(sha "$kernel") initrd_sha=$(sha "$initrd") layout=$(layout_sha)
+armed_facts
 # Armed with all of this already: nothing to load, but --shrink still shrinks.
 already=''
-if unchanged; then
+if is_loaded && [ -n "$unchanged" ]; then
 	if [ -z "$opt_shrink" ]; then
 		printf '%s: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do\n' "$PROG"
 		exit 0

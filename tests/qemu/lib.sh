@@ -86,11 +86,13 @@ build_first_initrd() {
 	add_binary_with_libs "$staging" "$(command -v kexec)" /usr/sbin/kexec ||
 		fail "cannot add kexec to the first initramfs"
 	cp "$REPO/scripts/load-crashkernel.sh" "$staging/usr/sbin/load-crashkernel"
+	# The loader has no parser: it asks the (static) agent installed beside it.
+	cp "$BUILD/dumpagent" "$staging/usr/sbin/dumpagent" || fail "cannot add the agent to the first initramfs"
 	cp "$CAPTURE_KERNEL" "$staging/usr/lib/dumpagent/vmlinuz"
 	cp "$capture_initrd" "$staging/usr/lib/dumpagent/initramfs.img"
 	cp "$config" "$staging/etc/dumpagent.conf"
 	cp "${FIRST_INIT:-$REPO/tests/qemu/first-init}" "$staging/init"
-	chmod 0755 "$staging/init" "$staging/usr/sbin/load-crashkernel"
+	chmod 0755 "$staging/init" "$staging/usr/sbin/load-crashkernel" "$staging/usr/sbin/dumpagent"
 	pack_cpio "$staging" "$first_tmp/image" >/dev/null || fail "cannot pack the first initramfs"
 	mv -f -- "$first_tmp/image" "$out" || fail "cannot rename the first initramfs to $out"
 	rm -rf -- "$first_tmp"

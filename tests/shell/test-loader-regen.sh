@@ -10,22 +10,26 @@
 #                     with "disk full" if $W/builder.fail exists
 # Every case runs under dash and busybox sh and asserts the exit status, the
 # exact output, which initramfs kexec got and whether the builder ran.
+# shellcheck disable=SC2317 # the cases, and what they call, run by name (run-cases.sh)
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=tests/shell/lib.sh
+. "$REPO/tests/shell/lib.sh"
 LOADER=$REPO/scripts/load-crashkernel.sh
+AGENT=$REPO/build/dumpagent
 P=load-crashkernel
-for prereq in dash busybox cpio gzip truncate; do
-	command -v "$prereq" >/dev/null 2>&1 || { echo "not ok - $prereq is not installed"; exit 1; }
-done
+need dash dash
+need busybox busybox-static
+need cpio cpio
+need gzip gzip
+need truncate coreutils
+[ -x "$AGENT" ] || die "$AGENT missing: run make"
 RUNPATH=$PATH
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failed=0
 errs=''
 
 # mkimg CONFIG OUTPUT: an initramfs holding CONFIG as etc/dumpagent.conf.
 mkimg() {
-	d=$(mktemp -d "$TMP/img.XXXXXX")
+	d=$(mktemp -d "$T/img.XXXXXX")
 	mkdir -p "$d/etc"
 	cp "$1" "$d/etc/dumpagent.conf"
 	(cd "$d" && echo etc/dumpagent.conf | cpio -o -H newc --quiet | gzip -n) >"$2"
@@ -33,7 +37,7 @@ mkimg() {
 }
 
 setup() {
-	W=$TMP/w
+	W=$T/w
 	rm -rf "$W"
 	mkdir -p "$W/sys/kernel" "$W/proc" "$W/bin"
 	echo 67108864 >"$W/sys/kernel/kexec_crash_size"
@@ -58,7 +62,7 @@ setup() {
 		#!/bin/sh
 		printf '%s\n' "\$*" >>"$W/builder.args"
 		if [ -f "$W/builder.fail" ]; then echo "disk full" >&2; exit 1; fi
-		d=\$(mktemp -d "$TMP/build.XXXXXX") && mkdir "\$d/etc" && cp "\$2" "\$d/etc/dumpagent.conf" &&
+		d=\$(mktemp -d "$T/build.XXXXXX") && mkdir "\$d/etc" && cp "\$2" "\$d/etc/dumpagent.conf" &&
 			(cd "\$d" && echo etc/dumpagent.conf | cpio -o -H newc --quiet | gzip -n) >"\$6"
 		rm -rf "\$d"
 		echo "built \$6"
@@ -71,7 +75,7 @@ run() {
 	rm -f "$W/kexec.args"
 	# shellcheck disable=SC2086 # "busybox sh" is two words
 	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_RUN="$W/run" \
-		DUMPAGENT_BUILDER="${BUILDER:-$W/bin/builder}" DUMPAGENT_AGENT="$W/agent" \
+		DUMPAGENT_BUILDER="${BUILDER:-$W/bin/builder}" DUMPAGENT_AGENT="$AGENT" \
 		DUMPAGENT_STATE="$W/state" PATH="$W/bin:$RUNPATH" \
 		$SH "$LOADER" --config "$W/conf" "$@" >"$W/stdout" 2>"$W/stderr"
 	rc=$?
@@ -85,12 +89,13 @@ reboot() {
 	rm -rf "$W/run"
 }
 
+# Failures of a case are collected in errs (run-cases.sh reports them).
 fail() {
 	errs="$errs$*
 "
 }
 
-same() { # WHAT EXPECTED GOT
+expect_same() { # WHAT EXPECTED GOT
 	[ "$2" = "$3" ] || fail "$1: expected
 $2
      got
@@ -105,10 +110,10 @@ building() {
 	echo "$P: $W/base.img holds another configuration than $W/conf: building $W/state/initramfs.img"
 }
 expect_initrd() { # the initramfs kexec loaded
-	same "kexec --initrd" "--initrd=$1" "$(grep -- '^--initrd=' "$W/kexec.args" 2>/dev/null)"
+	expect_same "kexec --initrd" "--initrd=$1" "$(grep -- '^--initrd=' "$W/kexec.args" 2>/dev/null)"
 }
 expect_builds() { # N: how many times the builder ran so far
-	same "builder runs" "$1" "$(wc -l <"$W/builder.args" 2>/dev/null || echo 0)"
+	expect_same "builder runs" "$1" "$(wc -l <"$W/builder.args" 2>/dev/null || echo 0)"
 }
 
 edit_config() {
@@ -119,9 +124,9 @@ edit_config() {
 
 case_same_config_no_build() {
 	run
-	same "exit status" 0 "$rc"
-	same stdout "$(armed "$W/base.img")" "$out"
-	same stderr "" "$err"
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$(armed "$W/base.img")" "$out"
+	expect_same stderr "" "$err"
 	expect_initrd "$W/base.img"
 	[ ! -e "$W/builder.args" ] || fail "the builder ran: $(cat "$W/builder.args")"
 }
@@ -129,14 +134,14 @@ case_same_config_no_build() {
 case_edited_config_builds() {
 	edit_config
 	run
-	same "exit status" 0 "$rc"
-	same stdout "$(building)
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$(building)
 $(armed "$W/state/initramfs.img")" "$out"
-	same stderr "" "$err"
-	same "builder arguments" "--config $W/conf --agent $W/agent --output $W/state/initramfs.img" \
+	expect_same stderr "" "$err"
+	expect_same "builder arguments" "--config $W/conf --agent $AGENT --output $W/state/initramfs.img" \
 		"$(cat "$W/builder.args")"
 	expect_initrd "$W/state/initramfs.img"
-	same "state directory mode" 700 "$(stat -c %a "$W/state")"
+	expect_same "state directory mode" 700 "$(stat -c %a "$W/state")"
 	grep -q "^INITRD=$W/state/initramfs.img\$" "$W/run/loaded" || fail "loaded does not record the rebuilt initramfs"
 	# What the capture kernel will read is the edited configuration.
 	mkdir -p "$W/x"
@@ -149,8 +154,8 @@ case_next_boot_reuses() {
 	run
 	reboot
 	run
-	same "exit status" 0 "$rc"
-	same stdout "$(armed "$W/state/initramfs.img")" "$out"
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$(armed "$W/state/initramfs.img")" "$out"
 	expect_initrd "$W/state/initramfs.img"
 	expect_builds 1
 }
@@ -161,8 +166,8 @@ case_config_changed_again_rebuilds() {
 	reboot
 	echo 'COMPRESSION=lzo' >>"$W/conf"
 	run
-	same "exit status" 0 "$rc"
-	same stdout "$(building)
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$(building)
 $(armed "$W/state/initramfs.img")" "$out"
 	expect_builds 2
 }
@@ -172,8 +177,8 @@ case_restart_after_edit_reloads() {
 	expect_initrd "$W/base.img"
 	edit_config
 	run # the service restarted without a reboot: loaded, but the configuration changed
-	same "exit status" 0 "$rc"
-	same stdout "$(building)
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$(building)
 $(armed "$W/state/initramfs.img")" "$out"
 	expect_initrd "$W/state/initramfs.img"
 }
@@ -184,7 +189,7 @@ case_back_to_shipped_config() {
 	reboot
 	cp "$W/shipped.conf" "$W/conf"
 	run
-	same stdout "$(armed "$W/base.img")" "$out"
+	expect_same stdout "$(armed "$W/base.img")" "$out"
 	expect_initrd "$W/base.img"
 	expect_builds 1
 }
@@ -197,8 +202,8 @@ case_package_upgrade_rebuilds() {
 	{ cat "$W/shipped.conf"; echo '# version 2'; } >"$W/shipped2.conf"
 	mkimg "$W/shipped2.conf" "$W/base.img"
 	run
-	same "exit status" 0 "$rc"
-	same stdout "$(building)
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$(building)
 $(armed "$W/state/initramfs.img")" "$out"
 	expect_builds 2
 }
@@ -209,7 +214,7 @@ case_tampered_image_rebuilds() {
 	reboot
 	mkimg "$W/shipped.conf" "$W/state/initramfs.img" # sums still match, contents do not
 	run
-	same stdout "$(building)
+	expect_same stdout "$(building)
 $(armed "$W/state/initramfs.img")" "$out"
 	expect_builds 2
 }
@@ -218,28 +223,28 @@ case_builder_fails() {
 	edit_config
 	touch "$W/builder.fail"
 	run
-	same "exit status" 4 "$rc"
-	same stderr "$P: rebuilding the capture initramfs with $W/conf failed ($W/bin/builder exit status 1): disk full" "$err"
+	expect_same "exit status" 13 "$rc"
+	expect_same stderr "$P: rebuilding the capture initramfs with $W/conf failed ($W/bin/builder exit status 1): disk full" "$err"
 	[ ! -e "$W/kexec.args" ] || fail "kexec ran after the build failed"
 	[ ! -e "$W/state/initramfs.sums" ] || fail "sums recorded for a failed build"
 	rm -f "$W/builder.fail"
 	run
-	same "exit status after the fix" 0 "$rc"
+	expect_same "exit status after the fix" 0 "$rc"
 	expect_builds 2
 }
 
 case_no_builder_warns() {
 	edit_config
 	BUILDER=$W/none run
-	same "exit status" 0 "$rc"
-	same stderr "$P: warning: the initramfs $W/base.img holds another configuration than $W/conf: rebuild it (initramfs/build.sh --config $W/conf), then run $P again" "$err"
+	expect_same "exit status" 0 "$rc"
+	expect_same stderr "$P: warning: the initramfs $W/base.img holds another configuration than $W/conf: rebuild it (initramfs/build.sh --config $W/conf), then run $P again" "$err"
 	expect_initrd "$W/base.img"
 }
 
 case_initrd_option_never_builds() {
 	edit_config
 	run --initrd "$W/base.img"
-	same "exit status" 0 "$rc"
+	expect_same "exit status" 0 "$rc"
 	expect_initrd "$W/base.img"
 	[ ! -e "$W/builder.args" ] || fail "the builder ran with --initrd"
 }
@@ -249,17 +254,17 @@ case_relative_initrd_still_warns() {
 	edit_config
 	# In this shell, not a subshell: run sets rc, out and err.
 	cd "$W" && run --initrd base.img
-	cd "$TMP" || exit 1
-	same "exit status" 0 "$rc"
-	same stderr "$P: warning: the initramfs base.img holds another configuration than $W/conf: rebuild it (initramfs/build.sh --config $W/conf), then run $P again" "$err"
+	cd "$T" || exit 1
+	expect_same "exit status" 0 "$rc"
+	expect_same stderr "$P: warning: the initramfs base.img holds another configuration than $W/conf: rebuild it (initramfs/build.sh --config $W/conf), then run $P again" "$err"
 	expect_initrd base.img
 }
 
 case_dry_run_builds_nothing() {
 	edit_config
 	run --dry-run
-	same "exit status" 0 "$rc"
-	same stdout "$P: $W/base.img holds another configuration than $W/conf: would build $W/state/initramfs.img
+	expect_same "exit status" 0 "$rc"
+	expect_same stdout "$P: $W/base.img holds another configuration than $W/conf: would build $W/state/initramfs.img
 kexec -p $W/vmlinuz --initrd=$W/base.img '--append=$CMDLINE'" "$out"
 	[ ! -e "$W/builder.args" ] || fail "the builder ran with --dry-run"
 }
@@ -272,3 +277,4 @@ relative_initrd_still_warns"
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"
 run_cases
+finish

@@ -1,11 +1,12 @@
 #!/bin/sh
-# tests/shell/test-loader.sh: scripts/load-crashkernel.sh against a fake sysfs, proc, kexec and findmnt.
+# tests/shell/test-loader.sh: scripts/load-crashkernel.sh against a fake sysfs, proc, kexec and mountinfo.
 #
 # Every case runs under dash and under busybox sh, and asserts the exact exit
-# status, the exact stderr and stdout, and the exact arguments kexec and
-# findmnt were given. The fakes live in a temporary directory:
+# status, the exact stderr and stdout, and the exact arguments kexec was
+# given. The loader asks the agent (build/dumpagent) for the configuration,
+# TARGET=auto and the reservation estimate. The fakes live in a temporary directory:
 #   $W/sys/kernel/{kexec_crash_size,kexec_crash_loaded,security/lockdown}
-#   $W/proc/cmdline
+#   $W/proc/cmdline, $W/proc/self/mountinfo (mountinfo ...: the mount of $W)
 #   $W/bin/kexec     first in PATH; appends its arguments, one a line and then
 #                    "--", to $W/kexec.args; fails with the text of $W/kexec.fail
 #                    if that exists (or of $W/kexec.fail-with-s when called
@@ -15,25 +16,33 @@
 #                    (the kernel frees the loaded one first); "-p -u" writes 0 to
 #                    kexec_crash_loaded; else writes 1 to kexec_crash_loaded unless
 #                    $W/kexec.noload exists
-#   $W/findmnt       (DUMPAGENT_FINDMNT) records its arguments to $W/findmnt.args
-#                    and prints $W/findmnt.out
+#   $T/ext4.img      an ext4 filesystem with UUID $UUID, the mount source of TARGET=auto
+# shellcheck disable=SC2317 # the cases, and what they call, run by name (run-cases.sh)
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=tests/shell/lib.sh
+. "$REPO/tests/shell/lib.sh"
 LOADER=$REPO/scripts/load-crashkernel.sh
+AGENT=$REPO/build/dumpagent
 P=load-crashkernel
-for prereq in dash busybox truncate; do
-	command -v "$prereq" >/dev/null 2>&1 || { echo "not ok - $prereq is not installed"; exit 1; }
-done
-[ -f "$LOADER" ] || { echo "not ok - $LOADER missing"; exit 1; }
+need dash dash
+need busybox busybox-static
+need truncate coreutils
+need mkfs.ext4 e2fsprogs
+[ -f "$LOADER" ] || die "$LOADER missing"
+[ -x "$AGENT" ] || die "$AGENT missing: run make"
 RUNPATH=$PATH
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failed=0
 errs=''
+UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
+truncate -s 1M "$T/ext4.img"
+mkfs.ext4 -q -F -U "$UUID" "$T/ext4.img" 2>/dev/null || die "mkfs.ext4 $T/ext4.img failed"
+# The device number of $T, as mountinfo writes it (MAJOR:MINOR).
+d=$(stat -c %d "$T")
+TDEV=$(((d >> 8) & 0xfff | ((d >> 32) & ~0xfff))):$(((d & 0xff) | ((d >> 12) & ~0xff)))
 
 # A fresh fake system for each run; $W is its root.
 setup() {
-	W=$TMP/w
+	W=$T/w
 	rm -rf "$W"
 	mkdir -p "$W/sys/kernel/security" "$W/proc" "$W/bin" "$W/boot"
 	echo 67108864 >"$W/sys/kernel/kexec_crash_size"
@@ -66,18 +75,13 @@ setup() {
 		fi
 		[ -f "$W/kexec.noload" ] || echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
-	cat >"$W/findmnt" <<-EOF
-		#!/bin/sh
-		printf '%s\n' "\$@" >"$W/findmnt.args"
-		cat "$W/findmnt.out"
-	EOF
-	chmod +x "$W/bin/kexec" "$W/findmnt"
+	chmod +x "$W/bin/kexec"
 }
 
 # run ARGS...: runs the loader under $SH; sets rc, out, err.
 run() {
 	# shellcheck disable=SC2086 # "busybox sh" is two words
-	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_FINDMNT="$W/findmnt" \
+	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_AGENT="${RUN_AGENT:-$AGENT}" \
 		DUMPAGENT_BUILDER="$W/no-builder" DUMPAGENT_STATE="$W/state" \
 		DUMPAGENT_RUN="$W/run" DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" \
 		PATH="$W/bin:$RUNPATH" $SH "$LOADER" "$@" >"$W/stdout" 2>"$W/stderr"
@@ -86,28 +90,29 @@ run() {
 	err=$(cat "$W/stderr")
 }
 
+# Failures of a case are collected in errs (run-cases.sh reports them).
 fail() {
 	errs="$errs$*
 "
 }
 
-# same WHAT EXPECTED GOT
-same() {
+# expect_same WHAT EXPECTED GOT
+expect_same() {
 	[ "$2" = "$3" ] || fail "$1: expected
 $2
      got
 $3"
 }
 
-expect_rc() { same "exit status" "$1" "$rc"; }
-expect_err() { same "stderr" "$1" "$err"; }
-expect_out() { same "stdout" "$1" "$out"; }
+expect_rc() { expect_same "exit status" "$1" "$rc"; }
+expect_err() { expect_same "stderr" "$1" "$err"; }
+expect_out() { expect_same "stdout" "$1" "$out"; }
 
 # expect_kexec ARG... (invocations separated by "--")
 expect_kexec() {
 	want=$(printf '%s\n' "$@" --)
 	got=$(cat "$W/kexec.args" 2>/dev/null)
-	same "kexec arguments" "$want" "$got"
+	expect_same "kexec arguments" "$want" "$got"
 }
 
 expect_no_kexec() {
@@ -133,7 +138,7 @@ case_armed() {
 case_not_reserved() {
 	echo 0 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
-	expect_rc 3
+	expect_rc 12
 	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size is 0). Add crashkernel=64M to the kernel command line (on Debian: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
 	expect_no_kexec
 }
@@ -141,7 +146,7 @@ case_not_reserved() {
 case_no_crash_size_file() {
 	rm "$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf" --dry-run
-	expect_rc 3
+	expect_rc 12
 	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size does not exist). Add crashkernel=64M to the kernel command line (on Debian: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
 }
 
@@ -149,14 +154,14 @@ case_reservation_failed() {
 	echo 0 >"$W/sys/kernel/kexec_crash_size"
 	echo 'root=/dev/vda1 crashkernel=4G quiet' >"$W/proc/cmdline"
 	run --config "$W/conf"
-	expect_rc 3
+	expect_rc 12
 	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size is 0), although the kernel command line has crashkernel=4G: the kernel could not reserve it (see: dmesg | grep -i crashkernel), try crashkernel=64M"
 }
 
 case_missing_kernel() {
 	rm "$W/boot/vmlinuz"
 	run --config "$W/conf"
-	expect_rc 4
+	expect_rc 13
 	expect_err "$P: capture kernel $W/boot/vmlinuz (CAPTURE_KERNEL in $W/conf) does not exist"
 	expect_no_kexec
 }
@@ -165,22 +170,22 @@ case_missing_initrd() {
 	rm "$W/boot/initrd.img"
 	mkdir "$W/boot/initrd.img"
 	run --config "$W/conf"
-	expect_rc 4
+	expect_rc 13
 	expect_err "$P: capture initramfs $W/boot/initrd.img (CAPTURE_INITRD in $W/conf) is not a regular file"
 	expect_no_kexec
 }
 
 case_missing_config() {
 	run --config "$W/nothere.conf"
-	expect_rc 5
-	expect_err "$P: cannot read the configuration $W/nothere.conf"
+	expect_rc 101
+	expect_err "$P: open $W/nothere.conf: No such file or directory"
 }
 
 # bad_config LINE EXPECTED-MESSAGE: LINE is appended as line 5 of the config.
 bad_config() {
 	printf '%s\n' "$1" >>"$W/conf"
 	run --config "$W/conf"
-	expect_rc 5
+	expect_rc 101
 	expect_err "$P: $W/conf:5: $2"
 	expect_no_kexec
 }
@@ -210,68 +215,82 @@ auto_config() {
 	sed -i 's/^TARGET=.*/TARGET=auto/' "$W/conf"
 }
 
+# mountinfo MOUNTPOINT FSTYPE SOURCE: the mount of $W's filesystem, after another.
+mountinfo() {
+	mkdir -p "$W/proc/self"
+	printf '%s\n' "1 0 8:99 / / rw - ext4 /dev/other rw" \
+		"22 1 $TDEV / $1 rw,relatime shared:1 - $2 $3 rw" >"$W/proc/self/mountinfo"
+}
+
 case_auto_resolved() {
 	auto_config
-	echo '0a1b2c3d-4e5f-6789-abcd-ef0123456789 ext4   /' >"$W/findmnt.out"
+	mountinfo / ext4 "$T/ext4.img"
 	run --config "$W/conf"
 	expect_rc 0
 	expect_err ""
-	want="$BASE dumpagent.target=UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789 dumpagent.fstype=ext4"
+	want="$BASE dumpagent.target=UUID=$UUID dumpagent.fstype=ext4"
 	expect_out "$(armed_line "$want")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$want"
-	# CRASH_DIR does not exist: its nearest existing parent is asked about.
-	same "findmnt arguments" "$(printf '%s\n' -n -o UUID,FSTYPE,TARGET --target "$W/var")" \
-		"$(cat "$W/findmnt.args" 2>/dev/null)"
 }
 
 case_auto_submount() {
 	auto_config
-	echo 'ABCD-1234 vfat /srv' >"$W/findmnt.out"
+	mountinfo /srv/a\\040b ext4 "$T/ext4.img"
 	run --config "$W/conf" --dry-run
 	expect_rc 0
-	expect_err "$P: warning: CRASH_DIR=$W/var/crash/new is on the filesystem mounted at /srv: the capture agent writes to $W/var/crash/new inside that filesystem, which is /srv$W/var/crash/new here"
+	expect_err "$P: warning: CRASH_DIR=$W/var/crash/new is on the filesystem mounted at /srv/a b: the capture agent writes to $W/var/crash/new inside that filesystem, which is /srv/a b$W/var/crash/new here"
 }
 
 case_auto_fstype_conflict() {
 	auto_config
 	sed -i 's/^FSTYPE=.*/FSTYPE=xfs/' "$W/conf"
-	echo 'ABCD-1234 vfat /' >"$W/findmnt.out"
+	mountinfo / vfat "$T/ext4.img"
 	run --config "$W/conf"
-	expect_rc 6
+	expect_rc 14
 	expect_err "$P: TARGET=auto: the filesystem holding $W/var is vfat, but FSTYPE=xfs; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
 	expect_no_kexec
 }
 
 case_auto_no_uuid() {
 	auto_config
-	echo '     tmpfs  /tmp' >"$W/findmnt.out"
+	mountinfo /tmp ext4 tmpfs
 	run --config "$W/conf"
-	expect_rc 6
-	expect_err "$P: TARGET=auto: the filesystem holding $W/var (tmpfs at /tmp) has no UUID; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+	expect_rc 14
+	expect_err "$P: TARGET=auto: the filesystem holding $W/var (ext4 at /tmp) has no UUID; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+	expect_no_kexec
+	# A device without a filesystem the agent knows: no UUID it could find.
+	mountinfo / ext4 "$W/boot/vmlinuz"
+	run --config "$W/conf"
+	expect_rc 14
+	expect_err "$P: TARGET=auto: the filesystem holding $W/var (ext4 on $W/boot/vmlinuz) has no UUID that the agent can read; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
 	expect_no_kexec
 }
 
 case_auto_unsupported_fs() {
 	auto_config
-	echo '0a1b2c3d-4e5f-6789-abcd-ef0123456789 btrfs /' >"$W/findmnt.out"
+	mountinfo / btrfs "$T/ext4.img"
 	run --config "$W/conf"
-	expect_rc 6
+	expect_rc 14
 	expect_err "$P: TARGET=auto: the filesystem holding $W/var is btrfs, which the capture agent does not write (ext2, ext3, ext4, xfs or vfat); set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
 }
 
-case_auto_no_findmnt() {
+case_auto_not_mounted() {
 	auto_config
-	rm "$W/findmnt"
+	mkdir -p "$W/proc/self"
+	echo "1 0 8:99 / / rw - ext4 /dev/other rw" >"$W/proc/self/mountinfo"
 	run --config "$W/conf"
-	expect_rc 6
-	expect_err "$P: TARGET=auto: $W/findmnt (util-linux) is not available to find the filesystem of $W/var; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+	expect_rc 14
+	expect_err "$P: TARGET=auto: no mount of device $TDEV in $W/proc/self/mountinfo; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
+	rm "$W/proc/self/mountinfo"
+	run --config "$W/conf"
+	expect_rc 14
+	expect_err "$P: TARGET=auto: open $W/proc/self/mountinfo: No such file or directory; set TARGET=UUID=... or TARGET=LABEL=... explicitly in $W/conf"
 }
 
 case_explicit_target_fstype_auto() {
 	run --config "$W/conf" --dry-run
 	expect_rc 0
 	case $out in *dumpagent.target* | *dumpagent.fstype*) fail "dumpagent.target/fstype passed: $out" ;; esac
-	[ ! -e "$W/findmnt.args" ] || fail "findmnt ran for an explicit TARGET"
 }
 
 case_target_by_id_warning() {
@@ -304,7 +323,7 @@ case_cmdline_append_spaces() {
 	echo 'CMDLINE_APPEND=loglevel=7  log_buf_len=1M a=* $(touch x) it'"'"'s' >>"$W/conf"
 	# In this shell, not a subshell: run sets rc, out and err.
 	cd "$W" && run --config "$W/conf"
-	cd "$TMP" || exit 1
+	cd "$T" || exit 1
 	expect_rc 0
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
 		--append="$BASE loglevel=7  log_buf_len=1M a=* \$(touch x) it's"
@@ -330,7 +349,7 @@ case_kernel_initrd_override() {
 
 case_kernel_override_missing() {
 	run --config "$W/conf" --kernel "$W/boot/nothere"
-	expect_rc 4
+	expect_rc 13
 	expect_err "$P: capture kernel $W/boot/nothere (--kernel) does not exist"
 	expect_no_kexec
 }
@@ -366,7 +385,7 @@ case_no_kexec_binary() {
 case_not_loaded() {
 	: >"$W/kexec.noload"
 	run --config "$W/conf"
-	expect_rc 2
+	expect_rc 15
 	expect_err "$P: kexec succeeded, but $W/sys/kernel/kexec_crash_loaded is '0', not 1: no capture kernel is armed"
 	expect_out ""
 }
@@ -379,7 +398,7 @@ case_file_load_falls_back() {
 	expect_out "$(armed_line "$BASE")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
 		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
-	same "METHOD in the state" "METHOD=kexec_load" "$(grep ^METHOD= "$W/run/loaded")"
+	expect_same "METHOD in the state" "METHOD=kexec_load" "$(grep ^METHOD= "$W/run/loaded")"
 }
 
 case_lockdown_says_so() {
@@ -395,7 +414,7 @@ $P: kexec -s -p failed (exit status 1); the 64 MB reserved must hold the capture
 case_noop_when_unchanged() {
 	run --config "$W/conf"
 	expect_rc 0
-	same "state" "KERNEL=$W/boot/vmlinuz" "$(grep ^KERNEL= "$W/run/loaded")"
+	expect_same "state" "KERNEL=$W/boot/vmlinuz" "$(grep ^KERNEL= "$W/run/loaded")"
 	run --config "$W/conf"
 	expect_rc 0
 	expect_out "$P: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
@@ -415,7 +434,7 @@ case_reload_on_hotplug() {
 	echo 0-1 >"$W/sys/devices/system/cpu/present"
 	run --config "$W/conf"
 	expect_out "$(armed_line "$BASE")"
-	same "kexec runs" 3 "$(grep -c -- '^-s$' "$W/kexec.args")"
+	expect_same "kexec runs" 3 "$(grep -c -- '^-s$' "$W/kexec.args")"
 }
 
 case_reload_on_change() {
@@ -427,11 +446,11 @@ case_reload_on_change() {
 	echo '# a comment changes the checksum' >>"$W/conf"
 	run --config "$W/conf"
 	expect_out "$(armed_line "$BASE")"
-	same "kexec runs" 3 "$(grep -c -- '^-s$' "$W/kexec.args")"
+	expect_same "kexec runs" 3 "$(grep -c -- '^-s$' "$W/kexec.args")"
 	# loaded no more (e.g. after kexec -p -u by hand): loaded again
 	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
 	run --config "$W/conf"
-	same "kexec runs" 4 "$(grep -c -- '^-s$' "$W/kexec.args")"
+	expect_same "kexec runs" 4 "$(grep -c -- '^-s$' "$W/kexec.args")"
 }
 
 case_unload() {
@@ -439,7 +458,7 @@ case_unload() {
 	run --unload
 	expect_rc 0
 	expect_out "$P: unloaded the capture kernel"
-	same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	[ ! -e "$W/run/loaded" ] || fail "the state file is left after --unload"
 }
 
@@ -456,7 +475,7 @@ case_shrink() {
 	# steps; below the 48 MiB floor the bench justifies, so 48.
 	expect_out "$P: --shrink: kexec_crash_size 67108864 -> 50331648: gave 16 MiB back to the system
 $(armed_line "$BASE" 48)"
-	same "kexec_crash_size" 50331648 "$(cat "$W/sys/kernel/kexec_crash_size")"
+	expect_same "kexec_crash_size" 50331648 "$(cat "$W/sys/kernel/kexec_crash_size")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
 		-p -u -- -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
@@ -487,7 +506,7 @@ case_reserve() {
 	expect_rc 0
 	expect_out "$P: --reserve: crashkernel=40M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
 	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
-	same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M"' \
+	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M"' \
 		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
 	[ -f "$W/update-grub.ran" ] || fail "update-grub did not run"
 	expect_no_kexec
@@ -518,7 +537,7 @@ case_reserve_again_replaces_ours() {
 	run --config "$W/conf" --reserve
 	expect_rc 0
 	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
-	same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=64M"' \
+	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=64M"' \
 		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
 }
 
@@ -527,7 +546,7 @@ case_reserve_refuses_second_crashkernel() {
 	fake_grub
 	echo 'GRUB_CMDLINE_LINUX="root=/dev/vda1 crashkernel=128M"' >>"$W/etc/default/grub"
 	run --config "$W/conf" --reserve
-	expect_rc 7
+	expect_rc 16
 	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub; a second one would be ambiguous: set crashkernel=40M there instead (or remove it and run --reserve again)"
 	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "dumpagent.cfg written beside another crashkernel="
 	[ ! -e "$W/update-grub.ran" ] || fail "update-grub ran"
@@ -538,7 +557,7 @@ case_reserve_refuses_second_crashkernel() {
 	echo 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M"' \
 		>"$W/etc/default/grub.d/kdump-tools.cfg"
 	run --config "$W/conf" --reserve
-	expect_rc 7
+	expect_rc 16
 	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub.d/kdump-tools.cfg; a second one would be ambiguous: set crashkernel=40M there instead (or remove it and run --reserve again)"
 }
 
@@ -557,7 +576,7 @@ case_unload_dry_run() {
 	run --unload --dry-run
 	expect_rc 0
 	expect_out "kexec -p -u"
-	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	[ -e "$W/run/loaded" ] || fail "--unload --dry-run removed the state file"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
@@ -570,8 +589,8 @@ case_shrink_when_armed() {
 	expect_rc 0
 	expect_out "$P: --shrink: kexec_crash_size 67108864 -> 50331648: gave 16 MiB back to the system
 $(armed_line "$BASE" 48)"
-	same "kexec_crash_size" 50331648 "$(cat "$W/sys/kernel/kexec_crash_size")"
-	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "kexec_crash_size" 50331648 "$(cat "$W/sys/kernel/kexec_crash_size")"
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	run --config "$W/conf" --shrink
 	expect_rc 0
 	expect_out "$P: --shrink: the capture environment needs 48 MiB (at least 48) of the 48 MiB reserved: nothing to give back
@@ -604,22 +623,22 @@ case_unload_if_valid() {
 	run --config "$W/conf"
 	echo 'DUMP_LEVEL=40' >>"$W/conf"
 	run --unload --if-valid --config "$W/conf"
-	expect_rc 5
+	expect_rc 101
 	expect_err "$P: $W/conf:5: DUMP_LEVEL: bad value '40': expected a number from 0 to 31
 $P: --unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $P --unload"
-	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	# A missing capture kernel would fail the start as well.
 	sed -i '$d' "$W/conf"
 	mv "$W/boot/vmlinuz" "$W/boot/vmlinuz.old"
 	run --unload --if-valid --config "$W/conf"
-	expect_rc 4
-	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_rc 13
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	mv "$W/boot/vmlinuz.old" "$W/boot/vmlinuz"
 	run --unload --if-valid --config "$W/conf"
 	expect_rc 0
 	expect_err ""
 	expect_out "$P: unloaded the capture kernel"
-	same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	# Nothing loaded: nothing to keep, no check.
 	echo 'DUMP_LEVEL=40' >>"$W/conf"
 	run --unload --if-valid --config "$W/conf"
@@ -665,7 +684,7 @@ case_reload_kexec_fails_restores() {
 $P: kexec: locate_hole failed
 $P: kexec -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot
 $P: the capture kernel loaded before ($W/boot/vmlinuz, $W/boot/initrd.img) is loaded again"
-	same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
 		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
 		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
@@ -685,25 +704,25 @@ case_service_restart_after_typo() {
 	expect_rc 0
 	echo 'COMPRESSION=zstd' >>"$W/conf"
 	service restart
-	expect_rc 5
-	same "loaded after the failed restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_rc 101
+	expect_same "loaded after the failed restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 	sed -i 's/^COMPRESSION=zstd/COMPRESSION=lzo/' "$W/conf"
 	service restart
 	expect_rc 0
-	same "loaded after the restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded after the restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	service stop
 	expect_rc 0
-	same "loaded after stop" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded after stop" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 }
 
 case_service_reload_after_typo() {
 	service start
 	echo 'COMPRESSION=zstd' >>"$W/conf"
 	service reload
-	expect_rc 5
+	expect_rc 101
 	expect_err "$P: $W/conf:5: COMPRESSION: bad value 'zstd': expected zlib, lzo or none"
-	same "loaded after the failed reload" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "loaded after the failed reload" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 	sed -i 's/^COMPRESSION=zstd/CMDLINE_APPEND=loglevel=7/' "$W/conf"
 	service reload
@@ -717,9 +736,9 @@ case_help() {
 	run --help
 	expect_rc 0
 	expect_err ""
-	for want in "--shrink" "--reserve" "--unload" "--if-valid" "  7    --reserve" "exit status:" "  0    armed" "  1    kexec failed" "  2    kexec succeeded" \
-		"  3    no memory is reserved" "  4    capture kernel or initramfs" \
-		"  5    configuration error" "  6    TARGET=auto" "  100  usage error" "--check-config" \
+	for want in "--shrink" "--reserve" "--unload" "--if-valid" "  16   --reserve" "exit status" "  0    armed" "  1    kexec failed" "  15   kexec succeeded" \
+		"  12   no memory is reserved" "  13   capture kernel or initramfs" \
+		"  101  configuration error" "  14   TARGET=auto" "  100  usage error" "--check-config" \
 		"--dry-run" "--kernel FILE" "--initrd FILE" "--config FILE"; do
 		case $out in *"$want"*) ;; *) fail "--help does not mention '$want'" ;; esac
 	done
@@ -728,13 +747,24 @@ case_help() {
 case_usage_error() {
 	run --bogus
 	expect_rc 100
-	expect_err "$P: unknown option '--bogus' (see --help)"
+	expect_err "$P: unknown option '--bogus'; see $P --help"
 	run --config
 	expect_rc 100
-	expect_err "$P: --config needs an argument (see --help)"
+	expect_err "$P: --config needs an argument; see $P --help"
 	run --if-valid
 	expect_rc 100
-	expect_err "$P: --if-valid goes with --unload (see --help)"
+	expect_err "$P: --if-valid goes with --unload; see $P --help"
+}
+
+# The loader cannot read the configuration without the agent: it says so, and loads nothing.
+case_agent_missing() {
+	RUN_AGENT=$W/no-agent
+	run --config "$W/conf"
+	RUN_AGENT=
+	expect_rc 1
+	case $err in "$P: cannot run $W/no-agent arm-plan (exit status 127): "*) ;;
+	*) fail "stderr: expected 'cannot run $W/no-agent arm-plan (exit status 127): ...', got '$err'" ;; esac
+	expect_no_kexec
 }
 
 case_check_config() {
@@ -747,15 +777,17 @@ case_check_config() {
 CASES="armed not_reserved no_crash_size_file reservation_failed missing_kernel missing_initrd
 missing_config config_unknown_key config_repeated_key config_bad_value config_quote
 config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_conflict
-auto_no_uuid auto_unsupported_fs auto_no_findmnt explicit_target_fstype_auto target_by_id_warning
+auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto target_by_id_warning
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
 file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
 reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
-unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores"
+unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores
+agent_missing"
 
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"
 run_cases
+finish

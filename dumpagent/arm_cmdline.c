@@ -1,0 +1,68 @@
+/* arm_cmdline.c: the capture kernel's command line, from the running one (normal-boot side, arming). */
+#include "arm_cmdline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+
+/* What the capture kernel needs: one CPU, devices reset and polled (their
+ * drivers may have been mid-transfer at the panic), a reboot 10 s after a
+ * panic of its own, and its messages on /dev/kmsg. */
+#define CAPTURE_OPTIONS "nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
+
+/* Appends " " and len bytes of s to out (used bytes *n); -1 when full. */
+static int add(char *out, size_t size, size_t *n, const char *s, size_t len)
+{
+	if (*n + 1 + len + 1 > size)
+		return -1;
+	if (*n)
+		out[(*n)++] = ' ';
+	memcpy(out + *n, s, len);
+	*n += len;
+	out[*n] = '\0';
+	return 0;
+}
+
+/* Adds the words of running that start with prefix (a leading quote aside). */
+static int add_words(char *out, size_t size, size_t *n, const char *running, const char *prefix)
+{
+	const char *p = running, *w;
+	size_t len, plen = strlen(prefix);
+
+	for (p = cmdline_word(p, &w, &len); len > 0; p = cmdline_word(p, &w, &len)) {
+		const char *word = w[0] == '"' ? w + 1 : w;
+
+		if (len == 2 && memcmp(w, "--", 2) == 0)
+			break; /* the rest is init's, not the kernel's */
+		if ((size_t)(w + len - word) >= plen && memcmp(word, prefix, plen) == 0 &&
+		    add(out, size, n, w, len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int arm_cmdline(const char *running, const char *uuid, const char *fstype, const char *append,
+		char *out, size_t len)
+{
+	char target[128];
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (add_words(out, len, &n, running, "console=") < 0)
+		return -1;
+	if (n == 0 && add(out, len, &n, "console=tty0", 12) < 0)
+		return -1;
+	if (add(out, len, &n, CAPTURE_OPTIONS, strlen(CAPTURE_OPTIONS)) < 0 ||
+	    add_words(out, len, &n, running, "dumpagent.") < 0)
+		return -1;
+	if (uuid) {
+		(void)snprintf(target, sizeof(target), "dumpagent.target=UUID=%s dumpagent.fstype=%s",
+			       uuid, fstype);
+		if (add(out, len, &n, target, strlen(target)) < 0)
+			return -1;
+	}
+	if (append[0] && add(out, len, &n, append, strlen(append)) < 0)
+		return -1;
+	return 0;
+}

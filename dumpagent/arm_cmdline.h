@@ -1,0 +1,16 @@
+/* arm_cmdline.h: the capture kernel's command line, from the running one (normal-boot side, arming). */
+#ifndef DUMPAGENT_ARM_CMDLINE_H
+#define DUMPAGENT_ARM_CMDLINE_H
+
+#include <stddef.h>
+
+#define ARM_CMDLINE_MAX 8192
+
+/* The running kernel's console= and dumpagent.* words (before "--"), or
+ * console=tty0 when it has none; the options a capture kernel needs; for
+ * TARGET=auto (uuid not NULL) dumpagent.target= and dumpagent.fstype=; then
+ * append (CMDLINE_APPEND). 0, or -1 when it does not fit in len. */
+int arm_cmdline(const char *running, const char *uuid, const char *fstype, const char *append,
+		char *out, size_t len);
+
+#endif

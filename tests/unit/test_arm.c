@@ -1,0 +1,341 @@
+/* test_arm.c: what load-crashkernel arms with: TARGET=auto, the estimate, the command line, the "armed?" facts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <zlib.h>
+
+#include "arm_cmdline.h"
+#include "arm_reserve.h"
+#include "arm_state.h"
+#include "sha256.h"
+#include "arm_target.h"
+#include "tmpdir.h"
+
+static void need_counts_every_part(void **state)
+{
+	struct arm_need n;
+
+	(void)state;
+	/* 9 MiB kernel, 20 MiB initramfs that is not gzip (unpacked: 3 times):
+	 * 36 + 20 + 60 + 12 = 128 MiB, +20% = 153.6, in 2 MiB steps 154. */
+	arm_need_from_sizes(9 * MIB, 20 * MIB, 0, &n);
+	assert_int_equal(n.need, 154 * MIB);
+	assert_int_equal(n.shrink, 154 * MIB);
+	assert_int_equal(n.reserve_mb, 160);
+	/* An unpacked size that is known counts as it is: 8 + 1 + 5 + 12 = 26, 31.2 -> 32. */
+	arm_need_from_sizes(2 * MIB, 1 * MIB, 5 * MIB, &n);
+	assert_int_equal(n.need, 32 * MIB);
+	assert_int_equal(n.reserve_mb, 32);
+}
+
+static void shrink_keeps_the_floor(void **state)
+{
+	struct arm_need n;
+
+	(void)state;
+	arm_need_from_sizes(2 * MIB, 1 * MIB, 0, &n); /* 8 + 1 + 3 + 12 = 24, 28.8 -> 30 */
+	assert_int_equal(n.need, 30 * MIB);
+	assert_int_equal(n.shrink, ARM_SHRINK_FLOOR_MB * MIB);
+	assert_int_equal(n.reserve_mb, 32);
+}
+
+/* Appends a gzip member holding len bytes of c to path. */
+static void gzip_append(const char *path, int c, size_t len)
+{
+	static char buf[100000];
+	gzFile g = gzopen(path, "ab");
+
+	assert_non_null(g);
+	memset(buf, c, len);
+	assert_int_equal(gzwrite(g, buf, (unsigned)len), (int)len);
+	assert_int_equal(gzclose(g), Z_OK);
+}
+
+static long long unpacked(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	long long n;
+
+	assert_true(fd >= 0);
+	n = arm_unpacked_size(fd);
+	(void)close(fd);
+	return n;
+}
+
+static void unpacked_counts_every_member(void **state)
+{
+	char path[128];
+	FILE *f;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/initrd.img", root);
+	gzip_append(path, 'a', 100000);
+	assert_int_equal(unpacked(path), 100000);
+	gzip_append(path, 'b', 70000); /* an initramfs of two archives */
+	assert_int_equal(unpacked(path), 170000);
+	f = fopen(path, "ab"); /* padding after the last member is not gzip: it ends there */
+	assert_non_null(f);
+	assert_int_equal(fwrite("\0\0\0\0garbage", 1, 11, f), 11);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(unpacked(path), 170000);
+}
+
+static void unpacked_of_not_gzip_is_zero(void **state)
+{
+	char path[128];
+	FILE *f;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/plain.cpio", root);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite("070701 not compressed", 1, 21, f), 21);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(unpacked(path), 0);
+}
+
+static void mount_found_by_device_with_root_slash(void **state)
+{
+	/* A bind mount of a subdirectory of 8:1 comes first: its root is not "/". */
+	static char text[] = "21 1 0:20 / /proc rw - proc proc rw\n"
+			     "30 1 8:1 /srv /mnt/bind rw - ext4 /dev/sda1 rw\n"
+			     "31 1 8:1 / /mnt/my\\040disk rw,relatime shared:1 - ext4 /dev/sda1 rw\n";
+	struct arm_mount m;
+	FILE *f = fmemopen(text, strlen(text), "r");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(arm_mount_find(f, makedev(8, 1), &m), 0);
+	assert_string_equal(m.mountpoint, "/mnt/my disk");
+	assert_string_equal(m.device, "/dev/sda1");
+	assert_string_equal(m.fstype, "ext4");
+	rewind(f);
+	assert_int_equal(arm_mount_find(f, makedev(8, 2), &m), -1);
+	(void)fclose(f);
+}
+
+static void existing_dir_is_the_nearest_parent(void **state)
+{
+	char path[256], dir[256];
+	struct stat st;
+	dev_t dev;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/var/crash/new", root);
+	assert_int_equal(arm_existing_dir(path, dir, sizeof(dir), &dev), 0);
+	assert_string_equal(dir, root);
+	assert_int_equal(stat(root, &st), 0);
+	assert_int_equal(dev, st.st_dev);
+	assert_int_equal(arm_existing_dir("/nothere-dumpagent", dir, sizeof(dir), &dev), 0);
+	assert_string_equal(dir, "/");
+}
+
+/* A fake proc whose mountinfo has the mount of root's filesystem, from
+ * source (an ext4 superblock image is made at root/disk.img). */
+static void fake_proc(const char *mnt, const char *type, const char *source)
+{
+	unsigned char sb[2048] = { 0 };
+	char path[256];
+	struct stat st;
+	FILE *f;
+
+	sb[1024 + 0x38] = 0x53;
+	sb[1024 + 0x39] = 0xEF;
+	for (int i = 0; i < 16; i++)
+		sb[1024 + 0x68 + i] = (unsigned char)(0x10 + i);
+	(void)snprintf(path, sizeof(path), "%s/disk.img", root);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(sb, 1, sizeof(sb), f), sizeof(sb));
+	assert_int_equal(fclose(f), 0);
+	(void)snprintf(path, sizeof(path), "%s/proc/self", root);
+	(void)mkdir(path, 0700); /* twice in one test: it may exist */
+	(void)snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
+	assert_int_equal(stat(root, &st), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "1 0 8:99 / / rw - ext4 /dev/other rw\n22 1 %u:%u / %s rw - %s %s rw\n",
+		major(st.st_dev), minor(st.st_dev), mnt, type, source);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* arm_target_auto on root/var/crash: want 0, or -1 with the message expect. */
+static void auto_target(const char *fstype, int want, const char *expect)
+{
+	char proc[128], dir[128], why[2048] = "";
+	struct arm_target t;
+
+	(void)snprintf(proc, sizeof(proc), "%s/proc", root);
+	(void)snprintf(dir, sizeof(dir), "%s/var/crash", root);
+	assert_int_equal(arm_target_auto(proc, dir, fstype, &t, why, sizeof(why)), want);
+	if (want == 0) {
+		assert_string_equal(t.uuid, "10111213-1415-1617-1819-1a1b1c1d1e1f");
+		assert_string_equal(t.dir, root);
+		return;
+	}
+	assert_string_equal(why, expect);
+}
+
+static void auto_resolves_uuid_and_type(void **state)
+{
+	char path[128], disk[128];
+	struct arm_target t;
+	char why[2048];
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/proc", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	(void)snprintf(disk, sizeof(disk), "%s/disk.img", root);
+	fake_proc("/", "ext4", disk);
+	auto_target("auto", 0, NULL);
+	auto_target("ext4", 0, NULL);
+	assert_int_equal(arm_target_auto(path, root, "auto", &t, why, sizeof(why)), 0);
+	assert_string_equal(t.mount.fstype, "ext4");
+	assert_string_equal(t.mount.mountpoint, "/");
+}
+
+static void auto_refusals(void **state)
+{
+	char path[128], disk[128], expect[1024];
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/proc", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	(void)snprintf(disk, sizeof(disk), "%s/disk.img", root);
+	fake_proc("/", "ext4", disk);
+	(void)snprintf(expect, sizeof(expect), "the filesystem holding %s is ext4, but FSTYPE=xfs", root);
+	auto_target("xfs", -1, expect);
+	fake_proc("/", "btrfs", disk);
+	(void)snprintf(expect, sizeof(expect), "the filesystem holding %s is btrfs, which the capture "
+					       "agent does not write (ext2, ext3, ext4, xfs or vfat)", root);
+	auto_target("auto", -1, expect);
+	fake_proc("/run", "ext4", "tmpfs");
+	(void)snprintf(expect, sizeof(expect), "the filesystem holding %s (ext4 at /run) has no UUID", root);
+	auto_target("auto", -1, expect);
+	fake_proc("/", "vfat", path); /* a directory: no superblock to read */
+	(void)snprintf(expect, sizeof(expect), "the filesystem holding %s (vfat on %s) has no UUID that "
+					       "the agent can read: Is a directory", root, path);
+	auto_target("auto", -1, expect);
+	(void)snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
+	assert_int_equal(unlink(path), 0);
+	(void)snprintf(expect, sizeof(expect), "open %s: No such file or directory", path);
+	auto_target("auto", -1, expect);
+}
+
+static void cmdline_takes_consoles_and_dumpagent_words(void **state)
+{
+	char out[ARM_CMDLINE_MAX], small[64];
+
+	(void)state;
+	assert_int_equal(arm_cmdline("BOOT_IMAGE=/v console=tty0 root=x \"dumpagent.note=a b\" quiet "
+				     "\"console=ttyS0,115200\"\tdumpagent.shell=1 -- console=ttyS1 "
+				     "dumpagent.init=1", "0a1b-2c3d", "vfat", "loglevel=7", out,
+				     sizeof(out)), 0);
+	assert_string_equal(out, "console=tty0 \"console=ttyS0,115200\" nr_cpus=1 reset_devices "
+				 "irqpoll panic=10 printk.devkmsg=on \"dumpagent.note=a b\" "
+				 "dumpagent.shell=1 dumpagent.target=UUID=0a1b-2c3d "
+				 "dumpagent.fstype=vfat loglevel=7");
+	assert_int_equal(arm_cmdline("root=x consolex=1", NULL, NULL, "", out, sizeof(out)), 0);
+	assert_string_equal(out, "console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 "
+				 "printk.devkmsg=on");
+	assert_int_equal(arm_cmdline("", NULL, NULL, "", small, sizeof(small)), -1);
+}
+
+static void sha256_known_answers(void **state)
+{
+	static const char *const in[] = {
+		"", "abc", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq" };
+	static const char *const out[] = {
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct sha256 h;
+		char hex[65];
+
+		sha256_init(&h);
+		/* In two pieces, across the block a piece ends in. */
+		sha256_update(&h, in[i], strlen(in[i]) / 2);
+		sha256_update(&h, in[i] + strlen(in[i]) / 2, strlen(in[i]) - strlen(in[i]) / 2);
+		sha256_hex(&h, hex);
+		assert_string_equal(hex, out[i]);
+	}
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void layout_is_ram_and_cpus(void **state)
+{
+	char dir[256], sha[65];
+
+	(void)state;
+	write_file(root, "iomem", "00000000-00000fff : Reserved\n00100000-3fffffff : System RAM\n"
+				  "  01000000-01ffffff : Kernel code\n100000000-10fffffff : System RAM");
+	(void)snprintf(dir, sizeof(dir), "%s/devices", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	(void)snprintf(dir, sizeof(dir), "%s/devices/system", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	(void)snprintf(dir, sizeof(dir), "%s/devices/system/cpu", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_file(dir, "present", "0-1\n");
+	/* printf 'RAM line\nRAM line\n0-1\n' | sha256sum, as the shell loader had it */
+	arm_layout_sha(root, root, sha);
+	assert_string_equal(sha, "cb96ffcf001cbe02ab158c52e4bb61dd106c6bce06f0cef03c5bd9fffde90e8d");
+}
+
+static void unchanged_compares_every_fact(void **state)
+{
+	char path[256];
+	struct arm_state s = { .kernel = "/k", .initrd = "/i", .cmdline = "console=tty0 x=\"a b\"",
+			       .kernel_sha = "ks", .initrd_sha = "is", .config_sha = "cs",
+			       .layout_sha = "ls" };
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/loaded", root);
+	assert_int_equal(arm_unchanged(path, &s), 0); /* no record */
+	write_file(root, "loaded", "KERNEL=/k\nKERNEL_SHA256=ks\nINITRD=/i\nINITRD_SHA256=is\n"
+				   "CONFIG=/c\nCONFIG_SHA256=cs\nCMDLINE=console=tty0 x=\"a b\"\n"
+				   "METHOD=kexec_load\nLAYOUT_SHA256=ls\nLOADED_AT=1\n");
+	assert_int_equal(arm_unchanged(path, &s), 1);
+	s.cmdline = "console=tty0";
+	assert_int_equal(arm_unchanged(path, &s), 0);
+	s.cmdline = "console=tty0 x=\"a b\"";
+	(void)snprintf(s.layout_sha, sizeof(s.layout_sha), "other");
+	assert_int_equal(arm_unchanged(path, &s), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(need_counts_every_part),
+		cmocka_unit_test(shrink_keeps_the_floor),
+		TMPDIR_TEST(unpacked_counts_every_member),
+		TMPDIR_TEST(unpacked_of_not_gzip_is_zero),
+		cmocka_unit_test(mount_found_by_device_with_root_slash),
+		TMPDIR_TEST(existing_dir_is_the_nearest_parent),
+		TMPDIR_TEST(auto_resolves_uuid_and_type),
+		TMPDIR_TEST(auto_refusals),
+		cmocka_unit_test(cmdline_takes_consoles_and_dumpagent_words),
+		cmocka_unit_test(sha256_known_answers),
+		TMPDIR_TEST(layout_is_ram_and_cpus),
+		TMPDIR_TEST(unchanged_compares_every_fact),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
