@@ -13,9 +13,6 @@
 # shellcheck disable=SC2154 # c_*, target_* and the estimate are set by eval of the agent's answers
 set -eu
 
-# Recommended reservation, printed when none is found.
-CRASHKERNEL_SIZE=64M
-
 # The same messages and byte semantics from every tool run here.
 LC_ALL=C
 export LC_ALL
@@ -40,51 +37,29 @@ usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-r
        $PROG --reserve [--config FILE] [--kernel FILE] [--initrd FILE] [--dry-run]
        $PROG --unload [--if-valid [--config FILE]] [--dry-run]
        $PROG --check-config [--config FILE]
-       $PROG --help
 
-Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
-kexec_load when that fails) into the memory crashkernel= reserved; nothing
-when the same files, command line, memory and CPUs are loaded ($RUN/loaded).
-Every check runs before kexec: an error keeps the loaded capture kernel.
-
-  --config FILE   configuration (default /etc/dumpagent.conf), read by $AGENT
-  --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
+  --config FILE   configuration (default /etc/dumpagent.conf)
+  --kernel FILE   capture kernel, instead of CAPTURE_KERNEL
   --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
-  --dry-run       check everything, print what would be done (the kexec
-                  command, the GRUB setting), do not do it
-  --shrink        after loading, give the reserved memory the capture
-                  environment does not need back to the system (never
-                  below the floor the bench measured; undone only by a reboot)
-  --reserve       compute the crashkernel= size the capture environment
-                  needs, write it to $GRUB_DIR/dumpagent.cfg and run
-                  update-grub (or print the parameter to add); refuses when
-                  $GRUB_FILE or another $GRUB_DIR/*.cfg sets crashkernel=
+  --dry-run       check everything, print what would be done
+  --shrink        give the reserved memory not needed back (until a reboot)
+  --reserve       write the crashkernel= needed to $GRUB_DIR/dumpagent.cfg
   --unload        unload the capture kernel
-  --if-valid      with --unload: unload only when a load would pass its checks,
-                  else keep the loaded capture kernel and fail (the service's
-                  ExecStop: a restart with a broken configuration stays armed)
+  --if-valid      with --unload: only when a load would pass its checks
   --check-config  only parse and validate the configuration
-  --help          show this text
 
-When CAPTURE_INITRD holds another configuration than FILE, it loads
-$STATE/initramfs.img, built with FILE by $BUILDER.
-Environment (tests): DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_RUN,
-DUMPAGENT_GRUB_DIR, DUMPAGENT_BUILDER, DUMPAGENT_AGENT, DUMPAGENT_STATE.
-
-exit status (the table of dumpagent(8)):
+exit status:
   0    armed (--dry-run, --check-config: no problem found)
   1    kexec failed, or the agent could not be run
   12   no memory is reserved for the capture kernel (crashkernel=)
-  13   capture kernel or initramfs missing or unreadable, or rebuilding the
-       initramfs for the configuration failed
+  13   capture kernel or initramfs missing or unreadable, or its rebuild failed
   14   TARGET=auto cannot be resolved to a filesystem UUID
   15   kexec succeeded but the kernel does not report a loaded capture kernel
   16   --reserve could not write the GRUB setting or found another
        crashkernel=, or --shrink could not write kexec_crash_size
   100  usage error
   101  configuration error
-
-See load-crashkernel(8) and dumpagent.conf(5).
+See load-crashkernel(8).
 EOF
 }
 
@@ -107,93 +82,23 @@ usage_error() {
 	exit 100
 }
 
-# --- configuration: the agent's parser (dumpagent/config.c) reads it
+# --- the configuration and the checks: the agent's (dumpagent/cli_arm.c)
 
-# Sets c_KEY for every key (the defaults applied); for TARGET=auto
-# target_uuid, target_fstype and target_mount, or target_error; the running
-# kernel's crashkernel_asked; the capture kernel's cmdline. The agent
-# single-quotes every value, so eval runs nothing; its error (the last line)
-# is the C parser's, with its "dumpagent...: " replaced by ours.
+# read_config [--files | --load]: sets c_KEY for every key (defaults
+# applied); TARGET=auto's target_*; crashkernel_asked; the capture kernel's
+# cmdline. --files checks the capture files and sets kernel and initrd;
+# --load runs every check of a load (reserved memory, files, TARGET=auto),
+# and sets reserved, lockdown and warning too. The agent single-quotes every
+# value, so eval runs nothing; its error (the last line) has its
+# "dumpagent...: " replaced by ours, and its exit status is the table's.
 read_config() {
 	rc=0
-	plan=$("$AGENT" arm-plan --config "$conf" 2>&1) || rc=$?
+	plan=$("$AGENT" arm-plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd" "$@" 2>&1) || rc=$?
 	last=${plan##*"$NL"}
 	case $rc in
 	0) eval "$plan" ;;
-	101) die 101 "${last#*: }" ;;
+	12 | 13 | 14 | 101) die "$rc" "${last#*: }" ;;
 	*) die 1 "cannot run $AGENT arm-plan (exit status $rc): ${last#*: }" ;;
-	esac
-}
-
-# --- the running system
-
-check_reservation() {
-	f=$SYSFS/kernel/kexec_crash_size
-	reserved=0
-	if [ -r "$f" ]; then
-		read -r reserved <"$f" || :
-		state="is $reserved"
-	else
-		state="does not exist"
-	fi
-	case $reserved in '' | *[!0-9]*) reserved=0 ;; esac
-	[ "$reserved" -eq 0 ] || return 0
-	[ -z "${crashkernel_asked:-}" ] || die 12 "no memory is reserved for the capture kernel" \
-		"($f $state), although the kernel command line has crashkernel=$crashkernel_asked:" \
-		"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
-		"try crashkernel=$CRASHKERNEL_SIZE"
-	die 12 "no memory is reserved for the capture kernel ($f $state)." \
-		"Add crashkernel=$CRASHKERNEL_SIZE to the kernel command line (on Debian:" \
-		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
-}
-
-# check_file WHAT FILE SOURCE
-check_file() {
-	if [ ! -e "$2" ]; then
-		die 13 "$1 $2 ($3) does not exist"
-	elif [ ! -f "$2" ]; then
-		die 13 "$1 $2 ($3) is not a regular file"
-	elif [ ! -r "$2" ]; then
-		die 13 "$1 $2 ($3) is not readable"
-	fi
-}
-
-check_capture_files() {
-	kernel=${opt_kernel:-$c_CAPTURE_KERNEL}
-	initrd=${opt_initrd:-$c_CAPTURE_INITRD}
-	if [ -n "$opt_kernel" ]; then from="--kernel"; else from="CAPTURE_KERNEL in $conf"; fi
-	check_file "capture kernel" "$kernel" "$from"
-	if [ -n "$opt_initrd" ]; then from="--initrd"; else from="CAPTURE_INITRD in $conf"; fi
-	check_file "capture initramfs" "$initrd" "$from"
-}
-
-# The agent resolves only UUID=, LABEL= and their /dev/disk/by-* forms itself.
-check_target_name() {
-	case $c_TARGET in
-	/dev/disk/by-id/* | /dev/disk/by-path/* | /dev/disk/by-part*)
-		warn "TARGET=$c_TARGET: the capture environment has no udev to resolve this name;" \
-			"use TARGET=UUID=... or TARGET=LABEL=..." ;;
-	esac
-}
-
-# TARGET=auto as the agent resolved it (dumpagent/arm_target.c).
-check_auto_target() {
-	[ -z "${target_error:-}" ] || die 14 "TARGET=auto: $target_error; set TARGET=UUID=... or" \
-		"TARGET=LABEL=... explicitly in $conf"
-	# The agent takes CRASH_DIR inside the target filesystem, from its root.
-	[ "$target_mount" = / ] || warn "CRASH_DIR=$c_CRASH_DIR is on the filesystem mounted at" \
-		"$target_mount: the capture agent writes to $c_CRASH_DIR inside that filesystem, which" \
-		"is $target_mount$c_CRASH_DIR here"
-}
-
-lockdown_mode() {
-	mode=
-	[ -r "$SYSFS/kernel/security/lockdown" ] || return 1
-	read -r mode <"$SYSFS/kernel/security/lockdown" || :
-	case $mode in
-	*'[integrity]'*) mode=integrity ;;
-	*'[confidentiality]'*) mode=confidentiality ;;
-	*) return 1 ;;
 	esac
 }
 
@@ -256,8 +161,8 @@ load() {
 	kexec_rc=0
 	kexec_out=$(kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
 	[ "$kexec_rc" -ne 0 ] || return 0
-	if lockdown_mode; then
-		kexec_failed "-s -p" "; kernel lockdown ($mode, Secure Boot) refuses kexec_load, and" \
+	if [ -n "$lockdown" ]; then
+		kexec_failed "-s -p" "; kernel lockdown ($lockdown, Secure Boot) refuses kexec_load, and" \
 			"kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
 			"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
 	fi
@@ -469,14 +374,8 @@ reserve() {
 # sets kernel, initrd, cmdline, config_sha (and builds the initramfs unless
 # --dry-run). Any failure dies here, with the loaded capture kernel untouched.
 prepare() {
-	read_config
-	check_reservation
-	check_capture_files
-	if [ "$c_TARGET" = auto ]; then
-		check_auto_target
-	else
-		check_target_name
-	fi
+	read_config --load
+	[ -z "$warning" ] || warn "$warning"
 	config_sha=$(sha "$conf")
 	regenerate_initrd
 }
@@ -532,8 +431,7 @@ if [ -n "$opt_unload" ]; then
 	exit 0
 fi
 if [ -n "$opt_reserve" ]; then
-	read_config
-	check_capture_files
+	read_config --files
 	reserve
 	exit 0
 fi

@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <zlib.h>
 
+#include "arm_check.h"
 #include "arm_cmdline.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
@@ -320,6 +321,99 @@ static void unchanged_compares_every_fact(void **state)
 	assert_int_equal(arm_unchanged(path, &s), 0);
 }
 
+/* A fake sysfs under root: kernel/ and kernel/security/. */
+static void fake_sysfs(void)
+{
+	char dir[256];
+
+	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	(void)snprintf(dir, sizeof(dir), "%s/kernel/security", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+}
+
+static void reserved_refusals_say_why(void **state)
+{
+	char why[1024], want[1024], dir[256];
+	unsigned long long r = 7;
+
+	(void)state;
+	fake_sysfs();
+	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
+	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), -1);
+	assert_int_equal(r, 0);
+	(void)snprintf(want, sizeof(want),
+		       "no memory is reserved for the capture kernel (%s/kexec_crash_size does not exist). "
+		       "Add crashkernel=64M to the kernel command line (on Debian: GRUB_CMDLINE_LINUX_DEFAULT "
+		       "in /etc/default/grub, then update-grub and reboot)", dir);
+	assert_string_equal(why, want);
+	write_file(dir, "kexec_crash_size", "0\n");
+	assert_int_equal(arm_check_reserved(root, "4G", &r, why, sizeof(why)), -1);
+	(void)snprintf(want, sizeof(want),
+		       "no memory is reserved for the capture kernel (%s/kexec_crash_size is 0), although "
+		       "the kernel command line has crashkernel=4G: the kernel could not reserve it (see: "
+		       "dmesg | grep -i crashkernel), try crashkernel=64M", dir);
+	assert_string_equal(why, want);
+	write_file(dir, "kexec_crash_size", "12x\n"); /* not a number: none */
+	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "kexec_crash_size is 12x). Add"));
+	write_file(dir, "kexec_crash_size", "67108864\n");
+	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), 0);
+	assert_int_equal(r, 67108864);
+}
+
+static void capture_file_refusals(void **state)
+{
+	char why[1024], path[256], want[1024];
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/vmlinuz", root);
+	assert_int_equal(arm_check_file("capture kernel", path, "--kernel", why, sizeof(why)), -1);
+	(void)snprintf(want, sizeof(want), "capture kernel %s (--kernel) does not exist", path);
+	assert_string_equal(why, want);
+	assert_int_equal(arm_check_file("capture initramfs", root, "CAPTURE_INITRD in /c", why, sizeof(why)), -1);
+	(void)snprintf(want, sizeof(want), "capture initramfs %s (CAPTURE_INITRD in /c) is not a regular file", root);
+	assert_string_equal(why, want);
+	write_file(root, "vmlinuz", "k");
+	assert_int_equal(arm_check_file("capture kernel", path, "--kernel", why, sizeof(why)), 0);
+	if (geteuid() != 0) { /* root reads anything */
+		assert_int_equal(chmod(path, 0), 0);
+		assert_int_equal(arm_check_file("capture kernel", path, "--kernel", why, sizeof(why)), -1);
+		(void)snprintf(want, sizeof(want), "capture kernel %s (--kernel) is not readable", path);
+		assert_string_equal(why, want);
+	}
+}
+
+static void target_udev_names_warn(void **state)
+{
+	char why[512];
+
+	(void)state;
+	assert_int_equal(arm_target_warning("/dev/disk/by-id/ata-DISK-part1", why, sizeof(why)), 1);
+	assert_string_equal(why, "TARGET=/dev/disk/by-id/ata-DISK-part1: the capture environment has no udev "
+				 "to resolve this name; use TARGET=UUID=... or TARGET=LABEL=...");
+	assert_int_equal(arm_target_warning("/dev/disk/by-path/pci-0", why, sizeof(why)), 1);
+	assert_int_equal(arm_target_warning("/dev/disk/by-partuuid/x", why, sizeof(why)), 1);
+	assert_int_equal(arm_target_warning("/dev/disk/by-uuid/x", why, sizeof(why)), 0);
+	assert_int_equal(arm_target_warning("UUID=x", why, sizeof(why)), 0);
+}
+
+static void lockdown_mode_is_the_bracketed_one(void **state)
+{
+	char dir[256];
+
+	(void)state;
+	assert_string_equal(arm_lockdown(root), ""); /* no lockdown file */
+	fake_sysfs();
+	(void)snprintf(dir, sizeof(dir), "%s/kernel/security", root);
+	write_file(dir, "lockdown", "[none] integrity confidentiality\n");
+	assert_string_equal(arm_lockdown(root), "");
+	write_file(dir, "lockdown", "none [integrity] confidentiality\n");
+	assert_string_equal(arm_lockdown(root), "integrity");
+	write_file(dir, "lockdown", "none integrity [confidentiality]\n");
+	assert_string_equal(arm_lockdown(root), "confidentiality");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +429,10 @@ int main(void)
 		cmocka_unit_test(sha256_known_answers),
 		TMPDIR_TEST(layout_is_ram_and_cpus),
 		TMPDIR_TEST(unchanged_compares_every_fact),
+		TMPDIR_TEST(reserved_refusals_say_why),
+		TMPDIR_TEST(capture_file_refusals),
+		cmocka_unit_test(target_udev_names_warn),
+		TMPDIR_TEST(lockdown_mode_is_the_bracketed_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
