@@ -5,6 +5,7 @@
 
 #include "arm_check.h"
 #include "arm_cmdline.h"
+#include "arm_initrd.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "arm_target.h"
@@ -127,6 +128,25 @@ static void target_warning(const struct config *cfg, const struct arm_target *t,
 			       dir, t->mount.mountpoint, dir, t->mount.mountpoint, dir);
 }
 
+/* The configuration's sha256, and whether CAPTURE_INITRD holds another
+ * configuration (never for --initrd): rebuild is "", "reuse" or "build" of
+ * $DUMPAGENT_STATE/initramfs.img, and sums what initramfs.sums records then. */
+static void put_rebuild(const struct plan *p, const struct config *cfg)
+{
+	static const char *const what[] = { "", "reuse", "build" };
+	const char *state = getenv("DUMPAGENT_STATE");
+	char config_sha[65], sums[3 * ARM_PATH_MAX] = "";
+	enum arm_rebuild r = ARM_REBUILD_NONE;
+
+	arm_file_sha(p->conf, config_sha);
+	if (!p->initrd)
+		r = arm_rebuild(state && *state ? state : "/var/lib/dumpagent",
+				config_get(cfg, KEY_CAPTURE_INITRD), config_sha, sums, sizeof(sums));
+	put_assignment("config_sha", config_sha);
+	put_assignment("rebuild", what[r]);
+	put_assignment("sums", sums);
+}
+
 /* The facts a load needs beyond the configuration: the files, the memory
  * reserved, the lockdown mode and the warning. */
 static void put_load(const struct plan *p, const struct config *cfg, const struct arm_target *t,
@@ -138,6 +158,7 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 	put_assignment("initrd", p->initrd ? p->initrd : config_get(cfg, KEY_CAPTURE_INITRD));
 	if (p->check != CHECK_LOAD)
 		return;
+	put_rebuild(p, cfg);
 	(void)snprintf(num, sizeof(num), "%llu", reserved);
 	put_assignment("reserved", num);
 	put_assignment("lockdown", arm_lockdown(sysfs_dir()));
@@ -276,7 +297,7 @@ int cli_arm_state(int argc, char **argv)
 {
 	const char *run = getenv("DUMPAGENT_RUN"), *sysfs = getenv("DUMPAGENT_SYSFS");
 	struct arm_state s = { 0 };
-	char loaded[ARM_PATH_MAX];
+	char loaded[ARM_PATH_MAX], embedded[65];
 
 	if (argc != 5)
 		return usage_error("arm-state", "expected KERNEL INITRD CONFIG CMDLINE, got",
@@ -292,6 +313,8 @@ int cli_arm_state(int argc, char **argv)
 	put_assignment("kernel_sha", s.kernel_sha);
 	put_assignment("initrd_sha", s.initrd_sha);
 	put_assignment("config_sha", s.config_sha);
+	arm_embedded_sha(s.initrd, ARM_INITRD_CONFIG, embedded);
+	put_assignment("embedded_sha", embedded);
 	put_assignment("layout", s.layout_sha);
 	put_assignment("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
 	return EXIT_OK;

@@ -190,21 +190,15 @@ check_loaded() {
 # --- an initramfs that holds this configuration
 
 # The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
-# (the packaged one) holds another than $conf, build one that holds $conf
-# into $STATE/initramfs.img with the installed builder, and load that. It is
-# reused while the configuration and CAPTURE_INITRD keep the checksums
-# recorded in $STATE/initramfs.sums, and built again when either changes (an
-# edited configuration, a package upgrade). Sets initrd.
+# (the packaged one) holds another than $conf, the agent says rebuild=build:
+# build one that holds $conf into $STATE/initramfs.img with the installed
+# builder, and load that; rebuild=reuse while the configuration and
+# CAPTURE_INITRD keep the checksums recorded in $STATE/initramfs.sums (an
+# edited configuration or a package upgrade builds again). Sets initrd.
 regenerate_initrd() {
-	[ -z "$opt_initrd" ] || return 0
-	[ -x "$BUILDER" ] || return 0
-	base_sha=$(embedded_config_sha "$initrd")
-	# "unknown": not our initramfs, or no configuration inside; leave it be.
-	[ "$base_sha" != unknown ] && [ "$base_sha" != "$config_sha" ] || return 0
+	[ -n "$rebuild" ] && [ -x "$BUILDER" ] || return 0
 	out=$STATE/initramfs.img
-	sums="CONFIG_SHA256=$config_sha BASE=$initrd BASE_SHA256=$(sha "$initrd")"
-	if [ -f "$out" ] && [ "$(cat "$STATE/initramfs.sums" 2>/dev/null)" = "$sums" ] &&
-		[ "$(embedded_config_sha "$out")" = "$config_sha" ]; then
+	if [ "$rebuild" = reuse ]; then
 		initrd=$out
 		return 0
 	fi
@@ -233,19 +227,6 @@ sha() {
 	if h=$(sha256sum "$1" 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
 }
 
-# The sha256 of the configuration inside the initramfs FILE ("unknown" if unreadable).
-# FILE is opened before the cd: it may be relative (--initrd).
-embedded_config_sha() {
-	t=$(mktemp -d 2>/dev/null) || { echo unknown; return 0; }
-	if gzip -dc <"$1" 2>/dev/null | (cd "$t" && cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
-		[ -f "$t/etc/dumpagent.conf" ]; then
-		sha "$t/etc/dumpagent.conf"
-	else
-		echo unknown
-	fi
-	rm -rf "$t"
-}
-
 # The reservation the capture environment needs (dumpagent/arm_reserve.c):
 # sets need_bytes, shrink_bytes (never below shrink_floor_mb) and reserve_mb.
 estimate() {
@@ -259,7 +240,8 @@ estimate() {
 # -p writes into the capture kernel's ELF core headers (after a memory or CPU
 # hotplug, debian/dumpagent.udev, the same files must be loaded again), and
 # whether $RUN/loaded records all of it (dumpagent/arm_state.c): sets
-# kernel_sha, initrd_sha, config_sha, layout and unchanged.
+# kernel_sha, initrd_sha, config_sha, embedded_sha (of the configuration
+# inside the initramfs), layout and unchanged.
 armed_facts() {
 	rc=0
 	plan=$("$AGENT" arm-state "$kernel" "$initrd" "$conf" "$cmdline" 2>&1) || rc=$?
@@ -376,7 +358,6 @@ reserve() {
 prepare() {
 	read_config --load
 	[ -z "$warning" ] || warn "$warning"
-	config_sha=$(sha "$conf")
 	regenerate_initrd
 }
 
@@ -456,7 +437,6 @@ if is_loaded && [ -n "$unchanged" ]; then
 	fi
 	already=1 method=$(state_of METHOD)
 fi
-embedded_sha=$(embedded_config_sha "$initrd")
 [ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
 	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
 		"(initramfs/build.sh --config $conf), then run $PROG again"

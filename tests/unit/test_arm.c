@@ -10,6 +10,7 @@
 
 #include "arm_check.h"
 #include "arm_cmdline.h"
+#include "arm_initrd.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "sha256.h"
@@ -414,6 +415,128 @@ static void lockdown_mode_is_the_bracketed_one(void **state)
 	assert_string_equal(arm_lockdown(root), "confidentiality");
 }
 
+/* Appends a newc entry (name, mode, data) to the archive in a, at *len. */
+static void newc_add(char *a, size_t *len, const char *name, unsigned mode, const char *data)
+{
+	size_t n = strlen(name) + 1, d = strlen(data);
+
+	*len += (size_t)sprintf(a + *len, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", 1u,
+				mode, 0u, 0u, 1u, 0u, d, 0u, 0u, 0u, 0u, n, 0u);
+	memcpy(a + *len, name, n);
+	*len += n;
+	while (*len % 4)
+		a[(*len)++] = '\0';
+	memcpy(a + *len, data, d);
+	*len += d;
+	while (*len % 4)
+		a[(*len)++] = '\0';
+}
+
+/* Writes the archive a as gzip to dir/name, in members of at most split bytes. */
+static void gzip_write(const char *dir, const char *name, const char *a, size_t len, size_t split)
+{
+	char path[256];
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void)unlink(path);
+	for (size_t off = 0; off < len; off += split) {
+		gzFile g = gzopen(path, "ab");
+		unsigned n = (unsigned)(len - off < split ? len - off : split);
+
+		assert_non_null(g);
+		assert_int_equal(gzwrite(g, a + off, n), (int)n);
+		assert_int_equal(gzclose(g), Z_OK);
+	}
+}
+
+#define HI_SHA "98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4" /* "hi\n" */
+
+static void embedded_config_is_found_in_newc(void **state)
+{
+	static char a[4096];
+	char path[256], sha[65];
+	size_t len = 0;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/i.img", root);
+	newc_add(a, &len, "etc", 040755, "");
+	newc_add(a, &len, "bin/abcde", 0100755, "12345"); /* odd name and data: padding */
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "hi\n");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "i.img", a, len, len);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, HI_SHA);
+	gzip_write(root, "i.img", a, len, 100); /* gzip members that cut the archive anywhere */
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, HI_SHA);
+	arm_embedded_sha(path, "etc/other.conf", sha);
+	assert_string_equal(sha, "unknown");
+	write_file(root, "i.img", "not gzip");
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+	arm_embedded_sha("/nonexistent/i.img", ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+}
+
+static void embedded_config_only_regular_and_first_archive(void **state)
+{
+	static char a[4096];
+	char path[256], sha[65];
+	size_t len = 0;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/i.img", root);
+	newc_add(a, &len, "etc/dumpagent.conf", 040755, ""); /* a directory */
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "i.img", a, len, len);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+	len = 0;
+	newc_add(a, &len, "etc", 040755, "");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "hi\n"); /* after the end: cpio -i stops */
+	gzip_write(root, "i.img", a, len, len);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+}
+
+static void rebuild_decides_from_the_sums(void **state)
+{
+	static char a[4096];
+	char base[256], sums[1024], want[1024], ksha[65];
+	size_t len = 0;
+	const char *other = "d134ed2a929a5c1e73bc4c0a3cfeab09c830de84ddebd72354983ad96e218f4f";
+
+	(void)state;
+	(void)snprintf(base, sizeof(base), "%s/base.img", root);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_NONE); /* none */
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "hi\n");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "base.img", a, len, len);
+	assert_int_equal(arm_rebuild(root, base, HI_SHA, sums, sizeof(sums)), ARM_REBUILD_NONE);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	arm_file_sha(base, ksha);
+	(void)snprintf(want, sizeof(want), "CONFIG_SHA256=%s BASE=%s BASE_SHA256=%s", other, base, ksha);
+	assert_string_equal(sums, want);
+	(void)snprintf(want + strlen(want), sizeof(want) - strlen(want), "\n");
+	write_file(root, "initramfs.sums", want);
+	/* The sums match, but initramfs.img is missing, a directory, holds "hi\n", then the configuration. */
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	(void)snprintf(want, sizeof(want), "%s/initramfs.img", root);
+	assert_int_equal(mkdir(want, 0700), 0);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	assert_int_equal(rmdir(want), 0);
+	gzip_write(root, "initramfs.img", a, len, len);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	len = 0;
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "TARGET=auto\n");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "initramfs.img", a, len, len);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_REUSE);
+	write_file(root, "initramfs.sums", "CONFIG_SHA256=x\n"); /* another configuration recorded */
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +556,9 @@ int main(void)
 		TMPDIR_TEST(capture_file_refusals),
 		cmocka_unit_test(target_udev_names_warn),
 		TMPDIR_TEST(lockdown_mode_is_the_bracketed_one),
+		TMPDIR_TEST(embedded_config_is_found_in_newc),
+		TMPDIR_TEST(embedded_config_only_regular_and_first_archive),
+		TMPDIR_TEST(rebuild_decides_from_the_sums),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
