@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arm_check.h"
 #include "arm_cmdline.h"
 #include "arm_initrd.h"
+#include "arm_record.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "arm_target.h"
@@ -291,31 +293,65 @@ int cli_arm_need(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* dumpagent arm-state KERNEL INITRD CONFIG CMDLINE: the checksums the loader
- * records, and unchanged='1' when $RUN/loaded records the same. */
+/* The capture kernel $RUN/loaded records, to load it again after a failed
+ * load freed it (recorded_intact: its files still have their checksums). */
+static void put_previous(const char *loaded)
+{
+	static struct arm_previous p;
+
+	if (arm_previous(loaded, &p) < 0)
+		return;
+	put_assignment("recorded_kernel", p.kernel);
+	put_assignment("recorded_initrd", p.initrd);
+	put_assignment("recorded_cmdline", p.cmdline);
+	put_assignment("recorded_method", p.method);
+	put_assignment("recorded_intact", p.intact ? "1" : "");
+}
+
+/* dumpagent arm-state [--record METHOD] KERNEL INITRD CONFIG CMDLINE: the
+ * checksums the loader records, unchanged='1' when $RUN/loaded records the
+ * same, and what it records; --record METHOD writes them to $RUN/loaded. */
 int cli_arm_state(int argc, char **argv)
 {
-	const char *run = getenv("DUMPAGENT_RUN"), *sysfs = getenv("DUMPAGENT_SYSFS");
+	const char *run = getenv("DUMPAGENT_RUN"), *method = NULL;
 	struct arm_state s = { 0 };
-	char loaded[ARM_PATH_MAX], embedded[65];
+	struct arm_loaded l = { 0 };
+	char loaded[ARM_PATH_MAX], why[2 * ARM_PATH_MAX];
 
+	if (argc > 2 && strcmp(argv[1], "--record") == 0) {
+		method = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 5)
 		return usage_error("arm-state", "expected KERNEL INITRD CONFIG CMDLINE, got",
 				   argc > 1 ? argv[1] : "");
+	run = run && *run ? run : "/run/dumpagent";
 	s.kernel = argv[1];
 	s.initrd = argv[2];
 	s.cmdline = argv[4];
 	arm_file_sha(s.kernel, s.kernel_sha);
 	arm_file_sha(s.initrd, s.initrd_sha);
 	arm_file_sha(argv[3], s.config_sha);
-	arm_layout_sha(proc_dir(), sysfs && *sysfs ? sysfs : "/sys", s.layout_sha);
-	(void)snprintf(loaded, sizeof(loaded), "%s/loaded", run && *run ? run : "/run/dumpagent");
+	arm_layout_sha(proc_dir(), sysfs_dir(), s.layout_sha);
+	l.config = argv[3];
+	l.method = method;
+	l.at = time(NULL);
+	arm_embedded_sha(s.initrd, ARM_INITRD_CONFIG, l.embedded_sha);
+	if (method) {
+		if (arm_record_write(run, &s, &l, why, sizeof(why)) < 0) {
+			fprintf(stderr, "dumpagent arm-state: %s\n", why);
+			return EXIT_SYSTEM;
+		}
+		return EXIT_OK;
+	}
+	(void)snprintf(loaded, sizeof(loaded), "%s/loaded", run);
 	put_assignment("kernel_sha", s.kernel_sha);
 	put_assignment("initrd_sha", s.initrd_sha);
 	put_assignment("config_sha", s.config_sha);
-	arm_embedded_sha(s.initrd, ARM_INITRD_CONFIG, embedded);
-	put_assignment("embedded_sha", embedded);
+	put_assignment("embedded_sha", l.embedded_sha);
 	put_assignment("layout", s.layout_sha);
 	put_assignment("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
+	put_previous(loaded);
 	return EXIT_OK;
 }

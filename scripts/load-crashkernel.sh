@@ -82,24 +82,31 @@ usage_error() {
 	exit 100
 }
 
-# --- the configuration and the checks: the agent's (dumpagent/cli_arm.c)
+# --- the agent's answers (dumpagent/cli_arm.c)
 
-# read_config [--files | --load]: sets c_KEY for every key (defaults
-# applied); TARGET=auto's target_*; crashkernel_asked; the capture kernel's
-# cmdline. --files checks the capture files and sets kernel and initrd;
-# --load runs every check of a load (reserved memory, files, TARGET=auto),
-# and sets reserved, lockdown and warning too. The agent single-quotes every
-# value, so eval runs nothing; its error (the last line) has its
-# "dumpagent...: " replaced by ours, and its exit status is the table's.
-read_config() {
-	rc=0
-	plan=$("$AGENT" arm-plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd" "$@" 2>&1) || rc=$?
-	last=${plan##*"$NL"}
+# ask COMMAND ARG...: runs "$AGENT arm-COMMAND ARG..." and evals its answer,
+# shell assignments with every value single-quoted (eval runs nothing). Its
+# error (the last line) is ours, "dumpagent...: " cut, with its exit status
+# when it is the table's (12, 13, 14, 101), else 1.
+ask() {
+	cmd=arm-$1 rc=0
+	shift
+	answer=$("$AGENT" "$cmd" "$@" 2>&1) || rc=$?
+	last=${answer##*"$NL"}
 	case $rc in
-	0) eval "$plan" ;;
+	0) eval "$answer" ;;
 	12 | 13 | 14 | 101) die "$rc" "${last#*: }" ;;
-	*) die 1 "cannot run $AGENT arm-plan (exit status $rc): ${last#*: }" ;;
+	*) die 1 "cannot run $AGENT $cmd (exit status $rc): ${last#*: }" ;;
 	esac
+}
+
+# read_config [--files | --load] (arm-plan): sets c_KEY for every key
+# (defaults applied), target_*, crashkernel_asked and cmdline; --files checks
+# the capture files and sets kernel and initrd; --load runs every check of a
+# load (reserved memory, files, TARGET=auto) and sets reserved, lockdown,
+# warning, config_sha and the rebuild (regenerate_initrd).
+read_config() {
+	ask plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd" "$@"
 }
 
 mb() {
@@ -111,10 +118,10 @@ mb() {
 # in $RUN/loaded again when its files still have the recorded checksums, and
 # say in die_note what is armed. (Not after --shrink's unload: no record.)
 restore_previous() {
-	[ -r "$RUN/loaded" ] && ! is_loaded || return 0
-	pk=$(state_of KERNEL) pi=$(state_of INITRD) pc=$(state_of CMDLINE)
+	[ -r "$RUN/loaded" ] && [ -n "${recorded_kernel:-}" ] && ! is_loaded || return 0
+	pk=$recorded_kernel pi=$recorded_initrd pc=$recorded_cmdline
 	die_note="nothing is armed: the capture kernel loaded before ($pk) was freed by the failed load"
-	if [ "$(sha "$pk")" != "$(state_of KERNEL_SHA256)" ] || [ "$(sha "$pi")" != "$(state_of INITRD_SHA256)" ]; then
+	if [ -z "$recorded_intact" ]; then
 		die_note="$die_note, and its files changed since"
 	elif kexec -s -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1 ||
 		kexec -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1; then
@@ -223,17 +230,10 @@ regenerate_initrd() {
 
 # --- what the capture environment needs, and what is loaded
 
-sha() {
-	if h=$(sha256sum "$1" 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
-}
-
 # The reservation the capture environment needs (dumpagent/arm_reserve.c):
 # sets need_bytes, shrink_bytes (never below shrink_floor_mb) and reserve_mb.
 estimate() {
-	rc=0
-	plan=$("$AGENT" arm-need "$kernel" "$initrd" 2>&1) || rc=$?
-	[ "$rc" = 0 ] || die 1 "cannot estimate the reservation: ${plan#*: }"
-	eval "$plan"
+	ask need "$kernel" "$initrd"
 }
 
 # The checksums of what is loaded, with the memory ranges and CPUs that kexec
@@ -241,31 +241,16 @@ estimate() {
 # hotplug, debian/dumpagent.udev, the same files must be loaded again), and
 # whether $RUN/loaded records all of it (dumpagent/arm_state.c): sets
 # kernel_sha, initrd_sha, config_sha, embedded_sha (of the configuration
-# inside the initramfs), layout and unchanged.
+# inside the initramfs), layout, unchanged, and recorded_kernel, _initrd,
+# _cmdline, _method and _intact (its files have the checksums recorded).
 armed_facts() {
-	rc=0
-	plan=$("$AGENT" arm-state "$kernel" "$initrd" "$conf" "$cmdline" 2>&1) || rc=$?
-	[ "$rc" = 0 ] || die 1 "cannot run $AGENT arm-state (exit status $rc): ${plan#*: }"
-	eval "$plan"
+	ask state "$kernel" "$initrd" "$conf" "$cmdline"
 }
 
-state_of() { # KEY: the value recorded in $RUN/loaded
-	sed -n "s/^$1=//p" "$RUN/loaded" 2>/dev/null | head -n 1
-}
-
-state_text() {
-	printf '%s\n' "KERNEL=$kernel" "KERNEL_SHA256=$kernel_sha" "INITRD=$initrd" \
-		"INITRD_SHA256=$initrd_sha" "CONFIG=$conf" "CONFIG_SHA256=$config_sha" \
-		"INITRD_CONFIG_SHA256=$embedded_sha" "CMDLINE=$cmdline" "METHOD=$method" \
-		"LAYOUT_SHA256=$layout" \
-		"LOADED_AT=$(date +%s)"
-}
-
+# Records what was loaded in $RUN/loaded (mode 0600, written atomically).
 write_state() {
-	if ! { mkdir -p "$RUN" && chmod 0700 "$RUN" && state_text >"$RUN/loaded.tmp" &&
-		mv -f "$RUN/loaded.tmp" "$RUN/loaded"; } 2>/dev/null; then
+	"$AGENT" arm-state --record "$method" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
 		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
-	fi
 }
 
 unload() {
@@ -435,7 +420,7 @@ if is_loaded && [ -n "$unchanged" ]; then
 		printf '%s: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do\n' "$PROG"
 		exit 0
 	fi
-	already=1 method=$(state_of METHOD)
+	already=1 method=$recorded_method
 fi
 [ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
 	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \

@@ -11,6 +11,7 @@
 #include "arm_check.h"
 #include "arm_cmdline.h"
 #include "arm_initrd.h"
+#include "arm_record.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "sha256.h"
@@ -537,6 +538,70 @@ static void rebuild_decides_from_the_sums(void **state)
 	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
 }
 
+static void record_is_written_atomically_and_private(void **state)
+{
+	char run[128], path[256], text[4096], why[512];
+	struct arm_state s = { .kernel = "/k", .initrd = "/i", .cmdline = "console=tty0 x=\"a b\"",
+			       .kernel_sha = "ks", .initrd_sha = "is", .config_sha = "cs", .layout_sha = "ls" };
+	struct arm_loaded l = { .config = "/c", .method = "kexec_load", .embedded_sha = "es", .at = 1 };
+	struct stat st;
+
+	(void)state;
+	(void)snprintf(run, sizeof(run), "%s/run", root);
+	assert_int_equal(arm_record_write(run, &s, &l, why, sizeof(why)), 0);
+	(void)snprintf(path, sizeof(path), "%s/loaded", run);
+	assert_int_equal(arm_record_read(path, text, sizeof(text)), 0);
+	assert_string_equal(text, "KERNEL=/k\nKERNEL_SHA256=ks\nINITRD=/i\nINITRD_SHA256=is\nCONFIG=/c\n"
+				  "CONFIG_SHA256=cs\nINITRD_CONFIG_SHA256=es\nCMDLINE=console=tty0 x=\"a b\"\n"
+				  "METHOD=kexec_load\nLAYOUT_SHA256=ls\nLOADED_AT=1\n");
+	assert_int_equal(arm_unchanged(path, &s), 1); /* what is written is what is read */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(chmod(run, 0755), 0);
+	assert_int_equal(arm_record_write(run, &s, &l, why, sizeof(why)), 0); /* replaces it */
+	assert_int_equal(stat(run, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	(void)snprintf(path, sizeof(path), "%s/loaded.tmp", run);
+	assert_int_equal(access(path, F_OK), -1); /* renamed away */
+	write_file(root, "file", "");
+	(void)snprintf(run, sizeof(run), "%s/file", root);
+	assert_int_equal(arm_record_write(run, &s, &l, why, sizeof(why)), -1);
+	(void)snprintf(text, sizeof(text), "open %s/loaded.tmp: Not a directory", run);
+	assert_string_equal(why, text);
+}
+
+static void previous_is_intact_while_its_files_are(void **state)
+{
+	char path[256], text[2048], ksha[65], isha[65];
+	struct arm_previous p;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/loaded", root);
+	assert_int_equal(arm_previous(path, &p), -1); /* no record */
+	write_file(root, "k", "kernel");
+	write_file(root, "i", "initrd");
+	(void)snprintf(text, sizeof(text), "%s/k", root);
+	arm_file_sha(text, ksha);
+	(void)snprintf(text, sizeof(text), "%s/i", root);
+	arm_file_sha(text, isha);
+	(void)snprintf(text, sizeof(text), "KERNEL=%s/k\nKERNEL_SHA256=%s\nINITRD=%s/i\nINITRD_SHA256=%s\n"
+		       "CMDLINE=console=tty0\nMETHOD=kexec_load\n", root, ksha, root, isha);
+	write_file(root, "loaded", text);
+	assert_int_equal(arm_previous(path, &p), 0);
+	assert_int_equal(p.intact, 1);
+	assert_string_equal(p.cmdline, "console=tty0");
+	assert_string_equal(p.method, "kexec_load");
+	(void)snprintf(text, sizeof(text), "%s/i", root);
+	assert_string_equal(p.initrd, text);
+	write_file(root, "i", "initrd, changed");
+	assert_int_equal(arm_previous(path, &p), 0);
+	assert_int_equal(p.intact, 0);
+	write_file(root, "i", "initrd");
+	write_file(root, "k", "kernel, changed");
+	assert_int_equal(arm_previous(path, &p), 0);
+	assert_int_equal(p.intact, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +624,8 @@ int main(void)
 		TMPDIR_TEST(embedded_config_is_found_in_newc),
 		TMPDIR_TEST(embedded_config_only_regular_and_first_archive),
 		TMPDIR_TEST(rebuild_decides_from_the_sums),
+		TMPDIR_TEST(record_is_written_atomically_and_private),
+		TMPDIR_TEST(previous_is_intact_while_its_files_are),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
