@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "arm_check.h"
@@ -293,6 +294,17 @@ int cli_arm_need(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* NAME='MiB' of the file at path, rounded up (0 when it cannot be stat'ed). */
+static void put_mib(const char *name, const char *path)
+{
+	struct stat st;
+	char num[32];
+
+	(void)snprintf(num, sizeof(num), "%lld",
+		       stat(path, &st) == 0 ? ((long long)st.st_size + 1048575) / 1048576 : 0LL);
+	put_assignment(name, num);
+}
+
 /* The capture kernel $RUN/loaded records, to load it again after a failed
  * load freed it (recorded_intact: its files still have their checksums). */
 static void put_previous(const char *loaded)
@@ -351,6 +363,8 @@ int cli_arm_state(int argc, char **argv)
 	put_assignment("config_sha", s.config_sha);
 	put_assignment("embedded_sha", l.embedded_sha);
 	put_assignment("layout", s.layout_sha);
+	put_mib("kernel_mb", s.kernel);
+	put_mib("initrd_mb", s.initrd);
 	put_assignment("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
 	put_previous(loaded);
 	return EXIT_OK;

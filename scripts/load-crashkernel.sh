@@ -1,28 +1,23 @@
 #!/bin/sh
 # load-crashkernel.sh: arms the dumpagent capture kernel with "kexec -p" at boot.
 #
-# POSIX sh for dash and busybox sh (it may run from an early-boot environment).
-# The story: ask the agent for the configuration (it has the one parser,
-# dumpagent/config.c), TARGET=auto and the capture kernel's command line,
-# check that crashkernel= reserved memory, check the capture kernel and
-# initramfs, load it, and check that the kernel reports it loaded. The
-# shell keeps kexec, the sysfs writes, GRUB and the initramfs rebuild; what is
-# logic is in the agent (arm-plan, arm-need, arm-state: dumpagent/cli_arm.c).
-# Exit codes: see usage() (dumpagent/exit_codes.h). Environment for tests:
-# DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_AGENT; kexec is taken from PATH.
-# shellcheck disable=SC2154 # c_*, target_* and the estimate are set by eval of the agent's answers
+# POSIX sh for dash and busybox sh (it may run in early boot). The story: ask
+# the agent for the configuration and every check of a load (arm-plan: it has
+# the one parser), rebuild the initramfs when it holds another configuration,
+# ask whether the same is armed already (arm-state), load with kexec, check
+# that the kernel reports it loaded, and record it. The shell keeps kexec, the
+# sysfs writes, GRUB and the rebuild; the logic is in dumpagent/cli_arm.c.
+# Exit codes: usage() (dumpagent/exit_codes.h). DUMPAGENT_* are test hooks.
+# shellcheck disable=SC2154 # c_*, target_*, the facts and the estimate are set by eval of the agent's answers
 set -eu
-
-# The same messages and byte semantics from every tool run here.
-LC_ALL=C
+LC_ALL=C # the same messages and byte semantics from every tool run here
 export LC_ALL
 
 PROG=load-crashkernel
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
-# GRUB is there when its settings file is (grub-mkconfig reads it, then grub.d/*.cfg).
-GRUB_FILE=${GRUB_DIR%.d}
+GRUB_FILE=${GRUB_DIR%.d} # GRUB is there when its settings file is
 # The installed initramfs builder and agent (the Debian package's), and where
 # an initramfs rebuilt for an edited configuration goes.
 BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
@@ -72,22 +67,19 @@ die() {
 	[ -z "$die_note" ] || printf '%s: %s\n' "$PROG" "$die_note" >&2
 	exit "$code"
 }
-
-warn() {
-	printf '%s: warning: %s\n' "$PROG" "$*" >&2
-}
-
+say() { printf '%s: %s\n' "$PROG" "$*"; }
+warn() { say "warning: $*" >&2; }
 usage_error() {
 	printf '%s: %s; see %s --help\n' "$PROG" "$*" "$PROG" >&2
 	exit 100
 }
-
-# --- the agent's answers (dumpagent/cli_arm.c)
+one_line() { printf '%s' "$1" | tr '\n' ' ' | sed 's/ *$//'; }
 
 # ask COMMAND ARG...: runs "$AGENT arm-COMMAND ARG..." and evals its answer,
 # shell assignments with every value single-quoted (eval runs nothing). Its
 # error (the last line) is ours, "dumpagent...: " cut, with its exit status
-# when it is the table's (12, 13, 14, 101), else 1.
+# when it is the table's (12, 13, 14, 101), else 1. What each answer sets:
+# dumpagent(8), arm-plan, arm-need and arm-state.
 ask() {
 	cmd=arm-$1 rc=0
 	shift
@@ -100,17 +92,78 @@ ask() {
 	esac
 }
 
-# read_config [--files | --load] (arm-plan): sets c_KEY for every key
-# (defaults applied), target_*, crashkernel_asked and cmdline; --files checks
-# the capture files and sets kernel and initrd; --load runs every check of a
-# load (reserved memory, files, TARGET=auto) and sets reserved, lockdown,
-# warning, config_sha and the rebuild (regenerate_initrd).
-read_config() {
-	ask plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd" "$@"
+# plan [--files | --load]: the configuration (c_KEY), TARGET=auto, the capture
+# command line; --files checks the capture files, --load every check of a load.
+plan() { ask plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd" "$@"; }
+
+# Every check of a load, in order, before anything is loaded or replaced;
+# a failure dies here, with the loaded capture kernel untouched.
+prepare() {
+	plan --load
+	[ -z "$warning" ] || warn "$warning"
+	regenerate_initrd
 }
 
-mb() {
-	echo $((($(wc -c <"$1") + 1048575) / 1048576))
+# The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
+# holds another than $conf, the agent says rebuild=build: build one that holds
+# it into $STATE/initramfs.img and load that; rebuild=reuse while $conf and
+# CAPTURE_INITRD keep the checksums of $STATE/initramfs.sums. Sets initrd.
+regenerate_initrd() {
+	[ -n "$rebuild" ] && [ -x "$BUILDER" ] || return 0
+	out=$STATE/initramfs.img
+	if [ "$rebuild" = build ]; then
+		if [ -n "$dry_run" ]; then
+			say "$initrd holds another configuration than $conf: would build $out"
+			return 0
+		fi
+		say "$initrd holds another configuration than $conf: building $out"
+		build
+	fi
+	initrd=$out
+}
+
+build() {
+	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
+		die 13 "cannot create $STATE for the rebuilt capture initramfs"
+	rm -f "$STATE/initramfs.sums"
+	build_rc=0
+	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
+	[ "$build_rc" = 0 ] || die 13 "rebuilding the capture initramfs with $conf failed" \
+		"($BUILDER exit status $build_rc): $(one_line "$build_out")"
+	# The sums are written last: a build cut short is done again next time.
+	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
+		warn "cannot write $STATE/initramfs.sums: the initramfs is built again at the next load"
+}
+
+# kexec_file_load first (it verifies signatures, the only way under lockdown),
+# then kexec_load, which loads any kernel but is refused under lockdown.
+load() {
+	method=kexec_file_load
+	run_kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" && return 0
+	[ -z "$lockdown" ] || kexec_failed "-s -p" "; kernel lockdown ($lockdown, Secure Boot) refuses" \
+		"kexec_load, and kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
+		"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
+	say "kexec_file_load (kexec -s -p) failed: $(one_line "$kexec_out"); falling back to kexec_load (kexec -p)" >&2
+	method=kexec_load
+	run_kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed -p
+}
+
+# run_kexec ARG...: runs kexec, keeping its output in kexec_out, its status in kexec_rc.
+run_kexec() {
+	kexec_rc=0
+	kexec_out=$(kexec "$@" 2>&1) || kexec_rc=$?
+	return "$kexec_rc"
+}
+
+# kexec_failed OPTIONS [NOTE...]
+kexec_failed() {
+	opts=$1
+	shift
+	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
+	[ -n "$die_note" ] || restore_previous
+	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
+		"must hold the capture kernel ($kernel_mb MB) and initramfs ($initrd_mb MB)" \
+		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$*"
 }
 
 # The kernel frees the loaded capture kernel before it loads another into the
@@ -135,54 +188,6 @@ restore_previous() {
 	rm -f "$RUN/loaded"
 }
 
-# kexec_failed OPTIONS [NOTE...]
-kexec_failed() {
-	opts=$1
-	shift
-	note="$*"
-	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do
-		printf '%s: kexec: %s\n' "$PROG" "$l" >&2
-	done
-	[ -n "$die_note" ] || restore_previous
-	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
-		"must hold the capture kernel ($(mb "$kernel") MB) and initramfs ($(mb "$initrd") MB)" \
-		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$note"
-}
-
-# Prints the command in a form a shell would read back.
-show_command() {
-	out=
-	for a in "$@"; do
-		case $a in
-		*[!A-Za-z0-9_./=:,+-]*) a="'$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'" ;;
-		esac
-		out="$out $a"
-	done
-	printf '%s\n' "${out# }"
-}
-
-# kexec_file_load first (it verifies signatures, the only way under lockdown),
-# then kexec_load, which loads any kernel but is refused under lockdown.
-load() {
-	method=kexec_file_load
-	kexec_rc=0
-	kexec_out=$(kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" -ne 0 ] || return 0
-	if [ -n "$lockdown" ]; then
-		kexec_failed "-s -p" "; kernel lockdown ($lockdown, Secure Boot) refuses kexec_load, and" \
-			"kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
-			"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
-	fi
-	first_out=$kexec_out
-	printf '%s: kexec_file_load (kexec -s -p) failed: %s; falling back to kexec_load (kexec -p)\n' \
-		"$PROG" "$(printf '%s' "$first_out" | tr '\n' ' ' | sed 's/ *$//')" >&2
-	method=kexec_load
-	kexec_rc=0
-	kexec_out=$(kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" -ne 0 ] || return 0
-	kexec_failed -p
-}
-
 is_loaded() {
 	loaded=
 	[ ! -r "$SYSFS/kernel/kexec_crash_loaded" ] || read -r loaded <"$SYSFS/kernel/kexec_crash_loaded" || :
@@ -194,74 +199,31 @@ check_loaded() {
 		"'${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
-# --- an initramfs that holds this configuration
-
-# The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
-# (the packaged one) holds another than $conf, the agent says rebuild=build:
-# build one that holds $conf into $STATE/initramfs.img with the installed
-# builder, and load that; rebuild=reuse while the configuration and
-# CAPTURE_INITRD keep the checksums recorded in $STATE/initramfs.sums (an
-# edited configuration or a package upgrade builds again). Sets initrd.
-regenerate_initrd() {
-	[ -n "$rebuild" ] && [ -x "$BUILDER" ] || return 0
-	out=$STATE/initramfs.img
-	if [ "$rebuild" = reuse ]; then
-		initrd=$out
-		return 0
-	fi
-	if [ -n "$dry_run" ]; then
-		printf '%s: %s holds another configuration than %s: would build %s\n' \
-			"$PROG" "$initrd" "$conf" "$out"
-		return 0
-	fi
-	printf '%s: %s holds another configuration than %s: building %s\n' "$PROG" "$initrd" "$conf" "$out"
-	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
-		die 13 "cannot create $STATE for the rebuilt capture initramfs"
-	rm -f "$STATE/initramfs.sums"
-	build_rc=0
-	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
-	[ "$build_rc" = 0 ] || die 13 "rebuilding the capture initramfs with $conf failed" \
-		"($BUILDER exit status $build_rc): $(printf '%s' "$build_out" | tr '\n' ' ' | sed 's/ *$//')"
-	# The sums are written last: a build cut short is done again next time.
-	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
-		warn "cannot write $STATE/initramfs.sums: the initramfs is built again at the next load"
-	initrd=$out
+# A capture kernel is loaded but not recorded by us: another tool (kdump-tools'
+# kdump-config, kdumpctl) loaded it; the load that follows replaces it.
+check_foreign() {
+	! is_loaded || [ -e "$RUN/loaded" ] ||
+		warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing it" \
+			"with dumpagent's; disable the other service (systemctl disable kdump-tools)," \
+			"or the next to load wins"
 }
 
-# --- what the capture environment needs, and what is loaded
-
-# The reservation the capture environment needs (dumpagent/arm_reserve.c):
-# sets need_bytes, shrink_bytes (never below shrink_floor_mb) and reserve_mb.
-estimate() {
-	ask need "$kernel" "$initrd"
+# Prints the command in a form a shell would read back.
+show_command() {
+	out=
+	for a; do
+		case $a in *[!A-Za-z0-9_./=:,+-]*) a="'$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'" ;; esac
+		out="$out $a"
+	done
+	printf '%s\n' "${out# }"
 }
 
-# The checksums of what is loaded, with the memory ranges and CPUs that kexec
-# -p writes into the capture kernel's ELF core headers (after a memory or CPU
-# hotplug, debian/dumpagent.udev, the same files must be loaded again), and
-# whether $RUN/loaded records all of it (dumpagent/arm_state.c): sets
-# kernel_sha, initrd_sha, config_sha, embedded_sha (of the configuration
-# inside the initramfs), layout, unchanged, and recorded_kernel, _initrd,
-# _cmdline, _method and _intact (its files have the checksums recorded).
-armed_facts() {
-	ask state "$kernel" "$initrd" "$conf" "$cmdline"
-}
-
-# Records what was loaded in $RUN/loaded (mode 0600, written atomically).
-write_state() {
-	"$AGENT" arm-state --record "$method" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
-		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
-}
+need_kexec() { command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"; }
 
 unload() {
-	if [ -n "$dry_run" ]; then
-		show_command kexec -p -u
-		return 0
-	fi
-	command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
-	kexec_rc=0
-	kexec_out=$(kexec -p -u 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" = 0 ] || die 1 "kexec -p -u failed (exit status $kexec_rc): $kexec_out"
+	[ -z "$dry_run" ] || { show_command kexec -p -u; return 0; }
+	need_kexec
+	run_kexec -p -u || die 1 "kexec -p -u failed (exit status $kexec_rc): $kexec_out"
 	rm -f "$RUN/loaded"
 }
 
@@ -270,11 +232,10 @@ unload() {
 # reserved again before a reboot, hence the floor the bench has proven.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
-	estimate
+	ask need "$kernel" "$initrd"
 	want=$shrink_bytes
 	if [ "$want" -ge "$reserved" ]; then
-		printf '%s: --shrink: the capture environment needs %s MiB (at least %s) of the %s MiB reserved: nothing to give back\n' \
-			"$PROG" "$((want / 1048576))" "$shrink_floor_mb" "$((reserved / 1048576))"
+		say "--shrink: the capture environment needs $((want / 1048576)) MiB (at least $shrink_floor_mb) of the $((reserved / 1048576)) MiB reserved: nothing to give back"
 		return 0
 	fi
 	unload
@@ -288,8 +249,7 @@ shrink() {
 	before=$reserved reserved=$now
 	load
 	die_note=''
-	printf '%s: --shrink: kexec_crash_size %s -> %s: gave %s MiB back to the system\n' \
-		"$PROG" "$before" "$now" "$(((before - now) / 1048576))"
+	say "--shrink: kexec_crash_size $before -> $now: gave $(((before - now) / 1048576)) MiB back to the system"
 }
 
 # Another crashkernel= in GRUB's settings (the admin's, kdump-tools') would
@@ -304,76 +264,82 @@ other_crashkernel() {
 }
 
 reserve() {
-	estimate
-	param="crashkernel=${reserve_mb}M"
+	ask need "$kernel" "$initrd"
+	param="crashkernel=${reserve_mb}M" cfg=$GRUB_DIR/dumpagent.cfg
 	if [ ! -f "$GRUB_FILE" ]; then
-		printf '%s: --reserve: the capture environment needs %s; no GRUB here (no %s): add %s to the kernel command line and reboot\n' \
-			"$PROG" "$param" "$GRUB_FILE" "$param"
+		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"
 		return 0
 	fi
 	others=$(other_crashkernel)
 	[ -z "$others" ] || die 16 "--reserve: crashkernel= is already set in$others; a second one would" \
 		"be ambiguous: set $param there instead (or remove it and run --reserve again)"
-	if [ -n "$dry_run" ]; then
-		printf '%s: --reserve: would write %s to %s/dumpagent.cfg and run update-grub\n' \
-			"$PROG" "$param" "$GRUB_DIR"
-		return 0
-	fi
-	if ! { mkdir -p "$GRUB_DIR" && printf '%s\n' \
+	[ -z "$dry_run" ] || { say "--reserve: would write $param to $cfg and run update-grub"; return 0; }
+	{ mkdir -p "$GRUB_DIR" && printf '%s\n' \
 		"# Written by load-crashkernel --reserve: memory for the dumpagent capture kernel." \
-		"GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $param\"" \
-		>"$GRUB_DIR/dumpagent.cfg"; } 2>/dev/null; then
-		die 16 "--reserve: cannot write $GRUB_DIR/dumpagent.cfg"
-	fi
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $param\"" >"$cfg"; } 2>/dev/null ||
+		die 16 "--reserve: cannot write $cfg"
 	if command -v update-grub >/dev/null 2>&1; then
 		update-grub >/dev/null 2>&1 || die 16 "--reserve: update-grub failed; run it yourself to see why"
-		printf '%s: --reserve: %s written to %s/dumpagent.cfg and update-grub run: reboot to reserve it\n' \
-			"$PROG" "$param" "$GRUB_DIR"
+		say "--reserve: $param written to $cfg and update-grub run: reboot to reserve it"
 	else
-		printf '%s: --reserve: %s written to %s/dumpagent.cfg; update-grub is not installed: add %s to the kernel command line\n' \
-			"$PROG" "$param" "$GRUB_DIR" "$param"
+		say "--reserve: $param written to $cfg; update-grub is not installed: add $param to the kernel command line"
 	fi
 }
 
-# --- main
-
-# Every check of a load, in order, before anything is loaded or replaced:
-# sets kernel, initrd, cmdline, config_sha (and builds the initramfs unless
-# --dry-run). Any failure dies here, with the loaded capture kernel untouched.
-prepare() {
-	read_config --load
-	[ -z "$warning" ] || warn "$warning"
-	regenerate_initrd
+# The service's stop, also run by "systemctl restart": with --if-valid, a
+# configuration that the start after it would refuse must not disarm.
+unload_command() {
+	if [ -n "$opt_if_valid" ] && is_loaded; then
+		die_note="--unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $PROG --unload"
+		saved_dry_run=$dry_run dry_run=1
+		prepare >/dev/null
+		dry_run=$saved_dry_run die_note=''
+	fi
+	unload
+	[ -n "$dry_run" ] || say "unloaded the capture kernel"
 }
 
-# A capture kernel is loaded but not recorded by us: another tool (kdump-tools'
-# kdump-config, kdumpctl) loaded it; the load that follows replaces it.
-check_foreign() {
-	! is_loaded || [ -e "$RUN/loaded" ] ||
-		warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing it" \
-			"with dumpagent's; disable the other service (systemctl disable kdump-tools)," \
-			"or the next to load wins"
+load_command() {
+	prepare
+	[ -z "$dry_run" ] || { show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"; return 0; }
+	# The checksums, the memory and CPUs kexec -p writes into the capture
+	# kernel's core headers (a hotplug reloads: debian/dumpagent.udev), and
+	# whether $RUN/loaded records the same.
+	ask state "$kernel" "$initrd" "$conf" "$cmdline"
+	already=''
+	if is_loaded && [ -n "$unchanged" ]; then # nothing to load; --shrink still shrinks
+		[ -n "$opt_shrink" ] || {
+			say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
+			return 0
+		}
+		already=1 method=$recorded_method
+	fi
+	[ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
+		warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
+			"(initramfs/build.sh --config $conf), then run $PROG again"
+	need_kexec
+	[ -n "$already" ] || { check_foreign; load; check_loaded; }
+	[ -z "$opt_shrink" ] || { shrink; check_loaded; }
+	"$AGENT" arm-state --record "$method" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
+		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
+	say "armed: $kernel ($initrd) with $((reserved / 1048576)) MB reserved; capture cmdline: $cmdline"
 }
 
 conf=/etc/dumpagent.conf
-opt_kernel='' opt_initrd='' dry_run='' check_only='' opt_shrink='' opt_reserve='' opt_unload=''
-opt_if_valid=''
+opt_kernel='' opt_initrd='' dry_run='' opt_shrink='' opt_if_valid='' opt_unload='' opt_reserve='' check_only=''
+
 while [ $# -gt 0 ]; do
 	case $1 in
 	--config | --kernel | --initrd)
 		[ $# -ge 2 ] || usage_error "$1 needs an argument"
-		case $1 in
-		--config) conf=$2 ;;
-		--kernel) opt_kernel=$2 ;;
-		--initrd) opt_initrd=$2 ;;
-		esac
+		case $1 in --config) conf=$2 ;; --kernel) opt_kernel=$2 ;; --initrd) opt_initrd=$2 ;; esac
 		shift ;;
 	--dry-run) dry_run=1 ;;
-	--check-config) check_only=1 ;;
 	--shrink) opt_shrink=1 ;;
-	--reserve) opt_reserve=1 ;;
-	--unload) opt_unload=1 ;;
 	--if-valid) opt_if_valid=1 ;;
+	--unload) opt_unload=1 ;;
+	--reserve) opt_reserve=1 ;;
+	--check-config) check_only=1 ;;
 	--help | -h) usage; exit 0 ;;
 	*) usage_error "unknown option '$1'" ;;
 	esac
@@ -382,56 +348,13 @@ done
 [ -z "$opt_if_valid" ] || [ -n "$opt_unload" ] || usage_error "--if-valid goes with --unload"
 
 if [ -n "$opt_unload" ]; then
-	# The service's stop, also run by "systemctl restart": a configuration
-	# that the start after it would refuse must not disarm the machine.
-	if [ -n "$opt_if_valid" ] && is_loaded; then
-		die_note="--unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $PROG --unload"
-		saved_dry_run=$dry_run
-		dry_run=1
-		prepare >/dev/null
-		dry_run=$saved_dry_run
-		die_note=''
-	fi
-	unload
-	[ -n "$dry_run" ] || printf '%s: unloaded the capture kernel\n' "$PROG"
-	exit 0
-fi
-if [ -n "$opt_reserve" ]; then
-	read_config --files
+	unload_command
+elif [ -n "$opt_reserve" ]; then
+	plan --files
 	reserve
-	exit 0
+elif [ -n "$check_only" ]; then
+	plan
+	say "$conf: ok"
+else
+	load_command
 fi
-if [ -n "$check_only" ]; then
-	read_config
-	printf '%s: %s: ok\n' "$PROG" "$conf"
-	exit 0
-fi
-
-prepare
-if [ -n "$dry_run" ]; then
-	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
-	exit 0
-fi
-armed_facts
-# Armed with all of this already: nothing to load, but --shrink still shrinks.
-already=''
-if is_loaded && [ -n "$unchanged" ]; then
-	if [ -z "$opt_shrink" ]; then
-		printf '%s: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do\n' "$PROG"
-		exit 0
-	fi
-	already=1 method=$recorded_method
-fi
-[ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
-	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
-		"(initramfs/build.sh --config $conf), then run $PROG again"
-command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
-if [ -z "$already" ]; then
-	check_foreign
-	load
-	check_loaded
-fi
-[ -z "$opt_shrink" ] || { shrink; check_loaded; }
-write_state
-printf '%s: armed: %s (%s) with %s MB reserved; capture cmdline: %s\n' \
-	"$PROG" "$kernel" "$initrd" "$((reserved / 1048576))" "$cmdline"
