@@ -95,3 +95,11 @@ const char *arm_lockdown(const char *sysfs)
 		return "confidentiality";
 	return "";
 }
+
+int arm_loaded(const char *sysfs)
+{
+	char path[1024], val[16];
+
+	(void)snprintf(path, sizeof(path), "%s/kernel/kexec_crash_loaded", sysfs);
+	return first_line(path, val, sizeof(val)) == 0 && strcmp(val, "1") == 0;
+}

@@ -21,5 +21,7 @@ int arm_target_warning(const char *target, char *why, size_t len);
 /* The kernel lockdown mode of sysfs/kernel/security/lockdown:
  * "integrity", "confidentiality", or "" when none (or unreadable). */
 const char *arm_lockdown(const char *sysfs);
+/* 1 when sysfs/kernel/kexec_crash_loaded says a capture kernel is loaded. */
+int arm_loaded(const char *sysfs);
 
 #endif

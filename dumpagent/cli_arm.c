@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arm_check.h"
 #include "arm_cmdline.h"
@@ -305,6 +306,24 @@ static void put_mib(const char *name, const char *path)
 	put_assignment(name, num);
 }
 
+/* armed='1': loaded, and recorded with the same facts (nothing to load);
+ * foreign='1': loaded, but not recorded by the loader (kdump-tools?); the
+ * warning when the initramfs holds another configuration. */
+static void put_armed(const char *loaded, const struct arm_state *s, const struct arm_loaded *l)
+{
+	int is_loaded = arm_loaded(sysfs_dir());
+	char why[3 * ARM_PATH_MAX] = "";
+
+	put_assignment("armed", is_loaded && arm_unchanged(loaded, s) ? "1" : "");
+	put_assignment("foreign", is_loaded && access(loaded, F_OK) != 0 ? "1" : "");
+	if (strcmp(l->embedded_sha, "unknown") != 0 && strcmp(l->embedded_sha, s->config_sha) != 0)
+		(void)snprintf(why, sizeof(why),
+			       "the initramfs %s holds another configuration than %s: rebuild it "
+			       "(initramfs/build.sh --config %s), then run load-crashkernel again",
+			       s->initrd, l->config, l->config);
+	put_assignment("warning", why);
+}
+
 /* The capture kernel $RUN/loaded records, to load it again after a failed
  * load freed it (recorded_intact: its files still have their checksums). */
 static void put_previous(const char *loaded)
@@ -366,6 +385,7 @@ int cli_arm_state(int argc, char **argv)
 	put_mib("kernel_mb", s.kernel);
 	put_mib("initrd_mb", s.initrd);
 	put_assignment("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
+	put_armed(loaded, &s, &l);
 	put_previous(loaded);
 	return EXIT_OK;
 }

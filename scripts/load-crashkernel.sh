@@ -50,8 +50,7 @@ exit status:
   13   capture kernel or initramfs missing or unreadable, or its rebuild failed
   14   TARGET=auto cannot be resolved to a filesystem UUID
   15   kexec succeeded but the kernel does not report a loaded capture kernel
-  16   --reserve could not write the GRUB setting or found another
-       crashkernel=, or --shrink could not write kexec_crash_size
+  16   --reserve, --shrink: the GRUB setting or kexec_crash_size not written
   100  usage error
   101  configuration error
 See load-crashkernel(8).
@@ -199,15 +198,6 @@ check_loaded() {
 		"'${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
-# A capture kernel is loaded but not recorded by us: another tool (kdump-tools'
-# kdump-config, kdumpctl) loaded it; the load that follows replaces it.
-check_foreign() {
-	! is_loaded || [ -e "$RUN/loaded" ] ||
-		warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing it" \
-			"with dumpagent's; disable the other service (systemctl disable kdump-tools)," \
-			"or the next to load wins"
-}
-
 # Prints the command in a form a shell would read back.
 show_command() {
 	out=
@@ -304,21 +294,22 @@ load_command() {
 	[ -z "$dry_run" ] || { show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"; return 0; }
 	# The checksums, the memory and CPUs kexec -p writes into the capture
 	# kernel's core headers (a hotplug reloads: debian/dumpagent.udev), and
-	# whether $RUN/loaded records the same.
+	# whether $RUN/loaded records the same (armed) or nothing (foreign).
 	ask state "$kernel" "$initrd" "$conf" "$cmdline"
-	already=''
-	if is_loaded && [ -n "$unchanged" ]; then # nothing to load; --shrink still shrinks
-		[ -n "$opt_shrink" ] || {
-			say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
-			return 0
-		}
-		already=1 method=$recorded_method
+	if [ -n "$armed" ] && [ -z "$opt_shrink" ]; then
+		say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
+		return 0
 	fi
-	[ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
-		warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
-			"(initramfs/build.sh --config $conf), then run $PROG again"
+	[ -z "$warning" ] || warn "$warning"
 	need_kexec
-	[ -n "$already" ] || { check_foreign; load; check_loaded; }
+	if [ -n "$armed" ]; then # --shrink still shrinks
+		method=$recorded_method
+	else
+		[ -z "$foreign" ] || warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing" \
+			"it with dumpagent's; disable the other service (systemctl disable kdump-tools), or the next to load wins"
+		load
+		check_loaded
+	fi
 	[ -z "$opt_shrink" ] || { shrink; check_loaded; }
 	"$AGENT" arm-state --record "$method" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
 		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"

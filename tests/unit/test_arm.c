@@ -400,6 +400,22 @@ static void target_udev_names_warn(void **state)
 	assert_int_equal(arm_target_warning("UUID=x", why, sizeof(why)), 0);
 }
 
+static void loaded_only_when_the_kernel_says_1(void **state)
+{
+	char dir[256];
+
+	(void)state;
+	assert_int_equal(arm_loaded(root), 0); /* no sysfs file */
+	fake_sysfs();
+	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
+	write_file(dir, "kexec_crash_loaded", "0\n");
+	assert_int_equal(arm_loaded(root), 0);
+	write_file(dir, "kexec_crash_loaded", "1\n");
+	assert_int_equal(arm_loaded(root), 1);
+	write_file(dir, "kexec_crash_loaded", "10\n");
+	assert_int_equal(arm_loaded(root), 0);
+}
+
 static void lockdown_mode_is_the_bracketed_one(void **state)
 {
 	char dir[256];
@@ -621,6 +637,7 @@ int main(void)
 		TMPDIR_TEST(capture_file_refusals),
 		cmocka_unit_test(target_udev_names_warn),
 		TMPDIR_TEST(lockdown_mode_is_the_bracketed_one),
+		TMPDIR_TEST(loaded_only_when_the_kernel_says_1),
 		TMPDIR_TEST(embedded_config_is_found_in_newc),
 		TMPDIR_TEST(embedded_config_only_regular_and_first_archive),
 		TMPDIR_TEST(rebuild_decides_from_the_sums),
