@@ -18,8 +18,7 @@ SYSFS=${DUMPAGENT_SYSFS:-/sys}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
 GRUB_FILE=${GRUB_DIR%.d} # GRUB is there when its settings file is
-# The installed initramfs builder and agent (the Debian package's), and where
-# an initramfs rebuilt for an edited configuration goes.
+# The Debian package's initramfs builder and agent; STATE keeps the rebuilt initramfs.
 BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
 AGENT=${DUMPAGENT_AGENT:-/usr/sbin/dumpagent}
 STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
@@ -74,11 +73,9 @@ usage_error() {
 }
 one_line() { printf '%s' "$1" | tr '\n' ' ' | sed 's/ *$//'; }
 
-# ask COMMAND ARG...: runs "$AGENT arm-COMMAND ARG..." and evals its answer,
-# shell assignments with every value single-quoted (eval runs nothing). Its
-# error (the last line) is ours, "dumpagent...: " cut, with its exit status
-# when it is the table's (12, 13, 14, 101), else 1. What each answer sets:
-# dumpagent(8), arm-plan, arm-need and arm-state.
+# ask COMMAND ARG...: evals the answer of "$AGENT arm-COMMAND ARG..." (dumpagent(8)
+# says what it sets; every value is single-quoted: eval runs nothing). Its error
+# (the last line) becomes ours, with its status when the table's (12-14, 101), else 1.
 ask() {
 	cmd=arm-$1 rc=0
 	shift
@@ -217,9 +214,8 @@ unload() {
 	rm -f "$RUN/loaded"
 }
 
-# The kernel shrinks the reservation only while no capture kernel is loaded:
-# unload, write the new size, load again. Memory given back cannot be
-# reserved again before a reboot, hence the floor the bench has proven.
+# The kernel shrinks the reservation only while nothing is loaded: unload, write,
+# load again. Memory given back is reserved again only by a reboot: hence a floor.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
 	ask need "$kernel" "$initrd"
@@ -242,9 +238,8 @@ shrink() {
 	say "--shrink: kexec_crash_size $before -> $now: gave $(((before - now) / 1048576)) MiB back to the system"
 }
 
-# Another crashkernel= in GRUB's settings (the admin's, kdump-tools') would
-# sit beside ours on the command line; which one the kernel takes is not ours
-# to guess. Prints the files that set one, ours excepted.
+# Prints the GRUB settings files but ours that set crashkernel= (the admin's,
+# kdump-tools'): a second one is ambiguous, which one the kernel takes is not ours to guess.
 other_crashkernel() {
 	for g in "$GRUB_FILE" "$GRUB_DIR"/*.cfg; do
 		case $g in "$GRUB_DIR/dumpagent.cfg") continue ;; esac
@@ -292,9 +287,8 @@ unload_command() {
 load_command() {
 	prepare
 	[ -z "$dry_run" ] || { show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"; return 0; }
-	# The checksums, the memory and CPUs kexec -p writes into the capture
-	# kernel's core headers (a hotplug reloads: debian/dumpagent.udev), and
-	# whether $RUN/loaded records the same (armed) or nothing (foreign).
+	# Checksums, and the memory and CPUs in the capture kernel's core headers (a
+	# hotplug reloads: debian/dumpagent.udev); is the same armed (or another's)?
 	ask state "$kernel" "$initrd" "$conf" "$cmdline"
 	if [ -n "$armed" ] && [ -z "$opt_shrink" ]; then
 		say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
