@@ -7,65 +7,24 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "arm_state.h"
+#include "gunzip.h"
 #include "io.h"
 #include "sha256.h"
 
-#define CHUNK 65536
 #define NEWC_HEADER 110
 #define NAME_MAX_LEN 4096 /* longer names are skipped, never stored */
 
-/* A gzip stream read as it inflates: members follow each other, and what
- * is not gzip (padding) ends it, as gzip -d. */
-struct gz {
-	int fd, end;
-	long long off;
-	z_stream z;
-	unsigned char in[CHUNK];
-};
-
-/* Up to len inflated bytes into buf; fewer only at the end. */
-static size_t gz_read(struct gz *g, unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len && !g->end) {
-		int r;
-
-		if (g->z.avail_in == 0) {
-			ssize_t n = pread_full(g->fd, g->in, sizeof(g->in), g->off);
-
-			if (n <= 0) {
-				g->end = 1;
-				break;
-			}
-			g->off += n;
-			g->z.next_in = g->in;
-			g->z.avail_in = (uInt)n;
-		}
-		g->z.next_out = buf + got;
-		g->z.avail_out = (uInt)(len - got);
-		r = inflate(&g->z, Z_NO_FLUSH);
-		got = len - g->z.avail_out;
-		if (r == Z_STREAM_END)
-			r = inflateReset(&g->z);
-		if (r != Z_OK && !(r == Z_BUF_ERROR && g->z.avail_in == 0))
-			g->end = 1; /* not gzip (any more), or corrupt */
-	}
-	return got;
-}
-
 /* Reads len bytes, hashing them into s when s is not NULL; 0, or -1 short. */
-static int gz_take(struct gz *g, size_t len, struct sha256 *s)
+static int gz_take(struct gunzip *g, size_t len, struct sha256 *s)
 {
-	static unsigned char buf[CHUNK];
+	static unsigned char buf[GUNZIP_CHUNK];
 
 	while (len > 0) {
 		size_t want = len < sizeof(buf) ? len : sizeof(buf);
 
-		if (gz_read(g, buf, want) != want)
+		if (gunzip_read(g, buf, want) != want)
 			return -1;
 		if (s)
 			sha256_update(s, buf, want);
@@ -85,11 +44,11 @@ static unsigned long newc_field(const char *h, int i)
 }
 
 /* Walks the archive to name: 1 with its data hashed into s, 0 when absent. */
-static int newc_find(struct gz *g, const char *name, struct sha256 *s)
+static int newc_find(struct gunzip *g, const char *name, struct sha256 *s)
 {
 	static char h[NEWC_HEADER + 1], file[NAME_MAX_LEN];
 
-	while (gz_read(g, (unsigned char *)h, NEWC_HEADER) == NEWC_HEADER) {
+	while (gunzip_read(g, (unsigned char *)h, NEWC_HEADER) == NEWC_HEADER) {
 		unsigned long mode = newc_field(h, 1), size = newc_field(h, 6), nlen = newc_field(h, 11);
 		int match;
 
@@ -99,7 +58,7 @@ static int newc_find(struct gz *g, const char *name, struct sha256 *s)
 			if (gz_take(g, nlen + (4 - (NEWC_HEADER + nlen) % 4) % 4, NULL) < 0)
 				return 0;
 			file[0] = '\0';
-		} else if (gz_read(g, (unsigned char *)file, nlen) != nlen ||
+		} else if (gunzip_read(g, (unsigned char *)file, nlen) != nlen ||
 			   gz_take(g, (4 - (NEWC_HEADER + nlen) % 4) % 4, NULL) < 0) {
 			return 0;
 		}
@@ -119,21 +78,19 @@ static int newc_find(struct gz *g, const char *name, struct sha256 *s)
 
 void arm_embedded_sha(const char *path, const char *name, char out[65])
 {
-	static struct gz g;
+	static struct gunzip g;
 	struct sha256 s;
-	int found = 0;
+	int found = 0, fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	(void)snprintf(out, 65, "unknown");
-	memset(&g, 0, sizeof(g));
-	g.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (g.fd < 0)
+	if (fd < 0)
 		return;
-	if (inflateInit2(&g.z, 15 + 16) == Z_OK) { /* 16: gzip only */
+	if (gunzip_open(&g, fd) == 0) {
 		sha256_init(&s);
 		found = newc_find(&g, name, &s);
-		(void)inflateEnd(&g.z);
 	}
-	(void)close(g.fd); /* read-only */
+	gunzip_close(&g);
+	(void)close(fd); /* read-only */
 	if (found)
 		sha256_hex(&s, out);
 }
