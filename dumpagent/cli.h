@@ -4,13 +4,7 @@
 
 #include "config.h"
 #include "dumpdir.h"
-
-/* Exit status of the admin commands. */
-#define CLI_OK 0
-#define CLI_FAILED 1       /* status: not armed; others: could not do it */
-#define CLI_NO_DUMP 2      /* no dump with that id */
-#define CLI_DENIED 5       /* not root */
-#define CLI_USAGE 100
+#include "exit_codes.h" /* the commands' exit statuses */
 
 #define CLI_PATH_MAX 1400
 
@@ -30,9 +24,9 @@ struct cli {
 	struct dump_set set;           /* oldest first */
 };
 
-/* Parses the options of command name into c, loads the configuration (an
- * error is kept in c->config_error for status, fatal for the others). Refuses
- * non-root. Returns CLI_OK or the exit status. */
+/* Parses the options of command name (command.c's table) into c, loads the
+ * configuration (an error is kept in c->config_error for status, fatal for
+ * the others). Refuses non-root. Returns EXIT_OK or the exit status. */
 int cli_start(struct cli *c, const char *name, int argc, char **argv);
 /* Resolves where the dumps are, opens it, and reads every dump. */
 int cli_scan(struct cli *c);
@@ -89,6 +83,11 @@ struct cli_test_mark {
 };
 void cli_test_mark_read(struct cli *c, struct cli_test_mark *m);
 
+/* The commands (command.c's table): argv[0] is the command's name. */
+int cli_capture(int argc, char **argv);
+int cli_config_check(int argc, char **argv);
+int cli_config_get(int argc, char **argv);
+int cli_probe(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_show(int argc, char **argv);

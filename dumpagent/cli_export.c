@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "crashdir.h"
 #include "io.h"
 #include "log.h"
@@ -103,30 +104,30 @@ static int export_apport(const struct dump_entry *e, int dumpfd)
 	int in, destfd, r;
 
 	if (find_report(e, dumpfd, name, sizeof(name)) < 0) {
-		fprintf(stderr, "dumpagent: export: dump %s has no apport report (linux-image-*-%s.crash);"
-				" try export --tar\n", e->id, e->id);
-		return CLI_FAILED;
+		log_error("dump %s has no apport report (linux-image-*-%s.crash); try export --tar",
+			  e->id, e->id);
+		return EXIT_FAILED;
 	}
 	in = cli_open_file(dumpfd, name, &st);
 	if (in < 0) {
 		log_errno(-in, "open %s/%s/%s (a regular file of root's)", e->where, e->id, name);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	destfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (destfd < 0) {
 		log_errno(errno, "open %s", dest);
 		(void)close(in); /* read-only */
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	r = publish_copy(in, (unsigned long long)st.st_size, destfd, name);
 	(void)close(in); /* read-only */
 	(void)close(destfd); /* read-only */
 	if (r < 0) {
 		log_errno(-r, "export %s/%s/%s to %s/%s", e->where, e->id, name, dest, name);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	printf("%s/%s\n", dest, name);
-	return CLI_OK;
+	return EXIT_OK;
 }
 
 #define USTAR_SIZE_MAX 077777777777ULL /* 11 octal digits: 8 GiB - 1 */
@@ -232,7 +233,7 @@ static int export_tar(const struct dump_entry *e, int dumpfd, const char *path)
 
 	if (out < 0) {
 		log_errno(errno, "create %s (an existing file is never replaced)", path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	r = write_tar(out, dumpfd, e->id, failed, sizeof(failed));
 	if (r == 0 && strcmp(path, "-") != 0 && fsync(out) < 0)
@@ -241,11 +242,11 @@ static int export_tar(const struct dump_entry *e, int dumpfd, const char *path)
 		r = -errno;
 	if (r < 0) {
 		log_errno(-r, "write %s (at %s/%s/%s)", path, e->where, e->id, failed);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	if (strcmp(path, "-") != 0)
-		fprintf(stderr, "dumpagent: wrote %s/%s to %s\n", e->where, e->id, path);
-	return CLI_OK;
+		log_info("wrote %s/%s to %s", e->where, e->id, path);
+	return EXIT_OK;
 }
 
 int cli_export(int argc, char **argv)
@@ -254,22 +255,19 @@ int cli_export(int argc, char **argv)
 	const struct dump_entry *e;
 	int dumpfd, r = cli_start(&c, "export", argc, argv);
 
-	if (r == CLI_OK && !c.tar == !c.apport) {
-		fputs("dumpagent: export: expected one of --apport or --tar FILE; see dumpagent --help\n",
-		      stderr);
-		r = CLI_USAGE;
-	}
-	if (r == CLI_OK)
+	if (r == EXIT_OK && !c.tar == !c.apport)
+		r = command_usage_error("export", "expected one of --apport or --tar FILE");
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	e = cli_dump(&c, c.arg);
 	dumpfd = e ? dumpdir_open_entry(e) : -1;
 	if (!e)
-		r = CLI_NO_DUMP;
+		r = EXIT_NO_DUMP;
 	else if (dumpfd < 0) {
 		log_errno(-dumpfd, "open %s/%s", e->where, e->id);
-		r = CLI_FAILED;
+		r = EXIT_FAILED;
 	} else
 		r = c.tar ? export_tar(e, dumpfd, c.tar) : export_apport(e, dumpfd);
 	if (dumpfd >= 0)

@@ -101,9 +101,9 @@ int cli_list(int argc, char **argv)
 	struct cli_test_mark m;
 	int r = cli_start(&c, "list", argc, argv);
 
-	if (r == CLI_OK)
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	cli_test_mark_read(&c, &m);
 	if (c.json) {
@@ -126,5 +126,5 @@ int cli_list(int argc, char **argv)
 	if (!c.json)
 		cli_print_test(&m, 0);
 	cli_finish(&c);
-	return CLI_OK;
+	return EXIT_OK;
 }

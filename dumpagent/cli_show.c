@@ -133,9 +133,9 @@ int cli_show(int argc, char **argv)
 	int dumpfd, r = cli_start(&c, "show", argc, argv);
 	size_t n;
 
-	if (r == CLI_OK)
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	e = cli_dump(&c, c.arg);
 	dumpfd = e ? dumpdir_open_entry(e) : -1;
@@ -143,7 +143,7 @@ int cli_show(int argc, char **argv)
 		if (e)
 			log_errno(-dumpfd, "open %s/%s", e->where, e->id);
 		cli_finish(&c);
-		return e ? CLI_FAILED : CLI_NO_DUMP;
+		return e ? EXIT_FAILED : EXIT_NO_DUMP;
 	}
 	n = list_files(dumpfd, files);
 	if (c.json) {
@@ -158,5 +158,5 @@ int cli_show(int argc, char **argv)
 	}
 	(void)close(dumpfd); /* read-only */
 	cli_finish(&c);
-	return CLI_OK;
+	return EXIT_OK;
 }

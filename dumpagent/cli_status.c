@@ -267,7 +267,7 @@ int cli_status(int argc, char **argv)
 	struct cli_test_mark m;
 	int r = cli_start(&c, "status", argc, argv);
 
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	memset(&s, 0, sizeof(s));
 	check_armed(&c, &s);
@@ -279,5 +279,5 @@ int cli_status(int argc, char **argv)
 	else
 		print_text(&c, &s, &m);
 	cli_finish(&c);
-	return s.problems ? CLI_FAILED : CLI_OK;
+	return s.problems ? EXIT_FAILED : EXIT_OK;
 }

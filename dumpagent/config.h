@@ -7,6 +7,7 @@
 #define CONFIG_LINE_MAX 1023
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_VALUE_MAX 1024
+#define CONFIG_PATH "/etc/dumpagent.conf" /* read when no --config is given */
 
 enum config_key {
 	KEY_TARGET,
