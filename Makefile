@@ -19,7 +19,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS := vmcore config superblock dmesg json cmdline
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
-             dumpagent/json.c dumpagent/cmdline.c
+             dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c
 
 .PHONY: all capture-kernel initramfs check check-system deb unit demo clean fuzz fuzz-seeds fuzz-smoke \
 	bench bench-quick

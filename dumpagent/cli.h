@@ -45,10 +45,6 @@ struct cli_target {
 };
 int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, size_t len);
 
-/* Prints s with every byte outside printable ASCII as '?', at most max bytes. */
-void cli_put_text(const char *s, size_t max);
-/* Copies s into dst the same way, truncated to fit. */
-void cli_sanitize(char *dst, size_t len, const char *s);
 /* Prints the test crash as list and status report it (JSON when json). */
 struct cli_test_mark;
 void cli_print_test(const struct cli_test_mark *m, int json);

@@ -293,21 +293,6 @@ struct dump_entry *cli_dump(struct cli *c, const char *id)
 	return e;
 }
 
-void cli_put_text(const char *s, size_t max)
-{
-	for (size_t i = 0; s[i] && i < max; i++)
-		putchar(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
-}
-
-void cli_sanitize(char *dst, size_t len, const char *s)
-{
-	size_t i = 0;
-
-	for (; s[i] && i + 1 < len; i++)
-		dst[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	dst[i] = '\0';
-}
-
 void cli_format_time(long long t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;

@@ -14,6 +14,7 @@
 #include "crashdir.h"
 #include "io.h"
 #include "log.h"
+#include "text.h"
 
 static char buf[65536];
 
@@ -218,7 +219,7 @@ static int write_tar(int out, int dumpfd, const char *id, char *failed, size_t l
 			continue;
 		r = tar_file(out, dumpfd, id, de->d_name);
 		if (r < 0)
-			cli_sanitize(failed, len, de->d_name);
+			(void)text_copy(failed, len, de->d_name, sizeof(de->d_name));
 	}
 	(void)closedir(dir); /* read-only */
 	return r < 0 ? r : write_all(out, end, sizeof(end));

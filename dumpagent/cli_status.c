@@ -12,6 +12,7 @@
 
 #include "io.h"
 #include "json.h"
+#include "text.h"
 
 #define PROBLEMS_MAX 12
 #define STATE_FILE "loaded"
@@ -116,7 +117,7 @@ static void kernel_release(const char *path, char *out, size_t len)
 		if (off && pread_full(fd, v, sizeof(v) - 1, (off_t)off + 0x200) > 0) {
 			v[sizeof(v) - 1] = '\0';
 			v[strcspn(v, " ")] = '\0';
-			cli_sanitize(out, len, v);
+			(void)text_copy(out, len, v, sizeof(v));
 		}
 	}
 	(void)close(fd); /* read-only */
