@@ -36,6 +36,10 @@ void cli_finish(struct cli *c);
 int cli_agent_dir(const struct cli *c);
 /* The dump named id, or NULL after saying so. */
 struct dump_entry *cli_dump(struct cli *c, const char *id);
+/* Scans, then opens the dump named by the command's ID: *e, and its
+ * directory read-only in *dumpfd. EXIT_OK, or the exit status after saying
+ * why (EXIT_NO_DUMP, EXIT_FAILED, cli_scan's). */
+int cli_open_dump(struct cli *c, const struct dump_entry **e, int *dumpfd);
 
 /* Where TARGET is on this system: device, mount point, and the crash dir path.
  * 0, or -1 with why filled in. */

@@ -293,6 +293,23 @@ struct dump_entry *cli_dump(struct cli *c, const char *id)
 	return e;
 }
 
+int cli_open_dump(struct cli *c, const struct dump_entry **e, int *dumpfd)
+{
+	int r = cli_scan(c);
+
+	if (r != EXIT_OK)
+		return r;
+	*e = cli_dump(c, c->arg);
+	if (!*e)
+		return EXIT_NO_DUMP;
+	*dumpfd = dumpdir_open_entry(*e);
+	if (*dumpfd < 0) {
+		log_errno(-*dumpfd, "open %s/%s", (*e)->where, (*e)->id);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
 void cli_format_time(long long t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;

@@ -254,25 +254,16 @@ int cli_export(int argc, char **argv)
 {
 	static struct cli c;
 	const struct dump_entry *e;
-	int dumpfd, r = cli_start(&c, "export", argc, argv);
+	int dumpfd = -1, r = cli_start(&c, "export", argc, argv);
 
 	if (r == EXIT_OK && !c.tar == !c.apport)
 		r = command_usage_error("export", "expected one of --apport or --tar FILE");
 	if (r == EXIT_OK)
-		r = cli_scan(&c);
-	if (r != EXIT_OK)
-		return r;
-	e = cli_dump(&c, c.arg);
-	dumpfd = e ? dumpdir_open_entry(e) : -1;
-	if (!e)
-		r = EXIT_NO_DUMP;
-	else if (dumpfd < 0) {
-		log_errno(-dumpfd, "open %s/%s", e->where, e->id);
-		r = EXIT_FAILED;
-	} else
+		r = cli_open_dump(&c, &e, &dumpfd);
+	if (r == EXIT_OK) {
 		r = c.tar ? export_tar(e, dumpfd, c.tar) : export_apport(e, dumpfd);
-	if (dumpfd >= 0)
-		(void)close(dumpfd);
+		(void)close(dumpfd); /* read-only */
+	}
 	cli_finish(&c);
 	return r;
 }

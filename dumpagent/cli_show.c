@@ -136,20 +136,14 @@ int cli_show(int argc, char **argv)
 	static struct cli c;
 	static struct file_entry files[FILES_MAX];
 	const struct dump_entry *e;
-	int dumpfd, r = cli_start(&c, "show", argc, argv);
+	int dumpfd = -1, r = cli_start(&c, "show", argc, argv);
 	size_t n;
 
 	if (r == EXIT_OK)
-		r = cli_scan(&c);
-	if (r != EXIT_OK)
-		return r;
-	e = cli_dump(&c, c.arg);
-	dumpfd = e ? dumpdir_open_entry(e) : -1;
-	if (dumpfd < 0) {
-		if (e)
-			log_errno(-dumpfd, "open %s/%s", e->where, e->id);
+		r = cli_open_dump(&c, &e, &dumpfd);
+	if (r != EXIT_OK) {
 		cli_finish(&c);
-		return e ? EXIT_FAILED : EXIT_NO_DUMP;
+		return r;
 	}
 	n = list_files(dumpfd, files);
 	if (c.json) {
