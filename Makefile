@@ -13,16 +13,27 @@ AGENT_SRC := $(filter-out dumpagent/main.c,$(wildcard dumpagent/*.c))
 AGENT_OBJ := $(AGENT_SRC:dumpagent/%.c=$(B)/obj/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+UNIT_OBJ  := $(AGENT_SRC:dumpagent/%.c=$(B)/unit/obj/%.o)
+UNIT_LIB  := $(B)/unit/libagent-asan.a
 
+# Unit and shell tests at a time (tests/run -j); QEMU tests run one at a time.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS := vmcore config superblock dmesg json cmdline
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
              dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c
+SEEDS     := $(B)/fuzz/seeds
+# What each target's seed directory is made of (vmcore's are generated).
+SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)
+SEEDS_dmesg      := tests/fixtures/dmesg-panic.txt
+SEEDS_superblock := $(wildcard tests/fuzz/seeds/superblock/*)
+SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
+SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 
-.PHONY: all capture-kernel initramfs check check-system deb unit demo clean fuzz fuzz-seeds fuzz-smoke \
-	bench bench-quick
+.PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
+	fuzz-seeds fuzz-smoke bench bench-quick
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -32,49 +43,68 @@ $(B)/obj/%.o: dumpagent/%.c
 $(B)/dumpagent: $(AGENT_OBJ) $(B)/obj/main.o
 	$(CC) -static $(CFLAGS) -o $@ $^ -lz
 
-# Unit tests link the agent's sources again, built with the sanitizers.
-$(B)/unit/%: tests/unit/%.c $(AGENT_SRC) dumpagent/*.h tests/unit/*.h
+# Unit tests link the agent's objects built once with the sanitizers, from one archive.
+$(B)/unit/obj/%.o: dumpagent/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -Idumpagent -o $@ $< $(AGENT_SRC) -lcmocka -lz
+	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -MMD -MP -c -o $@ $<
+
+$(UNIT_LIB): $(UNIT_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/unit/%: tests/unit/%.c $(UNIT_LIB) dumpagent/*.h tests/unit/*.h
+	$(CC) $(CPPFLAGS) -O1 -g $(WARN) $(SANITIZE) -Idumpagent -o $@ $< $(UNIT_LIB) -lcmocka -lz
 
 unit: $(UNIT_BIN)
 
 # UBSan must abort, or libFuzzer would count undefined behaviour as a pass.
-$(B)/fuzz/fuzz_%: dumpagent/fuzz/fuzz_%.c $(FUZZ_SRC) dumpagent/*.h
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) dumpagent/*.h
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) -O1 -g $(WARN) -fsanitize=fuzzer $(SANITIZE) -Idumpagent -o $@ $< $(FUZZ_SRC)
 
-# The seed corpus of every target, remade each run in build/fuzz/seeds/TARGET: the
-# committed seeds of dumpagent/fuzz/seeds/TARGET and the tree's own fixtures.
-fuzz-seeds:
-	@rm -rf $(B)/fuzz/seeds && mkdir -p $(B)/fuzz/seeds
-	@for t in $(FUZZ_TARGETS) vmcore config dmesg; do mkdir -p $(B)/fuzz/seeds/$$t || exit 1; done
-	cp -R dumpagent/fuzz/seeds/. $(B)/fuzz/seeds/
-	python3 tests/fixtures/mkvmcore.py $(B)/fuzz/seeds/vmcore/cpus1
-	python3 tests/fixtures/mkvmcore.py $(B)/fuzz/seeds/vmcore/cpus2 --cpus 2
-	cp config/dumpagent.conf tests/fixtures/config/*.conf $(B)/fuzz/seeds/config/
-	cp tests/fixtures/dmesg-panic.txt $(B)/fuzz/seeds/dmesg/
+# The seed corpus of each target, build/fuzz/seeds/TARGET, made once from the files it
+# is made of (SEEDS_TARGET); its stamp TARGET.ok is touched last, so that a failed
+# copy is made again next time. A target with no seeds stops the build.
+$(SEEDS)/vmcore.ok: tests/fixtures/mkvmcore.py
+	rm -rf $(@:.ok=) && mkdir -p $(@:.ok=)
+	python3 $< $(@:.ok=)/cpus1
+	python3 $< $(@:.ok=)/cpus2 --cpus 2
+	touch $@
+
+.SECONDEXPANSION:
+$(SEEDS)/%.ok: $$(SEEDS_$$*)
+	$(if $^,,$(error no seeds for the fuzz target $*: SEEDS_$* is empty))
+	@rm -rf $(@:.ok=) && mkdir -p $(@:.ok=)
+	@echo "cp $(words $^) seeds into $(@:.ok=)/" && cp $^ $(@:.ok=)/
+	@touch $@
+
+fuzz-seeds: $(FUZZ_TARGETS:%=$(SEEDS)/%.ok)
+
+# The shell test, for the target t of the loops below, that refuses an empty seed directory.
+FUZZ_HAS_SEEDS = [ -n "$$(ls -A $(SEEDS)/$$t)" ] || { echo "fuzz: $(SEEDS)/$$t is empty"; exit 1; }
 
 # Runs each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=json);
 # corpora persist in build/fuzz/corpus-TARGET, and a crash stops the loop.
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
+		$(FUZZ_HAS_SEEDS) && \
 		mkdir -p $(B)/fuzz/corpus-$$t && \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s" && \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 			-artifact_prefix=$(B)/fuzz/$$t- \
-			$(B)/fuzz/corpus-$$t $(B)/fuzz/seeds/$$t || exit 1; \
+			$(B)/fuzz/corpus-$$t $(SEEDS)/$$t || exit 1; \
 	done
 
-# The short run of make check: every target for FUZZ_SMOKE_SECONDS from its seeds
+# The short run of make check and check-fast: every target for FUZZ_SMOKE_SECONDS from its seeds
 # alone (a fresh corpus each time, random seed 1); any finding fails it.
 fuzz-smoke: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
+		$(FUZZ_HAS_SEEDS) && \
 		rm -rf $(B)/fuzz/smoke-$$t && mkdir -p $(B)/fuzz/smoke-$$t && \
 		echo "fuzz-smoke: $$t for $(FUZZ_SMOKE_SECONDS)s" && \
 		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=65536 -seed=1 \
 			-artifact_prefix=$(B)/fuzz/$$t- \
-			$(B)/fuzz/smoke-$$t $(B)/fuzz/seeds/$$t >$(B)/fuzz/smoke-$$t.log 2>&1 || \
+			$(B)/fuzz/smoke-$$t $(SEEDS)/$$t >$(B)/fuzz/smoke-$$t.log 2>&1 || \
 			{ tail -n 60 $(B)/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t FAILED (log: $(B)/fuzz/smoke-$$t.log)"; exit 1; }; \
 	done
 
@@ -88,10 +118,18 @@ initramfs: $(B)/dumpagent
 deb: capture-kernel
 	scripts/build-deb.sh --out $(B)/deb
 
+# shellcheck and dash -n over every shell script of the tree (tests/lint.sh finds them).
+lint:
+	tests/lint.sh
+
+# The host-only layers, no kernel build and no VM: unit, shell, fuzz smoke, lint.
+check-fast: all unit fuzz-smoke lint
+	tests/run -j $(TEST_JOBS) unit shell
+
 # Everything, then all tests; the full-system test (tests/qemu/test-system-deb.sh)
 # is one of them and needs the package.
-check: all unit fuzz-smoke capture-kernel initramfs deb
-	tests/run
+check: all unit fuzz-smoke lint capture-kernel initramfs deb
+	tests/run -j $(TEST_JOBS)
 
 # Only the full-system test: lintian, then a Debian 12 guest that installs the
 # package, crashes and reboots (debootstrap cached under build/system).
@@ -101,7 +139,7 @@ check-system: deb
 demo: all capture-kernel
 	tests/qemu/demo.sh
 
-# The figures of bench/RESULTS.md and bench/memory.png (QEMU, ~30 min); not part of check.
+# The figures of bench/RESULTS.md and bench/memory.svg (QEMU, ~30 min); not part of check.
 bench: all capture-kernel initramfs
 	bench/run.sh
 
@@ -112,4 +150,4 @@ bench-quick: all capture-kernel initramfs
 clean:
 	rm -rf $(B)/obj $(B)/unit $(B)/dumpagent
 
--include $(wildcard $(B)/obj/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/unit/obj/*.d)

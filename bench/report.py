@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""bench/report.py: bench/RESULTS.md (on stdout) and the memory PNG, from the parsed runs.
+"""bench/report.py: bench/RESULTS.md (on stdout) and the memory figure (SVG), from the parsed runs.
 
-Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --png PATH
+Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH
        report.py --commit REPO     prints the commit as the results name it
 
 DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
@@ -34,9 +34,9 @@ def git(repo, *args):
 def commit(repo):
     """HEAD's short hash, "-dirty" when the tree has changes the bench did not make."""
     head = git(repo, "rev-parse", "--short", "HEAD") or "unknown"
-    # bench/RESULTS.md and the PNG are rewritten by this very run: not "dirty".
+    # bench/RESULTS.md and the figure are rewritten by this very run: not "dirty".
     dirty = [l for l in git(repo, "status", "--porcelain").splitlines()
-             if not l[3:].startswith(("bench/RESULTS.md", "bench/memory.png"))]
+             if not l[3:].startswith(("bench/RESULTS.md", "bench/memory.svg"))]
     return head + ("-dirty" if dirty else "")
 
 
@@ -195,12 +195,12 @@ def rss_bars(runs):
         if not run["ok"] or run["settings"] or "agent_rss_kib" not in run or run["mem"] in seen:
             continue
         seen.add(run["mem"])
-        bars.append(("VMCORE %d MIB" % run.get("vmcore_mib", 0), None,
-                     [("AGENT", mib(run["agent_rss_kib"])), ("MAKEDUMPFILE", mib(run["mdf_rss_kib"]))]))
+        bars.append(("vmcore %d MiB" % run.get("vmcore_mib", 0), None,
+                     [("agent", mib(run["agent_rss_kib"])), ("makedumpfile", mib(run["mdf_rss_kib"]))]))
     return bars
 
 
-def section_memory(runs, bisect, quick, png):
+def section_memory(runs, bisect, quick, svg):
     out = ["## 2. Where the memory goes", ""]
     shown = memory_runs(runs, bisect, quick)
     if not shown:
@@ -229,15 +229,15 @@ def section_memory(runs, bisect, quick, png):
                 [fmt(mib(run["kernel_memory"].get("initrd_packed", 0))) for _, run in shown])
     rows.append(["vmcore (crashed RAM, MiB)"] + ["%s" % run.get("vmcore_mib", "-") for _, run in shown])
     out += [table(head, rows), ""]
-    bars = [(label.upper(), run["crashkernel_mb"], [(n.upper(), v) for n, v in p])
+    bars = [(label, run["crashkernel_mb"], p)
             for (label, run), p in zip(shown, parts) if p]
-    bars.append(("KDUMP-TOOLS (EARLIER)", 114, [("KDUMP-TOOLS (WHOLE)", 114)]))
-    panels = [("CAPTURE KERNEL MEMORY %s (MIB)" % where.replace("the ", "").upper(), bars, 32)]
+    bars.append(("kdump-tools (earlier)", 114, [("kdump-tools (whole)", 114)]))
+    panels = [("Capture kernel memory %s (MiB)" % where.replace("the ", ""), bars, 32)]
     rss = rss_bars(runs)
     if rss:
-        panels.append(("PEAK RSS AGAINST THE VMCORE SIZE (MIB)", rss, None))
-    plot.plot_memory(png, panels, "BLACK TICK: THE CRASHKERNEL= RESERVATION OF THE BAR")
-    out += ["![memory](%s)" % os.path.basename(png), ""]
+        panels.append(("Peak RSS against the vmcore size (MiB)", rss, None))
+    plot.plot_memory(svg, panels)
+    out += ["![memory](%s)" % os.path.basename(svg), ""]
     return "\n".join(out)
 
 
@@ -400,7 +400,7 @@ def main():
     ap.add_argument("--repo", required=True)
     ap.add_argument("--quick", default="no")
     ap.add_argument("--seconds", type=int, default=0)
-    ap.add_argument("--png", required=True)
+    ap.add_argument("--svg", required=True)
     a = ap.parse_args()
     quick = a.quick == "yes"
     runs, bisect = load_runs(a.runs), load_bisect(a.runs)
@@ -417,7 +417,7 @@ def main():
            round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo),
            os.path.basename(os.path.normpath(a.runs))))
     print(section_reservation(runs, bisect, quick))
-    print(section_memory(runs, bisect, quick, a.png))
+    print(section_memory(runs, bisect, quick, a.svg))
     print(section_initramfs(capture_image(a.repo, a.runs)))
     print(section_timeline(runs))
     print(by_guest_size(runs))

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/run.sh: make bench: crashes QEMU guests and writes bench/RESULTS.md and bench/memory.png.
+# bench/run.sh: make bench: crashes QEMU guests and writes bench/RESULTS.md and bench/memory.svg.
 #
 # Usage: bench/run.sh [--quick] [--out DIR] [--report-only]
 #
@@ -17,7 +17,7 @@
 # not over the full bench's. Without it, also dump size and speed for zlib and
 # lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that still
 # works for 1, 4 and 16 GB guests, by bisection in 4 MB steps.
-# --out DIR: where RESULTS.md and memory.png go (default bench/, or
+# --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
 #
@@ -149,7 +149,7 @@ write_results() {
 	say "writing $B_RESULTS/RESULTS.md"
 	mkdir -p "$B_RESULTS"
 	python3 "$REPO/bench/report.py" --runs "$B_OUT" --repo "$REPO" --quick "$B_QUICK" \
-		--seconds "$1" --png "$B_RESULTS/memory.png" >"$B_RESULTS/RESULTS.md.tmp"
+		--seconds "$1" --svg "$B_RESULTS/memory.svg" >"$B_RESULTS/RESULTS.md.tmp"
 	mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
 	cat "$B_RESULTS/RESULTS.md"
 }

@@ -1,8 +1,9 @@
-/* capture.c: the capture, in order: vmcore, disk, directory, what to save, unmount.
+/* capture.c: the capture, in order: vmcore, disk, space, directory, retention, what to save, unmount.
  *
  * The order is the point: nothing is written before the vmcore, the disk and
- * the filesystem type are certain. What is saved, and in which order, is
- * capture_save.c: dmesg and summary first, then the dump, then the report. */
+ * the filesystem type are certain. capture_run comes first and tells it; its
+ * steps follow. What is saved, and in which order, is capture_write.c: dmesg
+ * and summary first, then the dump, then the report. */
 #include "capture.h"
 #include "capture_int.h"
 
@@ -22,6 +23,75 @@
 #include "log.h"
 #include "screen.h"
 #include "retention.h"
+
+/* The steps of capture_run, in the order it takes them. */
+static int load_settings(struct capture *c);
+static void start_screen(struct capture *c);
+static int check_vmcore(struct capture *c);
+static int find_target(struct capture *c);
+static int check_space(struct capture *c);
+static time_t dir_time(struct capture *c);
+static int open_dirs(struct capture *c);
+static void apply_retention(struct capture *c, time_t t);
+static int make_dump_dir(struct capture *c, time_t t);
+/* save_all (capture_write.c): dmesg and summary first, then the dump, then the report. */
+static void save_capture_log(struct capture *c, enum capture_status status);
+static void remove_empty_dump_dir(struct capture *c);
+static void finish(struct capture *c);
+static const char *outcome_text(const struct capture *c, enum capture_status status);
+static const char *status_word(enum capture_status status);
+static void end_screen(struct capture *c, enum capture_status status);
+
+enum capture_status capture_run(const struct capture_opts *opts)
+{
+	static struct capture c;
+	enum capture_status status = CAPTURE_REFUSED;
+	time_t t;
+
+	memset(&c, 0, sizeof(c));
+	c.opts = opts;
+	c.rootfd = c.crashfd = c.dumpfd = -1;
+	c.now = opts->clock ? opts->clock : (long long)time(NULL);
+	if (load_settings(&c) < 0)
+		return CAPTURE_CONFIG;
+	start_screen(&c);
+	if (check_vmcore(&c) < 0) {
+		end_screen(&c, CAPTURE_FAILED);
+		return CAPTURE_FAILED;
+	}
+	log_info("ready");
+	screen_status("Looking for the target disk (%s)...", config_get(&c.cfg, KEY_TARGET));
+	if (!opts->target_dir && find_target(&c) < 0)
+		goto out;
+	if (check_space(&c) < 0)
+		goto out;
+	log_info("target ok (dev=%s uuid=%s)", opts->target_dir ? opts->target_dir : c.dev.path,
+		 opts->target_dir ? "(directory)" : c.dev.id.uuid);
+	/* Until here nothing on the target was touched: no disk, the wrong one, or
+	 * too little room is a refusal (nothing written). From here on the agent
+	 * creates directories and removes old dumps, so whatever stops it is a
+	 * failure, and the log and the screen say "failed", not "refused". */
+	status = CAPTURE_FAILED;
+	t = dir_time(&c);
+	if (open_dirs(&c) < 0)
+		goto out;
+	/* Retention after the space check, so that a refused capture removes no
+	 * dump; before the new directory, so that the crash-loop guard counts
+	 * only the dumps already there and the removals make room for this one. */
+	apply_retention(&c, t);
+	if (make_dump_dir(&c, t) < 0)
+		goto out;
+	status = save_all(&c);
+out:
+	save_capture_log(&c, status);
+	if (status == CAPTURE_FAILED && !c.summary_only)
+		remove_empty_dump_dir(&c);
+	finish(&c);
+	log_info("capture %s", outcome_text(&c, status));
+	log_info("done (status=%s)", status_word(status));
+	end_screen(&c, status);
+	return status;
+}
 
 static int apply_cmdline(struct capture *c)
 {
@@ -67,6 +137,18 @@ static int load_settings(struct capture *c)
 		return -1;
 	}
 	return apply_cmdline(c);
+}
+
+/* BSOD=1: the brown screen on the VT, mirrored as ANSI text on stderr. */
+static void start_screen(struct capture *c)
+{
+	int r;
+
+	if (strcmp(config_get(&c->cfg, KEY_BSOD), "1") != 0)
+		return;
+	r = screen_open(c->opts->tty, STDERR_FILENO);
+	if (r < 0)
+		log_errno(-r, "open %s for the brown screen", c->opts->tty);
 }
 
 static int check_vmcore(struct capture *c)
@@ -120,7 +202,7 @@ static int mount_target(struct capture *c)
 
 static int find_target(struct capture *c)
 {
-	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms, 1000 };
+	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms, 1000, NULL };
 	struct target_spec spec;
 	char err[1536];
 
@@ -164,30 +246,30 @@ static int check_space(struct capture *c)
 }
 
 /* Others can list the crash directory, or it is not root's: hide the dumps'
- * existence one level down, where the admin commands look (dumpdir.c's rule). */
+ * existence one level down, where the admin commands look (dumpdir_read.c's rule). */
 static int use_private_dir(struct capture *c, const struct stat *st)
 {
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
-	struct crashdir_private_info pi;
-	int fd = crashdir_private_open(c->crashfd, CRASHDIR_PRIVATE, &pi);
+	struct capture_dir_private_info pi;
+	int fd = capture_dir_private_open(c->crashfd, DUMP_PRIVATE_DIR, &pi);
 
 	if (fd < 0) {
-		log_errno(-fd, "%s %s/%s%s%s%s", pi.failed, crash_dir, CRASHDIR_PRIVATE,
+		log_errno(-fd, "%s %s/%s%s%s%s", pi.failed, crash_dir, DUMP_PRIVATE_DIR,
 			  pi.aside[0] ? " (as " : "", pi.aside, pi.aside[0] ? ")" : "");
 		return -1;
 	}
 	if (pi.moved)
 		log_error("%s/%s was not a root-only directory: renamed it aside as %s/%s", crash_dir,
-			  CRASHDIR_PRIVATE, crash_dir, pi.aside);
+			  DUMP_PRIVATE_DIR, crash_dir, pi.aside);
 	if (st->st_mode & 0077)
 		log_info("%s is mode %04o, others can list it: writing to the root-only %s/%s instead",
-			 crash_dir, (unsigned)(st->st_mode & 07777), crash_dir, CRASHDIR_PRIVATE);
+			 crash_dir, (unsigned)(st->st_mode & 07777), crash_dir, DUMP_PRIVATE_DIR);
 	else
 		log_info("%s is owned by uid %u, not root: writing to the root-only %s/%s instead",
-			 crash_dir, (unsigned)st->st_uid, crash_dir, CRASHDIR_PRIVATE);
+			 crash_dir, (unsigned)st->st_uid, crash_dir, DUMP_PRIVATE_DIR);
 	(void)close(c->crashfd); /* a directory opened read-only */
 	c->crashfd = fd;
-	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, CRASHDIR_PRIVATE);
+	(void)snprintf(c->crash_path, sizeof(c->crash_path), "%s/%s", crash_dir, DUMP_PRIVATE_DIR);
 	return 0;
 }
 
@@ -221,7 +303,6 @@ static int open_dirs(struct capture *c)
 {
 	const char *root = target_root(c);
 	const char *crash_dir = config_get(&c->cfg, KEY_CRASH_DIR);
-	time_t t = dir_time(c);
 	char comp[256] = "";
 	struct stat st;
 
@@ -230,7 +311,7 @@ static int open_dirs(struct capture *c)
 		log_errno(errno, "open %s", root);
 		return -1;
 	}
-	c->crashfd = crashdir_open(c->rootfd, crash_dir, comp, sizeof(comp));
+	c->crashfd = capture_dir_open(c->rootfd, crash_dir, comp, sizeof(comp));
 	if (c->crashfd < 0) {
 		log_errno(-c->crashfd, "open %s (at '%s') on %s without following links", crash_dir,
 			  comp, root);
@@ -241,12 +322,21 @@ static int open_dirs(struct capture *c)
 		log_errno(errno, "stat %s", crash_dir);
 		return -1;
 	}
-	if (!crashdir_root_only(&st) && use_private_dir(c, &st) < 0)
+	if (!dump_dir_root_only(&st) && use_private_dir(c, &st) < 0)
 		return -1;
-	/* Ages by the capture kernel's clock; the crash loop by the ids' clock. */
+	return 0;
+}
+
+/* Ages by the capture kernel's clock; the crash loop by the ids' clock (t). */
+static void apply_retention(struct capture *c, time_t t)
+{
 	c->loop_guard = retention_before_capture(c->crashfd, c->crash_path, &c->cfg, c->now,
 						 (long long)t);
-	c->dumpfd = crashdir_new_dump_dir(c->crashfd, t, c->dirname);
+}
+
+static int make_dump_dir(struct capture *c, time_t t)
+{
+	c->dumpfd = capture_dir_new_dump_dir(c->crashfd, t, c->dirname);
 	if (c->dumpfd < 0) {
 		log_errno(-c->dumpfd, "create a dump directory for %lld in %s", (long long)t,
 			  c->crash_path);
@@ -331,18 +421,6 @@ static void save_capture_log(struct capture *c, enum capture_status status)
 		(void)save_log(&s); /* save_log reports its own failure; the dump is saved */
 }
 
-/* BSOD=1: the brown screen on the VT, mirrored as ANSI text on stderr. */
-static void start_screen(struct capture *c)
-{
-	int r;
-
-	if (strcmp(config_get(&c->cfg, KEY_BSOD), "1") != 0)
-		return;
-	r = screen_open(c->opts->tty, STDERR_FILENO);
-	if (r < 0)
-		log_errno(-r, "open %s for the brown screen", c->opts->tty);
-}
-
 static void end_screen(struct capture *c, enum capture_status status)
 {
 	const char *action = config_get(&c->cfg, status == CAPTURE_OK ? KEY_FINAL_ACTION
@@ -354,43 +432,4 @@ static void end_screen(struct capture *c, enum capture_status status)
 	screen_status("Capture %s. Next: %s in %lu s, or press a key.", outcome_text(c, status),
 		      action, config_number(&c->cfg, KEY_BSOD_SECONDS));
 	screen_close();
-}
-
-enum capture_status capture_run(const struct capture_opts *opts)
-{
-	static struct capture c;
-	enum capture_status status = CAPTURE_REFUSED;
-
-	memset(&c, 0, sizeof(c));
-	c.opts = opts;
-	c.rootfd = c.crashfd = c.dumpfd = -1;
-	c.now = opts->clock ? opts->clock : (long long)time(NULL);
-	if (load_settings(&c) < 0)
-		return CAPTURE_CONFIG;
-	start_screen(&c);
-	if (check_vmcore(&c) < 0) {
-		end_screen(&c, CAPTURE_FAILED);
-		return CAPTURE_FAILED;
-	}
-	log_info("ready");
-	screen_status("Looking for the target disk (%s)...", config_get(&c.cfg, KEY_TARGET));
-	if (!opts->target_dir && find_target(&c) < 0)
-		goto out;
-	if (check_space(&c) < 0)
-		goto out;
-	log_info("target ok (dev=%s uuid=%s)", opts->target_dir ? opts->target_dir : c.dev.path,
-		 opts->target_dir ? "(directory)" : c.dev.id.uuid);
-	status = CAPTURE_FAILED;
-	if (open_dirs(&c) < 0)
-		goto out;
-	status = save_all(&c);
-out:
-	save_capture_log(&c, status);
-	if (status == CAPTURE_FAILED && !c.summary_only)
-		remove_empty_dump_dir(&c);
-	finish(&c);
-	log_info("capture %s", outcome_text(&c, status));
-	log_info("done (status=%s)", status_word(status));
-	end_screen(&c, status);
-	return status;
 }

@@ -1,4 +1,4 @@
-/* capture.h: the capture, in order: vmcore, disk, directory, dmesg, dump, unmount. */
+/* capture.h: the capture, in order: vmcore, disk, space, directory, retention, dmesg, dump, unmount. */
 #ifndef DUMPAGENT_CAPTURE_H
 #define DUMPAGENT_CAPTURE_H
 

@@ -1,12 +1,12 @@
-/* capture_int.h: the state of one capture, shared by capture.c and capture_save.c. */
+/* capture_int.h: the state of one capture, shared by capture.c and capture_write.c (writer side). */
 #ifndef DUMPAGENT_CAPTURE_INT_H
 #define DUMPAGENT_CAPTURE_INT_H
 
 #include "capture.h"
 #include "config.h"
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "dmesg_scan.h"
-#include "save.h"
+#include "capture_files.h"
 #include "summary.h"
 #include "target.h"
 #include "vmcore.h"
@@ -16,12 +16,12 @@ struct capture {
 	struct config cfg;
 	struct vmcore_info vmcore;
 	struct target_dev dev;
-	struct crash_facts facts;
+	struct dmesg_facts facts;
 	struct summary summary;
 	int mounted, no_space, fallback, have_dump, summary_only, loop_guard;
 	int rootfd, crashfd, dumpfd;
 	long long now; /* the capture kernel's own clock (its RTC), for retention */
-	char dirname[CRASHDIR_NAME_MAX];
+	char dirname[DUMP_ID_MAX];
 	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
 };
 

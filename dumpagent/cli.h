@@ -3,7 +3,7 @@
 #define DUMPAGENT_CLI_H
 
 #include "config.h"
-#include "dumpdir.h"
+#include "dumpdir_read.h"
 #include "exit_codes.h" /* the commands' exit statuses */
 
 #define CLI_PATH_MAX 1400
@@ -70,7 +70,7 @@ struct dump_facts {
 	long long crash_time;      /* the id's minute when no summary says better */
 	int summary_ok;            /* summary.<id>.json read and well-formed */
 };
-void cli_facts_read(const struct dump_entry *e, struct dump_facts *f);
+void cli_dump_facts_read(const struct dump_entry *e, struct dump_facts *f);
 /* The summary text of e (at most CLI_SUMMARY_MAX bytes), or NULL with *len 0. */
 const char *cli_summary_json(const struct dump_entry *e, size_t *len);
 

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "crashdir.h"
 #include "io.h"
 #include "log.h"
 
@@ -195,13 +194,13 @@ static int crash_path(struct cli *c, char *why, size_t len)
 /* The root-only subdirectory the agent uses when others can list CRASH_DIR. */
 static void open_private(struct cli *c)
 {
-	int fd = dumpdir_open(c->crashfd, CRASHDIR_PRIVATE);
+	int fd = dumpdir_open(c->crashfd, DUMP_PRIVATE_DIR);
 
 	if (fd < 0)
 		return; /* missing, or someone else's directory: no dumps of the agent */
 	c->privatefd = fd;
 	(void)snprintf(c->private_path, sizeof(c->private_path), "%s/%s", c->crash_path,
-		       CRASHDIR_PRIVATE);
+		       DUMP_PRIVATE_DIR);
 }
 
 /* Others can make directories in a CRASH_DIR that is not root's, or that they
@@ -213,10 +212,10 @@ static int check_crash_dir(struct cli *c)
 
 	if (fstat(c->crashfd, &st) < 0)
 		return -errno;
-	c->crash_trusted = crashdir_root_only(&st);
+	c->crash_trusted = dump_dir_root_only(&st);
 	if (st.st_uid != 0)
 		log_warning("%s is owned by uid %u, not root: only its root-only subdirectory %s is "
-			    "read; chown root %s", c->crash_path, (unsigned)st.st_uid, CRASHDIR_PRIVATE,
+			    "read; chown root %s", c->crash_path, (unsigned)st.st_uid, DUMP_PRIVATE_DIR,
 			    c->crash_path);
 	return 0;
 }

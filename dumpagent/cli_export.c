@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture_dir.h"
 #include "command.h"
-#include "crashdir.h"
 #include "io.h"
 #include "log.h"
 #include "text.h"
@@ -44,7 +44,6 @@ static int copy(int in, int out, unsigned long long size)
 /* The apport report of dump e: linux-image-<release>-<id>.crash. */
 static int find_report(const struct dump_entry *e, int dumpfd, char *name, size_t len)
 {
-	char suffix[CRASHDIR_NAME_MAX + 8];
 	struct dirent *de;
 	int found = -1, fd = dup(dumpfd);
 	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
@@ -55,12 +54,10 @@ static int find_report(const struct dump_entry *e, int dumpfd, char *name, size_
 		return -1;
 	}
 	rewinddir(dir);
-	(void)snprintf(suffix, sizeof(suffix), "-%s.crash", e->id);
 	while (found < 0 && (de = readdir(dir)) != NULL) {
-		size_t n = strlen(de->d_name), k = strlen(suffix);
+		size_t n = strlen(de->d_name);
 
-		if (strncmp(de->d_name, "linux-image-", 12) == 0 && n > k && n < len &&
-		    strcmp(de->d_name + n - k, suffix) == 0) {
+		if (n < len && dump_is_report(de->d_name, e->id)) {
 			memcpy(name, de->d_name, n + 1);
 			found = 0;
 		}

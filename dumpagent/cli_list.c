@@ -25,7 +25,7 @@ static void print_line(const struct dump_entry *e, const struct cli_test_mark *m
 	struct dump_facts f;
 	char when[32], size[24], release[25], panic[64];
 
-	cli_facts_read(e, &f);
+	cli_dump_facts_read(e, &f);
 	cli_format_time(f.crash_time, when, sizeof(when));
 	human_size(e->bytes, size, sizeof(size));
 	(void)text_copy(release, sizeof(release), f.release[0] ? f.release : "?", sizeof(f.release));
@@ -51,7 +51,7 @@ static void json_dump(const struct dump_entry *e, const struct cli_test_mark *m,
 	struct dump_facts f;
 	char when[32];
 
-	cli_facts_read(e, &f);
+	cli_dump_facts_read(e, &f);
 	iso_time(f.crash_time, when, sizeof(when));
 	printf("%s\n    {\"id\": \"%s\", \"path\": ", first ? "" : ",", e->id);
 	json_put_string(stdout, e->where);

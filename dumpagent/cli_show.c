@@ -76,7 +76,7 @@ static void print_facts(const struct dump_entry *e)
 	size_t len;
 	const char *j = cli_summary_json(e, &len);
 
-	cli_facts_read(e, &f);
+	cli_dump_facts_read(e, &f);
 	fputs("panic: ", stdout);
 	put_fact(f.panic, sizeof(f.panic), "(none found)");
 	fputs("\nrelease: ", stdout);
@@ -95,11 +95,11 @@ static void print_facts(const struct dump_entry *e)
 static void print_text_summary(const struct dump_entry *e, int dumpfd)
 {
 	static char text[CLI_SUMMARY_MAX];
-	char name[96];
+	char name[DUMP_NAME_MAX];
 	long n;
 
-	(void)snprintf(name, sizeof(name), "summary.%s.txt", e->id);
-	n = cli_read_small(dumpfd, name, text, sizeof(text));
+	n = cli_read_small(dumpfd, dump_file_name(DUMP_FILE_SUMMARY_TXT, e->id, name), text,
+			   sizeof(text));
 	if (n <= 0) {
 		print_facts(e);
 		return;

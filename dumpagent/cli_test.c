@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "io.h"
 #include "log.h"
 
-#define MARK "dumpagent-test"
+#define MARK DUMP_TEST_MARK
 
 static int parse_mark(const char *text, struct cli_test_mark *m)
 {
@@ -54,7 +54,7 @@ static int dump_dir_fd(struct cli *c)
 
 	if (rootfd < 0)
 		return -errno;
-	fd = crashdir_open(rootfd, c->crash_path, at, sizeof(at));
+	fd = capture_dir_open(rootfd, c->crash_path, at, sizeof(at));
 	(void)close(rootfd); /* read-only */
 	if (fd < 0)
 		return fd;
@@ -63,17 +63,17 @@ static int dump_dir_fd(struct cli *c)
 		(void)close(fd); /* read-only */
 		return -err;
 	}
-	if (crashdir_root_only(&st))
+	if (dump_dir_root_only(&st))
 		return fd;
 	rootfd = fd;
-	fd = crashdir_private(rootfd, "dumpagent", &moved);
+	fd = capture_dir_private(rootfd, DUMP_PRIVATE_DIR, &moved);
 	(void)close(rootfd);
 	return fd;
 }
 
 static int write_mark(struct cli *c, char *id, size_t len)
 {
-	static const char tmp[] = MARK ".part";
+	static const char tmp[] = MARK DUMP_PART_SUFFIX;
 	unsigned char raw[8];
 	char text[128];
 	int n, r, dirfd, fd = -1;
@@ -96,7 +96,7 @@ static int write_mark(struct cli *c, char *id, size_t len)
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0)
-		r = crashdir_publish(dirfd, tmp, MARK);
+		r = capture_dir_publish(dirfd, tmp, MARK);
 	if (dirfd >= 0)
 		(void)close(dirfd);
 	if (r < 0)

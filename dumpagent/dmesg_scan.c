@@ -17,17 +17,17 @@ static const char *const oops_starts[] = {
 	"WARNING: ", "sysrq: Trigger a crash",
 };
 
-void crash_facts_clear(struct crash_facts *facts)
+void dmesg_facts_clear(struct dmesg_facts *facts)
 {
 	memset(facts, 0, sizeof(*facts));
 	facts->cpu = -1;
 	facts->pid = -1;
 }
 
-void dmesg_scan_init(struct dmesg_scan *s, struct crash_facts *facts, const char *release)
+void dmesg_scan_init(struct dmesg_scan *s, struct dmesg_facts *facts, const char *release)
 {
 	memset(s, 0, sizeof(*s));
-	crash_facts_clear(facts);
+	dmesg_facts_clear(facts);
 	s->facts = facts;
 	s->release = release;
 }
@@ -62,7 +62,7 @@ static const char *skip_prefix(const char *p)
 
 static void take_taint(struct dmesg_scan *s, const char *p)
 {
-	struct crash_facts *f = s->facts;
+	struct dmesg_facts *f = s->facts;
 	const char *end = NULL;
 
 	if (starts(p, "Not tainted")) {
@@ -84,7 +84,7 @@ static void take_taint(struct dmesg_scan *s, const char *p)
 /* "CPU: 1 PID: 57 Comm: sh Not tainted 6.1.0-26-amd64 #1 ..." (newer kernels add "UID: 0"). */
 static void take_cpu_line(struct dmesg_scan *s, const char *p)
 {
-	struct crash_facts *f = s->facts;
+	struct dmesg_facts *f = s->facts;
 	char *end;
 	long cpu = strtol(p + 5, &end, 10);
 	size_t n;
@@ -111,7 +111,7 @@ static void take_cpu_line(struct dmesg_scan *s, const char *p)
 
 static void take_trace_line(struct dmesg_scan *s, const char *p)
 {
-	struct crash_facts *f = s->facts;
+	struct dmesg_facts *f = s->facts;
 
 	p += strspn(p, " ");
 	if (strcmp(p, "<TASK>") == 0 || strcmp(p, "</TASK>") == 0 || !*p)
@@ -126,7 +126,7 @@ static void take_trace_line(struct dmesg_scan *s, const char *p)
 
 static void scan_line(struct dmesg_scan *s, const char *line)
 {
-	struct crash_facts *f = s->facts;
+	struct dmesg_facts *f = s->facts;
 	const char *p = skip_prefix(line);
 
 	if (s->in_trace && p[0] == ' ') {
@@ -214,7 +214,7 @@ static int feed(void *s, const char *p, size_t n)
 	return 0;
 }
 
-int dmesg_scan_fd(int fd, struct crash_facts *facts, const char *release)
+int dmesg_scan_fd(int fd, struct dmesg_facts *facts, const char *release)
 {
 	static struct dmesg_scan s;
 	char buf[16384];

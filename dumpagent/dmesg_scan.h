@@ -9,7 +9,7 @@
 #define FACT_MODULES_MAX 4096
 #define DMESG_LINE_MAX 8192 /* longer lines are cut here */
 
-struct crash_facts {
+struct dmesg_facts {
 	char panic[FACT_LINE_MAX]; /* "" when unknown */
 	int cpu;                   /* -1 when unknown */
 	long pid;                  /* -1 when unknown */
@@ -22,7 +22,7 @@ struct crash_facts {
 };
 
 struct dmesg_scan {
-	struct crash_facts *facts;
+	struct dmesg_facts *facts;
 	const char *release; /* ends the taint flags on the "CPU:" line */
 	char oops[FACT_LINE_MAX];
 	int in_trace;
@@ -31,13 +31,13 @@ struct dmesg_scan {
 };
 
 /* No facts known. */
-void crash_facts_clear(struct crash_facts *facts);
-void dmesg_scan_init(struct dmesg_scan *s, struct crash_facts *facts, const char *release);
+void dmesg_facts_clear(struct dmesg_facts *facts);
+void dmesg_scan_init(struct dmesg_scan *s, struct dmesg_facts *facts, const char *release);
 /* Feeds any amount of text; lines may span calls. */
 void dmesg_scan_feed(struct dmesg_scan *s, const char *text, size_t len);
 /* Ends the last line and settles the panic line. */
 void dmesg_scan_finish(struct dmesg_scan *s);
 /* Scans a whole file; returns 0 or -errno. */
-int dmesg_scan_fd(int fd, struct crash_facts *facts, const char *release);
+int dmesg_scan_fd(int fd, struct dmesg_facts *facts, const char *release);
 
 #endif

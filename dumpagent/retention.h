@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "dumpdir.h"
+#include "dumpdir_read.h"
 
 #define RETENTION_DEFAULT_MAX_MB 4096ULL
 

@@ -65,7 +65,7 @@ int screen_active(void)
 
 void screen_crash(const struct summary *s)
 {
-	const struct crash_facts *f = s->facts;
+	const struct dmesg_facts *f = s->facts;
 	char line[160], when[32];
 
 	if (tty_fd < 0)

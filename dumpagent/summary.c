@@ -9,7 +9,7 @@
 #include <time.h>
 
 /* The panicking CPU's note: the one whose pid is the dmesg's PID, else the CPU's number. */
-static int find_panic_note(const struct vmcore_info *v, const struct crash_facts *f)
+static int find_panic_note(const struct vmcore_info *v, const struct dmesg_facts *f)
 {
 	unsigned n = v->prstatus_count < VMCORE_MAX_CPUS ? v->prstatus_count : VMCORE_MAX_CPUS;
 	int found = -1, matches = 0;
@@ -27,7 +27,7 @@ static int find_panic_note(const struct vmcore_info *v, const struct crash_facts
 }
 
 void summary_init(struct summary *s, const char *id, const struct vmcore_info *vmcore,
-		  const struct crash_facts *facts)
+		  const struct dmesg_facts *facts)
 {
 	s->id = id;
 	s->vmcore = vmcore;
@@ -87,7 +87,7 @@ void summary_write_registers(const struct summary *s, struct outbuf *o)
 
 void summary_write_text(const struct summary *s, struct outbuf *o)
 {
-	const struct crash_facts *f = s->facts;
+	const struct dmesg_facts *f = s->facts;
 	char when[32];
 
 	summary_time_utc(s, when, sizeof(when));

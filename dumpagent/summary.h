@@ -9,12 +9,12 @@
 struct summary {
 	const char *id; /* the dump directory name */
 	const struct vmcore_info *vmcore;
-	const struct crash_facts *facts;
+	const struct dmesg_facts *facts;
 	int panic_note; /* index into vmcore->cpu of the panicking CPU, or -1 */
 };
 
 void summary_init(struct summary *s, const char *id, const struct vmcore_info *vmcore,
-		  const struct crash_facts *facts);
+		  const struct dmesg_facts *facts);
 /* "YYYY-MM-DDTHH:MM:SSZ", or "" when the crash time is unknown. */
 void summary_time_utc(const struct summary *s, char *out, size_t outlen);
 void summary_write_text(const struct summary *s, struct outbuf *o);

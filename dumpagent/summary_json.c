@@ -85,7 +85,7 @@ static void json_modules(struct outbuf *o, const char *mods)
 	outbuf_puts(o, "]");
 }
 
-static void json_trace(struct outbuf *o, const struct crash_facts *f)
+static void json_trace(struct outbuf *o, const struct dmesg_facts *f)
 {
 	outbuf_puts(o, ",\"call_trace\":[");
 	for (unsigned i = 0; i < f->trace_count; i++) {
@@ -130,7 +130,7 @@ static void json_cpus(struct outbuf *o, const struct summary *s)
 
 void summary_write_json(const struct summary *s, struct outbuf *o)
 {
-	const struct crash_facts *f = s->facts;
+	const struct dmesg_facts *f = s->facts;
 	char when[32];
 
 	summary_time_utc(s, when, sizeof(when));

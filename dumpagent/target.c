@@ -110,6 +110,11 @@ static int read_sysfs_dev(const char *sys_block, const char *name, dev_t *dev)
 	return 0;
 }
 
+int target_is_device(const struct stat *st, dev_t dev)
+{
+	return S_ISBLK(st->st_mode) && st->st_rdev == dev;
+}
+
 /* Opens the device node of a sysfs block device, checking it really is that device. */
 static int open_dev(const struct target_env *env, const char *name, struct target_dev *d)
 {
@@ -129,7 +134,7 @@ static int open_dev(const struct target_env *env, const char *name, struct targe
 	fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != d->dev) {
+	if (fstat(fd, &st) < 0 || !(env->is_device ? env->is_device : target_is_device)(&st, d->dev)) {
 		(void)close(fd);
 		return -ENODEV;
 	}

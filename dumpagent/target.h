@@ -3,6 +3,7 @@
 #define DUMPAGENT_TARGET_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "superblock.h"
@@ -29,6 +30,9 @@ struct target_env {
 	const char *dev_dir;   /* /dev */
 	unsigned wait_ms;      /* how long to wait for the device to appear */
 	unsigned settle_ms;    /* after a match, wait this long and look again */
+	/* Whether the node opened for a sysfs entry is that device; NULL means
+	 * target_is_device. Only the unit tests set it, to probe image files. */
+	int (*is_device)(const struct stat *st, dev_t dev);
 };
 
 /* Turns TARGET= and FSTYPE= values into a spec; 0, or -1 with err. */
@@ -37,6 +41,8 @@ int target_spec_parse(const char *target, const char *fstype, struct target_spec
 /* Finds exactly one matching device; 0, or -1 with err saying why nothing may be written. */
 int target_find(const struct target_env *env, const struct target_spec *spec,
 		struct target_dev *out, char *err, size_t errlen);
+/* 1 when st is the block device node of dev (major:minor from sysfs), else 0. */
+int target_is_device(const struct stat *st, dev_t dev);
 const char *target_spec_text(const struct target_spec *spec, char *buf, size_t len);
 
 #endif

@@ -142,6 +142,7 @@ img_get() {
 # shipped loader and crashes; the capture kernel writes to $DISK, an ext4
 # image with $DISK_UUID.
 DISK_UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
+# shellcheck disable=SC2120 # the KEY=value arguments are optional
 panic_scenario() {
 	require_file "$CAPTURE_KERNEL" "run make capture-kernel"
 	require_file "$BUILD/dumpagent" "run make"

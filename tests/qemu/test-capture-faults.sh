@@ -46,7 +46,7 @@ printf '%s\n' "$keys" | grep -q '^VmCoreDmesg ' || fail "small-disk: the report 
 
 # 3. makedumpfile missing from the initramfs: the agent's own gzipped vmcore.
 qemu_setup fault-no-makedumpfile
-QEMU_MEM=512M INITRD_ARGS=--without-makedumpfile DISK_ARGS= panic_scenario
+QEMU_MEM=512M INITRD_ARGS=--without-makedumpfile DISK_ARGS='' panic_scenario
 outcome no-makedumpfile "fallback (unfiltered vmcore, gzipped)" 3
 dir=$(crash_dir /var/crash)
 files=$(crash_dir "/var/crash/$dir" | tr '\n' ' ')

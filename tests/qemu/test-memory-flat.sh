@@ -8,7 +8,7 @@ set -eu
 
 peak() { # MEM: sets RSS_AGENT and RSS_MDF from a full capture of a MEM guest
 	qemu_setup "memory-$1"
-	QEMU_MEM=$1 DISK_ARGS= panic_scenario
+	QEMU_MEM=$1 DISK_ARGS='' panic_scenario
 	grep -q "dumpagent: capture complete" "$SERIAL" || fail "$1 guest: the capture did not complete"
 	line=$(tr -d '\r' <"$SERIAL" | grep '^dumpagent: peak RSS: agent ' | tail -n 1)
 	RSS_AGENT=$(echo "$line" | sed -n 's/.*agent \([0-9]*\) KiB.*/\1/p')

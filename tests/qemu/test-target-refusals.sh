@@ -48,7 +48,7 @@ expect_refusal fstype "UUID=$DISK_UUID on vda is xfs, but FSTYPE is ext4: refusi
 
 # 4. Less free space than MIN_FREE_MB once mounted: no crash directory created.
 qemu_setup refuse-minfree
-DISK_ARGS= panic_scenario MIN_FREE_MB=1000
+DISK_ARGS='' panic_scenario MIN_FREE_MB=1000
 expect_refusal minfree "MiB free on /mnt/target, below MIN_FREE_MB=1000; nothing was written"
 if img_ls "$DISK" /var/crash | grep -q .; then
 	fail "minfree: /var/crash was created: $(img_ls "$DISK" /var/crash)"

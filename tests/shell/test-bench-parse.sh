@@ -7,11 +7,8 @@
 # computed by hand here.
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-bench-parse.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-failed=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
+# shellcheck source=tests/shell/lib.sh
+. "$REPO/tests/shell/lib.sh"
 
 run_dir() { # DIR: a complete capture
 	mkdir -p "$1"
@@ -100,10 +97,4 @@ sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/stall/stamps.tsv
 echo "# stalled" >>"$T/stall/stamps.tsv"
 c=$(cause "$T/stall")
 if [ "$c" = "hung: no serial output for the stall limit" ]; then ok "a stall is the cause"; else bad "stall cause: '$c'"; fi
-
-if out=$(shellcheck -x "$REPO/bench/run.sh" "$0" 2>&1); then
-	ok "shellcheck is clean"
-else
-	bad "shellcheck: $out"
-fi
-exit "$failed"
+finish

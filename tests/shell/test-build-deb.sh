@@ -7,13 +7,9 @@
 # the first two stages, and a partial tree was packaged.
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-build-deb.XXXXXX")
-trap 'rm -rf -- "$T"' EXIT
-trap 'exit 1' HUP INT TERM
-failed=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
-command -v git >/dev/null 2>&1 || { echo "not ok - git not found: apt-get install git"; exit 1; }
+# shellcheck source=tests/shell/lib.sh
+. "$REPO/tests/shell/lib.sh"
+need git git
 
 mkdir -p "$T/bin" "$T/repo/scripts" "$T/repo/debian"
 cat >"$T/bin/dpkg-buildpackage" <<'EOS'
@@ -28,8 +24,7 @@ echo "a file of the package" >"$T/repo/README.md"
 echo "rules" >"$T/repo/debian/rules"
 if ! { git -C "$T/repo" init -q && git -C "$T/repo" add -A &&
 	git -C "$T/repo" -c user.name=test -c user.email=test@example.org commit -q -m tree; }; then
-	echo "not ok - cannot make the test repository"
-	exit 1
+	die "cannot make the test repository"
 fi
 export FAKE_RAN="$T/ran"
 
@@ -93,10 +88,4 @@ if copy_failed noext; then
 else
 	bad "tar -x failing: status $rc: $(cat "$T/noext.err")"
 fi
-
-if out=$(shellcheck "$REPO/scripts/build-deb.sh" "$0" 2>&1); then
-	ok "shellcheck is clean"
-else
-	bad "shellcheck: $out"
-fi
-exit "$failed"
+finish

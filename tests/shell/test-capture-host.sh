@@ -229,7 +229,7 @@ chown 65534 "$T/t7b/var/crash/dumpagent"
 capture "$T/t7b"
 d=$T/t7b/var/crash/dumpagent/202611221840
 if [ "$rc" = 0 ] && [ "$(perm "$T/t7b/var/crash/dumpagent")" = "700 0 directory" ] &&
-	[ -f "$d/dump.202611221840" ] && [ "$(ls "$T/t7b/var/crash" | grep -c '^dumpagent.untrusted.')" = 1 ]; then
+	[ -f "$d/dump.202611221840" ] && [ "$(find "$T/t7b/var/crash" -maxdepth 1 -name 'dumpagent.untrusted.*' | wc -l)" = 1 ]; then
 	case $out in
 	*"/var/crash is mode 3777, others can list it: writing to the root-only /var/crash/dumpagent instead"*)
 		ok "world-listable /var/crash: dumps in a root-only subdirectory, impostor moved aside" ;;
@@ -240,7 +240,7 @@ else
 fi
 
 # 7b2. /var/crash is 0700 but another user's: the admin commands do not trust
-# it (dumpdir.c), so the dumps go into the root-only subdirectory there too.
+# it (dumpdir_read.c), so the dumps go into the root-only subdirectory there too.
 mkdir -p "$T/t7b2/var/crash"
 chmod 0700 "$T/t7b2/var/crash"
 chown 65534 "$T/t7b2/var/crash"

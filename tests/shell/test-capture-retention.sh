@@ -35,17 +35,17 @@ capture() { # capture ROOT CONFIG-LINES: sets rc, out
 	rc=$?
 }
 
-dirs() { ls "$1/var/crash" | tr '\n' ' '; }
+dump_dirs() { ls "$1/var/crash" | tr '\n' ' '; }
 NEW=202611221840
 
 # 1. MAX_DUMPS=3 with 4 old dumps: the 2 oldest go, then the new one is written.
 R=$T/r1
 for id in 202601010000 202602010000 202603010000 202604010000; do old_dump "$R" "$id"; done
 capture "$R" "MAX_DUMPS=3"
-if [ "$rc" = 0 ] && [ "$(dirs "$R")" = "202603010000 202604010000 $NEW " ]; then
-	ok "MAX_DUMPS=3: the two oldest removed before writing: $(dirs "$R")"
+if [ "$rc" = 0 ] && [ "$(dump_dirs "$R")" = "202603010000 202604010000 $NEW " ]; then
+	ok "MAX_DUMPS=3: the two oldest removed before writing: $(dump_dirs "$R")"
 else
-	bad "MAX_DUMPS=3: rc=$rc, left $(dirs "$R"): $out"
+	bad "MAX_DUMPS=3: rc=$rc, left $(dump_dirs "$R"): $out"
 fi
 case $out in
 *"gc: removed /var/crash/202601010000: more than MAX_DUMPS"*) ok "the removal is logged" ;;
@@ -62,10 +62,10 @@ mkdir -m 0700 "$R/var/crash/202601150000" # not the newest: the newest always st
 : >"$R/var/crash/202601150000/dump.202601150000.part"
 head -c 2000000 /dev/zero >"$R/var/crash/202601010000/dump.202601010000"
 capture "$R" "MAX_TOTAL_MB=1"
-if [ "$rc" = 0 ] && [ "$(dirs "$R")" = "202602010000 $NEW " ]; then
-	ok "incomplete and over-budget dumps removed: $(dirs "$R")"
+if [ "$rc" = 0 ] && [ "$(dump_dirs "$R")" = "202602010000 $NEW " ]; then
+	ok "incomplete and over-budget dumps removed: $(dump_dirs "$R")"
 else
-	bad "MAX_TOTAL_MB=1: rc=$rc, left $(dirs "$R"): $out"
+	bad "MAX_TOTAL_MB=1: rc=$rc, left $(dump_dirs "$R"): $out"
 fi
 
 # 3. Crash loop: 3 dumps in the last hour, so only the dmesg is saved.
@@ -97,15 +97,15 @@ R=$T/r5b
 old_dump "$R" 202611221839
 head -c 2000000 /dev/zero >"$R/var/crash/202611221839/dump.202611221839"
 for id in 202611221750 202611221820; do
-	mkdir -p -m 0700 "$R/var/crash/$id"
+	mkdir -m 0700 "$R/var/crash/$id"
 	echo x >"$R/var/crash/$id/dmesg.$id"
 done
 capture "$R" "MAX_TOTAL_MB=1"
 if [ "$rc" = 2 ] && [ -f "$R/var/crash/202611221839/dump.202611221839" ] &&
 	[ -f "$R/var/crash/$NEW/dmesg.$NEW" ]; then
-	ok "crash loop under a small budget: the last full dump kept, dmesg saved: $(dirs "$R")"
+	ok "crash loop under a small budget: the last full dump kept, dmesg saved: $(dump_dirs "$R")"
 else
-	bad "crash loop under a small budget: rc=$rc, left $(dirs "$R"): $out"
+	bad "crash loop under a small budget: rc=$rc, left $(dump_dirs "$R"): $out"
 fi
 
 # 6. A CRASHTIME in 2100 with MAX_AGE_DAYS: ages are the capture kernel's
@@ -119,9 +119,9 @@ mv "$T/vmcore" "$T/vmcore-2026"
 cp "$T/vmcore-2100" "$T/vmcore"
 capture "$R" "MAX_AGE_DAYS=30"
 mv "$T/vmcore-2026" "$T/vmcore"
-if [ "$rc" = 0 ] && [ "$(dirs "$R")" = "202611010000 $NEW " ]; then
-	ok "CRASHTIME in 2100, MAX_AGE_DAYS=30: ages by the capture kernel's clock: $(dirs "$R")"
+if [ "$rc" = 0 ] && [ "$(dump_dirs "$R")" = "202611010000 $NEW " ]; then
+	ok "CRASHTIME in 2100, MAX_AGE_DAYS=30: ages by the capture kernel's clock: $(dump_dirs "$R")"
 else
-	bad "CRASHTIME in 2100: rc=$rc, left $(dirs "$R"): $out"
+	bad "CRASHTIME in 2100: rc=$rc, left $(dump_dirs "$R"): $out"
 fi
 exit "$failed"

@@ -5,6 +5,7 @@
 # --target-dir, with a fake makedumpfile) and by tests/fixtures/mkdumpdir.py,
 # which follows docs/dump-format.md. sysfs, /proc, /dev and /run are fakes
 # (DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_DEV, DUMPAGENT_RUN).
+# shellcheck disable=SC2016,SC2181 # the stand-in's own $out; $? of a long command
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 # shellcheck source=tests/shell/agent-prologue.sh

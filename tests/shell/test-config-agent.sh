@@ -3,12 +3,12 @@
 #
 # Each tests/fixtures/config/*.conf starts with "# expect: ok" or
 # "# expect: LINE: MESSAGE"; the loader's test checks the same fixtures.
+# shellcheck disable=SC2013 # the keys are single words
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-AGENT=$REPO/build/dumpagent
-failed=0
+# shellcheck source=tests/shell/agent-prologue.sh
+. "$REPO/tests/shell/agent-prologue.sh"
 count=0
-[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
 for f in "$REPO"/tests/fixtures/config/*.conf; do
 	[ -f "$f" ] || continue
 	count=$((count + 1))

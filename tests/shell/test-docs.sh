@@ -2,10 +2,9 @@
 # tests/shell/test-docs.sh: man pages render cleanly; --help and man pages name the same exit codes.
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-failed=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; failed=1; }
-command -v man >/dev/null || { echo "not ok - man is missing (package man-db)"; exit 1; }
+# shellcheck source=tests/shell/lib.sh
+. "$REPO/tests/shell/lib.sh"
+need man man-db
 
 for page in "$REPO"/docs/man/*.[0-9]; do
 	warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)

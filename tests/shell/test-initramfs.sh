@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/shell/test-initramfs.sh: the capture initramfs builds reproducibly with exactly what it needs.
 #
-# Host only, no VM (see test-initramfs-boot.sh for the boots). The agent is
+# Host only, no VM (see tests/qemu/test-initramfs-boot.sh for the boots). The agent is
 # build/dumpagent when it exists, else tests/fixtures/test-agent.c built
 # statically here. The expected libraries are computed here, independently
 # of initramfs/lib.sh, from makedumpfile's own dynamic loader.
@@ -9,47 +9,20 @@
 # shellcheck disable=SC2015
 set -eu
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=tests/shell/lib.sh
+. "$REPO/tests/shell/lib.sh"
 BUILD_SH=$REPO/initramfs/build.sh
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-initramfs.XXXXXX")
-trap 'rm -rf -- "$T"' EXIT
-trap 'exit 1' HUP INT TERM
-
-failures=0
-checks=0
-ok() {
-	checks=$((checks + 1))
-	echo "ok - $*"
-}
-bad() {
-	checks=$((checks + 1))
-	failures=$((failures + 1))
-	echo "FAIL: $*"
-}
-# A missing prerequisite ends the test: nothing after it would mean anything.
-need() {
-	command -v "$1" >/dev/null 2>&1 || {
-		echo "FAIL: $1 not found: install the Debian package $2"
-		exit 1
-	}
-}
 
 need cc gcc
 need cpio cpio
 need gzip gzip
 need readelf binutils
-need shellcheck shellcheck
 need dash dash
 need makedumpfile makedumpfile
-[ -x /bin/busybox ] || {
-	echo "FAIL: /bin/busybox not found: install the Debian package busybox-static"
-	exit 1
-}
+[ -x /bin/busybox ] || die "/bin/busybox not found: apt-get install busybox-static"
 
 agent=$REPO/build/dumpagent
-[ -x "$agent" ] || {
-	echo "FAIL: $agent is not built: run make"
-	exit 1
-}
+[ -x "$agent" ] || die "$agent is not built: run make"
 conf=$REPO/config/dumpagent.conf
 mkdir "$T/tmp1" "$T/tmp2" "$T/out"
 # build.sh's staging directories go here, so the test can see them removed.
@@ -68,11 +41,7 @@ build() {
 
 # --- Reproducible: same inputs, same bytes, whatever the umask or TMPDIR.
 build a --config "$conf" --agent "$agent" --output "$T/a.img"
-[ "$rc" = 0 ] || {
-	echo "FAIL: build.sh failed (status $rc):"
-	cat "$T/a.log"
-	exit 1
-}
+[ "$rc" = 0 ] || die "build.sh failed (status $rc): $(cat "$T/a.log")"
 rc=0
 (umask 077 && TMPDIR=$T/tmp2 "$BUILD_SH" --config "$conf" --agent "$agent" \
 	--output "$T/b.img") >"$T/b.log" 2>&1 || rc=$?
@@ -311,14 +280,7 @@ for f in "$REPO/initramfs/init" "$REPO/initramfs/bench" "$REPO/initramfs/build.s
 		$sh -n "$f" && ok "$sh -n ${f#"$REPO"/}" || bad "$sh -n ${f#"$REPO"/} failed"
 	done
 done
-if out=$(shellcheck -x "$REPO/initramfs/init" "$REPO/initramfs/bench" "$REPO/initramfs/build.sh" "$REPO/initramfs/lib.sh" \
-	"$REPO"/tests/shell/test-initramfs*.sh 2>&1); then
-	ok "shellcheck is clean"
-else
-	bad "shellcheck: $out"
-fi
 [ "$(head -n 1 "$REPO/initramfs/init")" = "#!/bin/sh" ] && ok "/init starts with #!/bin/sh" ||
 	bad "/init's first line is not #!/bin/sh"
 
-echo "test-initramfs: $checks checks, $failures failed"
-[ "$failures" = 0 ]
+finish

@@ -2,52 +2,48 @@
 # tests/shell/test-probe.sh: the agent's superblock reader agrees with blkid.
 set -eu
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-AGENT=$REPO/build/dumpagent
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-failed=0
-[ -x "$AGENT" ] || { echo "not ok - $AGENT missing: run make"; exit 1; }
-for tool in blkid mkfs.ext4 mkfs.xfs mkfs.vfat; do
-	command -v "$tool" >/dev/null || { echo "not ok - $tool missing (e2fsprogs, xfsprogs, dosfstools)"; exit 1; }
-done
+# shellcheck source=tests/shell/agent-prologue.sh
+. "$REPO/tests/shell/agent-prologue.sh"
+need blkid util-linux
+need mkfs.ext4 e2fsprogs
+need mkfs.xfs xfsprogs
+need mkfs.vfat dosfstools
 
-check() {
+# probe_as_blkid NAME MKFS...: makes NAME.img with MKFS; the agent must say what blkid says.
+probe_as_blkid() {
 	name=$1
 	shift
 	img=$T/$name.img
 	rm -f "$img"
 	truncate -s "$size" "$img"
-	"$@" "$img" >/dev/null 2>&1 || { echo "not ok - $name: $* failed"; failed=1; return; }
+	"$@" "$img" >/dev/null 2>&1 || { bad "$name: $* failed"; return; }
 	want="$img: TYPE=$(blkid -s TYPE -o value "$img") UUID=$(blkid -s UUID -o value "$img") LABEL=$(blkid -s LABEL -o value "$img")"
 	got=$("$AGENT" probe "$img" 2>&1) || true
 	if [ "$got" = "$want" ]; then
-		echo "ok - $name: $got"
+		ok "$name: $got"
 	else
-		echo "not ok - $name: agent says '$got', blkid says '$want'"
-		failed=1
+		bad "$name: agent says '$got', blkid says '$want'"
 	fi
 }
 
 size=64M
-check ext2 mkfs.ext2 -q -F -L two
-check ext3 mkfs.ext3 -q -F -L three
-check ext4 mkfs.ext4 -q -F -L dumps
-check ext4-nolabel mkfs.ext4 -q -F
-check fat16 mkfs.vfat -F 16 -n FAT16LBL
-check fat32 mkfs.vfat -F 32 -n FAT32LBL
-check fat-nolabel mkfs.vfat -F 32
+probe_as_blkid ext2 mkfs.ext2 -q -F -L two
+probe_as_blkid ext3 mkfs.ext3 -q -F -L three
+probe_as_blkid ext4 mkfs.ext4 -q -F -L dumps
+probe_as_blkid ext4-nolabel mkfs.ext4 -q -F
+probe_as_blkid fat16 mkfs.vfat -F 16 -n FAT16LBL
+probe_as_blkid fat32 mkfs.vfat -F 32 -n FAT32LBL
+probe_as_blkid fat-nolabel mkfs.vfat -F 32
 size=400M
-check xfs mkfs.xfs -q -f -L xdumps
+probe_as_blkid xfs mkfs.xfs -q -f -L xdumps
 
 # Unknown content must not be taken for a filesystem.
 truncate -s 1M "$T/zero.img"
 if out=$("$AGENT" probe "$T/zero.img"); then
-	echo "not ok - zeros recognised as a filesystem: $out"
-	failed=1
+	bad "zeros recognised as a filesystem: $out"
 elif [ "$out" = "$T/zero.img: no known filesystem" ]; then
-	echo "ok - zeros: $out"
+	ok "zeros: $out"
 else
-	echo "not ok - zeros: unexpected output '$out'"
-	failed=1
+	bad "zeros: unexpected output '$out'"
 fi
-exit "$failed"
+finish

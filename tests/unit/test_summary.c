@@ -10,7 +10,7 @@
 #include "summary.h"
 
 static struct dmesg_scan scan;
-static struct crash_facts facts;
+static struct dmesg_facts facts;
 
 static void scan_text(const char *text, size_t chunk)
 {
@@ -189,7 +189,7 @@ static void long_modules_line_is_whole(void **state)
 	(void)state;
 	memset(&v, 0, sizeof(v));
 	v.crash_time = -1;
-	crash_facts_clear(&facts);
+	dmesg_facts_clear(&facts);
 	for (size_t i = 0; i + 1 < 3000; i++)
 		facts.modules[i] = i % 8 == 7 ? ' ' : 'm';
 	summary_init(&sum, "202611221840", &v, &facts);

@@ -1,4 +1,4 @@
-/* test_dumpdir.c: dump ids, the status of a dump directory, scanning, ordering and removal. */
+/* test_dumpdir_read.c: the status of a dump directory, scanning, ordering and removal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dumpdir.h"
+#include "dumpdir_read.h"
 #include "tmpdir.h"
 
 static struct dump_set set;
@@ -34,24 +34,6 @@ static void dump(const char *id, size_t size, const char *files)
 		close(fd);
 		p += n + (p[n] == ' ');
 	}
-}
-
-static void parses_ids(void **state)
-{
-	long long t;
-	unsigned seq;
-
-	(void)state;
-	assert_int_equal(dumpdir_parse_id("202611221840", &t, &seq), 0);
-	assert_int_equal(t, 1795372800LL); /* date -u -d 2026-11-22T18:40:00Z +%s */
-	assert_int_equal(seq, 1);
-	assert_int_equal(dumpdir_parse_id("202611221840-12", &t, &seq), 0);
-	assert_int_equal(seq, 12);
-	static const char *const bad[] = { "20261122184", "202611221840-", "202611221840-1",
-					   "202611221840-02", "202611221840-100", "202613221840",
-					   "2026112218401", "202611221860", "20261122184a", "dumpagent" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(dumpdir_parse_id(bad[i], &t, &seq), -1);
 }
 
 static struct dump_entry *find(const char *id)
@@ -201,7 +183,6 @@ static void removes_without_following_links(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_ids),
 		TMPDIR_TEST(status_by_the_rules),
 		TMPDIR_TEST(skips_what_is_not_a_dump_dir),
 		TMPDIR_TEST(skips_what_others_could_make),

@@ -1,5 +1,5 @@
-/* save_report.c: the summary files and the apport report of a dump directory. */
-#include "save_report.h"
+/* capture_report.c: writer side: the summary files and the apport report of a new dump directory. */
+#include "capture_report.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,30 +27,15 @@ static int fill_summary_json(struct outbuf *o, void *arg, char *err, size_t errl
 
 enum save_result save_summary(const struct save_ctx *s, const struct summary *sum)
 {
-	char name[SAVE_NAME_MAX];
+	char name[DUMP_NAME_MAX];
 	enum save_result r;
 
-	(void)snprintf(name, sizeof(name), "summary.%s.txt", s->dirname);
-	r = save_file(s, name, fill_summary_text, (void *)sum);
+	r = save_file(s, dump_file_name(DUMP_FILE_SUMMARY_TXT, s->dirname, name), fill_summary_text,
+		      (void *)sum);
 	if (r != SAVE_OK)
 		return r;
-	(void)snprintf(name, sizeof(name), "summary.%s.json", s->dirname);
-	return save_file(s, name, fill_summary_json, (void *)sum);
-}
-
-/* The release comes from the crashed kernel's memory: keep it a safe file name. */
-static void safe_name_part(char *dst, size_t size, const char *src)
-{
-	size_t n = 0;
-
-	for (; *src && n + 1 < size; src++, n++)
-		dst[n] = (strchr("._+-", *src) || (*src >= '0' && *src <= '9') ||
-			  (*src >= 'a' && *src <= 'z') || (*src >= 'A' && *src <= 'Z'))
-				 ? *src
-				 : '_';
-	dst[n] = '\0';
-	if (n == 0)
-		(void)snprintf(dst, size, "unknown");
+	return save_file(s, dump_file_name(DUMP_FILE_SUMMARY_JSON, s->dirname, name),
+			 fill_summary_json, (void *)sum);
 }
 
 struct report_text {
@@ -74,7 +59,7 @@ static void add_fd(struct apport_entry *e, size_t *n, const char *key, enum appo
 static void format_texts(const struct report_input *in, struct report_text *t)
 {
 	const struct vmcore_info *v = in->sum->vmcore;
-	const struct crash_facts *f = in->sum->facts;
+	const struct dmesg_facts *f = in->sum->facts;
 	time_t when = (time_t)v->crash_time;
 	struct tm tm;
 	struct outbuf o;
@@ -100,7 +85,7 @@ static int fill_report(struct outbuf *o, void *arg, char *err, size_t errlen)
 {
 	static struct report_text t;
 	const struct report_input *in = arg;
-	const struct crash_facts *f = in->sum->facts;
+	const struct dmesg_facts *f = in->sum->facts;
 	struct apport_entry e[MAX_ENTRIES];
 	size_t n = 0, loglen;
 	const char *log = log_kept(&loglen);
@@ -130,12 +115,9 @@ static int fill_report(struct outbuf *o, void *arg, char *err, size_t errlen)
 	return apport_write(o, e, n, err, errlen);
 }
 
-enum save_result save_report(const struct save_ctx *s, const struct report_input *in, char *name,
-			     size_t size)
+enum save_result save_report(const struct save_ctx *s, const struct report_input *in,
+			     char name[DUMP_NAME_MAX])
 {
-	char release[80];
-
-	safe_name_part(release, sizeof(release), in->sum->vmcore->osrelease);
-	(void)snprintf(name, size, "linux-image-%s-%s.crash", release, s->dirname);
-	return save_file(s, name, fill_report, (void *)in);
+	return save_file(s, dump_report_name(in->sum->vmcore->osrelease, s->dirname, name),
+			 fill_report, (void *)in);
 }

@@ -1,5 +1,5 @@
-/* crashdir.c: the crash directory, walked and written only through directory fds. */
-#include "crashdir.h"
+/* capture_dir.c: writer side: the crash directory, made and written only through directory fds. */
+#include "capture_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@ static int open_subdir(int dirfd, const char *name)
 	return fd;
 }
 
-int crashdir_open(int rootfd, const char *path, char *failed_at, size_t len)
+int capture_dir_open(int rootfd, const char *path, char *failed_at, size_t len)
 {
 	char comp[256];
 	int fd = dup(rootfd);
@@ -66,11 +66,6 @@ fail:;
 	return -e;
 }
 
-int crashdir_root_only(const struct stat *st)
-{
-	return st->st_uid == 0 && (st->st_mode & 0077) == 0;
-}
-
 static int is_private_dir(int dirfd, const char *name)
 {
 	struct stat st;
@@ -96,7 +91,7 @@ static unsigned long long unguessable(void)
 	       (unsigned long long)getpid();
 }
 
-static int failed(struct crashdir_private_info *pi, const char *action)
+static int failed(struct capture_dir_private_info *pi, const char *action)
 {
 	int e = errno;
 
@@ -107,9 +102,9 @@ static int failed(struct crashdir_private_info *pi, const char *action)
 /* Renames name aside to NAME.untrusted.<random>, without replacing anything.
  * Others can create entries in a 1777 crash directory: a name they could
  * predict would let them make the rename, and so the capture, fail. */
-static int move_aside(int crashfd, const char *name, struct crashdir_private_info *pi)
+static int move_aside(int crashfd, const char *name, struct capture_dir_private_info *pi)
 {
-	for (int i = 0; i < CRASHDIR_ASIDE_TRIES; i++) {
+	for (int i = 0; i < CAPTURE_DIR_ASIDE_TRIES; i++) {
 		(void)snprintf(pi->aside, sizeof(pi->aside), "%s.untrusted.%016llx", name,
 			       unguessable());
 		if (renameat2(crashfd, name, crashfd, pi->aside, RENAME_NOREPLACE) == 0) {
@@ -127,7 +122,7 @@ static int move_aside(int crashfd, const char *name, struct crashdir_private_inf
 /* One attempt: NAME is made (or found) root-only, then opened and checked
  * again on the fd. Returns the fd, -EAGAIN when something else took NAME in
  * between (a race in a world-writable directory), or -errno. */
-static int open_private(int crashfd, const char *name, struct crashdir_private_info *pi)
+static int open_private(int crashfd, const char *name, struct capture_dir_private_info *pi)
 {
 	const char *action;
 	struct stat st;
@@ -165,10 +160,10 @@ static int open_private(int crashfd, const char *name, struct crashdir_private_i
 	return action ? failed(pi, action) : -EAGAIN;
 }
 
-int crashdir_private_open(int crashfd, const char *name, struct crashdir_private_info *pi)
+int capture_dir_private_open(int crashfd, const char *name, struct capture_dir_private_info *pi)
 {
 	memset(pi, 0, sizeof(*pi));
-	for (int i = 0; i < CRASHDIR_ASIDE_TRIES; i++) {
+	for (int i = 0; i < CAPTURE_DIR_ASIDE_TRIES; i++) {
 		int fd = open_private(crashfd, name, pi);
 
 		if (fd != -EAGAIN)
@@ -178,30 +173,24 @@ int crashdir_private_open(int crashfd, const char *name, struct crashdir_private
 	return -EPERM;
 }
 
-int crashdir_private(int crashfd, const char *name, int *moved)
+int capture_dir_private(int crashfd, const char *name, int *moved)
 {
-	struct crashdir_private_info pi;
-	int fd = crashdir_private_open(crashfd, name, &pi);
+	struct capture_dir_private_info pi;
+	int fd = capture_dir_private_open(crashfd, name, &pi);
 
 	*moved = pi.moved;
 	return fd;
 }
 
-int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
+int capture_dir_new_dump_dir(int crashfd, time_t t, char name[DUMP_ID_MAX])
 {
-	struct tm tm;
-
-	/* Only YYYYMMDDHHMM is a dump id (dumpdir.c): a year before 1000 or after
-	 * 9999 would make a name list and gc never see, and the -N suffix below
-	 * writes at offset 12. */
-	if (!gmtime_r(&t, &tm) || strftime(name, CRASHDIR_NAME_MAX, "%Y%m%d%H%M", &tm) != 12 ||
-	    strspn(name, "0123456789") != 12)
-		return -EINVAL;
-	for (int i = 1; i < 100; i++) {
+	for (unsigned seq = 1; seq < 100; seq++) {
 		int fd;
 
-		if (i > 1)
-			(void)snprintf(name + 12, CRASHDIR_NAME_MAX - 12, "-%d", i);
+		/* Only a dump id names a dump (dump_format.c): a t whose year has
+		 * not 4 digits would make a name list and gc never see. */
+		if (dump_id_format((long long)t, seq, name) < 0)
+			return -EINVAL;
 		if (mkdirat(crashfd, name, 0700) < 0) {
 			if (errno == EEXIST)
 				continue;
@@ -228,7 +217,7 @@ int crashdir_new_dump_dir(int crashfd, time_t t, char name[CRASHDIR_NAME_MAX])
 	return -EEXIST;
 }
 
-int crashdir_publish_at(int dirfd, const char *tmp, const char *final, int *renamed)
+int capture_dir_publish_at(int dirfd, const char *tmp, const char *final, int *renamed)
 {
 	struct stat st;
 	int fd, e = 0;
@@ -259,9 +248,9 @@ int crashdir_publish_at(int dirfd, const char *tmp, const char *final, int *rena
 	return 0;
 }
 
-int crashdir_publish(int dirfd, const char *tmp, const char *final)
+int capture_dir_publish(int dirfd, const char *tmp, const char *final)
 {
 	int renamed;
 
-	return crashdir_publish_at(dirfd, tmp, final, &renamed);
+	return capture_dir_publish_at(dirfd, tmp, final, &renamed);
 }

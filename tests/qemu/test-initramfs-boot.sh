@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/shell/test-initramfs-boot.sh: /init boots under QEMU and maps the agent's answers to actions.
+# tests/qemu/test-initramfs-boot.sh: /init boots under QEMU and maps the agent's answers to actions.
 #
 # Boots Debian's kernel (linux-image-amd64) with the capture initramfs, no
 # panic and no disk: this tests /init, not the capture. The agent is
@@ -7,18 +7,15 @@
 # boot command line; one more boot uses build/dumpagent when it is built.
 # The serial console is driven through a fifo for the emergency shell.
 # Each VM is bounded by BOOT_TIMEOUT seconds (TCG, no KVM: about 5 s each).
-# ok and bad only print, so "COND && ok ... || bad ..." is an if-else:
-# shellcheck disable=SC2015
+# Unlike the other QEMU tests it goes on after a failed check, and lists each
+# one ("not ok - ..."), then ends with pass or fail of tests/qemu/lib.sh.
 set -eu
-REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+. "$(dirname -- "$0")/lib.sh"
+qemu_setup initramfs-boot
+T=$WORK
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-initramfs-boot.XXXXXX")
 vm=
-cleanup() {
-	[ -z "$vm" ] || kill "$vm" 2>/dev/null || :
-	rm -rf -- "$T"
-}
-trap cleanup EXIT
+trap '[ -z "$vm" ] || kill "$vm" 2>/dev/null || :' EXIT
 trap 'exit 1' HUP INT TERM
 # A write to the fifo of a VM that has ended must fail, not kill the test.
 trap '' PIPE
@@ -32,24 +29,19 @@ ok() {
 bad() {
 	checks=$((checks + 1))
 	failures=$((failures + 1))
-	echo "FAIL: $*"
-}
-die() {
-	echo "FAIL: $*"
-	exit 1
+	echo "not ok - $*"
 }
 
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found: install qemu-system-x86"
-command -v cc >/dev/null || die "cc not found: install gcc"
-command -v makedumpfile >/dev/null || die "makedumpfile not found: install makedumpfile"
-KERNEL=$(find /boot -maxdepth 1 -name 'vmlinuz-*-amd64' | sort -V | tail -n 1)
-[ -n "$KERNEL" ] && [ -r "$KERNEL" ] || die "no readable /boot/vmlinuz-*-amd64: install linux-image-amd64"
+command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 not found: install qemu-system-x86"
+command -v cc >/dev/null || fail "cc not found: install gcc"
+command -v makedumpfile >/dev/null || fail "makedumpfile not found: install makedumpfile"
+KERNEL=$(debian_kernel)
 
 cc -static -O2 -o "$T/test-agent" "$REPO/tests/fixtures/test-agent.c" ||
-	die "cannot build the static test agent (needs libc6-dev's libc.a)"
+	fail "cannot build the static test agent (needs libc6-dev's libc.a)"
 printf 'FINAL_ACTION=poweroff\nFAILURE_ACTION=reboot\n' >"$T/test.conf"
 "$REPO/initramfs/build.sh" --config "$T/test.conf" --agent "$T/test-agent" \
-	--output "$T/test.img" >"$T/build.log" 2>&1 || die "build.sh failed: $(cat "$T/build.log")"
+	--output "$T/test.img" >"$T/build.log" 2>&1 || fail "build.sh failed: $(cat "$T/build.log")"
 
 # start_vm NAME IMAGE APPEND: boots in the background; the serial console
 # reads the fifo held open on fd 3 and writes $T/NAME.log.
@@ -171,7 +163,7 @@ expect shell-after "dumpagent-init: dumpagent.shell=1" \
 # would be "Attempted to kill init").
 printf 'FINAL_ACTION=halt\nFAILURE_ACTION=halt\n' >"$T/halt.conf"
 "$REPO/initramfs/build.sh" --config "$T/halt.conf" --agent "$T/test-agent" \
-	--output "$T/halt.img" >"$T/build-halt.log" 2>&1 || die "build.sh failed: $(cat "$T/build-halt.log")"
+	--output "$T/halt.img" >"$T/build-halt.log" 2>&1 || fail "build.sh failed: $(cat "$T/build-halt.log")"
 start_vm halt "$T/halt.img" "testagent.exit=0"
 wait_for "reboot: System halted" || :
 sleep 1
@@ -186,15 +178,15 @@ if [ -x "$REPO/build/dumpagent" ]; then
 	printf 'FINAL_ACTION=reboot\nFAILURE_ACTION=poweroff\n' >"$T/real.conf"
 	"$REPO/initramfs/build.sh" --config "$T/real.conf" --agent "$REPO/build/dumpagent" \
 		--output "$T/real.img" >"$T/build-real.log" 2>&1 ||
-		die "build.sh with build/dumpagent failed: $(cat "$T/build-real.log")"
+		fail "build.sh with build/dumpagent failed: $(cat "$T/build-real.log")"
 	boot real-agent "$T/real.img" "" \
 		"dumpagent-init: FINAL_ACTION=reboot FAILURE_ACTION=poweroff" \
 		"dumpagent-init: running /sbin/dumpagent capture" "/proc/vmcore" \
 		"dumpagent-init: capture failed with exit status 1" \
 		"dumpagent-init: final action: poweroff" "reboot: Power down"
 else
-	die "build/dumpagent is not built (run make): the boot with the real agent cannot run"
+	fail "build/dumpagent is not built (run make): the boot with the real agent cannot run"
 fi
 
-echo "test-initramfs-boot: $checks checks, $failures failed"
-[ "$failures" = 0 ]
+[ "$failures" = 0 ] || fail "$failures of $checks checks failed (not ok above)"
+pass "$checks checks"

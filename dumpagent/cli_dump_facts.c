@@ -1,4 +1,4 @@
-/* cli_facts.c: the facts of one dump for list and show: its summary, else its dmesg. */
+/* cli_dump_facts.c: reader side: the facts of one saved dump for list and show: its summary, else its dmesg. */
 #include "cli.h"
 
 #include <fcntl.h>
@@ -17,12 +17,11 @@
 static const char *summary_at(int dumpfd, const char *id, size_t *len)
 {
 	static char buf[CLI_SUMMARY_MAX + 1];
-	char name[96];
+	char name[DUMP_NAME_MAX];
 	long n;
 
 	*len = 0;
-	(void)snprintf(name, sizeof(name), "summary.%s.json", id);
-	n = cli_read_small(dumpfd, name, buf, sizeof(buf));
+	n = cli_read_small(dumpfd, dump_file_name(DUMP_FILE_SUMMARY_JSON, id, name), buf, sizeof(buf));
 	if (n <= 0 || json_check(buf, (size_t)n) < 0)
 		return NULL;
 	*len = (size_t)n;
@@ -62,14 +61,13 @@ static void last_line_with(const char *buf, size_t n, const char *what, char *ou
 static void facts_from_dmesg(int dumpfd, const char *id, struct dump_facts *f)
 {
 	static char buf[DMESG_TAIL + 1];
-	char name[96], line[256] = "";
+	char name[DUMP_NAME_MAX], line[256] = "";
 	struct stat st;
 	off_t size;
 	ssize_t n;
 	int fd;
 
-	(void)snprintf(name, sizeof(name), "dmesg.%s", id);
-	fd = cli_open_file(dumpfd, name, &st);
+	fd = cli_open_file(dumpfd, dump_file_name(DUMP_FILE_DMESG, id, name), &st);
 	if (fd < 0)
 		return;
 	n = pread_full(fd, buf, 4096, 0);
@@ -87,7 +85,7 @@ static void facts_from_dmesg(int dumpfd, const char *id, struct dump_facts *f)
 	}
 }
 
-void cli_facts_read(const struct dump_entry *e, struct dump_facts *f)
+void cli_dump_facts_read(const struct dump_entry *e, struct dump_facts *f)
 {
 	size_t len;
 	const char *j;

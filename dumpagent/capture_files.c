@@ -1,9 +1,9 @@
-/* save.c: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log.
+/* capture_files.c: writer side: each file of a new dump directory, written atomically: dmesg, dump, fallback core, log.
  *
- * Every file is written as NAME.part, then published by crashdir_publish
+ * Every file is written as NAME.part, then published by capture_dir_publish
  * (0600, fsync, rename without replacing, fsync of the directory), so a dump
  * cut short leaves only .part names, never a file that looks complete. */
-#include "save.h"
+#include "capture_files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
+#include "dump_format.h"
 #include "fallback.h"
 #include "io.h"
 #include "log.h"
@@ -45,7 +46,7 @@ static enum save_result discard(const struct save_ctx *s, const char *tmp)
 
 static enum save_result publish(const struct save_ctx *s, const char *tmp, const char *final)
 {
-	int renamed, r = crashdir_publish_at(s->dirfd, tmp, final, &renamed);
+	int renamed, r = capture_dir_publish_at(s->dirfd, tmp, final, &renamed);
 
 	if (r < 0 && renamed) { /* saved: only the directory entry may not be durable */
 		log_errno(-r, "fsync %s/%s after renaming %s into it (saved, but a power loss may "
@@ -61,18 +62,18 @@ static enum save_result publish(const struct save_ctx *s, const char *tmp, const
 	return SAVE_OK;
 }
 
-/* Runs makedumpfile FLAGS VMCORE WHAT.STAMP.part, then publishes WHAT.STAMP. */
-static enum save_result run_makedumpfile(const struct save_ctx *s, const char *what,
-					 const char *const flags[])
+/* Runs makedumpfile FLAGS VMCORE FILE.part, then publishes FILE (what: for messages). */
+static enum save_result run_makedumpfile(const struct save_ctx *s, enum dump_file file,
+					 const char *what, const char *const flags[])
 {
 	static struct progress prog;
 	struct run_watch watch;
-	char tmp[64], final[64];
+	char tmp[DUMP_NAME_MAX + 8], final[DUMP_NAME_MAX];
 	const char *argv[10];
 	int n = 0, r;
 
-	(void)snprintf(tmp, sizeof(tmp), "%s.%s.part", what, s->dirname);
-	(void)snprintf(final, sizeof(final), "%s.%s", what, s->dirname);
+	if (dump_part_name(dump_file_name(file, s->dirname, final), tmp, sizeof(tmp)) < 0)
+		return SAVE_FAILED; /* cannot be: a dump id is short */
 	argv[n++] = s->makedumpfile;
 	for (int i = 0; flags[i] && n < 7; i++)
 		argv[n++] = flags[i];
@@ -97,7 +98,7 @@ enum save_result save_dmesg(const struct save_ctx *s)
 {
 	static const char *const flags[] = { "--dump-dmesg", NULL };
 
-	return run_makedumpfile(s, "dmesg", flags);
+	return run_makedumpfile(s, DUMP_FILE_DMESG, "dmesg", flags);
 }
 
 enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression)
@@ -110,16 +111,17 @@ enum save_result save_dump(const struct save_ctx *s, int dump_level, const char 
 		flags[2] = "-c";
 	else if (strcmp(compression, "lzo") == 0)
 		flags[2] = "-l";
-	return run_makedumpfile(s, "dump", flags);
+	return run_makedumpfile(s, DUMP_FILE_DUMP, "dump", flags);
 }
 
 enum save_result save_fallback(const struct save_ctx *s)
 {
-	char tmp[64], final[64], err[256];
+	char tmp[DUMP_NAME_MAX + 8], final[DUMP_NAME_MAX], err[256];
 	int r;
 
-	(void)snprintf(tmp, sizeof(tmp), "vmcore.%s.gz.part", s->dirname);
-	(void)snprintf(final, sizeof(final), "vmcore.%s.gz", s->dirname);
+	if (dump_part_name(dump_file_name(DUMP_FILE_VMCORE_GZ, s->dirname, final), tmp,
+			   sizeof(tmp)) < 0)
+		return SAVE_FAILED; /* cannot be: a dump id is short */
 	log_info("fallback: writing the unfiltered vmcore through zlib to %s", final);
 	r = fallback_gzip_vmcore(s->vmcore, s->dirfd, tmp, err, sizeof(err));
 	if (r < 0) {
@@ -133,10 +135,13 @@ enum save_result save_file(const struct save_ctx *s, const char *final, save_fil
 			   void *arg)
 {
 	static struct outbuf o;
-	char tmp[SAVE_NAME_MAX + 8], err[512] = "";
+	char tmp[DUMP_NAME_MAX + 8], err[512] = "";
 	int fd, r;
 
-	(void)snprintf(tmp, sizeof(tmp), "%s.part", final);
+	if (dump_part_name(final, tmp, sizeof(tmp)) < 0) {
+		log_error("create %s/%s%s: name too long", s->dirname, final, DUMP_PART_SUFFIX);
+		return SAVE_FAILED;
+	}
 	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno; /* log_errno may change errno */
@@ -178,5 +183,7 @@ static int fill_log(struct outbuf *o, void *arg, char *err, size_t errlen)
 
 enum save_result save_log(const struct save_ctx *s)
 {
-	return save_file(s, "dumpagent.log", fill_log, NULL);
+	char name[DUMP_NAME_MAX];
+
+	return save_file(s, dump_file_name(DUMP_FILE_LOG, s->dirname, name), fill_log, NULL);
 }

@@ -7,7 +7,7 @@
 /* The first byte picks where the text is cut in two, so lines span calls. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct crash_facts facts;
+	static struct dmesg_facts facts;
 	static struct dmesg_scan s;
 	size_t cut;
 

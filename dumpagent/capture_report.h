@@ -1,8 +1,8 @@
-/* save_report.h: the summary files and the apport report of a dump directory. */
-#ifndef DUMPAGENT_SAVE_REPORT_H
-#define DUMPAGENT_SAVE_REPORT_H
+/* capture_report.h: writer side: the summary files and the apport report of a new dump directory. */
+#ifndef DUMPAGENT_CAPTURE_REPORT_H
+#define DUMPAGENT_CAPTURE_REPORT_H
 
-#include "save.h"
+#include "capture_files.h"
 #include "summary.h"
 
 struct report_input {
@@ -16,8 +16,8 @@ struct report_input {
 
 /* summary.<stamp>.txt and summary.<stamp>.json. */
 enum save_result save_summary(const struct save_ctx *s, const struct summary *sum);
-/* linux-image-<release>-<stamp>.crash; its name goes to name[size]. */
-enum save_result save_report(const struct save_ctx *s, const struct report_input *in, char *name,
-			     size_t size);
+/* linux-image-<release>-<stamp>.crash; its name goes to name. */
+enum save_result save_report(const struct save_ctx *s, const struct report_input *in,
+			     char name[DUMP_NAME_MAX]);
 
 #endif

@@ -1,4 +1,4 @@
-/* test_crashdir.c: directory walking without links, dump dirs, atomic publishing. */
+/* test_capture_dir.c: directory walking without links, dump dirs, atomic publishing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crashdir.h"
+#include "capture_dir.h"
 #include "outbuf.h"
-#include "save.h"
+#include "capture_files.h"
 #include "tmpdir.h"
 
 static mode_t mode_of(int dirfd, const char *name)
@@ -32,12 +32,12 @@ static void creates_missing_components_0700(void **state)
 	int fd;
 
 	(void)state;
-	fd = crashdir_open(rootfd, "/var/crash", at, sizeof(at));
+	fd = capture_dir_open(rootfd, "/var/crash", at, sizeof(at));
 	assert_true(fd >= 0);
 	assert_int_equal(mode_of(rootfd, "var"), 0700);
 	assert_int_equal(mode_of(rootfd, "var/crash"), 0700);
 	close(fd);
-	fd = crashdir_open(rootfd, "/var/crash", at, sizeof(at)); /* existing: opened again */
+	fd = capture_dir_open(rootfd, "/var/crash", at, sizeof(at)); /* existing: opened again */
 	assert_true(fd >= 0);
 	close(fd);
 }
@@ -48,11 +48,11 @@ static void refuses_symlink_component(void **state)
 
 	(void)state;
 	assert_int_equal(symlinkat("/etc", rootfd, "var"), 0);
-	assert_int_equal(crashdir_open(rootfd, "/var/crash", at, sizeof(at)), -ELOOP);
+	assert_int_equal(capture_dir_open(rootfd, "/var/crash", at, sizeof(at)), -ELOOP);
 	assert_string_equal(at, "var");
 	assert_int_equal(mkdirat(rootfd, "srv", 0755), 0);
 	assert_int_equal(symlinkat("/tmp", rootfd, "srv/crash"), 0);
-	assert_int_equal(crashdir_open(rootfd, "/srv/crash", at, sizeof(at)), -ELOOP);
+	assert_int_equal(capture_dir_open(rootfd, "/srv/crash", at, sizeof(at)), -ELOOP);
 	assert_string_equal(at, "crash");
 }
 
@@ -63,17 +63,17 @@ static void refuses_file_component(void **state)
 
 	(void)state;
 	close(fd);
-	assert_int_equal(crashdir_open(rootfd, "/var/crash", at, sizeof(at)), -ENOTDIR);
+	assert_int_equal(capture_dir_open(rootfd, "/var/crash", at, sizeof(at)), -ENOTDIR);
 }
 
 static void dump_dirs_never_collide(void **state)
 {
-	char a[CRASHDIR_NAME_MAX], b[CRASHDIR_NAME_MAX];
+	char a[DUMP_ID_MAX], b[DUMP_ID_MAX];
 	int fa, fb;
 
 	(void)state;
-	fa = crashdir_new_dump_dir(rootfd, 1795372801, a); /* 2026-11-22 18:40:01 UTC */
-	fb = crashdir_new_dump_dir(rootfd, 1795372830, b); /* the same minute */
+	fa = capture_dir_new_dump_dir(rootfd, 1795372801, a); /* 2026-11-22 18:40:01 UTC */
+	fb = capture_dir_new_dump_dir(rootfd, 1795372830, b); /* the same minute */
 	assert_true(fa >= 0 && fb >= 0);
 	assert_string_equal(a, "202611221840");
 	assert_string_equal(b, "202611221840-2");
@@ -85,12 +85,12 @@ static void dump_dirs_never_collide(void **state)
 /* Only a 12-digit YYYYMMDDHHMM is a dump id: other years make no directory. */
 static void dump_dir_names_are_12_digits(void **state)
 {
-	char a[CRASHDIR_NAME_MAX];
+	char a[DUMP_ID_MAX];
 
 	(void)state;
-	assert_int_equal(crashdir_new_dump_dir(rootfd, 253402300800, a), -EINVAL); /* year 10000 */
-	assert_int_equal(crashdir_new_dump_dir(rootfd, 99999999999999999, a), -EINVAL);
-	assert_int_equal(crashdir_new_dump_dir(rootfd, -61000000000, a), -EINVAL); /* year 36: 10 digits */
+	assert_int_equal(capture_dir_new_dump_dir(rootfd, 253402300800, a), -EINVAL); /* year 10000 */
+	assert_int_equal(capture_dir_new_dump_dir(rootfd, 99999999999999999, a), -EINVAL);
+	assert_int_equal(capture_dir_new_dump_dir(rootfd, -61000000000, a), -EINVAL); /* year 36: 10 digits */
 	assert_int_equal(faccessat(rootfd, "100001010000", F_OK, 0), -1);
 }
 
@@ -101,19 +101,19 @@ static void publish_is_0600_and_never_replaces(void **state)
 	(void)state;
 	assert_int_equal(write(fd, "data", 4), 4);
 	close(fd);
-	assert_int_equal(crashdir_publish(rootfd, "dump.x.part", "dump.x"), 0);
+	assert_int_equal(capture_dir_publish(rootfd, "dump.x.part", "dump.x"), 0);
 	assert_int_equal(mode_of(rootfd, "dump.x"), 0600);
 	assert_int_equal(faccessat(rootfd, "dump.x.part", F_OK, 0), -1);
 	fd = openat(rootfd, "dump.x.part", O_CREAT | O_WRONLY, 0600);
 	close(fd);
-	assert_int_equal(crashdir_publish(rootfd, "dump.x.part", "dump.x"), -EEXIST);
+	assert_int_equal(capture_dir_publish(rootfd, "dump.x.part", "dump.x"), -EEXIST);
 }
 
 static void publish_refuses_symlink(void **state)
 {
 	(void)state;
 	assert_int_equal(symlinkat("/etc/passwd", rootfd, "dmesg.x.part"), 0);
-	assert_int_equal(crashdir_publish(rootfd, "dmesg.x.part", "dmesg.x"), -ELOOP);
+	assert_int_equal(capture_dir_publish(rootfd, "dmesg.x.part", "dmesg.x"), -ELOOP);
 }
 
 /* Another user fills the names a predictable rename aside would use (the
@@ -135,7 +135,7 @@ static void private_dir_not_blocked_by_predictable_names(void **state)
 		assert_true(fd >= 0);
 		close(fd);
 	}
-	fd = crashdir_private(rootfd, "dumpagent", &moved);
+	fd = capture_dir_private(rootfd, "dumpagent", &moved);
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(moved, 1);
@@ -150,7 +150,7 @@ static void private_dir_not_blocked_by_predictable_names(void **state)
 	closedir(d);
 	assert_int_equal(asides, 1);
 	/* Found again as it is: nothing more renamed aside. */
-	fd = crashdir_private(rootfd, "dumpagent", &moved);
+	fd = capture_dir_private(rootfd, "dumpagent", &moved);
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(moved, 0);
@@ -177,7 +177,7 @@ static void late_fsync_failure_is_not_a_missing_file(void **state)
 	assert_int_equal(faccessat(rootfd, "summary.x.txt", F_OK, 0), 0);
 	fd = openat(rootfd, "f.part", O_CREAT | O_WRONLY, 0600);
 	close(fd);
-	assert_int_equal(crashdir_publish_at(dirfd, "f.part", "f", &renamed), -EBADF);
+	assert_int_equal(capture_dir_publish_at(dirfd, "f.part", "f", &renamed), -EBADF);
 	assert_int_equal(renamed, 1);
 	close(dirfd);
 }

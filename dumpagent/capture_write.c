@@ -1,4 +1,4 @@
-/* capture_save.c: what a capture writes, in order: dmesg, summary, dump, report.
+/* capture_write.c: writer side: what a capture writes, in order: dmesg, summary, dump, report.
  *
  * The dmesg text and the summary come first and are made durable before the
  * dump starts: they are small and worth the most. The report comes last,
@@ -15,7 +15,7 @@
 
 #include "log.h"
 #include "osrelease.h"
-#include "save_report.h"
+#include "capture_report.h"
 #include "screen.h"
 
 struct save_ctx save_ctx_of(const struct capture *c)
@@ -33,11 +33,11 @@ static int open_in_dump_dir(const struct capture *c, const char *name)
 static enum save_result save_facts(struct capture *c, int have_dmesg)
 {
 	struct save_ctx s = save_ctx_of(c);
-	char name[SAVE_NAME_MAX];
+	char name[DUMP_NAME_MAX];
 	int fd = -1, r;
 
-	crash_facts_clear(&c->facts);
-	(void)snprintf(name, sizeof(name), "dmesg.%s", c->dirname);
+	dmesg_facts_clear(&c->facts);
+	dump_file_name(DUMP_FILE_DMESG, c->dirname, name);
 	if (have_dmesg && (fd = open_in_dump_dir(c, name)) < 0)
 		log_errno(errno, "open %s/%s to read the panic", c->dirname, name);
 	r = fd >= 0 ? dmesg_scan_fd(fd, &c->facts, c->vmcore.osrelease) : 0;
@@ -73,10 +73,10 @@ static void estimate_dump(const struct capture *c)
 /* The marker comes after save_dump or save_fallback published the file: renamed and fsynced. */
 static void log_dump_written(const struct capture *c)
 {
-	char name[SAVE_NAME_MAX];
+	char name[DUMP_NAME_MAX];
 	struct stat st;
 
-	(void)snprintf(name, sizeof(name), c->fallback ? "vmcore.%s.gz" : "dump.%s", c->dirname);
+	dump_file_name(c->fallback ? DUMP_FILE_VMCORE_GZ : DUMP_FILE_DUMP, c->dirname, name);
 	if (fstatat(c->dumpfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		log_errno(errno, "stat %s/%s", c->dirname, name);
 		return;
@@ -137,14 +137,14 @@ no:
 static void save_report_file(struct capture *c)
 {
 	struct save_ctx s = save_ctx_of(c);
-	char dump[SAVE_NAME_MAX], dmesg[SAVE_NAME_MAX], report[SAVE_NAME_MAX], distro[128] = "";
-	char path[sizeof(c->crash_path) + 2 * SAVE_NAME_MAX];
+	char dump[DUMP_NAME_MAX], dmesg[DUMP_NAME_MAX], report[DUMP_NAME_MAX], distro[128] = "";
+	char path[sizeof(c->crash_path) + 2 * DUMP_NAME_MAX];
 	struct report_input in = { &c->summary, distro, -1, -1, 0, NULL };
 	enum save_result r = SAVE_FAILED;
 
-	(void)snprintf(dump, sizeof(dump), c->fallback ? "vmcore.%s.gz" : "dump.%s", c->dirname);
+	dump_file_name(c->fallback ? DUMP_FILE_VMCORE_GZ : DUMP_FILE_DUMP, c->dirname, dump);
 	(void)snprintf(path, sizeof(path), "%s/%s/%s", c->crash_path, c->dirname, dump);
-	(void)snprintf(dmesg, sizeof(dmesg), "dmesg.%s", c->dirname);
+	dump_file_name(DUMP_FILE_DMESG, c->dirname, dmesg);
 	in.vmcore_path = c->have_dump ? path : NULL;
 	in.vmcore_compressed = strcmp(config_get(&c->cfg, KEY_COMPRESSION), "none") != 0;
 	(void)distro_release(c->rootfd, distro, sizeof(distro)); /* none: not a root filesystem */
@@ -154,7 +154,7 @@ static void save_report_file(struct capture *c)
 				       ? open_vmcore_to_embed(c, dump)
 				       : -1;
 		in.dmesg_fd = open_in_dump_dir(c, dmesg);
-		r = save_report(&s, &in, report, sizeof(report));
+		r = save_report(&s, &in, report);
 		if (in.dmesg_fd >= 0)
 			(void)close(in.dmesg_fd); /* read-only */
 		if (in.vmcore_fd >= 0)

@@ -1,8 +1,10 @@
-/* save.h: writes each file of a dump directory, atomically: dmesg, dump, fallback core, log. */
-#ifndef DUMPAGENT_SAVE_H
-#define DUMPAGENT_SAVE_H
+/* capture_files.h: writer side: each file of a new dump directory, written atomically: dmesg, dump, fallback core, log. */
+#ifndef DUMPAGENT_CAPTURE_FILES_H
+#define DUMPAGENT_CAPTURE_FILES_H
 
 #include <stddef.h>
+
+#include "dump_format.h"
 
 struct save_ctx {
 	int dirfd;               /* the new dump directory */
@@ -13,8 +15,6 @@ struct save_ctx {
 };
 
 enum save_result { SAVE_OK = 0, SAVE_FAILED = -1, SAVE_NO_SPACE = -2 };
-
-#define SAVE_NAME_MAX 200
 
 struct outbuf;
 /* Fills a file; returns 0, or -1 with a message in err. */

@@ -1,65 +1,13 @@
-/* dumpdir.c: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
-#include "dumpdir.h"
+/* dumpdir_read.c: reader side: the dump directories of a crash directory and their status (docs/dump-format.md). */
+#include "dumpdir_read.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-static int digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int num(const char *s, size_t n)
-{
-	int v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-int dumpdir_parse_id(const char *name, long long *t, unsigned *seq)
-{
-	size_t len = strlen(name);
-	struct tm tm = { 0 };
-
-	if (len < 12 || !digits(name, 12))
-		return -1;
-	*seq = 1;
-	if (len > 12) {
-		if (name[12] != '-' || len < 14 || len > 15 || !digits(name + 13, len - 13) ||
-		    name[13] == '0' || num(name + 13, len - 13) < 2)
-			return -1;
-		*seq = (unsigned)num(name + 13, len - 13);
-	}
-	tm.tm_year = num(name, 4) - 1900;
-	tm.tm_mon = num(name + 4, 2) - 1;
-	tm.tm_mday = num(name + 6, 2);
-	tm.tm_hour = num(name + 8, 2);
-	tm.tm_min = num(name + 10, 2);
-	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59)
-		return -1;
-	*t = (long long)timegm(&tm);
-	return 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
 
 /* What the files of one dump directory say, by the rules of docs/dump-format.md. */
 struct seen {
@@ -69,22 +17,18 @@ struct seen {
 /* Only regular files count: a directory or FIFO named dump.<id> is no dump. */
 static void note_file(struct seen *w, const char *id, const char *name, int regular)
 {
-	char want[CRASHDIR_NAME_MAX + 24];
-
-	if (ends_with(name, ".part"))
+	if (dump_is_part(name))
 		w->part = 1;
 	if (!regular)
 		return;
-	(void)snprintf(want, sizeof(want), "dump.%s", id);
-	w->dump |= strcmp(name, want) == 0;
-	(void)snprintf(want, sizeof(want), "dmesg.%s", id);
-	w->dmesg |= strcmp(name, want) == 0;
-	(void)snprintf(want, sizeof(want), "vmcore.%s.gz", id);
-	w->vmcore_gz |= strcmp(name, want) == 0;
-	(void)snprintf(want, sizeof(want), "summary.%s.json", id);
-	w->summary |= strcmp(name, want) == 0;
-	(void)snprintf(want, sizeof(want), "summary.%s.txt", id);
-	w->summary |= strcmp(name, want) == 0;
+	switch (dump_file_of(name, id)) {
+	case DUMP_FILE_DUMP: w->dump = 1; break;
+	case DUMP_FILE_DMESG: w->dmesg = 1; break;
+	case DUMP_FILE_VMCORE_GZ: w->vmcore_gz = 1; break;
+	case DUMP_FILE_SUMMARY_JSON:
+	case DUMP_FILE_SUMMARY_TXT: w->summary = 1; break;
+	default: break;
+	}
 }
 
 static enum dump_status status_of(const struct seen *w)
@@ -103,7 +47,7 @@ static enum dump_status status_of(const struct seen *w)
 /* A dump directory is the agent's only when nobody else could have made or filled it. */
 static int trusted_dir(const struct stat *st)
 {
-	return S_ISDIR(st->st_mode) && crashdir_root_only(st);
+	return S_ISDIR(st->st_mode) && dump_dir_root_only(st);
 }
 
 int dumpdir_open(int crashfd, const char *id)
@@ -213,7 +157,7 @@ int dumpdir_scan(int crashfd, const char *where, struct dump_set *set)
 		long long t;
 		unsigned seq;
 
-		if (dumpdir_parse_id(de->d_name, &t, &seq) < 0)
+		if (dump_id_parse(de->d_name, &t, &seq) < 0)
 			continue;
 		if (set->count >= DUMPDIR_MAX) {
 			set->skipped++;

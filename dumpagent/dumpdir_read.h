@@ -1,10 +1,10 @@
-/* dumpdir.h: reads the dump directories of a crash directory and their status (docs/dump-format.md). */
-#ifndef DUMPAGENT_DUMPDIR_H
-#define DUMPAGENT_DUMPDIR_H
+/* dumpdir_read.h: reader side: the dump directories of a crash directory and their status (docs/dump-format.md). */
+#ifndef DUMPAGENT_DUMPDIR_READ_H
+#define DUMPAGENT_DUMPDIR_READ_H
 
 #include <stddef.h>
 
-#include "crashdir.h"
+#include "dump_format.h"
 
 /* More dump directories than this are counted in skipped, not read. */
 #define DUMPDIR_MAX 10000
@@ -14,7 +14,7 @@
 enum dump_status { DUMP_COMPLETE, DUMP_FALLBACK, DUMP_DMESG_ONLY, DUMP_INCOMPLETE, DUMP_SUMMARY_ONLY };
 
 struct dump_entry {
-	char id[CRASHDIR_NAME_MAX];
+	char id[DUMP_ID_MAX];
 	int dirfd;                 /* the crash directory holding it (borrowed) */
 	const char *where;         /* its path, for messages */
 	enum dump_status status;
@@ -30,8 +30,6 @@ struct dump_set {
 	size_t count, skipped;
 };
 
-/* Parses YYYYMMDDHHMM or YYYYMMDDHHMM-N (N from 2 to 99): 0, or -1 when name is no dump id. */
-int dumpdir_parse_id(const char *name, long long *t, unsigned *seq);
 /* Adds the dump directories of crashfd (path where) to set: directories named
  * by an id, owned by root, with no group or other permission bits; anything
  * else is someone else's and is not read. 0 or -errno. */

@@ -1,0 +1,83 @@
+#!/bin/sh
+# tests/shell/test-bench-plot.sh: bench/plot.py writes a well-formed SVG with the bars, axis, labels and legend asked for.
+#
+# Two panels, made up, go through plot.py's command line; then one quick run,
+# made up, goes through bench/report.py, which must write memory.svg and point
+# RESULTS.md at it. The SVG is read back with xml.etree: every segment is a
+# rect as wide as its MiB, every label is <text>.
+set -u
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+. "$REPO/tests/shell/lib.sh"
+need python3 python3
+
+cat >"$T/panels.json" <<'EOF'
+[["Memory (MiB)", [["1 GB, 32M", 32, [["kernel image", 5.0], ["free & rest", 20.0]]],
+                   ["kdump-tools", 114, [["kdump-tools (whole)", 114]]]], 32],
+ ["Peak RSS (MiB)", [["vmcore 1043 MiB", null, [["agent", 1.5], ["makedumpfile", 3.0]]]], null]]
+EOF
+out=$(python3 "$REPO/bench/plot.py" "$T/panels.json" "$T/fig.svg" 2>&1)
+check "plot.py exits 0" $? "$out"
+
+# svg_has SVG PYTHON: the assertions in PYTHON hold for the parsed SVG (root, texts, rects).
+svg_has() {
+	python3 - "$1" "$2" <<'EOS' 2>&1
+import sys
+import xml.etree.ElementTree as ET
+NS = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == NS + "svg", ("root", root.tag)
+texts = [t.text for t in root.iter(NS + "text")]
+# Where a text first is (an axis tick's label is centred on its tick).
+at = {}
+for t in root.iter(NS + "text"):
+    at.setdefault(t.text, float(t.get("x")))
+# Segments carry their value as a tooltip: "LABEL: SEGMENT: N MiB".
+segs = {r.find(NS + "title").text: float(r.get("width")) for r in root.iter(NS + "rect")
+        if r.find(NS + "title") is not None}
+exec(sys.argv[2])
+EOS
+}
+out=$(svg_has "$T/fig.svg" '
+for want in ["Memory (MiB)", "Peak RSS (MiB)", "1 GB, 32M", "kdump-tools", "vmcore 1043 MiB",
+             "kernel image", "free & rest", "kdump-tools (whole)", "agent", "makedumpfile",
+             "crashkernel= reservation of the bar", "goal 32 MB", "0", "64", "128", "4.5", "MiB"]:
+    assert want in texts, ("missing text", want, texts)
+assert sorted(segs) == sorted(["1 GB, 32M: kernel image: 5.0 MiB", "1 GB, 32M: free & rest: 20.0 MiB",
+                               "kdump-tools: kdump-tools (whole): 114.0 MiB",
+                               "vmcore 1043 MiB: agent: 1.5 MiB",
+                               "vmcore 1043 MiB: makedumpfile: 3.0 MiB"]), ("segments", segs)
+mib_x = (at["64"] - at["0"]) / 64
+assert abs(segs["kdump-tools: kdump-tools (whole): 114.0 MiB"] - 114 * mib_x) < 0.2, ("not on the axis", segs, at)
+w = segs["1 GB, 32M: kernel image: 5.0 MiB"]
+assert abs(segs["1 GB, 32M: free & rest: 20.0 MiB"] - 4 * w) < 0.2, ("widths not in MiB", segs)
+assert abs(segs["vmcore 1043 MiB: makedumpfile: 3.0 MiB"] -
+           2 * segs["vmcore 1043 MiB: agent: 1.5 MiB"]) < 0.2, ("widths not in MiB", segs)
+')
+check "well-formed SVG: titles, bar labels, ticks, goal, legend, segments as wide as their MiB on the axis" $? "$out"
+
+out=$(python3 "$REPO/bench/plot.py" "$T/panels.json" 2>&1)
+same "plot.py without OUT is a usage error" "100 usage: bench/plot.py PANELS.json OUT.svg" "$? $out"
+
+# One quick run, as bench/parse.py would write it (only what the report reads).
+mkdir -p "$T/runs/runs" "$T/results"
+echo 0123abc >"$T/runs/commit" # the commit the runs were made at: no git here
+cat >"$T/runs/runs/timeline.json" <<'EOF'
+{"name": "timeline", "ok": true, "cause": "", "mem": "1G", "settings": "", "crashkernel_mb": 32,
+ "vmcore_mib": 1043, "agent_rss_kib": 1536, "mdf_rss_kib": 3072, "events": {},
+ "kernel_memory": {"total": 33280, "code": 3072, "rwdata": 1024, "rodata": 768, "bss": 256,
+                   "initrd_packed": 3276},
+ "bench": {"meminfo init": {"MemTotal": "22528", "Cached": "7168"},
+           "peak": {"MemFree_min": "716", "Cached_max": "13312"}}}
+EOF
+out=$(python3 "$REPO/bench/report.py" --runs "$T/runs" --repo "$REPO" --quick yes \
+	--svg "$T/results/memory.svg" 2>&1 >"$T/results/RESULTS.md")
+check "report.py exits 0 on a quick run" $? "$out"
+grep -qxF '![memory](memory.svg)' "$T/results/RESULTS.md"
+check "RESULTS.md shows memory.svg" $? "$(grep -n memory "$T/results/RESULTS.md")"
+out=$(svg_has "$T/results/memory.svg" '
+assert "1 GB, 32M" in texts and "kdump-tools (earlier)" in texts, texts
+assert "1 GB, 32M: kernel image: 5.0 MiB" in segs, sorted(segs)
+assert "vmcore 1043 MiB: agent: 1.5 MiB" in segs, sorted(segs)
+')
+check "the report's figure has the run's memory and peak RSS bars" $? "$out"
+finish
