@@ -83,11 +83,7 @@ struct cli_test_mark {
 };
 void cli_test_mark_read(struct cli *c, struct cli_test_mark *m);
 
-/* The commands (command.c's table): argv[0] is the command's name. */
-int cli_capture(int argc, char **argv);
-int cli_config_check(int argc, char **argv);
-int cli_config_get(int argc, char **argv);
-int cli_probe(int argc, char **argv);
+/* The admin commands (command.c's table): argv[0] is the command's name. */
 int cli_status(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_show(int argc, char **argv);

@@ -17,10 +17,10 @@
 /* Option letters: c config, d crash-dir, j json, y yes, a apport, t tar;
  * capture's v k m p r w, and its test hooks s e Y T. */
 static const struct command commands[] = {
-	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", cli_capture },
-	{ "config check", NULL, "c", "check the configuration", cli_config_check },
-	{ "config get", "KEY", "c", "print the value of KEY (see dumpagent.conf(5))", cli_config_get },
-	{ "probe", "DEVICE...", "", "show the filesystem the agent sees", cli_probe },
+	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", command_capture },
+	{ "config check", NULL, "c", "check the configuration", command_config_check },
+	{ "config get", "KEY", "c", "print the value of KEY (see dumpagent.conf(5))", command_config_get },
+	{ "probe", "DEVICE...", "", "show the filesystem the agent sees", command_probe },
 	{ "status", NULL, "cdj", "would a crash now be captured?", cli_status },
 	{ "list", NULL, "cdj", "the dumps, newest first", cli_list },
 	{ "show", "ID", "cdj", "the summary and files of one dump", cli_show },
@@ -118,13 +118,20 @@ int command_usage_error(const char *name, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* cmd->operand is its words: "ID", "KERNEL INITRD" (exactly these), or
+ * "DEVICE..." (one or more). */
 static int check_operands(const struct command *cmd, int n, char **args)
 {
-	const char *op = cmd->operand;
-	int most = !op ? 0 : strstr(op, "...") ? n : 1;
+	const char *op = cmd->operand ? cmd->operand : "", *word = op;
+	int least = 0, most;
 
-	if (op && n == 0)
-		return command_usage_error(cmd->name, "missing %.*s", (int)strcspn(op, "."), op);
+	for (const char *p = op; *p; p += strcspn(p, " "), p += *p == ' ') {
+		if (least++ == n)
+			word = p; /* the first one missing */
+	}
+	most = strstr(op, "...") ? n : least;
+	if (n < least)
+		return command_usage_error(cmd->name, "missing %.*s", (int)strcspn(word, " ."), word);
 	if (n > most)
 		return command_usage_error(cmd->name, "unexpected argument '%s'", args[most]);
 	return EXIT_OK;

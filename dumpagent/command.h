@@ -6,12 +6,18 @@
 
 struct command {
 	const char *name;    /* "list", or two words: "config check" */
-	const char *operand; /* "ID", "KEY", "DEVICE..." (one or more), or NULL for none */
+	const char *operand; /* "ID", "KERNEL INITRD" (both), "DEVICE..." (one or more), or NULL */
 	const char *opts;    /* the letters of the options it takes (command.c's options[]) */
 	const char *what;    /* its line in --help */
 	/* argv[0] is the last word of the name; returns the exit status. */
 	int (*run)(int argc, char **argv);
 };
+
+/* The commands that read no dump (command_*.c); the admin ones are cli.h's. */
+int command_capture(int argc, char **argv);
+int command_config_check(int argc, char **argv);
+int command_config_get(int argc, char **argv);
+int command_probe(int argc, char **argv);
 
 /* The command named by args[0] (and args[1] for a two-word name), or NULL;
  * *words is how many words its name took. */

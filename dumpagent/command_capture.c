@@ -1,10 +1,11 @@
-/* cli_capture.c: the capture command: its options, then capture_run (capture.c). */
+/* command_capture.c: the capture command: its options, then capture_run (capture.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
-#include "cli.h"
 #include "command.h"
+#include "config.h"
+#include "exit_codes.h"
 #include "log.h"
 
 static int capture_option(void *ctx, int letter, const char *value)
@@ -40,7 +41,7 @@ static int capture_option(void *ctx, int letter, const char *value)
 	return EXIT_OK;
 }
 
-int cli_capture(int argc, char **argv)
+int command_capture(int argc, char **argv)
 {
 	struct capture_opts o = {
 		CONFIG_PATH,	"/proc/vmcore", "/proc/cmdline", "/usr/bin/makedumpfile",

@@ -1,10 +1,10 @@
-/* cli_config.c: config check and config get: the agent's configuration parser, for load-crashkernel and by hand. */
+/* command_config.c: config check and config get: the agent's configuration parser, for load-crashkernel and by hand. */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
 #include "command.h"
 #include "config.h"
+#include "exit_codes.h"
 #include "log.h"
 
 static int config_option(void *ctx, int letter, const char *value)
@@ -39,12 +39,12 @@ static int config_run(const char *name, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cli_config_check(int argc, char **argv)
+int command_config_check(int argc, char **argv)
 {
 	return config_run("config check", argc, argv);
 }
 
-int cli_config_get(int argc, char **argv)
+int command_config_get(int argc, char **argv)
 {
 	return config_run("config get", argc, argv);
 }

@@ -1,11 +1,11 @@
-/* cli_probe.c: the probe command: what the capture agent would see on each device (type, UUID, label). */
+/* command_probe.c: the probe command: what the capture agent would see on each device (type, UUID, label). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "command.h"
+#include "exit_codes.h"
 #include "log.h"
 #include "superblock.h"
 
@@ -15,7 +15,7 @@ static int no_option(void *ctx, int letter, const char *value)
 	return EXIT_OK;
 }
 
-int cli_probe(int argc, char **argv)
+int command_probe(int argc, char **argv)
 {
 	int first, status;
 
