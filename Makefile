@@ -23,7 +23,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS := vmcore config superblock dmesg json cmdline
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
-             dumpagent/json.c dumpagent/cmdline.c
+             dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c
 SEEDS     := $(B)/fuzz/seeds
 # What each target's seed directory is made of (vmcore's are generated).
 SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)

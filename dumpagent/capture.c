@@ -53,7 +53,7 @@ enum capture_status capture_run(const struct capture_opts *opts)
 	c.rootfd = c.crashfd = c.dumpfd = -1;
 	c.now = opts->clock ? opts->clock : (long long)time(NULL);
 	if (load_settings(&c) < 0)
-		return CAPTURE_USAGE;
+		return CAPTURE_CONFIG;
 	start_screen(&c);
 	if (check_vmcore(&c) < 0) {
 		end_screen(&c, CAPTURE_FAILED);

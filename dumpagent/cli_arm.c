@@ -8,6 +8,7 @@
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
+#include "command.h"
 #include "cmdline.h"
 #include "config.h"
 #include "exit_codes.h"
@@ -27,10 +28,20 @@ static void put_assignment(const char *name, const char *value)
 	fputs("'\n", stdout);
 }
 
-static int usage_error(const char *cmd, const char *what, const char *arg)
+static int arm_option(void *ctx, int letter, const char *value)
 {
-	fprintf(stderr, "dumpagent %s: %s '%s'; see dumpagent --help\n", cmd, what, arg);
-	return EXIT_USAGE;
+	if (letter == 'c')
+		*(const char **)ctx = value;
+	return EXIT_OK;
+}
+
+/* Parses argv for the command name (command.c's table); EXIT_OK or the status. */
+static int arm_args(const char *name, int argc, char **argv, const char **config)
+{
+	int first;
+
+	log_set_command(name);
+	return command_parse(command_named(name), argc, argv, arm_option, config, &first);
 }
 
 static const char *proc_dir(void)
@@ -86,8 +97,8 @@ static int put_cmdline(const struct config *cfg, const struct arm_target *t)
 		put_assignment("crashkernel_asked", asked);
 	if (arm_cmdline(running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
 			config_get(cfg, KEY_CMDLINE_APPEND), cmdline, sizeof(cmdline)) < 0) {
-		fprintf(stderr, "dumpagent arm-plan: the capture kernel's command line is longer "
-				"than %d bytes; shorten CMDLINE_APPEND\n", ARM_CMDLINE_MAX - 1);
+		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
+			  ARM_CMDLINE_MAX - 1);
 		return EXIT_CONFIG;
 	}
 	put_assignment("cmdline", cmdline);
@@ -99,18 +110,14 @@ static int put_cmdline(const struct config *cfg, const struct arm_target *t)
  * of the running kernel and the capture kernel's command line. */
 int cli_arm_plan(int argc, char **argv)
 {
-	const char *path = DEFAULT_CONFIG;
+	const char *path = CONFIG_PATH;
 	struct config_error err;
 	static struct config cfg;
 	struct arm_target t;
-	int auto_ok = 0;
+	int auto_ok = 0, r = arm_args("arm-plan", argc, argv, &path);
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			path = argv[++i];
-		else
-			return usage_error("arm-plan", "unexpected argument", argv[i]);
-	}
+	if (r != EXIT_OK)
+		return r;
 	if (config_load(path, &cfg, &err) < 0) {
 		config_report_error(path, &err);
 		return EXIT_CONFIG;
@@ -134,10 +141,12 @@ int cli_arm_need(int argc, char **argv)
 	struct arm_need n;
 	char why[2 * ARM_PATH_MAX];
 
-	if (argc != 3)
-		return usage_error("arm-need", "expected KERNEL INITRD, got", argc > 1 ? argv[1] : "");
+	int r = arm_args("arm-need", argc, argv, NULL);
+
+	if (r != EXIT_OK)
+		return r;
 	if (arm_need(argv[1], argv[2], &n, why, sizeof(why)) < 0) {
-		fprintf(stderr, "dumpagent arm-need: %s\n", why);
+		log_error("%s", why);
 		return EXIT_FAILED;
 	}
 	printf("need_bytes=%llu\nshrink_bytes=%llu\nshrink_floor_mb=%d\nreserve_mb=%llu\n", n.need,
@@ -153,9 +162,10 @@ int cli_arm_state(int argc, char **argv)
 	struct arm_state s = { 0 };
 	char loaded[ARM_PATH_MAX];
 
-	if (argc != 5)
-		return usage_error("arm-state", "expected KERNEL INITRD CONFIG CMDLINE, got",
-				   argc > 1 ? argv[1] : "");
+	int r = arm_args("arm-state", argc, argv, NULL);
+
+	if (r != EXIT_OK)
+		return r;
 	s.kernel = argv[1];
 	s.initrd = argv[2];
 	s.cmdline = argv[4];
