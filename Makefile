@@ -23,7 +23,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS := vmcore config superblock dmesg json cmdline
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
-             dumpagent/json.c dumpagent/cmdline.c
+             dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c
 SEEDS     := $(B)/fuzz/seeds
 # What each target's seed directory is made of (vmcore's are generated).
 SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)
@@ -96,17 +96,18 @@ fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
 	done
 
 # The short run of make check and check-fast: every target for FUZZ_SMOKE_SECONDS from its seeds
-# alone (a fresh corpus each time, random seed 1); any finding fails it.
-fuzz-smoke: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) fuzz-seeds
-	@for t in $(FUZZ_TARGETS); do \
-		$(FUZZ_HAS_SEEDS) && \
-		rm -rf $(B)/fuzz/smoke-$$t && mkdir -p $(B)/fuzz/smoke-$$t && \
-		echo "fuzz-smoke: $$t for $(FUZZ_SMOKE_SECONDS)s" && \
-		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=65536 -seed=1 \
-			-artifact_prefix=$(B)/fuzz/$$t- \
-			$(B)/fuzz/smoke-$$t $(SEEDS)/$$t >$(B)/fuzz/smoke-$$t.log 2>&1 || \
-			{ tail -n 60 $(B)/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t FAILED (log: $(B)/fuzz/smoke-$$t.log)"; exit 1; }; \
-	done
+# alone (a fresh corpus each time, random seed 1); any finding fails it. One
+# rule a target, so that make -j runs them side by side (check-fast does).
+fuzz-smoke: $(FUZZ_TARGETS:%=fuzz-smoke-%)
+
+fuzz-smoke-%: $(B)/fuzz/fuzz_% fuzz-seeds
+	@t=$*; $(FUZZ_HAS_SEEDS) && \
+	rm -rf $(B)/fuzz/smoke-$$t && mkdir -p $(B)/fuzz/smoke-$$t && \
+	echo "fuzz-smoke: $$t for $(FUZZ_SMOKE_SECONDS)s" && \
+	$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=65536 -seed=1 \
+		-artifact_prefix=$(B)/fuzz/$$t- \
+		$(B)/fuzz/smoke-$$t $(SEEDS)/$$t >$(B)/fuzz/smoke-$$t.log 2>&1 || \
+		{ tail -n 60 $(B)/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t FAILED (log: $(B)/fuzz/smoke-$$t.log)"; exit 1; }
 
 capture-kernel:
 	capture-kernel/build.sh --out $(B)/capture
@@ -123,7 +124,8 @@ lint:
 	tests/lint.sh
 
 # The host-only layers, no kernel build and no VM: unit, shell, fuzz smoke, lint.
-check-fast: all unit fuzz-smoke lint
+check-fast: all unit lint
+	$(MAKE) -j$(TEST_JOBS) fuzz-smoke
 	tests/run -j $(TEST_JOBS) unit shell
 
 # Everything, then all tests; the full-system test (tests/qemu/test-system-deb.sh)

@@ -7,13 +7,13 @@
  * then CRC32 and length). */
 #include "apport.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
+
+#include "io.h"
 
 #define READ_CHUNK 65536
 #define LINE_BYTES 3072 /* raw bytes per base64 line: 4096 characters, no padding */
@@ -61,25 +61,28 @@ static void put_indented(struct outbuf *o, const char *p, size_t len, int *bol)
 	}
 }
 
+struct indented {
+	struct outbuf *o;
+	int bol;
+};
+
+static int put_chunk(void *ctx, const char *p, size_t n)
+{
+	struct indented *t = ctx;
+
+	put_indented(t->o, p, n, &t->bol);
+	return t->o->err; /* the target is full or failing: reading on writes nothing */
+}
+
 static int put_text_fd(struct outbuf *o, int fd)
 {
 	static char buf[READ_CHUNK];
-	int bol = 1;
+	struct indented t = { o, 1 };
+	int r = read_each(fd, buf, sizeof(buf), put_chunk, &t);
 
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		put_indented(o, buf, (size_t)n, &bol);
-		if (o->err) /* the target is full or failing: reading on writes nothing */
-			return 0; /* apport_write reports o->err */
-	}
-	if (!bol)
+	if (r < 0)
+		return r;
+	if (!t.bol && !o->err) /* on o->err, apport_write reports it */
 		outbuf_write(o, "\n", 1);
 	return 0;
 }
@@ -175,12 +178,10 @@ static int put_binary_fd(struct outbuf *o, const struct apport_entry *e, char *e
 	outbuf_printf(o, "%s: base64\n", e->key);
 	put_gzip_header(o, e->key);
 	for (;;) {
-		ssize_t n = read(e->fd, in, sizeof(in));
+		ssize_t n = read_some(e->fd, in, sizeof(in));
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
-			(void)snprintf(err, errlen, "%s: read: %s", e->key, strerror(errno));
+			(void)snprintf(err, errlen, "%s: read: %s", e->key, strerror((int)-n));
 			r = -1;
 			break;
 		}

@@ -2,13 +2,17 @@
 #ifndef DUMPAGENT_CAPTURE_H
 #define DUMPAGENT_CAPTURE_H
 
+#include "exit_codes.h"
+
+/* The outcomes of a capture, which are its exit status: the numbers are
+ * exit_codes.h's, and initramfs/init tells 0 from the others. */
 enum capture_status {
-	CAPTURE_OK = 0,         /* dmesg and dump saved */
-	CAPTURE_FAILED = 1,     /* nothing saved */
-	CAPTURE_DMESG_ONLY = 2, /* dmesg saved, no dump (no space, or every dump failed) */
-	CAPTURE_FALLBACK = 3,   /* makedumpfile made no dump: our own gzipped vmcore saved */
-	CAPTURE_REFUSED = 4,    /* the target is not certain or not safe: nothing written */
-	CAPTURE_USAGE = 100,    /* bad command line or configuration */
+	CAPTURE_OK = EXIT_OK,                 /* dmesg and dump saved */
+	CAPTURE_FAILED = EXIT_FAILED,         /* nothing saved */
+	CAPTURE_DMESG_ONLY = EXIT_DMESG_ONLY, /* dmesg saved, no dump (no space, or every dump failed) */
+	CAPTURE_FALLBACK = EXIT_FALLBACK,     /* makedumpfile made no dump: our own gzipped vmcore saved */
+	CAPTURE_REFUSED = EXIT_REFUSED,       /* the target is not certain or not safe: nothing written */
+	CAPTURE_CONFIG = EXIT_CONFIG,         /* the configuration or a dumpagent.* parameter is bad */
 };
 
 struct capture_opts {

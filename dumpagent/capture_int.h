@@ -1,4 +1,4 @@
-/* capture_int.h: the state of one capture, shared by capture.c and capture_write.c (writer side). */
+/* capture_int.h: the state of one capture, shared by capture.c, capture_write.c and capture_end.c (writer side). */
 #ifndef DUMPAGENT_CAPTURE_INT_H
 #define DUMPAGENT_CAPTURE_INT_H
 
@@ -28,5 +28,9 @@ struct capture {
 struct save_ctx save_ctx_of(const struct capture *c);
 /* dmesg and summary first, then the dump, then the report. */
 enum capture_status save_all(struct capture *c);
+/* The end of every capture that found a vmcore (capture_end.c): log, unmount, outcome. */
+void capture_end(struct capture *c, enum capture_status status);
+/* The outcome on the brown screen, and the screen closed. */
+void capture_end_screen(struct capture *c, enum capture_status status);
 
 #endif

@@ -4,13 +4,7 @@
 
 #include "config.h"
 #include "dumpdir_read.h"
-
-/* Exit status of the admin commands. */
-#define CLI_OK 0
-#define CLI_FAILED 1       /* status: not armed; others: could not do it */
-#define CLI_NO_DUMP 2      /* no dump with that id */
-#define CLI_DENIED 5       /* not root */
-#define CLI_USAGE 100
+#include "exit_codes.h" /* the commands' exit statuses */
 
 #define CLI_PATH_MAX 1400
 
@@ -30,9 +24,9 @@ struct cli {
 	struct dump_set set;           /* oldest first */
 };
 
-/* Parses the options of command name into c, loads the configuration (an
- * error is kept in c->config_error for status, fatal for the others). Refuses
- * non-root. Returns CLI_OK or the exit status. */
+/* Parses the options of command name (command.c's table) into c, loads the
+ * configuration (an error is kept in c->config_error for status, fatal for
+ * the others). Refuses non-root. Returns EXIT_OK or the exit status. */
 int cli_start(struct cli *c, const char *name, int argc, char **argv);
 /* Resolves where the dumps are, opens it, and reads every dump. */
 int cli_scan(struct cli *c);
@@ -42,6 +36,10 @@ void cli_finish(struct cli *c);
 int cli_agent_dir(const struct cli *c);
 /* The dump named id, or NULL after saying so. */
 struct dump_entry *cli_dump(struct cli *c, const char *id);
+/* Scans, then opens the dump named by the command's ID: *e, and its
+ * directory read-only in *dumpfd. EXIT_OK, or the exit status after saying
+ * why (EXIT_NO_DUMP, EXIT_FAILED, cli_scan's). */
+int cli_open_dump(struct cli *c, const struct dump_entry **e, int *dumpfd);
 
 /* Where TARGET is on this system: device, mount point, and the crash dir path.
  * 0, or -1 with why filled in. */
@@ -51,10 +49,6 @@ struct cli_target {
 };
 int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, size_t len);
 
-/* Prints s with every byte outside printable ASCII as '?', at most max bytes. */
-void cli_put_text(const char *s, size_t max);
-/* Copies s into dst the same way, truncated to fit. */
-void cli_sanitize(char *dst, size_t len, const char *s);
 /* Prints the test crash as list and status report it (JSON when json). */
 struct cli_test_mark;
 void cli_print_test(const struct cli_test_mark *m, int json);
@@ -89,6 +83,7 @@ struct cli_test_mark {
 };
 void cli_test_mark_read(struct cli *c, struct cli_test_mark *m);
 
+/* The admin commands (command.c's table): argv[0] is the command's name. */
 int cli_status(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_show(int argc, char **argv);

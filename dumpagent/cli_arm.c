@@ -15,7 +15,9 @@
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
+#include "command.h"
 #include "exit_codes.h"
+#include "log.h"
 
 /* NAME='VALUE' with every ' written '\'': the loader evals these lines, so
  * no value, however made (a mount point, a device name), can run anything. */
@@ -31,10 +33,19 @@ void arm_put(const char *name, const char *value)
 	fputs("'\n", stdout);
 }
 
-int arm_usage_error(const char *cmd, const char *what, const char *arg)
+int arm_args(const char *name, int argc, char **argv, int (*set)(void *ctx, int letter, const char *value),
+	     void *ctx, int *first)
 {
-	fprintf(stderr, "dumpagent %s: %s '%s'; see dumpagent --help\n", cmd, what, arg);
-	return EXIT_USAGE;
+	log_set_command(name);
+	return command_parse(command_named(name), argc, argv, set, ctx, first);
+}
+
+/* --record METHOD, arm-state's one option. */
+static int state_option(void *ctx, int letter, const char *value)
+{
+	if (letter == 'R')
+		*(const char **)ctx = value;
+	return EXIT_OK;
 }
 
 const char *arm_proc_dir(void)
@@ -57,10 +68,12 @@ int cli_arm_need(int argc, char **argv)
 	struct arm_need n;
 	char why[2 * ARM_PATH_MAX];
 
-	if (argc != 3)
-		return arm_usage_error("arm-need", "expected KERNEL INITRD, got", argc > 1 ? argv[1] : "");
-	if (arm_need(argv[1], argv[2], &n, why, sizeof(why)) < 0) {
-		fprintf(stderr, "dumpagent arm-need: %s\n", why);
+	int first, r = arm_args("arm-need", argc, argv, state_option, NULL, &first);
+
+	if (r != EXIT_OK)
+		return r;
+	if (arm_need(argv[first], argv[first + 1], &n, why, sizeof(why)) < 0) {
+		log_error("%s", why);
 		return EXIT_FAILED;
 	}
 	printf("need_bytes=%llu\nshrink_bytes=%llu\nshrink_floor_mb=%d\nreserve_mb=%llu\n", n.need,
@@ -122,14 +135,11 @@ int cli_arm_state(int argc, char **argv)
 	struct arm_loaded l = { 0 };
 	char loaded[ARM_PATH_MAX], why[2 * ARM_PATH_MAX];
 
-	if (argc > 2 && strcmp(argv[1], "--record") == 0) {
-		method = argv[2];
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc != 5)
-		return arm_usage_error("arm-state", "expected KERNEL INITRD CONFIG CMDLINE, got",
-				   argc > 1 ? argv[1] : "");
+	int first, r = arm_args("arm-state", argc, argv, state_option, &method, &first);
+
+	if (r != EXIT_OK)
+		return r;
+	argv += first - 1; /* the operands from argv[1] */
 	run = run && *run ? run : "/run/dumpagent";
 	s.kernel = argv[1];
 	s.initrd = argv[2];
@@ -144,7 +154,7 @@ int cli_arm_state(int argc, char **argv)
 	arm_embedded_sha(s.initrd, ARM_INITRD_CONFIG, l.embedded_sha);
 	if (method) {
 		if (arm_record_write(run, &s, &l, why, sizeof(why)) < 0) {
-			fprintf(stderr, "dumpagent arm-state: %s\n", why);
+			log_error("%s", why);
 			return EXIT_SYSTEM;
 		}
 		return EXIT_OK;

@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "exit_codes.h"
+#include "log.h"
 
 /* The running kernel's command line, "" when it cannot be read (its words
  * are only passed on, and checked by the capture agent). */
@@ -42,7 +43,7 @@ struct plan {
 
 static int refuse(int code, const char *why)
 {
-	fprintf(stderr, "dumpagent arm-plan: %s\n", why);
+	log_error("%s", why);
 	return code;
 }
 
@@ -163,31 +164,24 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 		arm_put("crashkernel_asked", p->asked);
 	if (arm_cmdline(p->running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
 			config_get(cfg, KEY_CMDLINE_APPEND), cmdline, sizeof(cmdline)) < 0) {
-		fprintf(stderr, "dumpagent arm-plan: the capture kernel's command line is longer "
-				"than %d bytes; shorten CMDLINE_APPEND\n", ARM_CMDLINE_MAX - 1);
+		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
+			  ARM_CMDLINE_MAX - 1);
 		return EXIT_CONFIG;
 	}
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
 }
 
-static int plan_args(int argc, char **argv, struct plan *p)
+static int plan_option(void *ctx, int letter, const char *value)
 {
-	for (int i = 1; i < argc; i++) {
-		const char **val = strcmp(argv[i], "--config") == 0   ? &p->conf
-				   : strcmp(argv[i], "--kernel") == 0 ? &p->kernel
-				   : strcmp(argv[i], "--initrd") == 0 ? &p->initrd
-								      : NULL;
+	struct plan *p = ctx;
 
-		if (val && i + 1 < argc)
-			*val = *argv[++i] ? argv[i] : *val; /* "" is not given, as ${x:-} */
-		else if (strcmp(argv[i], "--files") == 0)
-			p->check = CHECK_FILES;
-		else if (strcmp(argv[i], "--load") == 0)
-			p->check = CHECK_LOAD;
-		else
-			return arm_usage_error("arm-plan", "unexpected argument", argv[i]);
-	}
+	if (letter == 'F')
+		p->check = CHECK_FILES;
+	else if (letter == 'L')
+		p->check = CHECK_LOAD;
+	else if (*value) /* "" is not given, as ${x:-} */
+		*(letter == 'c' ? &p->conf : letter == 'K' ? &p->kernel : &p->initrd) = value;
 	return EXIT_OK;
 }
 
@@ -205,10 +199,10 @@ int cli_arm_plan(int argc, char **argv)
 	struct arm_target t;
 	unsigned long long reserved = 0;
 	char why[2 * ARM_PATH_MAX] = "";
-	int rc, is_auto, auto_ok = 0;
+	int rc, first, is_auto, auto_ok = 0;
 
-	p = (struct plan){ .conf = DEFAULT_CONFIG };
-	if ((rc = plan_args(argc, argv, &p)) != EXIT_OK)
+	p = (struct plan){ .conf = CONFIG_PATH };
+	if ((rc = arm_args("arm-plan", argc, argv, plan_option, &p, &first)) != EXIT_OK)
 		return rc;
 	if (config_load(p.conf, &cfg, &err) < 0) {
 		config_report_error(p.conf, &err);

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +13,9 @@
 #include <unistd.h>
 
 #include "arm_target.h"
+#include "command.h"
 #include "io.h"
 #include "log.h"
-
-#define DEFAULT_CONFIG "/etc/dumpagent.conf"
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -26,53 +24,19 @@ static const char *env_or(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
-/* Which options each command takes: c config, d crash-dir, j json, y yes, t tar, a apport. */
-static const struct {
-	const char *name, *opts;
-	int wants_id;
-} commands[] = {
-	{ "status", "cdj", 0 }, { "list", "cdj", 0 }, { "show", "cdj", 1 }, { "export", "cdta", 1 },
-	{ "delete", "cd", 1 },	{ "gc", "cd", 0 },    { "test", "cdy", 0 },
-};
-
-static int usage_error(const char *name, const char *what)
+static int cli_option(void *ctx, int letter, const char *value)
 {
-	fprintf(stderr, "dumpagent: %s: %s; see dumpagent --help\n", name, what);
-	return CLI_USAGE;
-}
+	struct cli *c = ctx;
 
-static int parse_options(struct cli *c, int k, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' }, { "crash-dir", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },	    { "yes", no_argument, NULL, 'y' },
-		{ "tar", required_argument, NULL, 't' },    { "apport", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == '?' || !strchr(commands[k].opts, opt))
-			return usage_error(commands[k].name, "unknown option or missing argument");
-		switch (opt) {
-		case 'c': c->config_path = optarg; break;
-		case 'd': c->crash_dir_opt = optarg; break;
-		case 'j': c->json = 1; break;
-		case 'y': c->yes = 1; break;
-		case 't': c->tar = optarg; break;
-		case 'a': c->apport = "1"; break;
-		}
+	switch (letter) {
+	case 'c': c->config_path = value; break;
+	case 'd': c->crash_dir_opt = value; break;
+	case 'j': c->json = 1; break;
+	case 'y': c->yes = 1; break;
+	case 't': c->tar = value; break;
+	case 'a': c->apport = "1"; break;
 	}
-	if (commands[k].wants_id && optind + 1 == argc)
-		c->arg = argv[optind++];
-	if (optind != argc)
-		return usage_error(commands[k].name, commands[k].wants_id ? "expected one dump ID"
-									  : "unexpected argument");
-	if (commands[k].wants_id && !c->arg)
-		return usage_error(commands[k].name, "expected a dump ID (see dumpagent list)");
-	return CLI_OK;
+	return EXIT_OK;
 }
 
 static void load_config(struct cli *c)
@@ -92,32 +56,33 @@ static void load_config(struct cli *c)
 
 int cli_start(struct cli *c, const char *name, int argc, char **argv)
 {
-	size_t k = 0;
-	int r;
+	const struct command *cmd = command_named(name);
+	int first, r;
 
+	log_set_command(name);
 	memset(c, 0, sizeof(*c));
 	c->crashfd = c->privatefd = -1;
-	c->config_path = DEFAULT_CONFIG;
+	c->config_path = CONFIG_PATH;
 	c->sysfs = env_or("DUMPAGENT_SYSFS", "/sys");
 	c->proc = env_or("DUMPAGENT_PROC", "/proc");
 	c->dev = env_or("DUMPAGENT_DEV", "/dev");
 	c->run = env_or("DUMPAGENT_RUN", "/run/dumpagent");
-	while (strcmp(commands[k].name, name) != 0)
-		k++;
-	r = parse_options(c, (int)k, argc, argv);
-	if (r != CLI_OK)
+	r = command_parse(cmd, argc, argv, cli_option, c, &first);
+	if (r != EXIT_OK)
 		return r;
+	if (cmd->operand)
+		c->arg = argv[first];
 	/* Before anything is read: not even how many dumps there are. */
 	if (geteuid() != 0) {
-		fputs("dumpagent: permission denied: crash dumps are readable by root only\n", stderr);
-		return CLI_DENIED;
+		log_error("permission denied: crash dumps are readable by root only");
+		return EXIT_DENIED;
 	}
 	load_config(c);
 	if (!c->config_ok && strcmp(name, "status") != 0) {
-		fprintf(stderr, "dumpagent: %s\n", c->config_error);
-		return CLI_USAGE;
+		log_error("%s", c->config_error);
+		return EXIT_CONFIG;
 	}
-	return CLI_OK;
+	return EXIT_OK;
 }
 
 /* The mount of device number dev in mountinfo (arm_target.c reads it, the
@@ -243,9 +208,9 @@ static int check_crash_dir(struct cli *c)
 		return -errno;
 	c->crash_trusted = dump_dir_root_only(&st);
 	if (st.st_uid != 0)
-		fprintf(stderr, "dumpagent: warning: %s is owned by uid %u, not root: only its root-only "
-				"subdirectory %s is read; chown root %s\n", c->crash_path,
-			(unsigned)st.st_uid, DUMP_PRIVATE_DIR, c->crash_path);
+		log_warning("%s is owned by uid %u, not root: only its root-only subdirectory %s is "
+			    "read; chown root %s", c->crash_path, (unsigned)st.st_uid, DUMP_PRIVATE_DIR,
+			    c->crash_path);
 	return 0;
 }
 
@@ -256,17 +221,17 @@ static int open_crash_dir(struct cli *c)
 	c->crashfd = open(c->crash_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->crashfd < 0) {
 		if (errno == ENOENT)
-			return CLI_OK; /* no crash directory yet: no dumps */
+			return EXIT_OK; /* no crash directory yet: no dumps */
 		log_errno(errno, "open %s", c->crash_path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	r = check_crash_dir(c);
 	if (r < 0) {
 		log_errno(-r, "stat %s", c->crash_path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	open_private(c);
-	return CLI_OK;
+	return EXIT_OK;
 }
 
 int cli_scan(struct cli *c)
@@ -275,29 +240,28 @@ int cli_scan(struct cli *c)
 	int r = 0;
 
 	if (crash_path(c, why, sizeof(why)) < 0) {
-		fprintf(stderr, "dumpagent: cannot find the dumps: %s; mount it, or name the "
-				"directory with --crash-dir\n", why);
-		return CLI_FAILED;
+		log_error("cannot find the dumps: %s; mount it, or name the directory with --crash-dir",
+			  why);
+		return EXIT_FAILED;
 	}
-	if (open_crash_dir(c) != CLI_OK)
-		return CLI_FAILED;
+	if (open_crash_dir(c) != EXIT_OK)
+		return EXIT_FAILED;
 	if (c->crashfd >= 0 && c->crash_trusted)
 		r = dumpdir_scan(c->crashfd, c->crash_path, &c->set);
 	if (r < 0) {
 		log_errno(-r, "read %s", c->crash_path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	if (c->privatefd >= 0)
 		r = dumpdir_scan(c->privatefd, c->private_path, &c->set);
 	if (r < 0) {
 		log_errno(-r, "read %s", c->private_path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	if (c->set.skipped)
-		fprintf(stderr, "dumpagent: warning: more than %d dumps: %zu not shown\n", DUMPDIR_MAX,
-			c->set.skipped);
+		log_warning("more than %d dumps: %zu not shown", DUMPDIR_MAX, c->set.skipped);
 	dumpdir_sort(&c->set);
-	return CLI_OK;
+	return EXIT_OK;
 }
 
 int cli_agent_dir(const struct cli *c)
@@ -318,24 +282,25 @@ struct dump_entry *cli_dump(struct cli *c, const char *id)
 	struct dump_entry *e = dumpdir_find(&c->set, id);
 
 	if (!e)
-		fprintf(stderr, "dumpagent: no dump '%s' in %s; see dumpagent list\n", id,
-			c->crash_path);
+		log_error("no dump '%s' in %s; see dumpagent list", id, c->crash_path);
 	return e;
 }
 
-void cli_put_text(const char *s, size_t max)
+int cli_open_dump(struct cli *c, const struct dump_entry **e, int *dumpfd)
 {
-	for (size_t i = 0; s[i] && i < max; i++)
-		putchar(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
-}
+	int r = cli_scan(c);
 
-void cli_sanitize(char *dst, size_t len, const char *s)
-{
-	size_t i = 0;
-
-	for (; s[i] && i + 1 < len; i++)
-		dst[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	dst[i] = '\0';
+	if (r != EXIT_OK)
+		return r;
+	*e = cli_dump(c, c->arg);
+	if (!*e)
+		return EXIT_NO_DUMP;
+	*dumpfd = dumpdir_open_entry(*e);
+	if (*dumpfd < 0) {
+		log_errno(-*dumpfd, "open %s/%s", (*e)->where, (*e)->id);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
 }
 
 void cli_format_time(long long t, char *buf, size_t len)

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "capture_dir.h"
+#include "command.h"
 #include "io.h"
 #include "log.h"
+#include "text.h"
 
 static char buf[65536];
 
@@ -100,30 +102,30 @@ static int export_apport(const struct dump_entry *e, int dumpfd)
 	int in, destfd, r;
 
 	if (find_report(e, dumpfd, name, sizeof(name)) < 0) {
-		fprintf(stderr, "dumpagent: export: dump %s has no apport report (linux-image-*-%s.crash);"
-				" try export --tar\n", e->id, e->id);
-		return CLI_FAILED;
+		log_error("dump %s has no apport report (linux-image-*-%s.crash); try export --tar",
+			  e->id, e->id);
+		return EXIT_FAILED;
 	}
 	in = cli_open_file(dumpfd, name, &st);
 	if (in < 0) {
 		log_errno(-in, "open %s/%s/%s (a regular file of root's)", e->where, e->id, name);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	destfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (destfd < 0) {
 		log_errno(errno, "open %s", dest);
 		(void)close(in); /* read-only */
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	r = publish_copy(in, (unsigned long long)st.st_size, destfd, name);
 	(void)close(in); /* read-only */
 	(void)close(destfd); /* read-only */
 	if (r < 0) {
 		log_errno(-r, "export %s/%s/%s to %s/%s", e->where, e->id, name, dest, name);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	printf("%s/%s\n", dest, name);
-	return CLI_OK;
+	return EXIT_OK;
 }
 
 #define USTAR_SIZE_MAX 077777777777ULL /* 11 octal digits: 8 GiB - 1 */
@@ -214,7 +216,7 @@ static int write_tar(int out, int dumpfd, const char *id, char *failed, size_t l
 			continue;
 		r = tar_file(out, dumpfd, id, de->d_name);
 		if (r < 0)
-			cli_sanitize(failed, len, de->d_name);
+			(void)text_copy(failed, len, de->d_name, sizeof(de->d_name));
 	}
 	(void)closedir(dir); /* read-only */
 	return r < 0 ? r : write_all(out, end, sizeof(end));
@@ -229,7 +231,7 @@ static int export_tar(const struct dump_entry *e, int dumpfd, const char *path)
 
 	if (out < 0) {
 		log_errno(errno, "create %s (an existing file is never replaced)", path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	r = write_tar(out, dumpfd, e->id, failed, sizeof(failed));
 	if (r == 0 && strcmp(path, "-") != 0 && fsync(out) < 0)
@@ -238,39 +240,27 @@ static int export_tar(const struct dump_entry *e, int dumpfd, const char *path)
 		r = -errno;
 	if (r < 0) {
 		log_errno(-r, "write %s (at %s/%s/%s)", path, e->where, e->id, failed);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	if (strcmp(path, "-") != 0)
-		fprintf(stderr, "dumpagent: wrote %s/%s to %s\n", e->where, e->id, path);
-	return CLI_OK;
+		log_info("wrote %s/%s to %s", e->where, e->id, path);
+	return EXIT_OK;
 }
 
 int cli_export(int argc, char **argv)
 {
 	static struct cli c;
 	const struct dump_entry *e;
-	int dumpfd, r = cli_start(&c, "export", argc, argv);
+	int dumpfd = -1, r = cli_start(&c, "export", argc, argv);
 
-	if (r == CLI_OK && !c.tar == !c.apport) {
-		fputs("dumpagent: export: expected one of --apport or --tar FILE; see dumpagent --help\n",
-		      stderr);
-		r = CLI_USAGE;
-	}
-	if (r == CLI_OK)
-		r = cli_scan(&c);
-	if (r != CLI_OK)
-		return r;
-	e = cli_dump(&c, c.arg);
-	dumpfd = e ? dumpdir_open_entry(e) : -1;
-	if (!e)
-		r = CLI_NO_DUMP;
-	else if (dumpfd < 0) {
-		log_errno(-dumpfd, "open %s/%s", e->where, e->id);
-		r = CLI_FAILED;
-	} else
+	if (r == EXIT_OK && !c.tar == !c.apport)
+		r = command_usage_error("export", "expected one of --apport or --tar FILE");
+	if (r == EXIT_OK)
+		r = cli_open_dump(&c, &e, &dumpfd);
+	if (r == EXIT_OK) {
 		r = c.tar ? export_tar(e, dumpfd, c.tar) : export_apport(e, dumpfd);
-	if (dumpfd >= 0)
-		(void)close(dumpfd);
+		(void)close(dumpfd); /* read-only */
+	}
 	cli_finish(&c);
 	return r;
 }

@@ -15,16 +15,16 @@ int cli_delete(int argc, char **argv)
 	const struct dump_entry *e;
 	int r = cli_start(&c, "delete", argc, argv);
 
-	if (r == CLI_OK)
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	e = cli_dump(&c, c.arg);
 	if (!e) {
-		r = CLI_NO_DUMP;
+		r = EXIT_NO_DUMP;
 	} else if ((r = dumpdir_remove(e->dirfd, e->id)) < 0) {
 		log_errno(-r, "delete %s/%s", e->where, e->id);
-		r = CLI_FAILED;
+		r = EXIT_FAILED;
 	} else {
 		printf("deleted %s/%s\n", e->where, e->id);
 	}
@@ -57,9 +57,9 @@ int cli_gc(int argc, char **argv)
 	size_t removed;
 	int r = cli_start(&c, "gc", argc, argv);
 
-	if (r == CLI_OK)
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	if (c.crashfd >= 0 && fstatvfs(c.crashfd, &vfs) == 0)
 		fs_bytes = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
@@ -70,5 +70,5 @@ int cli_gc(int argc, char **argv)
 	       c.set.count - removed, l.max_dumps, l.max_bytes >> 20,
 	       l.max_age ? ", MAX_AGE_DAYS=" : "", l.max_age ? config_get(&c.cfg, KEY_MAX_AGE_DAYS) : "");
 	cli_finish(&c);
-	return gc_failed ? CLI_FAILED : CLI_OK;
+	return gc_failed ? EXIT_FAILED : EXIT_OK;
 }

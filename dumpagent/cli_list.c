@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "json.h"
+#include "text.h"
 
 static void human_size(unsigned long long b, char *out, size_t len)
 {
@@ -27,8 +28,8 @@ static void print_line(const struct dump_entry *e, const struct cli_test_mark *m
 	cli_dump_facts_read(e, &f);
 	cli_format_time(f.crash_time, when, sizeof(when));
 	human_size(e->bytes, size, sizeof(size));
-	cli_sanitize(release, sizeof(release), f.release[0] ? f.release : "?");
-	cli_sanitize(panic, sizeof(panic), f.panic[0] ? f.panic : "-");
+	(void)text_copy(release, sizeof(release), f.release[0] ? f.release : "?", sizeof(f.release));
+	(void)text_copy(panic, sizeof(panic), f.panic[0] ? f.panic : "-", sizeof(f.panic));
 	printf("%-15s  %-20s  %-24s  %-10s  %6s  %s%s", e->id, when, release,
 	       dumpdir_status_name(e->status), size, panic, strlen(f.panic) >= sizeof(panic) ? "..." : "");
 	if (m->captured == e)
@@ -101,9 +102,9 @@ int cli_list(int argc, char **argv)
 	struct cli_test_mark m;
 	int r = cli_start(&c, "list", argc, argv);
 
-	if (r == CLI_OK)
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	cli_test_mark_read(&c, &m);
 	if (c.json) {
@@ -126,5 +127,5 @@ int cli_list(int argc, char **argv)
 	if (!c.json)
 		cli_print_test(&m, 0);
 	cli_finish(&c);
-	return CLI_OK;
+	return EXIT_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "text.h"
 
 #define FILES_MAX 64
 
@@ -45,7 +46,7 @@ static size_t list_files(int dumpfd, struct file_entry *f)
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		cli_sanitize(f[n].name, sizeof(f[n].name), de->d_name);
+		(void)text_copy(f[n].name, sizeof(f[n].name), de->d_name, sizeof(de->d_name));
 		f[n++].bytes = (unsigned long long)st.st_size;
 	}
 	(void)closedir(dir); /* read-only */
@@ -56,8 +57,16 @@ static size_t list_files(int dumpfd, struct file_entry *f)
 static void print_item(const char *s, void *arg)
 {
 	printf("%s", (const char *)arg);
-	cli_put_text(s, JSON_ITEM_MAX);
+	text_put(stdout, s, strnlen(s, JSON_ITEM_MAX), 0);
 	putchar('\n');
+}
+
+/* A fact of the dump (from the dead kernel: untrusted), or none when empty. */
+static void put_fact(const char *s, size_t max, const char *none)
+{
+	if (!s[0])
+		s = none;
+	text_put(stdout, s, strnlen(s, max), 0);
 }
 
 /* Without summary.<id>.txt: what the JSON summary, or the dmesg, tells. */
@@ -69,9 +78,9 @@ static void print_facts(const struct dump_entry *e)
 
 	cli_dump_facts_read(e, &f);
 	fputs("panic: ", stdout);
-	cli_put_text(f.panic[0] ? f.panic : "(none found)", sizeof(f.panic));
+	put_fact(f.panic, sizeof(f.panic), "(none found)");
 	fputs("\nrelease: ", stdout);
-	cli_put_text(f.release[0] ? f.release : "(unknown)", sizeof(f.release));
+	put_fact(f.release, sizeof(f.release), "(unknown)");
 	putchar('\n');
 	if (!j) {
 		printf("(no summary.%s.json: facts from the dmesg)\n", e->id);
@@ -95,10 +104,7 @@ static void print_text_summary(const struct dump_entry *e, int dumpfd)
 		print_facts(e);
 		return;
 	}
-	for (long i = 0; i < n; i++)
-		putchar(text[i] == '\n' || text[i] == '\t' || (text[i] >= 0x20 && text[i] < 0x7f)
-				? text[i]
-				: '?');
+	text_put(stdout, text, (size_t)n, 1);
 	if (text[n - 1] != '\n')
 		putchar('\n');
 }
@@ -130,20 +136,14 @@ int cli_show(int argc, char **argv)
 	static struct cli c;
 	static struct file_entry files[FILES_MAX];
 	const struct dump_entry *e;
-	int dumpfd, r = cli_start(&c, "show", argc, argv);
+	int dumpfd = -1, r = cli_start(&c, "show", argc, argv);
 	size_t n;
 
-	if (r == CLI_OK)
-		r = cli_scan(&c);
-	if (r != CLI_OK)
-		return r;
-	e = cli_dump(&c, c.arg);
-	dumpfd = e ? dumpdir_open_entry(e) : -1;
-	if (dumpfd < 0) {
-		if (e)
-			log_errno(-dumpfd, "open %s/%s", e->where, e->id);
+	if (r == EXIT_OK)
+		r = cli_open_dump(&c, &e, &dumpfd);
+	if (r != EXIT_OK) {
 		cli_finish(&c);
-		return e ? CLI_FAILED : CLI_NO_DUMP;
+		return r;
 	}
 	n = list_files(dumpfd, files);
 	if (c.json) {
@@ -158,5 +158,5 @@ int cli_show(int argc, char **argv)
 	}
 	(void)close(dumpfd); /* read-only */
 	cli_finish(&c);
-	return CLI_OK;
+	return EXIT_OK;
 }

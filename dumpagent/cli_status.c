@@ -12,6 +12,7 @@
 
 #include "io.h"
 #include "json.h"
+#include "text.h"
 
 #define PROBLEMS_MAX 12
 #define STATE_FILE "loaded"
@@ -116,7 +117,7 @@ static void kernel_release(const char *path, char *out, size_t len)
 		if (off && pread_full(fd, v, sizeof(v) - 1, (off_t)off + 0x200) > 0) {
 			v[sizeof(v) - 1] = '\0';
 			v[strcspn(v, " ")] = '\0';
-			cli_sanitize(out, len, v);
+			(void)text_copy(out, len, v, sizeof(v));
 		}
 	}
 	(void)close(fd); /* read-only */
@@ -267,7 +268,7 @@ int cli_status(int argc, char **argv)
 	struct cli_test_mark m;
 	int r = cli_start(&c, "status", argc, argv);
 
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	memset(&s, 0, sizeof(s));
 	check_armed(&c, &s);
@@ -279,5 +280,5 @@ int cli_status(int argc, char **argv)
 	else
 		print_text(&c, &s, &m);
 	cli_finish(&c);
-	return s.problems ? CLI_FAILED : CLI_OK;
+	return s.problems ? EXIT_FAILED : EXIT_OK;
 }

@@ -151,15 +151,15 @@ static int crash_now(const struct cli *c)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		log_errno(errno, "open %s", path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
 	r = write_all(fd, "c", 1);
 	(void)close(fd);
 	if (r < 0) {
 		log_errno(-r, "write 'c' to %s", path);
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	}
-	return CLI_OK; /* only where the trigger is not the kernel's (tests) */
+	return EXIT_OK; /* only where the trigger is not the kernel's (tests) */
 }
 
 int cli_test(int argc, char **argv)
@@ -168,23 +168,22 @@ int cli_test(int argc, char **argv)
 	char id[40] = "";
 	int r = cli_start(&c, "test", argc, argv);
 
-	if (r == CLI_OK)
+	if (r == EXIT_OK)
 		r = cli_scan(&c);
-	if (r != CLI_OK)
+	if (r != EXIT_OK)
 		return r;
 	cli_finish(&c);
 	if (!armed(&c)) {
-		fprintf(stderr, "dumpagent: test: no capture kernel is loaded (%s/kernel/kexec_crash_loaded"
-				" is not 1): a crash now would not be captured; run load-crashkernel, then "
-				"dumpagent status\n", c.sysfs);
-		return CLI_FAILED;
+		log_error("no capture kernel is loaded (%s/kernel/kexec_crash_loaded is not 1): a crash "
+			  "now would not be captured; run load-crashkernel, then dumpagent status", c.sysfs);
+		return EXIT_FAILED;
 	}
 	if (!c.yes && !confirmed()) {
-		fputs("dumpagent: test: not confirmed; nothing done\n", stderr);
-		return CLI_FAILED;
+		log_error("not confirmed; nothing done");
+		return EXIT_FAILED;
 	}
 	if (write_mark(&c, id, sizeof(id)) < 0)
-		return CLI_FAILED;
+		return EXIT_FAILED;
 	printf("dumpagent: test crash %s: crashing now; after the reboot, see dumpagent status\n", id);
 	(void)fflush(stdout);
 	tell_kmsg(&c, id);

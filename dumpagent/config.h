@@ -4,11 +4,10 @@
 
 #include <stddef.h>
 
-/* Where the configuration is when no --config names one. */
-#define DEFAULT_CONFIG "/etc/dumpagent.conf"
 #define CONFIG_LINE_MAX 1023
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_VALUE_MAX 1024
+#define CONFIG_PATH "/etc/dumpagent.conf" /* read when no --config is given */
 
 enum config_key {
 	KEY_TARGET,

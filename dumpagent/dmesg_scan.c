@@ -6,11 +6,11 @@
  * "Call Trace:". */
 #include "dmesg_scan.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "io.h"
 
 static const char *const oops_starts[] = {
 	"BUG: ", "Oops: ", "general protection fault", "kernel BUG at ", "Unable to handle kernel",
@@ -208,23 +208,22 @@ void dmesg_scan_finish(struct dmesg_scan *s)
 		memcpy(s->facts->panic, s->oops, sizeof(s->facts->panic));
 }
 
+static int feed(void *s, const char *p, size_t n)
+{
+	dmesg_scan_feed(s, p, n);
+	return 0;
+}
+
 int dmesg_scan_fd(int fd, struct dmesg_facts *facts, const char *release)
 {
 	static struct dmesg_scan s;
 	char buf[16384];
+	int r;
 
 	dmesg_scan_init(&s, facts, release);
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		dmesg_scan_feed(&s, buf, (size_t)n);
-	}
+	r = read_each(fd, buf, sizeof(buf), feed, &s);
+	if (r < 0)
+		return r;
 	dmesg_scan_finish(&s);
 	return 0;
 }

@@ -24,6 +24,31 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+ssize_t read_some(int fd, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int read_each(int fd, char *buf, size_t len, int (*each)(void *ctx, const char *p, size_t n),
+	      void *ctx)
+{
+	for (;;) {
+		ssize_t n = read_some(fd, buf, len);
+
+		if (n <= 0)
+			return (int)n;
+		if (each(ctx, buf, (size_t)n) != 0)
+			return 0;
+	}
+}
+
 ssize_t pread_full(int fd, void *buf, size_t len, off_t off)
 {
 	char *p = buf;

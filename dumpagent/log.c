@@ -10,6 +10,7 @@
 #include "io.h"
 
 static int kmsg_fd = -1;
+static const char *command; /* "list": its messages say "dumpagent list: " */
 static char kept[LOG_KEEP_BYTES];
 static size_t kept_len;
 
@@ -47,10 +48,17 @@ void log_set_kmsg(int enable)
 	}
 }
 
+void log_set_command(const char *name)
+{
+	command = name;
+}
+
+/* Every message has one form: "dumpagent[ COMMAND]: [warning: ]MESSAGE". */
 static void emit(const char *prefix, const char *msg, const char *suffix)
 {
 	char line[1024];
-	int n = snprintf(line, sizeof(line), "dumpagent: %s%s%s\n", prefix, msg, suffix);
+	int n = snprintf(line, sizeof(line), "dumpagent%s%s: %s%s%s\n", command ? " " : "",
+			 command ? command : "", prefix, msg, suffix);
 
 	if (n < 0)
 		return;
@@ -93,7 +101,16 @@ void log_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vemit("error: ", "", fmt, ap);
+	vemit("", "", fmt, ap);
+	va_end(ap);
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vemit("warning: ", "", fmt, ap);
 	va_end(ap);
 }
 
@@ -104,7 +121,7 @@ void log_errno(int err, const char *fmt, ...)
 
 	(void)snprintf(suffix, sizeof(suffix), ": %s", strerror(err));
 	va_start(ap, fmt);
-	vemit("error: ", suffix, fmt, ap);
+	vemit("", suffix, fmt, ap);
 	va_end(ap);
 }
 

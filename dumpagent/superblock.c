@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "io.h"
+#include "text.h"
 
 static uint16_t le16(const unsigned char *p)
 {
@@ -30,12 +31,8 @@ static void format_uuid(const unsigned char *u, char out[37])
  * replacing anything unprintable: labels come from a disk we do not trust. */
 static void copy_label(char *out, size_t outlen, const unsigned char *src, size_t n)
 {
-	size_t i;
+	size_t i = text_copy(out, outlen, (const char *)src, n);
 
-	if (n >= outlen)
-		n = outlen - 1;
-	for (i = 0; i < n && src[i]; i++)
-		out[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
 	while (i > 0 && out[i - 1] == ' ')
 		i--;
 	out[i] = '\0';

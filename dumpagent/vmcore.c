@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "io.h"
+#include "text.h"
 
 struct phdr {
 	uint32_t type;
@@ -296,18 +297,9 @@ int vmcore_info_value(const struct vmcore_info *info, const char *key, char *out
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 
 		if (len > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t n = len - klen - 1, i;
-
 			if (outlen == 0)
 				return -1;
-			if (n >= outlen)
-				n = outlen - 1;
-			for (i = 0; i < n; i++) {
-				char c = p[klen + 1 + i];
-
-				out[i] = (c >= 0x20 && c < 0x7f) ? c : '?';
-			}
-			out[n] = '\0';
+			(void)text_copy(out, outlen, p + klen + 1, len - klen - 1);
 			return 0;
 		}
 		p += len + (eol ? 1 : 0);

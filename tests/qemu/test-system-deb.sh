@@ -223,7 +223,7 @@ EOS
 id=$(cut -d' ' -f1 "$WORK/list-check.log")
 panic=$(cut -d' ' -f2- "$WORK/list-check.log")
 
-[ "$(rc_of list-alice)" = 5 ] || fail "dumpagent list as alice was not refused with status 5: rc=$(rc_of list-alice) $(block list-alice)"
+[ "$(rc_of list-alice)" = 11 ] || fail "dumpagent list as alice was not refused with status 11: rc=$(rc_of list-alice) $(block list-alice)"
 block list-alice | grep -q 'permission denied' || fail "alice's refusal does not say why: $(block list-alice)"
 [ "$(rc_of ls-alice)" != 0 ] || fail "alice could list /var/crash: $(block ls-alice)"
 if block ls-alice | grep -v 'Permission denied' | grep -q .; then

@@ -190,7 +190,7 @@ ln -s "$T/elsewhere" "$T/t5/var"
 capture "$T/t5"
 if [ "$rc" = 1 ] && [ -z "$(ls "$T/elsewhere")" ]; then
 	case $out in
-	*"error: open /var/crash (at 'var') on $T/t5 without following links: Too many levels of symbolic links"*)
+	*"dumpagent: open /var/crash (at 'var') on $T/t5 without following links: Too many levels of symbolic links"*)
 		ok "symlinked /var refused with a clear error" ;;
 	*) bad "symlinked /var: wrong message: $out" ;;
 	esac
@@ -203,7 +203,7 @@ python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore" --truncate 100
 capture "$T/t6"
 if [ "$rc" = 1 ] && [ ! -e "$T/t6/var" ]; then
 	case $out in
-	*"error: $T/vmcore: program header at offset 64 runs past the end of the file (100 bytes)"*)
+	*"dumpagent: $T/vmcore: program header at offset 64 runs past the end of the file (100 bytes)"*)
 		ok "truncated vmcore refused, nothing written" ;;
 	*) bad "truncated vmcore: wrong message: $out" ;;
 	esac
@@ -212,11 +212,11 @@ else
 fi
 python3 "$REPO/tests/fixtures/mkvmcore.py" "$T/vmcore"
 
-# 7. A bad config line: usage status 100, the line named.
+# 7. A bad config line: configuration error 101, the line named.
 printf 'TARGET=UUID=1234\nDUMP_LEVEL=99\n' >"$T/conf"
 capture "$T/t7"
-if [ "$rc" = 100 ] && [ "$out" = "dumpagent: $T/conf:2: DUMP_LEVEL: bad value '99': expected a number from 0 to 31" ]; then
-	ok "bad config line refused with exit 100"
+if [ "$rc" = 101 ] && [ "$out" = "dumpagent: $T/conf:2: DUMP_LEVEL: bad value '99': expected a number from 0 to 31" ]; then
+	ok "bad config line refused with exit 101"
 else
 	bad "bad config: rc=$rc out=$out"
 fi
@@ -284,7 +284,7 @@ if mount -t tmpfs -o size=1m,mode=1777 tmpfs "$T/t7d/var/crash/dumpagent" 2>/dev
 	capture "$T/t7d"
 	umount "$T/t7d/var/crash/dumpagent"
 	case $rc:$out in
-	1:*"error: rename aside /var/crash/dumpagent (as dumpagent.untrusted."????????????????"): Device or resource busy"*)
+	1:*"dumpagent: rename aside /var/crash/dumpagent (as dumpagent.untrusted."????????????????"): Device or resource busy"*)
 		ok "a failed rename aside is reported as the rename, with its errno" ;;
 	*) bad "failed rename aside: rc=$rc $out" ;;
 	esac
@@ -297,7 +297,7 @@ printf 'TARGET=UUID=1234\nMIN_FREE_MB=999999\n' >"$T/conf"
 capture "$T/t8"
 if [ "$rc" = 4 ] && [ ! -e "$T/t8/var" ]; then
 	case $out in
-	*"error: only "*" MiB free on $T/t8, below MIN_FREE_MB=999999; nothing was written"*)
+	*"dumpagent: only "*" MiB free on $T/t8, below MIN_FREE_MB=999999; nothing was written"*)
 		ok "below MIN_FREE_MB: refused, nothing written" ;;
 	*) bad "below MIN_FREE_MB: wrong message: $out" ;;
 	esac
@@ -314,7 +314,7 @@ for ct in 99999999999999999 253402300800; do
 	d=$T/t9-$ct/var/crash/202611221840
 	if [ "$rc" = 0 ] && [ -f "$d/dmesg.202611221840" ] && [ -f "$d/dump.202611221840" ] &&
 		[ "$(ls "$T/t9-$ct/var/crash")" = 202611221840 ] &&
-		grep -q "^dumpagent: error: CRASHTIME=$ct in the vmcore is more than 26 hours from the capture kernel's clock ($CLOCK): the capture kernel's clock names the dump$" "$d/dumpagent.log" &&
+		grep -q "^dumpagent: CRASHTIME=$ct in the vmcore is more than 26 hours from the capture kernel's clock ($CLOCK): the capture kernel's clock names the dump$" "$d/dumpagent.log" &&
 		python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["crash_time"] is None, s' "$d/summary.202611221840.json"; then
 		ok "CRASHTIME=$ct refused: the capture kernel's clock names the dump, all saved"
 	else

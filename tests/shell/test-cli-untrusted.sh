@@ -134,7 +134,7 @@ $MK "$O" 202001010000 complete
 chown 65534 "$O"
 da "$T/pconf" list --crash-dir "$O"
 [ "$rc" = 0 ] && [ "$out" = "no dumps in $O" ] &&
-	[ "$err" = "dumpagent: warning: $O is owned by uid 65534, not root: only its root-only subdirectory dumpagent is read; chown root $O" ]
+	[ "$err" = "dumpagent list: warning: $O is owned by uid 65534, not root: only its root-only subdirectory dumpagent is read; chown root $O" ]
 check "list: a CRASH_DIR owned by another user is not read, and says why" $? "rc=$rc $out $err"
 
 # --- TARGET=auto with CRASH_DIR on a separately mounted filesystem

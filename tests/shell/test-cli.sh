@@ -82,11 +82,11 @@ assert d["status"] == "fallback" and d["summary"]["call_trace"][0] == "sysrq_han
 assert "vmcore.202611221841.gz" in [f["name"] for f in d["files"]]'
 check "show --json: the summary object and the files" $? "$out"
 da show 209901010000
-[ "$rc" = 2 ] && [ "$err" = "dumpagent: no dump '209901010000' in $C; see dumpagent list" ]
-check "show of an unknown id: exit 2 and says so" $? "rc=$rc $err"
+[ "$rc" = 10 ] && [ "$err" = "dumpagent show: no dump '209901010000' in $C; see dumpagent list" ]
+check "show of an unknown id: exit 10 and says so" $? "rc=$rc $err"
 da show
-[ "$rc" = 100 ]
-check "show without an id: exit 100" $? "rc=$rc $err"
+[ "$rc" = 100 ] && [ "$err" = "dumpagent show: missing ID; see dumpagent --help" ]
+check "show without an id: exit 100, one pointer to --help" $? "rc=$rc $err"
 
 # --- export
 da export 202611221841 --tar "$T/d.tar"
@@ -114,13 +114,45 @@ da export 202611221841
 [ "$rc" = 100 ]
 check "export without --apport or --tar: exit 100" $? "rc=$rc"
 
+# --- one message format: "dumpagent[ COMMAND]: ...", usage errors end with one pointer
+usage() { # WHAT EXPECTED-STDERR ARGS...
+	what=$1 want=$2
+	shift 2
+	got=$("$AGENT" "$@" 2>&1)
+	rc=$?
+	[ "$rc" = 100 ] && [ "$got" = "$want" ]
+	check "usage: $what: exit 100, '$want'" $? "rc=$rc '$got'"
+}
+usage "no command" "dumpagent: expected a command; see dumpagent --help"
+usage "unknown command" "dumpagent: unknown command 'bogus'; see dumpagent --help" bogus
+usage "unknown config command" "dumpagent: unknown command 'config bogus'; see dumpagent --help" config bogus
+usage "unknown option" "dumpagent list: unknown option '--x'; see dumpagent --help" list --x
+usage "an option of another command" "dumpagent list: unknown option '--yes'; see dumpagent --help" list --yes
+usage "missing argument" "dumpagent capture: option '--wait' needs an argument; see dumpagent --help" capture --wait
+usage "bad --wait" "dumpagent capture: --wait: expected seconds from 0 to 3600, not 'x'; see dumpagent --help" capture --wait x
+usage "extra argument" "dumpagent show: unexpected argument 'b'; see dumpagent --help" show a b
+usage "export needs --apport or --tar" "dumpagent export: expected one of --apport or --tar FILE; see dumpagent --help" export 1 --config "$T/conf"
+usage "config get: unknown key" "dumpagent config get: unknown key 'NOPE'; see dumpagent --help" config get NOPE
+usage "probe without a device" "dumpagent probe: missing DEVICE; see dumpagent --help" probe
+# A bad configuration is 101, for config check and get and the admin commands
+# (status reports it as a problem instead: below).
+printf 'CRASH_DIR=%s\nBOGUS=1\n' "$C" >"$T/badconf"
+for cmd in "config check" "config get TARGET" list "show 202611221841" gc; do
+	# shellcheck disable=SC2086 # cmd is words
+	got=$("$AGENT" $cmd --config "$T/badconf" 2>&1)
+	rc=$?
+	name=${cmd% [0-9T]*}
+	[ "$rc" = 101 ] && [ "$got" = "dumpagent $name: $T/badconf:2: unknown key 'BOGUS'" ]
+	check "bad configuration: '$cmd': exit 101, the line named" $? "rc=$rc '$got'"
+done
+
 # --- delete
 da delete 202601010000
 [ "$rc" = 0 ] && [ ! -e "$C/202601010000" ]
 check "delete removes one dump" $? "rc=$rc $err"
 da delete 202601010000
-[ "$rc" = 2 ]
-check "delete of a missing dump: exit 2" $? "rc=$rc"
+[ "$rc" = 10 ]
+check "delete of a missing dump: exit 10" $? "rc=$rc"
 
 # --- gc over 40 dumps: MAX_DUMPS, then MAX_TOTAL_MB, then MAX_AGE_DAYS
 G=$T/gc/var/crash
@@ -247,8 +279,8 @@ for cmd in status list "show 202611221841" "export 202611221841 --tar /tmp/x.tar
 	# shellcheck disable=SC2086 # cmd is words
 	out=$(setpriv --reuid="$uid" --regid="$uid" --clear-groups "$AGENT" $cmd --config "$T/conf" 2>&1)
 	rc=$?
-	[ "$rc" = 5 ] && [ "$out" = "dumpagent: permission denied: crash dumps are readable by root only" ]
-	check "non-root '$cmd': exit 5, the one message" $? "rc=$rc '$out'"
+	[ "$rc" = 11 ] && [ "$out" = "dumpagent ${cmd%% *}: permission denied: crash dumps are readable by root only" ]
+	check "non-root '$cmd': exit 11, the one message" $? "rc=$rc '$out'"
 done
 [ -d "$C/202611221841" ]
 check "non-root delete removed nothing" $? "gone"

@@ -13,11 +13,13 @@ for f in "$REPO"/tests/fixtures/config/*.conf; do
 	[ -f "$f" ] || continue
 	count=$((count + 1))
 	expect=$(sed -n '1s/^# expect: //p' "$f")
-	if out=$("$AGENT" config check --config "$f" 2>&1); then
-		got=ok
-	else
-		got=${out#"dumpagent: $f:"}
-	fi
+	out=$("$AGENT" config check --config "$f" 2>&1)
+	rc=$?
+	case $rc in
+	0) got=ok ;;
+	101) got=${out#"dumpagent config check: $f:"} ;; # a configuration error
+	*) got="exit $rc: $out" ;;
+	esac
 	if [ "$got" = "$expect" ]; then
 		echo "ok - $(basename "$f"): $got"
 	else

@@ -24,7 +24,7 @@ capture() { # capture SYS_BLOCK: sets rc and out
 
 # expect WHAT MESSAGE: exit 4 (refused), the refusal line, the outcome line.
 expect() {
-	if [ "$rc" = 4 ] && printf '%s\n' "$out" | grep -qxF "dumpagent: error: $2; nothing was written" &&
+	if [ "$rc" = 4 ] && printf '%s\n' "$out" | grep -qxF "dumpagent: $2; nothing was written" &&
 		printf '%s\n' "$out" | grep -qx 'dumpagent: outcome: refused: nothing written'; then
 		ok "$1"
 	else
