@@ -7,11 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include "io.h"
-
-#define CHUNK 65536
+#include "gunzip.h"
 
 void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
 			 unsigned long long unpacked, struct arm_need *n)
@@ -27,53 +24,21 @@ void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
 	n->reserve_mb = (n->need + 8 * MIB - 1) / (8 * MIB) * 8;
 }
 
-/* Inflates what z holds, counting the output. A member that ends is
- * followed by the next (an initramfs may be several); bytes that are not
- * gzip end it, as gzip -d ignores trailing garbage. 1 to go on, 0 at the end. */
-static int inflate_chunk(z_stream *z, unsigned char *out, unsigned long long *total)
-{
-	while (z->avail_in > 0) {
-		int r;
-
-		z->next_out = out;
-		z->avail_out = CHUNK;
-		r = inflate(z, Z_NO_FLUSH);
-		*total += CHUNK - z->avail_out;
-		if (r == Z_STREAM_END)
-			r = inflateReset(z);
-		if (r != Z_OK)
-			return 0; /* not gzip (any more), or corrupt: what came out counts */
-	}
-	return 1;
-}
-
 long long arm_unpacked_size(int fd)
 {
-	static unsigned char in[CHUNK], out[CHUNK];
+	static struct gunzip g;
+	static unsigned char out[GUNZIP_CHUNK];
 	unsigned long long total = 0;
-	long long off = 0;
-	z_stream z;
-	int more = 1;
+	size_t n;
 
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK) /* 16: gzip only */
+	if (gunzip_open(&g, fd) < 0) {
+		gunzip_close(&g);
 		return -ENOMEM;
-	while (more) {
-		ssize_t n = pread_full(fd, in, sizeof(in), off);
-
-		if (n < 0) {
-			(void)inflateEnd(&z);
-			return n;
-		}
-		if (n == 0)
-			break;
-		off += n;
-		z.next_in = in;
-		z.avail_in = (uInt)n;
-		more = inflate_chunk(&z, out, &total);
 	}
-	(void)inflateEnd(&z);
-	return (long long)total;
+	while ((n = gunzip_read(&g, out, sizeof(out))) > 0)
+		total += n;
+	gunzip_close(&g);
+	return g.err < 0 ? g.err : (long long)total;
 }
 
 /* The size of path, a readable regular file; 0 or -1 with why. */

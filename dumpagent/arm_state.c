@@ -6,10 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arm_record.h"
 #include "io.h"
 #include "sha256.h"
-
-#define LOADED_MAX 16384 /* bytes of $RUN/loaded read at most: it is ours, and small */
 
 static unsigned char buf[65536];
 
@@ -67,42 +66,18 @@ void arm_layout_sha(const char *proc, const char *sysfs, char out[65])
 	sha256_hex(&s, out);
 }
 
-/* The value of key in the record text (its first "KEY=" line), or NULL. */
-static const char *recorded(const char *text, const char *key, char *val, size_t len)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		size_t n;
-
-		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
-			continue;
-		n = strcspn(p + klen + 1, "\n");
-		(void)snprintf(val, len, "%.*s", (int)n, p + klen + 1);
-		return val;
-	}
-	return NULL;
-}
-
 int arm_unchanged(const char *loaded_path, const struct arm_state *s)
 {
-	static char text[LOADED_MAX + 1], val[LOADED_MAX + 1];
+	static char text[ARM_RECORD_MAX], val[ARM_RECORD_MAX];
 	const char *keys[] = { "KERNEL", "INITRD", "KERNEL_SHA256", "INITRD_SHA256",
 			       "CONFIG_SHA256", "CMDLINE", "LAYOUT_SHA256" };
 	const char *now[] = { s->kernel, s->initrd, s->kernel_sha, s->initrd_sha,
 			      s->config_sha, s->cmdline, s->layout_sha };
-	int fd = open(loaded_path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
+	if (arm_record_read(loaded_path, text, sizeof(text)) < 0)
 		return 0;
-	n = pread_full(fd, text, LOADED_MAX, 0);
-	(void)close(fd); /* read-only */
-	if (n < 0)
-		return 0;
-	text[n] = '\0';
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (!recorded(text, keys[i], val, sizeof(val)) || strcmp(val, now[i]) != 0)
+		if (!arm_record_value(text, keys[i], val, sizeof(val)) || strcmp(val, now[i]) != 0)
 			return 0;
 	return 1;
 }

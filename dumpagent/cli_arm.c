@@ -1,22 +1,27 @@
-/* cli_arm.c: arm-plan, arm-need and arm-state, the facts load-crashkernel arms with, as shell assignments. */
+/* cli_arm.c: arm-need and arm-state, and what the arm-* commands share: answers as shell assignments. */
+#include "cli_arm.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "arm_cmdline.h"
+#include "arm_check.h"
+#include "arm_initrd.h"
+#include "arm_record.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
 #include "command.h"
-#include "cmdline.h"
-#include "config.h"
 #include "exit_codes.h"
 #include "log.h"
 
 /* NAME='VALUE' with every ' written '\'': the loader evals these lines, so
  * no value, however made (a mount point, a device name), can run anything. */
-static void put_assignment(const char *name, const char *value)
+void arm_put(const char *name, const char *value)
 {
 	printf("%s='", name);
 	for (; *value; value++) {
@@ -28,111 +33,33 @@ static void put_assignment(const char *name, const char *value)
 	fputs("'\n", stdout);
 }
 
-static int arm_option(void *ctx, int letter, const char *value)
+int arm_args(const char *name, int argc, char **argv, int (*set)(void *ctx, int letter, const char *value),
+	     void *ctx, int *first)
 {
-	if (letter == 'c')
+	log_set_command(name);
+	return command_parse(command_named(name), argc, argv, set, ctx, first);
+}
+
+/* --record METHOD, arm-state's one option. */
+static int state_option(void *ctx, int letter, const char *value)
+{
+	if (letter == 'R')
 		*(const char **)ctx = value;
 	return EXIT_OK;
 }
 
-/* Parses argv for the command name (command.c's table); EXIT_OK or the status. */
-static int arm_args(const char *name, int argc, char **argv, const char **config)
-{
-	int first;
-
-	log_set_command(name);
-	return command_parse(command_named(name), argc, argv, arm_option, config, &first);
-}
-
-static const char *proc_dir(void)
+const char *arm_proc_dir(void)
 {
 	const char *proc = getenv("DUMPAGENT_PROC");
 
 	return proc && *proc ? proc : "/proc";
 }
 
-/* The running kernel's command line, "" when it cannot be read (its words
- * are only passed on, and checked by the capture agent). */
-static void read_running(char *buf, size_t len)
+const char *arm_sysfs_dir(void)
 {
-	char path[ARM_PATH_MAX];
-	size_t n = 0;
-	FILE *f;
+	const char *sysfs = getenv("DUMPAGENT_SYSFS");
 
-	(void)snprintf(path, sizeof(path), "%s/cmdline", proc_dir());
-	f = fopen(path, "re");
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		(void)fclose(f); /* read-only */
-	}
-	buf[n] = '\0';
-}
-
-/* TARGET=auto, resolved on this system; an error is a fact too, since the
- * loader reports it only after the checks that come before it. 0 or -1. */
-static int put_target(const struct config *cfg, struct arm_target *t)
-{
-	char why[2 * ARM_PATH_MAX];
-
-	if (arm_target_auto(proc_dir(), config_get(cfg, KEY_CRASH_DIR), config_get(cfg, KEY_FSTYPE),
-			    t, why, sizeof(why)) < 0) {
-		put_assignment("target_error", why);
-		return -1;
-	}
-	put_assignment("target_uuid", t->uuid);
-	put_assignment("target_fstype", t->mount.fstype);
-	put_assignment("target_mount", t->mount.mountpoint);
-	return 0;
-}
-
-/* The running kernel's crashkernel= (for the advice when none was
- * reserved), and the capture kernel's command line. */
-static int put_cmdline(const struct config *cfg, const struct arm_target *t)
-{
-	static char running[4096], cmdline[ARM_CMDLINE_MAX];
-	char asked[64];
-
-	read_running(running, sizeof(running));
-	if (cmdline_get(running, "crashkernel", asked, sizeof(asked)) == 0)
-		put_assignment("crashkernel_asked", asked);
-	if (arm_cmdline(running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
-			config_get(cfg, KEY_CMDLINE_APPEND), cmdline, sizeof(cmdline)) < 0) {
-		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
-			  ARM_CMDLINE_MAX - 1);
-		return EXIT_CONFIG;
-	}
-	put_assignment("cmdline", cmdline);
-	return EXIT_OK;
-}
-
-/* dumpagent arm-plan [--config FILE]: every key of the configuration as
- * c_KEY='value' (defaults applied), TARGET=auto resolved, the crashkernel=
- * of the running kernel and the capture kernel's command line. */
-int cli_arm_plan(int argc, char **argv)
-{
-	const char *path = CONFIG_PATH;
-	struct config_error err;
-	static struct config cfg;
-	struct arm_target t;
-	int auto_ok = 0, r = arm_args("arm-plan", argc, argv, &path);
-
-	if (r != EXIT_OK)
-		return r;
-	if (config_load(path, &cfg, &err) < 0) {
-		config_report_error(path, &err);
-		return EXIT_CONFIG;
-	}
-	for (int k = 0; k < KEY_COUNT; k++) {
-		char name[64];
-
-		(void)snprintf(name, sizeof(name), "c_%s", config_key_name((enum config_key)k));
-		put_assignment(name, config_get(&cfg, (enum config_key)k));
-	}
-	if (strcmp(config_get(&cfg, KEY_TARGET), "auto") == 0)
-		auto_ok = put_target(&cfg, &t) == 0 ? 1 : -1;
-	if (auto_ok < 0) /* no command line without a target; the loader stops first */
-		return EXIT_OK;
-	return put_cmdline(&cfg, auto_ok ? &t : NULL);
+	return sysfs && *sysfs ? sysfs : "/sys";
 }
 
 /* dumpagent arm-need KERNEL INITRD: the reservation the capture environment needs. */
@@ -141,11 +68,11 @@ int cli_arm_need(int argc, char **argv)
 	struct arm_need n;
 	char why[2 * ARM_PATH_MAX];
 
-	int r = arm_args("arm-need", argc, argv, NULL);
+	int first, r = arm_args("arm-need", argc, argv, state_option, NULL, &first);
 
 	if (r != EXIT_OK)
 		return r;
-	if (arm_need(argv[1], argv[2], &n, why, sizeof(why)) < 0) {
+	if (arm_need(argv[first], argv[first + 1], &n, why, sizeof(why)) < 0) {
 		log_error("%s", why);
 		return EXIT_FAILED;
 	}
@@ -154,30 +81,94 @@ int cli_arm_need(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* dumpagent arm-state KERNEL INITRD CONFIG CMDLINE: the checksums the loader
- * records, and unchanged='1' when $RUN/loaded records the same. */
+/* NAME='MiB' of the file at path, rounded up (0 when it cannot be stat'ed). */
+static void put_mib(const char *name, const char *path)
+{
+	struct stat st;
+	char num[32];
+
+	(void)snprintf(num, sizeof(num), "%lld",
+		       stat(path, &st) == 0 ? ((long long)st.st_size + 1048575) / 1048576 : 0LL);
+	arm_put(name, num);
+}
+
+/* armed='1': loaded, and recorded with the same facts (nothing to load);
+ * foreign='1': loaded, but not recorded by the loader (kdump-tools?); the
+ * warning when the initramfs holds another configuration. */
+static void put_armed(const char *loaded, const struct arm_state *s, const struct arm_loaded *l)
+{
+	int is_loaded = arm_loaded(arm_sysfs_dir());
+	char why[3 * ARM_PATH_MAX] = "";
+
+	arm_put("armed", is_loaded && arm_unchanged(loaded, s) ? "1" : "");
+	arm_put("foreign", is_loaded && access(loaded, F_OK) != 0 ? "1" : "");
+	if (strcmp(l->embedded_sha, "unknown") != 0 && strcmp(l->embedded_sha, s->config_sha) != 0)
+		(void)snprintf(why, sizeof(why),
+			       "the initramfs %s holds another configuration than %s: rebuild it "
+			       "(initramfs/build.sh --config %s), then run load-crashkernel again",
+			       s->initrd, l->config, l->config);
+	arm_put("warning", why);
+}
+
+/* The capture kernel $RUN/loaded records, to load it again after a failed
+ * load freed it (recorded_intact: its files still have their checksums). */
+static void put_previous(const char *loaded)
+{
+	static struct arm_previous p;
+
+	if (arm_previous(loaded, &p) < 0)
+		return;
+	arm_put("recorded_kernel", p.kernel);
+	arm_put("recorded_initrd", p.initrd);
+	arm_put("recorded_cmdline", p.cmdline);
+	arm_put("recorded_method", p.method);
+	arm_put("recorded_intact", p.intact ? "1" : "");
+}
+
+/* dumpagent arm-state [--record METHOD] KERNEL INITRD CONFIG CMDLINE: the
+ * checksums the loader records, unchanged='1' when $RUN/loaded records the
+ * same, and what it records; --record METHOD writes them to $RUN/loaded. */
 int cli_arm_state(int argc, char **argv)
 {
-	const char *run = getenv("DUMPAGENT_RUN"), *sysfs = getenv("DUMPAGENT_SYSFS");
+	const char *run = getenv("DUMPAGENT_RUN"), *method = NULL;
 	struct arm_state s = { 0 };
-	char loaded[ARM_PATH_MAX];
+	struct arm_loaded l = { 0 };
+	char loaded[ARM_PATH_MAX], why[2 * ARM_PATH_MAX];
 
-	int r = arm_args("arm-state", argc, argv, NULL);
+	int first, r = arm_args("arm-state", argc, argv, state_option, &method, &first);
 
 	if (r != EXIT_OK)
 		return r;
+	argv += first - 1; /* the operands from argv[1] */
+	run = run && *run ? run : "/run/dumpagent";
 	s.kernel = argv[1];
 	s.initrd = argv[2];
 	s.cmdline = argv[4];
 	arm_file_sha(s.kernel, s.kernel_sha);
 	arm_file_sha(s.initrd, s.initrd_sha);
 	arm_file_sha(argv[3], s.config_sha);
-	arm_layout_sha(proc_dir(), sysfs && *sysfs ? sysfs : "/sys", s.layout_sha);
-	(void)snprintf(loaded, sizeof(loaded), "%s/loaded", run && *run ? run : "/run/dumpagent");
-	put_assignment("kernel_sha", s.kernel_sha);
-	put_assignment("initrd_sha", s.initrd_sha);
-	put_assignment("config_sha", s.config_sha);
-	put_assignment("layout", s.layout_sha);
-	put_assignment("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
+	arm_layout_sha(arm_proc_dir(), arm_sysfs_dir(), s.layout_sha);
+	l.config = argv[3];
+	l.method = method;
+	l.at = time(NULL);
+	arm_embedded_sha(s.initrd, ARM_INITRD_CONFIG, l.embedded_sha);
+	if (method) {
+		if (arm_record_write(run, &s, &l, why, sizeof(why)) < 0) {
+			log_error("%s", why);
+			return EXIT_SYSTEM;
+		}
+		return EXIT_OK;
+	}
+	(void)snprintf(loaded, sizeof(loaded), "%s/loaded", run);
+	arm_put("kernel_sha", s.kernel_sha);
+	arm_put("initrd_sha", s.initrd_sha);
+	arm_put("config_sha", s.config_sha);
+	arm_put("embedded_sha", l.embedded_sha);
+	arm_put("layout", s.layout_sha);
+	put_mib("kernel_mb", s.kernel);
+	put_mib("initrd_mb", s.initrd);
+	arm_put("unchanged", arm_unchanged(loaded, &s) ? "1" : "");
+	put_armed(loaded, &s, &l);
+	put_previous(loaded);
 	return EXIT_OK;
 }

@@ -15,7 +15,8 @@
 #include "log.h"
 
 /* Option letters: c config, d crash-dir, j json, y yes, a apport, t tar;
- * capture's v k m p r w, and its test hooks s e Y T. */
+ * capture's v k m p r w, and its test hooks s e Y T; arm-plan's K I F L,
+ * arm-state's R. */
 static const struct command commands[] = {
 	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", command_capture },
 	{ "config check", NULL, "c", "check the configuration", command_config_check },
@@ -28,9 +29,9 @@ static const struct command commands[] = {
 	{ "delete", "ID", "cd", "remove one dump", cli_delete },
 	{ "gc", NULL, "cd", "apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS", cli_gc },
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
-	{ "arm-plan", NULL, "c", "(load-crashkernel) the configuration, TARGET=auto, cmdline", cli_arm_plan },
+	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", cli_arm_plan },
 	{ "arm-need", "KERNEL INITRD", "", "(load-crashkernel) the crashkernel= they need", cli_arm_need },
-	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "", "(load-crashkernel) checksums; armed already?",
+	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "R", "(load-crashkernel) checksums; armed already?",
 	  cli_arm_state },
 };
 
@@ -56,6 +57,12 @@ static const struct {
 	{ "dev-dir", 'e', "DIR", NULL },
 	{ "tty", 'Y', "DEV", NULL },
 	{ "clock", 'T', "SECONDS", NULL }, /* the capture kernel's clock */
+	/* load-crashkernel's, documented in dumpagent(8) with arm-plan and arm-state */
+	{ "kernel", 'K', "FILE", NULL },
+	{ "initrd", 'I', "FILE", NULL },
+	{ "files", 'F', NULL, NULL },
+	{ "load", 'L', NULL, NULL },
+	{ "record", 'R', "METHOD", NULL },
 };
 
 /* The texts are exit_codes.h's comments (tests/shell/test-docs.sh compares them). */

@@ -1,33 +1,24 @@
 #!/bin/sh
 # load-crashkernel.sh: arms the dumpagent capture kernel with "kexec -p" at boot.
 #
-# POSIX sh for dash and busybox sh (it may run from an early-boot environment).
-# The story: ask the agent for the configuration (it has the one parser,
-# dumpagent/config.c), TARGET=auto and the capture kernel's command line,
-# check that crashkernel= reserved memory, check the capture kernel and
-# initramfs, load it, and check that the kernel reports it loaded. The
-# shell keeps kexec, the sysfs writes, GRUB and the initramfs rebuild; what is
-# logic is in the agent (arm-plan, arm-need, arm-state: dumpagent/cli_arm.c).
-# Exit codes: see usage() (dumpagent/exit_codes.h). Environment for tests:
-# DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_AGENT; kexec is taken from PATH.
-# shellcheck disable=SC2154 # c_*, target_* and the estimate are set by eval of the agent's answers
+# POSIX sh for dash and busybox sh (it may run in early boot). The story: ask
+# the agent for the configuration and every check of a load (arm-plan: it has
+# the one parser), rebuild the initramfs when it holds another configuration,
+# ask whether the same is armed already (arm-state), load with kexec, check
+# that the kernel reports it loaded, and record it. The shell keeps kexec, the
+# sysfs writes, GRUB and the rebuild; the logic is in dumpagent/cli_arm*.c.
+# Exit codes: usage() (dumpagent/exit_codes.h). DUMPAGENT_* are test hooks.
+# shellcheck disable=SC2154 # c_*, target_*, the facts and the estimate are set by eval of the agent's answers
 set -eu
-
-# Recommended reservation, printed when none is found.
-CRASHKERNEL_SIZE=64M
-
-# The same messages and byte semantics from every tool run here.
-LC_ALL=C
+LC_ALL=C # the same messages and byte semantics from every tool run here
 export LC_ALL
 
 PROG=load-crashkernel
 SYSFS=${DUMPAGENT_SYSFS:-/sys}
 RUN=${DUMPAGENT_RUN:-/run/dumpagent}
 GRUB_DIR=${DUMPAGENT_GRUB_DIR:-/etc/default/grub.d}
-# GRUB is there when its settings file is (grub-mkconfig reads it, then grub.d/*.cfg).
-GRUB_FILE=${GRUB_DIR%.d}
-# The installed initramfs builder and agent (the Debian package's), and where
-# an initramfs rebuilt for an edited configuration goes.
+GRUB_FILE=${GRUB_DIR%.d} # GRUB is there when its settings file is
+# The Debian package's initramfs builder and agent; STATE keeps the rebuilt initramfs.
 BUILDER=${DUMPAGENT_BUILDER:-/usr/lib/dumpagent/initramfs/build.sh}
 AGENT=${DUMPAGENT_AGENT:-/usr/sbin/dumpagent}
 STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
@@ -40,51 +31,28 @@ usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-r
        $PROG --reserve [--config FILE] [--kernel FILE] [--initrd FILE] [--dry-run]
        $PROG --unload [--if-valid [--config FILE]] [--dry-run]
        $PROG --check-config [--config FILE]
-       $PROG --help
 
-Loads the dumpagent capture kernel with "kexec -s -p" (kexec_file_load, or
-kexec_load when that fails) into the memory crashkernel= reserved; nothing
-when the same files, command line, memory and CPUs are loaded ($RUN/loaded).
-Every check runs before kexec: an error keeps the loaded capture kernel.
-
-  --config FILE   configuration (default /etc/dumpagent.conf), read by $AGENT
-  --kernel FILE   capture kernel, instead of CAPTURE_KERNEL of the configuration
+  --config FILE   configuration (default /etc/dumpagent.conf)
+  --kernel FILE   capture kernel, instead of CAPTURE_KERNEL
   --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
-  --dry-run       check everything, print what would be done (the kexec
-                  command, the GRUB setting), do not do it
-  --shrink        after loading, give the reserved memory the capture
-                  environment does not need back to the system (never
-                  below the floor the bench measured; undone only by a reboot)
-  --reserve       compute the crashkernel= size the capture environment
-                  needs, write it to $GRUB_DIR/dumpagent.cfg and run
-                  update-grub (or print the parameter to add); refuses when
-                  $GRUB_FILE or another $GRUB_DIR/*.cfg sets crashkernel=
+  --dry-run       check everything, print what would be done
+  --shrink        give the reserved memory not needed back (until a reboot)
+  --reserve       write the crashkernel= needed to $GRUB_DIR/dumpagent.cfg
   --unload        unload the capture kernel
-  --if-valid      with --unload: unload only when a load would pass its checks,
-                  else keep the loaded capture kernel and fail (the service's
-                  ExecStop: a restart with a broken configuration stays armed)
+  --if-valid      with --unload: only when a load would pass its checks
   --check-config  only parse and validate the configuration
-  --help          show this text
 
-When CAPTURE_INITRD holds another configuration than FILE, it loads
-$STATE/initramfs.img, built with FILE by $BUILDER.
-Environment (tests): DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_RUN,
-DUMPAGENT_GRUB_DIR, DUMPAGENT_BUILDER, DUMPAGENT_AGENT, DUMPAGENT_STATE.
-
-exit status (the table of dumpagent(8)):
+exit status:
   0    armed (--dry-run, --check-config: no problem found)
   1    kexec failed, or the agent could not be run
   12   no memory is reserved for the capture kernel (crashkernel=)
-  13   capture kernel or initramfs missing or unreadable, or rebuilding the
-       initramfs for the configuration failed
+  13   capture kernel or initramfs missing or unreadable, or its rebuild failed
   14   TARGET=auto cannot be resolved to a filesystem UUID
   15   kexec succeeded but the kernel does not report a loaded capture kernel
-  16   --reserve could not write the GRUB setting or found another
-       crashkernel=, or --shrink could not write kexec_crash_size
+  16   --reserve, --shrink: the GRUB setting or kexec_crash_size not written
   100  usage error
   101  configuration error
-
-See load-crashkernel(8) and dumpagent.conf(5).
+See load-crashkernel(8).
 EOF
 }
 
@@ -97,108 +65,101 @@ die() {
 	[ -z "$die_note" ] || printf '%s: %s\n' "$PROG" "$die_note" >&2
 	exit "$code"
 }
-
-warn() {
-	printf '%s: warning: %s\n' "$PROG" "$*" >&2
-}
-
+say() { printf '%s: %s\n' "$PROG" "$*"; }
+warn() { say "warning: $*" >&2; }
 usage_error() {
 	printf '%s: %s; see %s --help\n' "$PROG" "$*" "$PROG" >&2
 	exit 100
 }
+one_line() { printf '%s' "$1" | tr '\n' ' ' | sed 's/ *$//'; }
 
-# --- configuration: the agent's parser (dumpagent/config.c) reads it
-
-# Sets c_KEY for every key (the defaults applied); for TARGET=auto
-# target_uuid, target_fstype and target_mount, or target_error; the running
-# kernel's crashkernel_asked; the capture kernel's cmdline. The agent
-# single-quotes every value, so eval runs nothing; its error (the last line)
-# is the C parser's, with its "dumpagent...: " replaced by ours.
-read_config() {
-	rc=0
-	plan=$("$AGENT" arm-plan --config "$conf" 2>&1) || rc=$?
-	last=${plan##*"$NL"}
+# ask COMMAND ARG...: evals the answer of "$AGENT arm-COMMAND ARG..." (dumpagent(8)
+# says what it sets; every value is single-quoted: eval runs nothing). Its error
+# (the last line) becomes ours, with its status when the table's (12-14, 101), else 1.
+ask() {
+	cmd=arm-$1 rc=0
+	shift
+	answer=$("$AGENT" "$cmd" "$@" 2>&1) || rc=$?
+	last=${answer##*"$NL"}
 	case $rc in
-	0) eval "$plan" ;;
-	101) die 101 "${last#*: }" ;;
-	*) die 1 "cannot run $AGENT arm-plan (exit status $rc): ${last#*: }" ;;
+	0) eval "$answer" ;;
+	12 | 13 | 14 | 101) die "$rc" "${last#*: }" ;;
+	*) die 1 "cannot run $AGENT $cmd (exit status $rc): ${last#*: }" ;;
 	esac
 }
 
-# --- the running system
+# plan [--files | --load]: the configuration (c_KEY), TARGET=auto, the capture
+# command line; --files checks the capture files, --load every check of a load.
+plan() { ask plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd" "$@"; }
 
-check_reservation() {
-	f=$SYSFS/kernel/kexec_crash_size
-	reserved=0
-	if [ -r "$f" ]; then
-		read -r reserved <"$f" || :
-		state="is $reserved"
-	else
-		state="does not exist"
+# Every check of a load, in order, before anything is loaded or replaced;
+# a failure dies here, with the loaded capture kernel untouched.
+prepare() {
+	plan --load
+	[ -z "$warning" ] || warn "$warning"
+	regenerate_initrd
+}
+
+# The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
+# holds another than $conf, the agent says rebuild=build: build one that holds
+# it into $STATE/initramfs.img and load that; rebuild=reuse while $conf and
+# CAPTURE_INITRD keep the checksums of $STATE/initramfs.sums. Sets initrd.
+regenerate_initrd() {
+	[ -n "$rebuild" ] && [ -x "$BUILDER" ] || return 0
+	out=$STATE/initramfs.img
+	if [ "$rebuild" = build ]; then
+		if [ -n "$dry_run" ]; then
+			say "$initrd holds another configuration than $conf: would build $out"
+			return 0
+		fi
+		say "$initrd holds another configuration than $conf: building $out"
+		build
 	fi
-	case $reserved in '' | *[!0-9]*) reserved=0 ;; esac
-	[ "$reserved" -eq 0 ] || return 0
-	[ -z "${crashkernel_asked:-}" ] || die 12 "no memory is reserved for the capture kernel" \
-		"($f $state), although the kernel command line has crashkernel=$crashkernel_asked:" \
-		"the kernel could not reserve it (see: dmesg | grep -i crashkernel)," \
-		"try crashkernel=$CRASHKERNEL_SIZE"
-	die 12 "no memory is reserved for the capture kernel ($f $state)." \
-		"Add crashkernel=$CRASHKERNEL_SIZE to the kernel command line (on Debian:" \
-		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)"
+	initrd=$out
 }
 
-# check_file WHAT FILE SOURCE
-check_file() {
-	if [ ! -e "$2" ]; then
-		die 13 "$1 $2 ($3) does not exist"
-	elif [ ! -f "$2" ]; then
-		die 13 "$1 $2 ($3) is not a regular file"
-	elif [ ! -r "$2" ]; then
-		die 13 "$1 $2 ($3) is not readable"
-	fi
+build() {
+	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
+		die 13 "cannot create $STATE for the rebuilt capture initramfs"
+	rm -f "$STATE/initramfs.sums"
+	build_rc=0
+	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
+	[ "$build_rc" = 0 ] || die 13 "rebuilding the capture initramfs with $conf failed" \
+		"($BUILDER exit status $build_rc): $(one_line "$build_out")"
+	# The sums are written last: a build cut short is done again next time.
+	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
+		warn "cannot write $STATE/initramfs.sums: the initramfs is built again at the next load"
 }
 
-check_capture_files() {
-	kernel=${opt_kernel:-$c_CAPTURE_KERNEL}
-	initrd=${opt_initrd:-$c_CAPTURE_INITRD}
-	if [ -n "$opt_kernel" ]; then from="--kernel"; else from="CAPTURE_KERNEL in $conf"; fi
-	check_file "capture kernel" "$kernel" "$from"
-	if [ -n "$opt_initrd" ]; then from="--initrd"; else from="CAPTURE_INITRD in $conf"; fi
-	check_file "capture initramfs" "$initrd" "$from"
+# kexec_file_load first (it verifies signatures, the only way under lockdown),
+# then kexec_load, which loads any kernel but is refused under lockdown.
+load() {
+	method=kexec_file_load
+	run_kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" && return 0
+	[ -z "$lockdown" ] || kexec_failed "-s -p" "; kernel lockdown ($lockdown, Secure Boot) refuses" \
+		"kexec_load, and kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
+		"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
+	say "kexec_file_load (kexec -s -p) failed: $(one_line "$kexec_out"); falling back to kexec_load (kexec -p)" >&2
+	method=kexec_load
+	run_kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed -p
 }
 
-# The agent resolves only UUID=, LABEL= and their /dev/disk/by-* forms itself.
-check_target_name() {
-	case $c_TARGET in
-	/dev/disk/by-id/* | /dev/disk/by-path/* | /dev/disk/by-part*)
-		warn "TARGET=$c_TARGET: the capture environment has no udev to resolve this name;" \
-			"use TARGET=UUID=... or TARGET=LABEL=..." ;;
-	esac
+# run_kexec ARG...: runs kexec, keeping its output in kexec_out, its status in kexec_rc.
+run_kexec() {
+	kexec_rc=0
+	kexec_out=$(kexec "$@" 2>&1) || kexec_rc=$?
+	return "$kexec_rc"
 }
 
-# TARGET=auto as the agent resolved it (dumpagent/arm_target.c).
-check_auto_target() {
-	[ -z "${target_error:-}" ] || die 14 "TARGET=auto: $target_error; set TARGET=UUID=... or" \
-		"TARGET=LABEL=... explicitly in $conf"
-	# The agent takes CRASH_DIR inside the target filesystem, from its root.
-	[ "$target_mount" = / ] || warn "CRASH_DIR=$c_CRASH_DIR is on the filesystem mounted at" \
-		"$target_mount: the capture agent writes to $c_CRASH_DIR inside that filesystem, which" \
-		"is $target_mount$c_CRASH_DIR here"
-}
-
-lockdown_mode() {
-	mode=
-	[ -r "$SYSFS/kernel/security/lockdown" ] || return 1
-	read -r mode <"$SYSFS/kernel/security/lockdown" || :
-	case $mode in
-	*'[integrity]'*) mode=integrity ;;
-	*'[confidentiality]'*) mode=confidentiality ;;
-	*) return 1 ;;
-	esac
-}
-
-mb() {
-	echo $((($(wc -c <"$1") + 1048575) / 1048576))
+# kexec_failed OPTIONS [NOTE...]
+kexec_failed() {
+	opts=$1
+	shift
+	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
+	[ -n "$die_note" ] || restore_previous
+	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
+		"must hold the capture kernel ($kernel_mb MB) and initramfs ($initrd_mb MB)" \
+		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$*"
 }
 
 # The kernel frees the loaded capture kernel before it loads another into the
@@ -206,10 +167,10 @@ mb() {
 # in $RUN/loaded again when its files still have the recorded checksums, and
 # say in die_note what is armed. (Not after --shrink's unload: no record.)
 restore_previous() {
-	[ -r "$RUN/loaded" ] && ! is_loaded || return 0
-	pk=$(state_of KERNEL) pi=$(state_of INITRD) pc=$(state_of CMDLINE)
+	[ -r "$RUN/loaded" ] && [ -n "${recorded_kernel:-}" ] && ! is_loaded || return 0
+	pk=$recorded_kernel pi=$recorded_initrd pc=$recorded_cmdline
 	die_note="nothing is armed: the capture kernel loaded before ($pk) was freed by the failed load"
-	if [ "$(sha "$pk")" != "$(state_of KERNEL_SHA256)" ] || [ "$(sha "$pi")" != "$(state_of INITRD_SHA256)" ]; then
+	if [ -z "$recorded_intact" ]; then
 		die_note="$die_note, and its files changed since"
 	elif kexec -s -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1 ||
 		kexec -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1; then
@@ -223,54 +184,6 @@ restore_previous() {
 	rm -f "$RUN/loaded"
 }
 
-# kexec_failed OPTIONS [NOTE...]
-kexec_failed() {
-	opts=$1
-	shift
-	note="$*"
-	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do
-		printf '%s: kexec: %s\n' "$PROG" "$l" >&2
-	done
-	[ -n "$die_note" ] || restore_previous
-	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
-		"must hold the capture kernel ($(mb "$kernel") MB) and initramfs ($(mb "$initrd") MB)" \
-		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$note"
-}
-
-# Prints the command in a form a shell would read back.
-show_command() {
-	out=
-	for a in "$@"; do
-		case $a in
-		*[!A-Za-z0-9_./=:,+-]*) a="'$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'" ;;
-		esac
-		out="$out $a"
-	done
-	printf '%s\n' "${out# }"
-}
-
-# kexec_file_load first (it verifies signatures, the only way under lockdown),
-# then kexec_load, which loads any kernel but is refused under lockdown.
-load() {
-	method=kexec_file_load
-	kexec_rc=0
-	kexec_out=$(kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" -ne 0 ] || return 0
-	if lockdown_mode; then
-		kexec_failed "-s -p" "; kernel lockdown ($mode, Secure Boot) refuses kexec_load, and" \
-			"kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
-			"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
-	fi
-	first_out=$kexec_out
-	printf '%s: kexec_file_load (kexec -s -p) failed: %s; falling back to kexec_load (kexec -p)\n' \
-		"$PROG" "$(printf '%s' "$first_out" | tr '\n' ' ' | sed 's/ *$//')" >&2
-	method=kexec_load
-	kexec_rc=0
-	kexec_out=$(kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" -ne 0 ] || return 0
-	kexec_failed -p
-}
-
 is_loaded() {
 	loaded=
 	[ ! -r "$SYSFS/kernel/kexec_crash_loaded" ] || read -r loaded <"$SYSFS/kernel/kexec_crash_loaded" || :
@@ -282,127 +195,33 @@ check_loaded() {
 		"'${loaded:-missing}', not 1: no capture kernel is armed"
 }
 
-# --- an initramfs that holds this configuration
-
-# The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
-# (the packaged one) holds another than $conf, build one that holds $conf
-# into $STATE/initramfs.img with the installed builder, and load that. It is
-# reused while the configuration and CAPTURE_INITRD keep the checksums
-# recorded in $STATE/initramfs.sums, and built again when either changes (an
-# edited configuration, a package upgrade). Sets initrd.
-regenerate_initrd() {
-	[ -z "$opt_initrd" ] || return 0
-	[ -x "$BUILDER" ] || return 0
-	base_sha=$(embedded_config_sha "$initrd")
-	# "unknown": not our initramfs, or no configuration inside; leave it be.
-	[ "$base_sha" != unknown ] && [ "$base_sha" != "$config_sha" ] || return 0
-	out=$STATE/initramfs.img
-	sums="CONFIG_SHA256=$config_sha BASE=$initrd BASE_SHA256=$(sha "$initrd")"
-	if [ -f "$out" ] && [ "$(cat "$STATE/initramfs.sums" 2>/dev/null)" = "$sums" ] &&
-		[ "$(embedded_config_sha "$out")" = "$config_sha" ]; then
-		initrd=$out
-		return 0
-	fi
-	if [ -n "$dry_run" ]; then
-		printf '%s: %s holds another configuration than %s: would build %s\n' \
-			"$PROG" "$initrd" "$conf" "$out"
-		return 0
-	fi
-	printf '%s: %s holds another configuration than %s: building %s\n' "$PROG" "$initrd" "$conf" "$out"
-	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
-		die 13 "cannot create $STATE for the rebuilt capture initramfs"
-	rm -f "$STATE/initramfs.sums"
-	build_rc=0
-	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
-	[ "$build_rc" = 0 ] || die 13 "rebuilding the capture initramfs with $conf failed" \
-		"($BUILDER exit status $build_rc): $(printf '%s' "$build_out" | tr '\n' ' ' | sed 's/ *$//')"
-	# The sums are written last: a build cut short is done again next time.
-	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
-		warn "cannot write $STATE/initramfs.sums: the initramfs is built again at the next load"
-	initrd=$out
+# Prints the command in a form a shell would read back.
+show_command() {
+	out=
+	for a; do
+		case $a in *[!A-Za-z0-9_./=:,+-]*) a="'$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'" ;; esac
+		out="$out $a"
+	done
+	printf '%s\n' "${out# }"
 }
 
-# --- what the capture environment needs, and what is loaded
-
-sha() {
-	if h=$(sha256sum "$1" 2>/dev/null); then echo "${h%% *}"; else echo unknown; fi
-}
-
-# The sha256 of the configuration inside the initramfs FILE ("unknown" if unreadable).
-# FILE is opened before the cd: it may be relative (--initrd).
-embedded_config_sha() {
-	t=$(mktemp -d 2>/dev/null) || { echo unknown; return 0; }
-	if gzip -dc <"$1" 2>/dev/null | (cd "$t" && cpio -i -d etc/dumpagent.conf >/dev/null 2>&1) &&
-		[ -f "$t/etc/dumpagent.conf" ]; then
-		sha "$t/etc/dumpagent.conf"
-	else
-		echo unknown
-	fi
-	rm -rf "$t"
-}
-
-# The reservation the capture environment needs (dumpagent/arm_reserve.c):
-# sets need_bytes, shrink_bytes (never below shrink_floor_mb) and reserve_mb.
-estimate() {
-	rc=0
-	plan=$("$AGENT" arm-need "$kernel" "$initrd" 2>&1) || rc=$?
-	[ "$rc" = 0 ] || die 1 "cannot estimate the reservation: ${plan#*: }"
-	eval "$plan"
-}
-
-# The checksums of what is loaded, with the memory ranges and CPUs that kexec
-# -p writes into the capture kernel's ELF core headers (after a memory or CPU
-# hotplug, debian/dumpagent.udev, the same files must be loaded again), and
-# whether $RUN/loaded records all of it (dumpagent/arm_state.c): sets
-# kernel_sha, initrd_sha, config_sha, layout and unchanged.
-armed_facts() {
-	rc=0
-	plan=$("$AGENT" arm-state "$kernel" "$initrd" "$conf" "$cmdline" 2>&1) || rc=$?
-	[ "$rc" = 0 ] || die 1 "cannot run $AGENT arm-state (exit status $rc): ${plan#*: }"
-	eval "$plan"
-}
-
-state_of() { # KEY: the value recorded in $RUN/loaded
-	sed -n "s/^$1=//p" "$RUN/loaded" 2>/dev/null | head -n 1
-}
-
-state_text() {
-	printf '%s\n' "KERNEL=$kernel" "KERNEL_SHA256=$kernel_sha" "INITRD=$initrd" \
-		"INITRD_SHA256=$initrd_sha" "CONFIG=$conf" "CONFIG_SHA256=$config_sha" \
-		"INITRD_CONFIG_SHA256=$embedded_sha" "CMDLINE=$cmdline" "METHOD=$method" \
-		"LAYOUT_SHA256=$layout" \
-		"LOADED_AT=$(date +%s)"
-}
-
-write_state() {
-	if ! { mkdir -p "$RUN" && chmod 0700 "$RUN" && state_text >"$RUN/loaded.tmp" &&
-		mv -f "$RUN/loaded.tmp" "$RUN/loaded"; } 2>/dev/null; then
-		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
-	fi
-}
+need_kexec() { command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"; }
 
 unload() {
-	if [ -n "$dry_run" ]; then
-		show_command kexec -p -u
-		return 0
-	fi
-	command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
-	kexec_rc=0
-	kexec_out=$(kexec -p -u 2>&1) || kexec_rc=$?
-	[ "$kexec_rc" = 0 ] || die 1 "kexec -p -u failed (exit status $kexec_rc): $kexec_out"
+	[ -z "$dry_run" ] || { show_command kexec -p -u; return 0; }
+	need_kexec
+	run_kexec -p -u || die 1 "kexec -p -u failed (exit status $kexec_rc): $kexec_out"
 	rm -f "$RUN/loaded"
 }
 
-# The kernel shrinks the reservation only while no capture kernel is loaded:
-# unload, write the new size, load again. Memory given back cannot be
-# reserved again before a reboot, hence the floor the bench has proven.
+# The kernel shrinks the reservation only while nothing is loaded: unload, write,
+# load again. Memory given back is reserved again only by a reboot: hence a floor.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
-	estimate
+	ask need "$kernel" "$initrd"
 	want=$shrink_bytes
 	if [ "$want" -ge "$reserved" ]; then
-		printf '%s: --shrink: the capture environment needs %s MiB (at least %s) of the %s MiB reserved: nothing to give back\n' \
-			"$PROG" "$((want / 1048576))" "$shrink_floor_mb" "$((reserved / 1048576))"
+		say "--shrink: the capture environment needs $((want / 1048576)) MiB (at least $shrink_floor_mb) of the $((reserved / 1048576)) MiB reserved: nothing to give back"
 		return 0
 	fi
 	unload
@@ -416,13 +235,11 @@ shrink() {
 	before=$reserved reserved=$now
 	load
 	die_note=''
-	printf '%s: --shrink: kexec_crash_size %s -> %s: gave %s MiB back to the system\n' \
-		"$PROG" "$before" "$now" "$(((before - now) / 1048576))"
+	say "--shrink: kexec_crash_size $before -> $now: gave $(((before - now) / 1048576)) MiB back to the system"
 }
 
-# Another crashkernel= in GRUB's settings (the admin's, kdump-tools') would
-# sit beside ours on the command line; which one the kernel takes is not ours
-# to guess. Prints the files that set one, ours excepted.
+# Prints the GRUB settings files but ours that set crashkernel= (the admin's,
+# kdump-tools'): a second one is ambiguous, which one the kernel takes is not ours to guess.
 other_crashkernel() {
 	for g in "$GRUB_FILE" "$GRUB_DIR"/*.cfg; do
 		case $g in "$GRUB_DIR/dumpagent.cfg") continue ;; esac
@@ -432,83 +249,82 @@ other_crashkernel() {
 }
 
 reserve() {
-	estimate
-	param="crashkernel=${reserve_mb}M"
+	ask need "$kernel" "$initrd"
+	param="crashkernel=${reserve_mb}M" cfg=$GRUB_DIR/dumpagent.cfg
 	if [ ! -f "$GRUB_FILE" ]; then
-		printf '%s: --reserve: the capture environment needs %s; no GRUB here (no %s): add %s to the kernel command line and reboot\n' \
-			"$PROG" "$param" "$GRUB_FILE" "$param"
+		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"
 		return 0
 	fi
 	others=$(other_crashkernel)
 	[ -z "$others" ] || die 16 "--reserve: crashkernel= is already set in$others; a second one would" \
 		"be ambiguous: set $param there instead (or remove it and run --reserve again)"
-	if [ -n "$dry_run" ]; then
-		printf '%s: --reserve: would write %s to %s/dumpagent.cfg and run update-grub\n' \
-			"$PROG" "$param" "$GRUB_DIR"
-		return 0
-	fi
-	if ! { mkdir -p "$GRUB_DIR" && printf '%s\n' \
+	[ -z "$dry_run" ] || { say "--reserve: would write $param to $cfg and run update-grub"; return 0; }
+	{ mkdir -p "$GRUB_DIR" && printf '%s\n' \
 		"# Written by load-crashkernel --reserve: memory for the dumpagent capture kernel." \
-		"GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $param\"" \
-		>"$GRUB_DIR/dumpagent.cfg"; } 2>/dev/null; then
-		die 16 "--reserve: cannot write $GRUB_DIR/dumpagent.cfg"
-	fi
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"\$GRUB_CMDLINE_LINUX_DEFAULT $param\"" >"$cfg"; } 2>/dev/null ||
+		die 16 "--reserve: cannot write $cfg"
 	if command -v update-grub >/dev/null 2>&1; then
 		update-grub >/dev/null 2>&1 || die 16 "--reserve: update-grub failed; run it yourself to see why"
-		printf '%s: --reserve: %s written to %s/dumpagent.cfg and update-grub run: reboot to reserve it\n' \
-			"$PROG" "$param" "$GRUB_DIR"
+		say "--reserve: $param written to $cfg and update-grub run: reboot to reserve it"
 	else
-		printf '%s: --reserve: %s written to %s/dumpagent.cfg; update-grub is not installed: add %s to the kernel command line\n' \
-			"$PROG" "$param" "$GRUB_DIR" "$param"
+		say "--reserve: $param written to $cfg; update-grub is not installed: add $param to the kernel command line"
 	fi
 }
 
-# --- main
-
-# Every check of a load, in order, before anything is loaded or replaced:
-# sets kernel, initrd, cmdline, config_sha (and builds the initramfs unless
-# --dry-run). Any failure dies here, with the loaded capture kernel untouched.
-prepare() {
-	read_config
-	check_reservation
-	check_capture_files
-	if [ "$c_TARGET" = auto ]; then
-		check_auto_target
-	else
-		check_target_name
+# The service's stop, also run by "systemctl restart": with --if-valid, a
+# configuration that the start after it would refuse must not disarm.
+unload_command() {
+	if [ -n "$opt_if_valid" ] && is_loaded; then
+		die_note="--unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $PROG --unload"
+		saved_dry_run=$dry_run dry_run=1
+		prepare >/dev/null
+		dry_run=$saved_dry_run die_note=''
 	fi
-	config_sha=$(sha "$conf")
-	regenerate_initrd
+	unload
+	[ -n "$dry_run" ] || say "unloaded the capture kernel"
 }
 
-# A capture kernel is loaded but not recorded by us: another tool (kdump-tools'
-# kdump-config, kdumpctl) loaded it; the load that follows replaces it.
-check_foreign() {
-	! is_loaded || [ -e "$RUN/loaded" ] ||
-		warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing it" \
-			"with dumpagent's; disable the other service (systemctl disable kdump-tools)," \
-			"or the next to load wins"
+load_command() {
+	prepare
+	[ -z "$dry_run" ] || { show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"; return 0; }
+	# Checksums, and the memory and CPUs in the capture kernel's core headers (a
+	# hotplug reloads: debian/dumpagent.udev); is the same armed (or another's)?
+	ask state "$kernel" "$initrd" "$conf" "$cmdline"
+	if [ -n "$armed" ] && [ -z "$opt_shrink" ]; then
+		say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
+		return 0
+	fi
+	[ -z "$warning" ] || warn "$warning"
+	need_kexec
+	if [ -n "$armed" ]; then # --shrink still shrinks
+		method=$recorded_method
+	else
+		[ -z "$foreign" ] || warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing" \
+			"it with dumpagent's; disable the other service (systemctl disable kdump-tools), or the next to load wins"
+		load
+		check_loaded
+	fi
+	[ -z "$opt_shrink" ] || { shrink; check_loaded; }
+	"$AGENT" arm-state --record "$method" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
+		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
+	say "armed: $kernel ($initrd) with $((reserved / 1048576)) MB reserved; capture cmdline: $cmdline"
 }
 
 conf=/etc/dumpagent.conf
-opt_kernel='' opt_initrd='' dry_run='' check_only='' opt_shrink='' opt_reserve='' opt_unload=''
-opt_if_valid=''
+opt_kernel='' opt_initrd='' dry_run='' opt_shrink='' opt_if_valid='' opt_unload='' opt_reserve='' check_only=''
+
 while [ $# -gt 0 ]; do
 	case $1 in
 	--config | --kernel | --initrd)
 		[ $# -ge 2 ] || usage_error "$1 needs an argument"
-		case $1 in
-		--config) conf=$2 ;;
-		--kernel) opt_kernel=$2 ;;
-		--initrd) opt_initrd=$2 ;;
-		esac
+		case $1 in --config) conf=$2 ;; --kernel) opt_kernel=$2 ;; --initrd) opt_initrd=$2 ;; esac
 		shift ;;
 	--dry-run) dry_run=1 ;;
-	--check-config) check_only=1 ;;
 	--shrink) opt_shrink=1 ;;
-	--reserve) opt_reserve=1 ;;
-	--unload) opt_unload=1 ;;
 	--if-valid) opt_if_valid=1 ;;
+	--unload) opt_unload=1 ;;
+	--reserve) opt_reserve=1 ;;
+	--check-config) check_only=1 ;;
 	--help | -h) usage; exit 0 ;;
 	*) usage_error "unknown option '$1'" ;;
 	esac
@@ -517,58 +333,13 @@ done
 [ -z "$opt_if_valid" ] || [ -n "$opt_unload" ] || usage_error "--if-valid goes with --unload"
 
 if [ -n "$opt_unload" ]; then
-	# The service's stop, also run by "systemctl restart": a configuration
-	# that the start after it would refuse must not disarm the machine.
-	if [ -n "$opt_if_valid" ] && is_loaded; then
-		die_note="--unload --if-valid: the capture kernel stays loaded; fix the error, or disarm with $PROG --unload"
-		saved_dry_run=$dry_run
-		dry_run=1
-		prepare >/dev/null
-		dry_run=$saved_dry_run
-		die_note=''
-	fi
-	unload
-	[ -n "$dry_run" ] || printf '%s: unloaded the capture kernel\n' "$PROG"
-	exit 0
-fi
-if [ -n "$opt_reserve" ]; then
-	read_config
-	check_capture_files
+	unload_command
+elif [ -n "$opt_reserve" ]; then
+	plan --files
 	reserve
-	exit 0
+elif [ -n "$check_only" ]; then
+	plan
+	say "$conf: ok"
+else
+	load_command
 fi
-if [ -n "$check_only" ]; then
-	read_config
-	printf '%s: %s: ok\n' "$PROG" "$conf"
-	exit 0
-fi
-
-prepare
-if [ -n "$dry_run" ]; then
-	show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"
-	exit 0
-fi
-armed_facts
-# Armed with all of this already: nothing to load, but --shrink still shrinks.
-already=''
-if is_loaded && [ -n "$unchanged" ]; then
-	if [ -z "$opt_shrink" ]; then
-		printf '%s: already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do\n' "$PROG"
-		exit 0
-	fi
-	already=1 method=$(state_of METHOD)
-fi
-embedded_sha=$(embedded_config_sha "$initrd")
-[ "$embedded_sha" = unknown ] || [ "$embedded_sha" = "$config_sha" ] ||
-	warn "the initramfs $initrd holds another configuration than $conf: rebuild it" \
-		"(initramfs/build.sh --config $conf), then run $PROG again"
-command -v kexec >/dev/null 2>&1 || die 1 "kexec (package kexec-tools) is not in PATH"
-if [ -z "$already" ]; then
-	check_foreign
-	load
-	check_loaded
-fi
-[ -z "$opt_shrink" ] || { shrink; check_loaded; }
-write_state
-printf '%s: armed: %s (%s) with %s MB reserved; capture cmdline: %s\n' \
-	"$PROG" "$kernel" "$initrd" "$((reserved / 1048576))" "$cmdline"

@@ -8,7 +8,10 @@
 #include <sys/sysmacros.h>
 #include <zlib.h>
 
+#include "arm_check.h"
 #include "arm_cmdline.h"
+#include "arm_initrd.h"
+#include "arm_record.h"
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "sha256.h"
@@ -320,6 +323,301 @@ static void unchanged_compares_every_fact(void **state)
 	assert_int_equal(arm_unchanged(path, &s), 0);
 }
 
+/* A fake sysfs under root: kernel/ and kernel/security/. */
+static void fake_sysfs(void)
+{
+	char dir[256];
+
+	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	(void)snprintf(dir, sizeof(dir), "%s/kernel/security", root);
+	assert_int_equal(mkdir(dir, 0700), 0);
+}
+
+static void reserved_refusals_say_why(void **state)
+{
+	char why[1024], want[1024], dir[256];
+	unsigned long long r = 7;
+
+	(void)state;
+	fake_sysfs();
+	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
+	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), -1);
+	assert_int_equal(r, 0);
+	(void)snprintf(want, sizeof(want),
+		       "no memory is reserved for the capture kernel (%s/kexec_crash_size does not exist). "
+		       "Add crashkernel=64M to the kernel command line (on Debian: GRUB_CMDLINE_LINUX_DEFAULT "
+		       "in /etc/default/grub, then update-grub and reboot)", dir);
+	assert_string_equal(why, want);
+	write_file(dir, "kexec_crash_size", "0\n");
+	assert_int_equal(arm_check_reserved(root, "4G", &r, why, sizeof(why)), -1);
+	(void)snprintf(want, sizeof(want),
+		       "no memory is reserved for the capture kernel (%s/kexec_crash_size is 0), although "
+		       "the kernel command line has crashkernel=4G: the kernel could not reserve it (see: "
+		       "dmesg | grep -i crashkernel), try crashkernel=64M", dir);
+	assert_string_equal(why, want);
+	write_file(dir, "kexec_crash_size", "12x\n"); /* not a number: none */
+	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "kexec_crash_size is 12x). Add"));
+	write_file(dir, "kexec_crash_size", "67108864\n");
+	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), 0);
+	assert_int_equal(r, 67108864);
+}
+
+static void capture_file_refusals(void **state)
+{
+	char why[1024], path[256], want[1024];
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/vmlinuz", root);
+	assert_int_equal(arm_check_file("capture kernel", path, "--kernel", why, sizeof(why)), -1);
+	(void)snprintf(want, sizeof(want), "capture kernel %s (--kernel) does not exist", path);
+	assert_string_equal(why, want);
+	assert_int_equal(arm_check_file("capture initramfs", root, "CAPTURE_INITRD in /c", why, sizeof(why)), -1);
+	(void)snprintf(want, sizeof(want), "capture initramfs %s (CAPTURE_INITRD in /c) is not a regular file", root);
+	assert_string_equal(why, want);
+	write_file(root, "vmlinuz", "k");
+	assert_int_equal(arm_check_file("capture kernel", path, "--kernel", why, sizeof(why)), 0);
+	if (geteuid() != 0) { /* root reads anything */
+		assert_int_equal(chmod(path, 0), 0);
+		assert_int_equal(arm_check_file("capture kernel", path, "--kernel", why, sizeof(why)), -1);
+		(void)snprintf(want, sizeof(want), "capture kernel %s (--kernel) is not readable", path);
+		assert_string_equal(why, want);
+	}
+}
+
+static void target_udev_names_warn(void **state)
+{
+	char why[512];
+
+	(void)state;
+	assert_int_equal(arm_target_warning("/dev/disk/by-id/ata-DISK-part1", why, sizeof(why)), 1);
+	assert_string_equal(why, "TARGET=/dev/disk/by-id/ata-DISK-part1: the capture environment has no udev "
+				 "to resolve this name; use TARGET=UUID=... or TARGET=LABEL=...");
+	assert_int_equal(arm_target_warning("/dev/disk/by-path/pci-0", why, sizeof(why)), 1);
+	assert_int_equal(arm_target_warning("/dev/disk/by-partuuid/x", why, sizeof(why)), 1);
+	assert_int_equal(arm_target_warning("/dev/disk/by-uuid/x", why, sizeof(why)), 0);
+	assert_int_equal(arm_target_warning("UUID=x", why, sizeof(why)), 0);
+}
+
+static void loaded_only_when_the_kernel_says_1(void **state)
+{
+	char dir[256];
+
+	(void)state;
+	assert_int_equal(arm_loaded(root), 0); /* no sysfs file */
+	fake_sysfs();
+	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
+	write_file(dir, "kexec_crash_loaded", "0\n");
+	assert_int_equal(arm_loaded(root), 0);
+	write_file(dir, "kexec_crash_loaded", "1\n");
+	assert_int_equal(arm_loaded(root), 1);
+	write_file(dir, "kexec_crash_loaded", "10\n");
+	assert_int_equal(arm_loaded(root), 0);
+}
+
+static void lockdown_mode_is_the_bracketed_one(void **state)
+{
+	char dir[256];
+
+	(void)state;
+	assert_string_equal(arm_lockdown(root), ""); /* no lockdown file */
+	fake_sysfs();
+	(void)snprintf(dir, sizeof(dir), "%s/kernel/security", root);
+	write_file(dir, "lockdown", "[none] integrity confidentiality\n");
+	assert_string_equal(arm_lockdown(root), "");
+	write_file(dir, "lockdown", "none [integrity] confidentiality\n");
+	assert_string_equal(arm_lockdown(root), "integrity");
+	write_file(dir, "lockdown", "none integrity [confidentiality]\n");
+	assert_string_equal(arm_lockdown(root), "confidentiality");
+}
+
+/* Appends a newc entry (name, mode, data) to the archive in a, at *len. */
+static void newc_add(char *a, size_t *len, const char *name, unsigned mode, const char *data)
+{
+	size_t n = strlen(name) + 1, d = strlen(data);
+
+	*len += (size_t)sprintf(a + *len, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", 1u,
+				mode, 0u, 0u, 1u, 0u, d, 0u, 0u, 0u, 0u, n, 0u);
+	memcpy(a + *len, name, n);
+	*len += n;
+	while (*len % 4)
+		a[(*len)++] = '\0';
+	memcpy(a + *len, data, d);
+	*len += d;
+	while (*len % 4)
+		a[(*len)++] = '\0';
+}
+
+/* Writes the archive a as gzip to dir/name, in members of at most split bytes. */
+static void gzip_write(const char *dir, const char *name, const char *a, size_t len, size_t split)
+{
+	char path[256];
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void)unlink(path);
+	for (size_t off = 0; off < len; off += split) {
+		gzFile g = gzopen(path, "ab");
+		unsigned n = (unsigned)(len - off < split ? len - off : split);
+
+		assert_non_null(g);
+		assert_int_equal(gzwrite(g, a + off, n), (int)n);
+		assert_int_equal(gzclose(g), Z_OK);
+	}
+}
+
+#define HI_SHA "98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4" /* "hi\n" */
+
+static void embedded_config_is_found_in_newc(void **state)
+{
+	static char a[4096];
+	char path[256], sha[65];
+	size_t len = 0;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/i.img", root);
+	newc_add(a, &len, "etc", 040755, "");
+	newc_add(a, &len, "bin/abcde", 0100755, "12345"); /* odd name and data: padding */
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "hi\n");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "i.img", a, len, len);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, HI_SHA);
+	gzip_write(root, "i.img", a, len, 100); /* gzip members that cut the archive anywhere */
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, HI_SHA);
+	arm_embedded_sha(path, "etc/other.conf", sha);
+	assert_string_equal(sha, "unknown");
+	write_file(root, "i.img", "not gzip");
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+	arm_embedded_sha("/nonexistent/i.img", ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+}
+
+static void embedded_config_only_regular_and_first_archive(void **state)
+{
+	static char a[4096];
+	char path[256], sha[65];
+	size_t len = 0;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/i.img", root);
+	newc_add(a, &len, "etc/dumpagent.conf", 040755, ""); /* a directory */
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "i.img", a, len, len);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+	len = 0;
+	newc_add(a, &len, "etc", 040755, "");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "hi\n"); /* after the end: cpio -i stops */
+	gzip_write(root, "i.img", a, len, len);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	assert_string_equal(sha, "unknown");
+}
+
+static void rebuild_decides_from_the_sums(void **state)
+{
+	static char a[4096];
+	char base[256], sums[1024], want[1024], ksha[65];
+	size_t len = 0;
+	const char *other = "d134ed2a929a5c1e73bc4c0a3cfeab09c830de84ddebd72354983ad96e218f4f";
+
+	(void)state;
+	(void)snprintf(base, sizeof(base), "%s/base.img", root);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_NONE); /* none */
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "hi\n");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "base.img", a, len, len);
+	assert_int_equal(arm_rebuild(root, base, HI_SHA, sums, sizeof(sums)), ARM_REBUILD_NONE);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	arm_file_sha(base, ksha);
+	(void)snprintf(want, sizeof(want), "CONFIG_SHA256=%s BASE=%s BASE_SHA256=%s", other, base, ksha);
+	assert_string_equal(sums, want);
+	(void)snprintf(want + strlen(want), sizeof(want) - strlen(want), "\n");
+	write_file(root, "initramfs.sums", want);
+	/* The sums match, but initramfs.img is missing, a directory, holds "hi\n", then the configuration. */
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	(void)snprintf(want, sizeof(want), "%s/initramfs.img", root);
+	assert_int_equal(mkdir(want, 0700), 0);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	assert_int_equal(rmdir(want), 0);
+	gzip_write(root, "initramfs.img", a, len, len);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+	len = 0;
+	newc_add(a, &len, "etc/dumpagent.conf", 0100644, "TARGET=auto\n");
+	newc_add(a, &len, "TRAILER!!!", 0, "");
+	gzip_write(root, "initramfs.img", a, len, len);
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_REUSE);
+	write_file(root, "initramfs.sums", "CONFIG_SHA256=x\n"); /* another configuration recorded */
+	assert_int_equal(arm_rebuild(root, base, other, sums, sizeof(sums)), ARM_REBUILD_BUILD);
+}
+
+static void record_is_written_atomically_and_private(void **state)
+{
+	char run[128], path[256], text[4096], why[512];
+	struct arm_state s = { .kernel = "/k", .initrd = "/i", .cmdline = "console=tty0 x=\"a b\"",
+			       .kernel_sha = "ks", .initrd_sha = "is", .config_sha = "cs", .layout_sha = "ls" };
+	struct arm_loaded l = { .config = "/c", .method = "kexec_load", .embedded_sha = "es", .at = 1 };
+	struct stat st;
+
+	(void)state;
+	(void)snprintf(run, sizeof(run), "%s/run", root);
+	assert_int_equal(arm_record_write(run, &s, &l, why, sizeof(why)), 0);
+	(void)snprintf(path, sizeof(path), "%s/loaded", run);
+	assert_int_equal(arm_record_read(path, text, sizeof(text)), 0);
+	assert_string_equal(text, "KERNEL=/k\nKERNEL_SHA256=ks\nINITRD=/i\nINITRD_SHA256=is\nCONFIG=/c\n"
+				  "CONFIG_SHA256=cs\nINITRD_CONFIG_SHA256=es\nCMDLINE=console=tty0 x=\"a b\"\n"
+				  "METHOD=kexec_load\nLAYOUT_SHA256=ls\nLOADED_AT=1\n");
+	assert_int_equal(arm_unchanged(path, &s), 1); /* what is written is what is read */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(chmod(run, 0755), 0);
+	assert_int_equal(arm_record_write(run, &s, &l, why, sizeof(why)), 0); /* replaces it */
+	assert_int_equal(stat(run, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	(void)snprintf(path, sizeof(path), "%s/loaded.tmp", run);
+	assert_int_equal(access(path, F_OK), -1); /* renamed away */
+	write_file(root, "file", "");
+	(void)snprintf(run, sizeof(run), "%s/file", root);
+	assert_int_equal(arm_record_write(run, &s, &l, why, sizeof(why)), -1);
+	(void)snprintf(text, sizeof(text), "open %s/loaded.tmp: Not a directory", run);
+	assert_string_equal(why, text);
+}
+
+static void previous_is_intact_while_its_files_are(void **state)
+{
+	char path[256], text[2048], ksha[65], isha[65];
+	struct arm_previous p;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/loaded", root);
+	assert_int_equal(arm_previous(path, &p), -1); /* no record */
+	write_file(root, "k", "kernel");
+	write_file(root, "i", "initrd");
+	(void)snprintf(text, sizeof(text), "%s/k", root);
+	arm_file_sha(text, ksha);
+	(void)snprintf(text, sizeof(text), "%s/i", root);
+	arm_file_sha(text, isha);
+	(void)snprintf(text, sizeof(text), "KERNEL=%s/k\nKERNEL_SHA256=%s\nINITRD=%s/i\nINITRD_SHA256=%s\n"
+		       "CMDLINE=console=tty0\nMETHOD=kexec_load\n", root, ksha, root, isha);
+	write_file(root, "loaded", text);
+	assert_int_equal(arm_previous(path, &p), 0);
+	assert_int_equal(p.intact, 1);
+	assert_string_equal(p.cmdline, "console=tty0");
+	assert_string_equal(p.method, "kexec_load");
+	(void)snprintf(text, sizeof(text), "%s/i", root);
+	assert_string_equal(p.initrd, text);
+	write_file(root, "i", "initrd, changed");
+	assert_int_equal(arm_previous(path, &p), 0);
+	assert_int_equal(p.intact, 0);
+	write_file(root, "i", "initrd");
+	write_file(root, "k", "kernel, changed");
+	assert_int_equal(arm_previous(path, &p), 0);
+	assert_int_equal(p.intact, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +633,16 @@ int main(void)
 		cmocka_unit_test(sha256_known_answers),
 		TMPDIR_TEST(layout_is_ram_and_cpus),
 		TMPDIR_TEST(unchanged_compares_every_fact),
+		TMPDIR_TEST(reserved_refusals_say_why),
+		TMPDIR_TEST(capture_file_refusals),
+		cmocka_unit_test(target_udev_names_warn),
+		TMPDIR_TEST(lockdown_mode_is_the_bracketed_one),
+		TMPDIR_TEST(loaded_only_when_the_kernel_says_1),
+		TMPDIR_TEST(embedded_config_is_found_in_newc),
+		TMPDIR_TEST(embedded_config_only_regular_and_first_archive),
+		TMPDIR_TEST(rebuild_decides_from_the_sums),
+		TMPDIR_TEST(record_is_written_atomically_and_private),
+		TMPDIR_TEST(previous_is_intact_while_its_files_are),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

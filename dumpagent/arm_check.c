@@ -1,0 +1,105 @@
+/* arm_check.c: the checks of a load before kexec: reserved memory, capture files, TARGET names, lockdown (normal-boot side, arming). */
+#include "arm_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The first line of path into buf ("" when it cannot be read); 0 or -1. */
+static int first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	buf[0] = '\0';
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	(void)fclose(f); /* read-only */
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok ? 0 : -1;
+}
+
+int arm_check_reserved(const char *sysfs, const char *asked, unsigned long long *reserved,
+		       char *why, size_t len)
+{
+	char path[1024], val[64], state[96];
+	int readable;
+
+	(void)snprintf(path, sizeof(path), "%s/kernel/kexec_crash_size", sysfs);
+	readable = access(path, R_OK) == 0;
+	(void)first_line(path, val, sizeof(val));
+	/* As the shell did: only digits count, anything else is none. */
+	*reserved = val[0] && strspn(val, "0123456789") == strlen(val) ? strtoull(val, NULL, 10) : 0;
+	if (*reserved > 0)
+		return 0;
+	if (readable)
+		(void)snprintf(state, sizeof(state), "is %s", val);
+	else
+		(void)snprintf(state, sizeof(state), "does not exist");
+	if (asked && *asked)
+		(void)snprintf(why, len,
+			       "no memory is reserved for the capture kernel (%s %s), although the kernel "
+			       "command line has crashkernel=%s: the kernel could not reserve it (see: "
+			       "dmesg | grep -i crashkernel), try crashkernel=" ARM_CRASHKERNEL_SIZE,
+			       path, state, asked);
+	else
+		(void)snprintf(why, len,
+			       "no memory is reserved for the capture kernel (%s %s). Add crashkernel="
+			       ARM_CRASHKERNEL_SIZE " to the kernel command line (on Debian: "
+			       "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)",
+			       path, state);
+	return -1;
+}
+
+int arm_check_file(const char *what, const char *path, const char *from, char *why, size_t len)
+{
+	struct stat st;
+	const char *wrong = NULL;
+
+	if (stat(path, &st) < 0)
+		wrong = "does not exist";
+	else if (!S_ISREG(st.st_mode))
+		wrong = "is not a regular file";
+	else if (access(path, R_OK) < 0)
+		wrong = "is not readable";
+	if (!wrong)
+		return 0;
+	(void)snprintf(why, len, "%s %s (%s) %s", what, path, from, wrong);
+	return -1;
+}
+
+int arm_target_warning(const char *target, char *why, size_t len)
+{
+	/* The agent resolves only UUID=, LABEL= and their /dev/disk/by-* forms itself. */
+	if (strncmp(target, "/dev/disk/by-id/", 16) != 0 && strncmp(target, "/dev/disk/by-path/", 18) != 0 &&
+	    strncmp(target, "/dev/disk/by-part", 17) != 0)
+		return 0;
+	(void)snprintf(why, len,
+		       "TARGET=%s: the capture environment has no udev to resolve this name; "
+		       "use TARGET=UUID=... or TARGET=LABEL=...", target);
+	return 1;
+}
+
+const char *arm_lockdown(const char *sysfs)
+{
+	char path[1024], mode[256];
+
+	(void)snprintf(path, sizeof(path), "%s/kernel/security/lockdown", sysfs);
+	(void)first_line(path, mode, sizeof(mode));
+	if (strstr(mode, "[integrity]"))
+		return "integrity";
+	if (strstr(mode, "[confidentiality]"))
+		return "confidentiality";
+	return "";
+}
+
+int arm_loaded(const char *sysfs)
+{
+	char path[1024], val[16];
+
+	(void)snprintf(path, sizeof(path), "%s/kernel/kexec_crash_loaded", sysfs);
+	return first_line(path, val, sizeof(val)) == 0 && strcmp(val, "1") == 0;
+}

@@ -1,0 +1,27 @@
+/* arm_check.h: the checks of a load before kexec: reserved memory, capture files, TARGET names, lockdown (normal-boot side, arming). */
+#ifndef DUMPAGENT_ARM_CHECK_H
+#define DUMPAGENT_ARM_CHECK_H
+
+#include <stddef.h>
+
+/* The crashkernel= load-crashkernel recommends when none is reserved. */
+#define ARM_CRASHKERNEL_SIZE "64M"
+
+/* Reads sysfs/kernel/kexec_crash_size into *reserved (0 when missing or not
+ * a number). 0 when memory is reserved, else -1 with the refusal in why;
+ * asked is the running kernel's crashkernel= ("" when it has none). */
+int arm_check_reserved(const char *sysfs, const char *asked, unsigned long long *reserved,
+		       char *why, size_t len);
+/* what ("capture kernel") path (from: "--kernel", "CAPTURE_KERNEL in FILE")
+ * exists, is a regular file and is readable: 0, or -1 with why. */
+int arm_check_file(const char *what, const char *path, const char *from, char *why, size_t len);
+/* The warning for a TARGET that the capture environment cannot resolve
+ * (a udev name), written to why: 1 when there is one, else 0. */
+int arm_target_warning(const char *target, char *why, size_t len);
+/* The kernel lockdown mode of sysfs/kernel/security/lockdown:
+ * "integrity", "confidentiality", or "" when none (or unreadable). */
+const char *arm_lockdown(const char *sysfs);
+/* 1 when sysfs/kernel/kexec_crash_loaded says a capture kernel is loaded. */
+int arm_loaded(const char *sysfs);
+
+#endif

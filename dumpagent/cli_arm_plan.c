@@ -1,0 +1,235 @@
+/* cli_arm_plan.c: dumpagent arm-plan: the configuration, the checks of a load and TARGET=auto, for load-crashkernel. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arm_check.h"
+#include "arm_cmdline.h"
+#include "arm_initrd.h"
+#include "arm_state.h"
+#include "arm_target.h"
+#include "cli.h"
+#include "cli_arm.h"
+#include "cmdline.h"
+#include "config.h"
+#include "exit_codes.h"
+#include "log.h"
+
+/* The running kernel's command line, "" when it cannot be read (its words
+ * are only passed on, and checked by the capture agent). */
+static void read_running(char *buf, size_t len)
+{
+	char path[ARM_PATH_MAX];
+	size_t n = 0;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/cmdline", arm_proc_dir());
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		(void)fclose(f); /* read-only */
+	}
+	buf[n] = '\0';
+}
+
+/* What arm-plan was asked: the configuration, the --kernel and --initrd
+ * overrides, and which checks of a load to run before it answers. */
+struct plan {
+	const char *conf, *kernel, *initrd;
+	enum { CHECK_NONE, CHECK_FILES, CHECK_LOAD } check;
+	char running[4096];
+	char asked[64]; /* the running kernel's crashkernel=, "" when none */
+};
+
+static int refuse(int code, const char *why)
+{
+	log_error("%s", why);
+	return code;
+}
+
+/* The checks of a load that come before TARGET=auto, in the loader's order:
+ * reserved memory (--load), then the capture kernel and initramfs. */
+static int check_load(struct plan *p, const struct config *cfg, unsigned long long *reserved)
+{
+	char why[3 * ARM_PATH_MAX], from[ARM_PATH_MAX + 32];
+
+	if (p->check == CHECK_LOAD && arm_check_reserved(arm_sysfs_dir(), p->asked, reserved, why, sizeof(why)) < 0)
+		return refuse(EXIT_NOT_RESERVED, why);
+	if (!p->kernel)
+		(void)snprintf(from, sizeof(from), "CAPTURE_KERNEL in %s", p->conf);
+	if (arm_check_file("capture kernel", p->kernel ? p->kernel : config_get(cfg, KEY_CAPTURE_KERNEL),
+			   p->kernel ? "--kernel" : from, why, sizeof(why)) < 0)
+		return refuse(EXIT_NO_KERNEL, why);
+	if (!p->initrd)
+		(void)snprintf(from, sizeof(from), "CAPTURE_INITRD in %s", p->conf);
+	if (arm_check_file("capture initramfs", p->initrd ? p->initrd : config_get(cfg, KEY_CAPTURE_INITRD),
+			   p->initrd ? "--initrd" : from, why, sizeof(why)) < 0)
+		return refuse(EXIT_NO_KERNEL, why);
+	return EXIT_OK;
+}
+
+/* TARGET=auto, resolved on this system: 0, or -1 with why. */
+static int resolve_target(const struct config *cfg, struct arm_target *t, char *why, size_t len)
+{
+	return arm_target_auto(arm_proc_dir(), config_get(cfg, KEY_CRASH_DIR), config_get(cfg, KEY_FSTYPE), t,
+			       why, len);
+}
+
+/* The warning a load gives for its TARGET, "" when none: a udev name, or a
+ * CRASH_DIR of TARGET=auto below another mount point than "/". */
+static void target_warning(const struct config *cfg, const struct arm_target *t, char *why, size_t len)
+{
+	const char *dir = config_get(cfg, KEY_CRASH_DIR);
+
+	why[0] = '\0';
+	if (!t) {
+		(void)arm_target_warning(config_get(cfg, KEY_TARGET), why, len);
+		return;
+	}
+	/* The agent takes CRASH_DIR inside the target filesystem, from its root. */
+	if (strcmp(t->mount.mountpoint, "/") != 0)
+		(void)snprintf(why, len,
+			       "CRASH_DIR=%s is on the filesystem mounted at %s: the capture agent writes "
+			       "to %s inside that filesystem, which is %s%s here",
+			       dir, t->mount.mountpoint, dir, t->mount.mountpoint, dir);
+}
+
+/* The configuration's sha256, and whether CAPTURE_INITRD holds another
+ * configuration (never for --initrd): rebuild is "", "reuse" or "build" of
+ * $DUMPAGENT_STATE/initramfs.img, and sums what initramfs.sums records then. */
+static void put_rebuild(const struct plan *p, const struct config *cfg)
+{
+	static const char *const what[] = { "", "reuse", "build" };
+	const char *state = getenv("DUMPAGENT_STATE");
+	char config_sha[65], sums[3 * ARM_PATH_MAX] = "";
+	enum arm_rebuild r = ARM_REBUILD_NONE;
+
+	arm_file_sha(p->conf, config_sha);
+	if (!p->initrd)
+		r = arm_rebuild(state && *state ? state : "/var/lib/dumpagent",
+				config_get(cfg, KEY_CAPTURE_INITRD), config_sha, sums, sizeof(sums));
+	arm_put("config_sha", config_sha);
+	arm_put("rebuild", what[r]);
+	arm_put("sums", sums);
+}
+
+/* The facts a load needs beyond the configuration: the files, the memory
+ * reserved, the lockdown mode and the warning. */
+static void put_load(const struct plan *p, const struct config *cfg, const struct arm_target *t,
+		     unsigned long long reserved)
+{
+	char why[4 * ARM_PATH_MAX], num[32];
+
+	arm_put("kernel", p->kernel ? p->kernel : config_get(cfg, KEY_CAPTURE_KERNEL));
+	arm_put("initrd", p->initrd ? p->initrd : config_get(cfg, KEY_CAPTURE_INITRD));
+	if (p->check != CHECK_LOAD)
+		return;
+	put_rebuild(p, cfg);
+	(void)snprintf(num, sizeof(num), "%llu", reserved);
+	arm_put("reserved", num);
+	arm_put("lockdown", arm_lockdown(arm_sysfs_dir()));
+	target_warning(cfg, t, why, sizeof(why));
+	arm_put("warning", why);
+}
+
+/* TARGET=auto could not be resolved: a load refuses (after the checks that
+ * come before it); otherwise the error is a fact. */
+static int refuse_target(const struct plan *p, const char *why)
+{
+	char msg[3 * ARM_PATH_MAX];
+
+	(void)snprintf(msg, sizeof(msg), "TARGET=auto: %s; set TARGET=UUID=... or TARGET=LABEL=... explicitly in %s",
+		       why, p->conf);
+	return refuse(EXIT_NO_TARGET, msg);
+}
+
+static void put_target_facts(const struct arm_target *t, int ok, const char *why)
+{
+	if (!ok) {
+		arm_put("target_error", why);
+		return;
+	}
+	arm_put("target_uuid", t->uuid);
+	arm_put("target_fstype", t->mount.fstype);
+	arm_put("target_mount", t->mount.mountpoint);
+}
+
+/* The running kernel's crashkernel= (for the advice when none was
+ * reserved), and the capture kernel's command line. */
+static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t)
+{
+	static char cmdline[ARM_CMDLINE_MAX];
+
+	if (*p->asked)
+		arm_put("crashkernel_asked", p->asked);
+	if (arm_cmdline(p->running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
+			config_get(cfg, KEY_CMDLINE_APPEND), cmdline, sizeof(cmdline)) < 0) {
+		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
+			  ARM_CMDLINE_MAX - 1);
+		return EXIT_CONFIG;
+	}
+	arm_put("cmdline", cmdline);
+	return EXIT_OK;
+}
+
+static int plan_option(void *ctx, int letter, const char *value)
+{
+	struct plan *p = ctx;
+
+	if (letter == 'F')
+		p->check = CHECK_FILES;
+	else if (letter == 'L')
+		p->check = CHECK_LOAD;
+	else if (*value) /* "" is not given, as ${x:-} */
+		*(letter == 'c' ? &p->conf : letter == 'K' ? &p->kernel : &p->initrd) = value;
+	return EXIT_OK;
+}
+
+/* dumpagent arm-plan [--config FILE] [--kernel FILE] [--initrd FILE]
+ * [--files | --load]: every key of the configuration as c_KEY='value'
+ * (defaults applied), TARGET=auto resolved, the crashkernel= of the running
+ * kernel and the capture kernel's command line. --files checks the capture
+ * files first, --load every check of a load, and both add their facts;
+ * a check that fails exits with its code of the table, and prints nothing. */
+int cli_arm_plan(int argc, char **argv)
+{
+	static struct plan p;
+	static struct config cfg;
+	struct config_error err;
+	struct arm_target t;
+	unsigned long long reserved = 0;
+	char why[2 * ARM_PATH_MAX] = "";
+	int rc, first, is_auto, auto_ok = 0;
+
+	p = (struct plan){ .conf = CONFIG_PATH };
+	if ((rc = arm_args("arm-plan", argc, argv, plan_option, &p, &first)) != EXIT_OK)
+		return rc;
+	if (config_load(p.conf, &cfg, &err) < 0) {
+		config_report_error(p.conf, &err);
+		return EXIT_CONFIG;
+	}
+	read_running(p.running, sizeof(p.running));
+	if (cmdline_get(p.running, "crashkernel", p.asked, sizeof(p.asked)) != 0)
+		p.asked[0] = '\0';
+	if (p.check != CHECK_NONE && (rc = check_load(&p, &cfg, &reserved)) != EXIT_OK)
+		return rc;
+	is_auto = strcmp(config_get(&cfg, KEY_TARGET), "auto") == 0;
+	if (is_auto)
+		auto_ok = resolve_target(&cfg, &t, why, sizeof(why)) == 0;
+	if (is_auto && !auto_ok && p.check == CHECK_LOAD)
+		return refuse_target(&p, why);
+	for (int k = 0; k < KEY_COUNT; k++) {
+		char name[64];
+
+		(void)snprintf(name, sizeof(name), "c_%s", config_key_name((enum config_key)k));
+		arm_put(name, config_get(&cfg, (enum config_key)k));
+	}
+	if (p.check != CHECK_NONE)
+		put_load(&p, &cfg, is_auto ? &t : NULL, reserved);
+	if (is_auto)
+		put_target_facts(&t, auto_ok, why);
+	if (is_auto && !auto_ok) /* no command line without a target; the loader stops first */
+		return EXIT_OK;
+	return put_cmdline(&p, &cfg, is_auto ? &t : NULL);
+}
+
