@@ -124,8 +124,8 @@ lint:
 	tests/lint.sh
 
 # The host-only layers, no kernel build and no VM: unit, shell, fuzz smoke, lint.
-check-fast: all unit lint
-	$(MAKE) -j$(TEST_JOBS) fuzz-smoke
+check-fast: all unit
+	$(MAKE) -j$(TEST_JOBS) fuzz-smoke lint
 	tests/run -j $(TEST_JOBS) unit shell
 
 # Everything, then all tests; the full-system test (tests/qemu/test-system-deb.sh)
