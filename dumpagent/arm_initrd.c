@@ -98,21 +98,14 @@ void arm_embedded_sha(const char *path, const char *name, char out[65])
 /* The text of path, its trailing newlines cut (as $(cat path)); 0 or -1. */
 static int read_text(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = read_small(path, buf, len);
 
-	if (fd < 0)
-		return -1;
-	n = pread_full(fd, buf, len - 1, 0);
-	(void)close(fd); /* read-only */
 	if (n < 0)
 		return -1;
 	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
+		buf[--n] = '\0';
 	return 0;
 }
-
 enum arm_rebuild arm_rebuild(const char *state, const char *base, const char *config_sha, char *sums,
 			     size_t len)
 {

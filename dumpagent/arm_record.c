@@ -28,17 +28,7 @@ const char *arm_record_value(const char *text, const char *key, char *val, size_
 
 int arm_record_read(const char *path, char *text, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = pread_full(fd, text, len - 1, 0);
-	(void)close(fd); /* read-only */
-	if (n < 0)
-		return -1;
-	text[n] = '\0';
-	return 0;
+	return read_small(path, text, len) < 0 ? -1 : 0;
 }
 
 /* The text of the record, in the order load-crashkernel(8) documents. */

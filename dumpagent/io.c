@@ -2,6 +2,7 @@
 #include "io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 int write_all(int fd, const void *buf, size_t len)
@@ -67,4 +68,19 @@ ssize_t pread_full(int fd, void *buf, size_t len, off_t off)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread_full(fd, buf, len - 1, 0);
+	(void)close(fd); /* read-only */
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	return n;
 }

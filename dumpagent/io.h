@@ -17,5 +17,8 @@ int read_each(int fd, char *buf, size_t len, int (*each)(void *ctx, const char *
 	      void *ctx);
 /* Reads up to len bytes at off; returns the count (short only at end of file) or -errno. */
 ssize_t pread_full(int fd, void *buf, size_t len, off_t off);
+/* Reads at most len-1 bytes of path (a small file of the normal-boot side,
+ * opened as given) into buf and ends them with a NUL: the count or -errno. */
+ssize_t read_small(const char *path, char *buf, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +122,26 @@ static void read_some_retries_on_eintr(void **state)
 	(void)close(p[0]);
 }
 
+/* read_small: the whole of a small file, NUL-ended; at most len-1 bytes of a
+ * larger one; -errno for a file that cannot be opened. */
+static void read_small_reads_ends_and_cuts(void **state)
+{
+	char path[] = "/tmp/test_io.XXXXXX", buf[8];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write_all(fd, "abc\n", 4), 0);
+	assert_int_equal(close(fd), 0);
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(read_small(path, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "abc\n");
+	assert_int_equal(read_small(path, buf, 3), 2);
+	assert_string_equal(buf, "ab");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(read_small(path, buf, sizeof(buf)), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +149,7 @@ int main(void)
 		cmocka_unit_test(read_each_stops_when_asked),
 		cmocka_unit_test(read_errors_are_negative_errno),
 		cmocka_unit_test(read_some_retries_on_eintr),
+		cmocka_unit_test(read_small_reads_ends_and_cuts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
