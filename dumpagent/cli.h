@@ -91,10 +91,5 @@ int cli_export(int argc, char **argv);
 int cli_delete(int argc, char **argv);
 int cli_gc(int argc, char **argv);
 int cli_test(int argc, char **argv);
-/* load-crashkernel's: the configuration and TARGET=auto; the reservation
- * estimate; the checksums of what it arms. */
-int cli_arm_plan(int argc, char **argv);
-int cli_arm_need(int argc, char **argv);
-int cli_arm_state(int argc, char **argv);
 
 #endif

@@ -29,10 +29,10 @@ static const struct command commands[] = {
 	{ "delete", "ID", "cd", "remove one dump", cli_delete },
 	{ "gc", NULL, "cd", "apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS", cli_gc },
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
-	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", cli_arm_plan },
-	{ "arm-need", "KERNEL INITRD", "", "(load-crashkernel) the crashkernel= they need", cli_arm_need },
+	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
+	{ "arm-need", "KERNEL INITRD", "", "(load-crashkernel) the crashkernel= they need", command_arm_need },
 	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "R", "(load-crashkernel) checksums; armed already?",
-	  cli_arm_state },
+	  command_arm_state },
 };
 
 static const struct {

@@ -6,7 +6,7 @@
 # the one parser), rebuild the initramfs when it holds another configuration,
 # ask whether the same is armed already (arm-state), load with kexec, check
 # that the kernel reports it loaded, and record it. The shell keeps kexec, the
-# sysfs writes, GRUB and the rebuild; the logic is in dumpagent/cli_arm*.c.
+# sysfs writes, GRUB and the rebuild; the logic is in dumpagent/command_arm*.c.
 # Exit codes: usage() (dumpagent/exit_codes.h). DUMPAGENT_* are test hooks.
 # shellcheck disable=SC2154 # c_*, target_*, the facts and the estimate are set by eval of the agent's answers
 set -eu

@@ -1,4 +1,4 @@
-/* cli_arm_plan.c: dumpagent arm-plan: the configuration, the checks of a load and TARGET=auto, for load-crashkernel. */
+/* command_arm_plan.c: dumpagent arm-plan: the configuration, the checks of a load and TARGET=auto, for load-crashkernel. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
-#include "cli_arm.h"
+#include "command_arm.h"
 #include "cmdline.h"
 #include "config.h"
 #include "exit_codes.h"
@@ -191,7 +191,7 @@ static int plan_option(void *ctx, int letter, const char *value)
  * kernel and the capture kernel's command line. --files checks the capture
  * files first, --load every check of a load, and both add their facts;
  * a check that fails exits with its code of the table, and prints nothing. */
-int cli_arm_plan(int argc, char **argv)
+int command_arm_plan(int argc, char **argv)
 {
 	static struct plan p;
 	static struct config cfg;

@@ -1,6 +1,6 @@
-/* cli_arm.h: what the arm-* commands (cli_arm.c, cli_arm_plan.c) share: answers as shell assignments. */
-#ifndef DUMPAGENT_CLI_ARM_H
-#define DUMPAGENT_CLI_ARM_H
+/* command_arm.h: what the arm-* commands (command_arm.c, command_arm_plan.c) share: answers as shell assignments. */
+#ifndef DUMPAGENT_COMMAND_ARM_H
+#define DUMPAGENT_COMMAND_ARM_H
 
 /* Prints NAME='VALUE' with every ' written '\'': load-crashkernel evals
  * these lines, so no value, however made, can run anything. */

@@ -1,5 +1,5 @@
-/* cli_arm.c: arm-need and arm-state, and what the arm-* commands share: answers as shell assignments. */
-#include "cli_arm.h"
+/* command_arm.c: arm-need and arm-state, and what the arm-* commands share: answers as shell assignments. */
+#include "command_arm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +63,7 @@ const char *arm_sysfs_dir(void)
 }
 
 /* dumpagent arm-need KERNEL INITRD: the reservation the capture environment needs. */
-int cli_arm_need(int argc, char **argv)
+int command_arm_need(int argc, char **argv)
 {
 	struct arm_need n;
 	char why[2 * ARM_PATH_MAX];
@@ -128,7 +128,7 @@ static void put_previous(const char *loaded)
 /* dumpagent arm-state [--record METHOD] KERNEL INITRD CONFIG CMDLINE: the
  * checksums the loader records, unchanged='1' when $RUN/loaded records the
  * same, and what it records; --record METHOD writes them to $RUN/loaded. */
-int cli_arm_state(int argc, char **argv)
+int command_arm_state(int argc, char **argv)
 {
 	const char *run = getenv("DUMPAGENT_RUN"), *method = NULL;
 	struct arm_state s = { 0 };
