@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "delete", "ID", "cd", "remove one dump", cli_delete },
 	{ "gc", NULL, "cd", "apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS", cli_gc },
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
+	{ "arm-args", "[ARG...]", "", "(load-crashkernel) its own command line, and its --help", command_arm_args },
 	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
 	{ "arm-need", "KERNEL INITRD", "", "(load-crashkernel) the crashkernel= they need", command_arm_need },
 	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "R", "(load-crashkernel) checksums; armed already?",
@@ -229,7 +230,8 @@ void command_help(FILE *f)
 	}
 	fputs("status, list, show, export, delete, gc and test are for root only.\n"
 	      "environment: DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_DEV, DUMPAGENT_RUN,\n"
-	      "DUMPAGENT_APPORT_DIR replace /sys, /proc, /dev, /run/dumpagent and /var/crash.\n"
+	      "DUMPAGENT_APPORT_DIR, DUMPAGENT_GRUB_DIR replace /sys, /proc, /dev,\n"
+	      "/run/dumpagent, /var/crash and /etc/default/grub.d.\n"
 	      "\nexit status (one table for dumpagent and load-crashkernel):\n", f);
 	for (size_t i = 0; i < N(exits); i++)
 		fprintf(f, "  %-4d %s\n", exits[i].code, exits[i].what);

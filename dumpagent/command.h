@@ -18,9 +18,11 @@ int command_capture(int argc, char **argv);
 int command_config_check(int argc, char **argv);
 int command_config_get(int argc, char **argv);
 int command_probe(int argc, char **argv);
-/* load-crashkernel's (command_arm.c, command_arm_plan.c): the configuration,
+/* load-crashkernel's (command_arm.c, command_arm_args.c, command_arm_plan.c):
+ * its command line and --help; the configuration,
  * TARGET=auto and the checks of a load; the reservation estimate; the
  * checksums of what it arms and the record of it. */
+int command_arm_args(int argc, char **argv);
 int command_arm_plan(int argc, char **argv);
 int command_arm_need(int argc, char **argv);
 int command_arm_state(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arm_check.h"
+#include "arm_grub.h"
 #include "arm_initrd.h"
 #include "arm_record.h"
 #include "arm_reserve.h"
@@ -62,11 +63,14 @@ const char *arm_sysfs_dir(void)
 	return sysfs && *sysfs ? sysfs : "/sys";
 }
 
-/* dumpagent arm-need KERNEL INITRD: the reservation the capture environment needs. */
+/* dumpagent arm-need KERNEL INITRD: the reservation the capture environment
+ * needs, and grub_others: the GRUB settings files (in $DUMPAGENT_GRUB_DIR or
+ * /etc/default/grub.d) that set crashkernel= already. */
 int command_arm_need(int argc, char **argv)
 {
+	const char *grub = getenv("DUMPAGENT_GRUB_DIR");
 	struct arm_need n;
-	char why[2 * ARM_PATH_MAX];
+	char why[2 * ARM_PATH_MAX], others[4 * ARM_PATH_MAX];
 
 	int first, r = arm_args("arm-need", argc, argv, state_option, NULL, &first);
 
@@ -78,6 +82,8 @@ int command_arm_need(int argc, char **argv)
 	}
 	printf("need_bytes=%llu\nshrink_bytes=%llu\nshrink_floor_mb=%d\nreserve_mb=%llu\n", n.need,
 	       n.shrink, ARM_SHRINK_FLOOR_MB, n.reserve_mb);
+	(void)arm_grub_others(grub && *grub ? grub : "/etc/default/grub.d", others, sizeof(others));
+	arm_put("grub_others", others);
 	return EXIT_OK;
 }
 

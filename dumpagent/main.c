@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return command_usage_error(NULL, "unknown command '%s%s%s'", argv[1], words > 1 ? " " : "",
 					   words > 1 ? argv[2] : "");
-	for (int k = 1 + words; k < argc; k++)
+	/* "COMMAND --help" is dumpagent's; arm-args' arguments are load-crashkernel's. */
+	for (int k = 1 + words; k < argc && cmd->run != command_arm_args; k++)
 		if (is_help(argv[k])) {
 			command_help(stdout);
 			return EXIT_OK;

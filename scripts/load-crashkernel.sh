@@ -7,7 +7,7 @@
 # ask whether the same is armed already (arm-state), load with kexec, check
 # that the kernel reports it loaded, and record it. The shell keeps kexec, the
 # sysfs writes, GRUB and the rebuild; the logic is in dumpagent/command_arm*.c.
-# Exit codes: usage() (dumpagent/exit_codes.h). DUMPAGENT_* are test hooks.
+# Exit codes and --help: dumpagent arm-args (dumpagent/exit_codes.h). DUMPAGENT_* are test hooks.
 # shellcheck disable=SC2154 # c_*, target_*, the facts and the estimate are set by eval of the agent's answers
 set -eu
 LC_ALL=C # the same messages and byte semantics from every tool run here
@@ -25,37 +25,6 @@ STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
 NL='
 '
 
-usage() {
-	cat <<EOF
-usage: $PROG [--config FILE] [--kernel FILE] [--initrd FILE] [--shrink] [--dry-run]
-       $PROG --reserve [--config FILE] [--kernel FILE] [--initrd FILE] [--dry-run]
-       $PROG --unload [--if-valid [--config FILE]] [--dry-run]
-       $PROG --check-config [--config FILE]
-
-  --config FILE   configuration (default /etc/dumpagent.conf)
-  --kernel FILE   capture kernel, instead of CAPTURE_KERNEL
-  --initrd FILE   capture initramfs, instead of CAPTURE_INITRD
-  --dry-run       check everything, print what would be done
-  --shrink        give the reserved memory not needed back (until a reboot)
-  --reserve       write the crashkernel= needed to $GRUB_DIR/dumpagent.cfg
-  --unload        unload the capture kernel
-  --if-valid      with --unload: only when a load would pass its checks
-  --check-config  only parse and validate the configuration
-
-exit status:
-  0    armed (--dry-run, --check-config: no problem found)
-  1    kexec failed, or the agent could not be run
-  12   no memory is reserved for the capture kernel (crashkernel=)
-  13   capture kernel or initramfs missing or unreadable, or its rebuild failed
-  14   TARGET=auto cannot be resolved to a filesystem UUID
-  15   kexec succeeded but the kernel does not report a loaded capture kernel
-  16   --reserve, --shrink: the GRUB setting or kexec_crash_size not written
-  100  usage error
-  101  configuration error
-See load-crashkernel(8).
-EOF
-}
-
 # die_note, when set, is said after the error: what the failure left behind.
 die_note=''
 die() {
@@ -67,15 +36,11 @@ die() {
 }
 say() { printf '%s: %s\n' "$PROG" "$*"; }
 warn() { say "warning: $*" >&2; }
-usage_error() {
-	printf '%s: %s; see %s --help\n' "$PROG" "$*" "$PROG" >&2
-	exit 100
-}
 one_line() { printf '%s' "$1" | tr '\n' ' ' | sed 's/ *$//'; }
 
 # ask COMMAND ARG...: evals the answer of "$AGENT arm-COMMAND ARG..." (dumpagent(8)
 # says what it sets; every value is single-quoted: eval runs nothing). Its error
-# (the last line) becomes ours, with its status when the table's (12-14, 101), else 1.
+# (the last line) becomes ours, with its status when the table's (12-14, 100, 101), else 1.
 ask() {
 	cmd=arm-$1 rc=0
 	shift
@@ -83,7 +48,7 @@ ask() {
 	last=${answer##*"$NL"}
 	case $rc in
 	0) eval "$answer" ;;
-	12 | 13 | 14 | 101) die "$rc" "${last#*: }" ;;
+	12 | 13 | 14 | 100 | 101) die "$rc" "${last#*: }" ;;
 	*) die 1 "cannot run $AGENT $cmd (exit status $rc): ${last#*: }" ;;
 	esac
 }
@@ -238,16 +203,6 @@ shrink() {
 	say "--shrink: kexec_crash_size $before -> $now: gave $(((before - now) / 1048576)) MiB back to the system"
 }
 
-# Prints the GRUB settings files but ours that set crashkernel= (the admin's,
-# kdump-tools'): a second one is ambiguous, which one the kernel takes is not ours to guess.
-other_crashkernel() {
-	for g in "$GRUB_FILE" "$GRUB_DIR"/*.cfg; do
-		case $g in "$GRUB_DIR/dumpagent.cfg") continue ;; esac
-		[ -f "$g" ] || continue
-		! grep -q '^[^#]*crashkernel=' "$g" 2>/dev/null || printf ' %s' "$g"
-	done
-}
-
 reserve() {
 	ask need "$kernel" "$initrd"
 	param="crashkernel=${reserve_mb}M" cfg=$GRUB_DIR/dumpagent.cfg
@@ -255,8 +210,8 @@ reserve() {
 		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"
 		return 0
 	fi
-	others=$(other_crashkernel)
-	[ -z "$others" ] || die 16 "--reserve: crashkernel= is already set in$others; a second one would" \
+	# grub_others: the GRUB settings files that set crashkernel= (the admin's, kdump-tools')
+	[ -z "$grub_others" ] || die 16 "--reserve: crashkernel= is already set in $grub_others; a second one would" \
 		"be ambiguous: set $param there instead (or remove it and run --reserve again)"
 	[ -z "$dry_run" ] || { say "--reserve: would write $param to $cfg and run update-grub"; return 0; }
 	{ mkdir -p "$GRUB_DIR" && printf '%s\n' \
@@ -310,36 +265,12 @@ load_command() {
 	say "armed: $kernel ($initrd) with $((reserved / 1048576)) MB reserved; capture cmdline: $cmdline"
 }
 
-conf=/etc/dumpagent.conf
-opt_kernel='' opt_initrd='' dry_run='' opt_shrink='' opt_if_valid='' opt_unload='' opt_reserve='' check_only=''
-
-while [ $# -gt 0 ]; do
-	case $1 in
-	--config | --kernel | --initrd)
-		[ $# -ge 2 ] || usage_error "$1 needs an argument"
-		case $1 in --config) conf=$2 ;; --kernel) opt_kernel=$2 ;; --initrd) opt_initrd=$2 ;; esac
-		shift ;;
-	--dry-run) dry_run=1 ;;
-	--shrink) opt_shrink=1 ;;
-	--if-valid) opt_if_valid=1 ;;
-	--unload) opt_unload=1 ;;
-	--reserve) opt_reserve=1 ;;
-	--check-config) check_only=1 ;;
-	--help | -h) usage; exit 0 ;;
-	*) usage_error "unknown option '$1'" ;;
-	esac
-	shift
-done
-[ -z "$opt_if_valid" ] || [ -n "$opt_unload" ] || usage_error "--if-valid goes with --unload"
-
-if [ -n "$opt_unload" ]; then
-	unload_command
-elif [ -n "$opt_reserve" ]; then
-	plan --files
-	reserve
-elif [ -n "$check_only" ]; then
-	plan
-	say "$conf: ok"
-else
-	load_command
-fi
+# The command line, parsed by the agent (arm-args): conf, opt_*, dry_run, action, help.
+ask args "$@"
+[ -z "$help" ] || { printf '%s\n' "$help"; exit 0; }
+case $action in
+unload) unload_command ;;
+reserve) plan --files; reserve ;;
+check) plan; say "$conf: ok" ;;
+*) load_command ;;
+esac

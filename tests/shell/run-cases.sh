@@ -3,8 +3,9 @@
 #
 # The caller defines setup, case_NAME for every NAME in $CASES, and failed=0;
 # a case records problems by appending lines to $errs. Returns 0 when all passed.
+# TEST_CASES="NAME..." runs only those (while working on one).
 run_cases() {
-	for c in $CASES; do
+	for c in ${TEST_CASES:-$CASES}; do
 		for SH in dash "busybox sh"; do
 			setup
 			errs=''

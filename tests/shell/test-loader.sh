@@ -754,6 +754,16 @@ case_usage_error() {
 	run --if-valid
 	expect_rc 100
 	expect_err "$P: --if-valid goes with --unload; see $P --help"
+	run --unload --reserve
+	expect_rc 100
+	expect_err "$P: --reserve goes with no other action; see $P --help"
+	run --shrink --check-config
+	expect_rc 100
+	expect_err "$P: --shrink goes with a load, not with --unload, --reserve or --check-config; see $P --help"
+	run --dry-run stray
+	expect_rc 100
+	expect_err "$P: unexpected argument 'stray'; see $P --help"
+	expect_no_kexec
 }
 
 # The loader cannot read the configuration without the agent: it says so, and loads nothing.
@@ -762,8 +772,8 @@ case_agent_missing() {
 	run --config "$W/conf"
 	RUN_AGENT=
 	expect_rc 1
-	case $err in "$P: cannot run $W/no-agent arm-plan (exit status 127): "*) ;;
-	*) fail "stderr: expected 'cannot run $W/no-agent arm-plan (exit status 127): ...', got '$err'" ;; esac
+	case $err in "$P: cannot run $W/no-agent arm-args (exit status 127): "*) ;;
+	*) fail "stderr: expected 'cannot run $W/no-agent arm-args (exit status 127): ...', got '$err'" ;; esac
 	expect_no_kexec
 }
 
