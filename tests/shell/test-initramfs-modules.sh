@@ -56,6 +56,8 @@ lib/modules/$REL/ext4.ko
 lib/modules/$REL/load-order
 lib/modules/$REL/megaraid_sas.ko" \
 	"$(grep '^lib/modules/[^/]*/.' "$T/list")"
+# /init loads them with busybox's insmod: the applet must be in the image.
+grep -qx 'bin/insmod' "$T/list" && ok "the image has /bin/insmod" || bad "the image has no /bin/insmod"
 mkdir "$T/root"
 (cd "$T/root" && gzip -dc "$T/m.img" | cpio -idm --quiet --no-absolute-filenames -f 'dev/*')
 same "load-order lists the file names in the order given" \
