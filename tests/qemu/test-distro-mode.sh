@@ -15,8 +15,8 @@
 #
 # Environment: CRASHKERNEL (default 128M; 104M was the smallest that
 # worked at 1 and 4 GB, bench/RESULTS.md), QEMU_MEM (default 1G),
-# QEMU_TIMEOUT (default 900 s). The capture kernel's command line is
-# DISTRO_CMDLINE below. Prints the timeline: panic to the modules loaded
+# QEMU_TIMEOUT (default 900 s), DISTRO_APPEND (words added to the capture
+# kernel's command line, DISTRO_CMDLINE below, for experiments). Prints the timeline: panic to the modules loaded
 # and to the dump written, host clock (the serial log polled once a second).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -36,6 +36,7 @@ STATE=/var/lib/dumpagent
 # appends, nousb (no USB host controller to probe and reset). No root=: the
 # initramfs's /init is the whole capture.
 DISTRO_CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll nousb panic=10 printk.devkmsg=on"
+DISTRO_CMDLINE="$DISTRO_CMDLINE${DISTRO_APPEND:+ $DISTRO_APPEND}"
 
 require_file "$BUILD/dumpagent" "run make"
 for tool in mkfs.ext4 debugfs makedumpfile; do
