@@ -2,6 +2,7 @@
 # initramfs/build.sh: builds the capture kernel's initramfs (gzip'ed newc cpio), reproducibly.
 #
 # Usage: initramfs/build.sh --config FILE --agent FILE --output FILE
+#                           [--modules FILE --kernel-release REL]
 #        initramfs/build.sh --list IMAGE
 #
 # The image holds /init (initramfs/init), its bench hook
@@ -9,7 +10,11 @@
 # given), a static busybox with all its applets in /bin,
 # /usr/bin/makedumpfile with its interpreter and exactly the libraries its
 # dynamic loader resolves, the static agent at /sbin/dumpagent and the
-# configuration at /etc/dumpagent.conf. The same inputs give the same
+# configuration at /etc/dumpagent.conf. With --modules (distro mode: the
+# capture kernel is the distribution's own, whose drivers are modules) it
+# also holds the listed kernel modules in /lib/modules/REL/, decompressed,
+# and /lib/modules/REL/load-order, their file names in the order /init
+# loads them. The same inputs give the same
 # bytes (see pack_cpio in lib.sh). The output is written in a private
 # temporary directory next to it and renamed into place only when complete.
 #
@@ -26,6 +31,7 @@ BUSYBOX=/bin/busybox
 usage() {
 	cat <<EOF
 usage: $IH_PROG --config FILE --agent FILE --output FILE
+                 [--modules FILE --kernel-release REL]
        $IH_PROG --list IMAGE
        $IH_PROG --help
 
@@ -33,12 +39,18 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
                   checked first with "AGENT config check"
   --agent FILE    the statically linked dumpagent, installed as /sbin/dumpagent
   --output FILE   the gzip'ed cpio image to write
+  --modules FILE  kernel modules for the capture kernel: FILE lists absolute
+                  paths of .ko, .ko.xz or .ko.zst files, one a line, in load
+                  order (dependencies first); they are installed decompressed
+                  in /lib/modules/REL/ and /init insmods them in that order
+  --kernel-release REL
+                  the capture kernel's release (uname -r); needed with --modules
   --list IMAGE    print the file names in IMAGE, one a line, and exit
   --without-makedumpfile
                   leave makedumpfile out (for testing the agent's fallback)
 
 Needs the Debian packages busybox-static, makedumpfile, cpio, gzip and
-binutils. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
+binutils; with compressed modules also xz-utils or zstd. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
 EOF
 }
 
@@ -60,13 +72,13 @@ list_image() {
 	gzip -dc "$1" | cpio -i -t --quiet || die "$1 is not a cpio archive"
 }
 
-config='' agent='' output='' with_makedumpfile=yes
+config='' agent='' output='' with_makedumpfile=yes modules='' release=''
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--help | -h) usage; exit 0 ;;
 		--without-makedumpfile) with_makedumpfile=no; shift ;;
-		--config | --agent | --output | --list)
+		--config | --agent | --output | --list | --modules | --kernel-release)
 			if [ $# -lt 2 ] || [ -z "$2" ]; then
 				usage_error "$1 needs a value"
 			fi
@@ -74,6 +86,8 @@ parse_args() {
 			--config) config=$2 ;;
 			--agent) agent=$2 ;;
 			--output) output=$2 ;;
+			--modules) modules=$2 ;;
+			--kernel-release) release=$2 ;;
 			--list) list_image "$2"; exit 0 ;;
 			esac
 			shift 2
@@ -84,6 +98,15 @@ parse_args() {
 	[ -n "$config" ] || usage_error "--config is required"
 	[ -n "$agent" ] || usage_error "--agent is required"
 	[ -n "$output" ] || usage_error "--output is required"
+	if [ -n "$modules" ] && [ -z "$release" ]; then
+		usage_error "--modules needs --kernel-release"
+	fi
+	if [ -z "$modules" ] && [ -n "$release" ]; then
+		usage_error "--kernel-release needs --modules"
+	fi
+	case $release in
+	*/* | . | ..) usage_error "--kernel-release '$release' is not a kernel release" ;;
+	esac
 }
 
 # Everything is checked before anything is staged, so a bad input never
@@ -110,6 +133,41 @@ check_inputs() {
 		die "makedumpfile not found: install the Debian package makedumpfile"
 	[ -f "$IH_DIR/init" ] || die "$IH_DIR/init is missing"
 	[ -f "$IH_DIR/bench" ] || die "$IH_DIR/bench is missing"
+	[ -z "$modules" ] || check_modules
+}
+
+# check_modules: every line of the --modules list names an absolute path to
+# a readable module file, each module name once, and the decompressor of
+# each compressed one is installed.
+check_modules() {
+	if [ ! -f "$modules" ] || [ ! -r "$modules" ]; then
+		die "modules list $modules: not a readable file"
+	fi
+	module_names=' '
+	while IFS= read -r ko || [ -n "$ko" ]; do
+		case $ko in
+		'') die "modules list $modules: an empty line" ;;
+		/*.ko) ;;
+		/*.ko.xz) ih_need xz xz-utils || exit 1 ;;
+		/*.ko.zst) ih_need zstd zstd || exit 1 ;;
+		*) die "modules list $modules: '$ko' is not an absolute path to a .ko, .ko.xz or .ko.zst file" ;;
+		esac
+		if [ ! -f "$ko" ] || [ ! -r "$ko" ]; then
+			die "module $ko: not a readable file"
+		fi
+		name=$(module_file "$ko")
+		case $module_names in
+		*" $name "*) die "modules list $modules: $name is listed twice" ;;
+		esac
+		module_names="$module_names$name "
+	done <"$modules"
+	[ "$module_names" != ' ' ] || die "modules list $modules is empty"
+}
+
+# module_file PATH: the module's file name in the image (compression suffix dropped).
+module_file() {
+	ko=${1##*/}
+	echo "${ko%.ko*}.ko"
 }
 
 # Every applet gets a link, not just the ones /init uses: the emergency
@@ -152,10 +210,31 @@ stage() {
 	add_file "$staging" "$config" /etc/dumpagent.conf 0644 || exit 1
 	add_file "$staging" "$IH_DIR/init" /init 0755 || exit 1
 	add_file "$staging" "$IH_DIR/bench" /sbin/dumpagent-bench 0755 || exit 1
+	[ -z "$modules" ] || stage_modules
 	# mkdir obeys the umask; the image must not.
 	find "$staging" -type d -exec chmod 0755 {} +
 	chmod 1777 "$staging/tmp"
 	stage_device_nodes
+}
+
+# The modules go in decompressed: busybox insmod reads the file as it is,
+# and the kernel checks the signature appended to the uncompressed module,
+# which decompression keeps. load-order is what /init follows.
+stage_modules() {
+	mdir=$staging/lib/modules/$release
+	mkdir -p "$mdir" || die "cannot create $mdir"
+	: >"$mdir/load-order"
+	while IFS= read -r ko || [ -n "$ko" ]; do
+		name=$(module_file "$ko")
+		case $ko in
+		*.ko.xz) xz -dc -- "$ko" >"$mdir/$name" || die "cannot decompress $ko (xz)" ;;
+		*.ko.zst) zstd -q -dc -- "$ko" >"$mdir/$name" || die "cannot decompress $ko (zstd)" ;;
+		*) cp -- "$ko" "$mdir/$name" || die "cannot copy $ko to $mdir" ;;
+		esac
+		chmod 0644 "$mdir/$name"
+		echo "$name" >>"$mdir/load-order"
+	done <"$modules"
+	chmod 0644 "$mdir/load-order"
 }
 
 parse_args "$@"
