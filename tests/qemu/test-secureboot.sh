@@ -29,8 +29,20 @@
 #                         whole chain again, "dumpagent list" shows the dump,
 #                         and CAPTURE_MODE=small is refused with exit 18 and
 #                         the lockdown message.
+# Keys (SECUREBOOT_KEYS):
+#   microsoft  the firmware's db holds Microsoft's keys, as a bought machine;
+#   test       OVMF_VARS_4M.snakeoil.fd: PK, KEK and db hold the test key
+#              Debian's ovmf ships (its private key beside it), shim carries
+#              a signature by it too; the kernel puts that db key in its
+#              platform keyring, as it does a key an admin enrolled. The host
+#              signs Debian's kernel, stripped of Debian's signature, with the
+#              test key alone: kexec_file_load takes it, and refuses the same
+#              image unsigned. With SECUREBOOT_SIGN_SMALL=1 (once the small
+#              kernel has the EFI stub that sbsign needs) the small kernel,
+#              signed with sbsign, loads too.
 # Environment: SECUREBOOT_TIMEOUT (seconds for the VM run, default 1500),
-# SECUREBOOT_CAPTURE (0 or 1, default 0).
+# SECUREBOOT_CAPTURE (0 or 1, default 0), SECUREBOOT_KEYS (microsoft or
+# test, default microsoft), SECUREBOOT_SIGN_SMALL (0 or 1, default 0).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -42,12 +54,24 @@ case $SECUREBOOT_CAPTURE in
 1) mode=capture ;;
 *) fail "SECUREBOOT_CAPTURE must be 0 or 1, not '$SECUREBOOT_CAPTURE'" ;;
 esac
+SECUREBOOT_KEYS=${SECUREBOOT_KEYS:-microsoft}
+SECUREBOOT_SIGN_SMALL=${SECUREBOOT_SIGN_SMALL:-0}
+case $SECUREBOOT_KEYS in
+microsoft) OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd ;;
+test) OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd ;;
+*) fail "SECUREBOOT_KEYS must be microsoft or test, not '$SECUREBOOT_KEYS'" ;;
+esac
+case $SECUREBOOT_KEYS$SECUREBOOT_SIGN_SMALL in
+microsoft0 | test0 | test1) ;;
+*) fail "SECUREBOOT_SIGN_SMALL must be 0, or 1 with SECUREBOOT_KEYS=test, not '$SECUREBOOT_SIGN_SMALL'" ;;
+esac
+TEST_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
+TEST_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 UUID=3e1c9a5d-8b2f-4d6e-a017-c4b8e2f95d31
 CRASHKERNEL=crashkernel=256M
 ROOT=$WORK/root
 IMG=$WORK/disk.img
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
-OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 
 deb=$(find "$BUILD/deb" -maxdepth 1 -name 'dumpagent_*_amd64.deb' 2>/dev/null | head -n 1)
 [ -n "$deb" ] || fail "no $BUILD/deb/dumpagent_*_amd64.deb: run make deb"
@@ -56,6 +80,13 @@ for tool in debootstrap mkfs.ext4 debugfs mkfs.vfat mmd mcopy sfdisk python3; do
 done
 require_file "$OVMF_CODE" "apt-get install ovmf"
 require_file "$OVMF_VARS" "apt-get install ovmf"
+if [ "$SECUREBOOT_KEYS" = test ]; then
+	for tool in sbsign sbattach openssl; do
+		command -v "$tool" >/dev/null 2>&1 || fail "$tool not found: run sh scripts/bootstrap.sh test"
+	done
+	require_file "$TEST_KEY" "apt-get install ovmf"
+	require_file "$TEST_CERT" "apt-get install ovmf"
+fi
 
 # --- the rootfs: the signed boot chain (cached) and the package, by apt
 tarball=$(sh "$REPO/tests/qemu/secureboot-rootfs.sh" "$BUILD/system") ||
@@ -102,6 +133,33 @@ kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
 [ -n "$kernel" ] || fail "no kernel in $ROOT/boot"
 release=${kernel##*/vmlinuz-}
 [ -f "$ROOT/boot/initrd.img-$release" ] || fail "no $ROOT/boot/initrd.img-$release"
+SHIM=$ROOT/usr/lib/shim/shimx64.efi.signed
+
+# sign_with_test_key: shim gets a signature by the test key (it keeps
+# Microsoft's); the guest gets Debian's kernel signed by the test key alone,
+# the same unsigned, and with SECUREBOOT_SIGN_SMALL=1 the small kernel signed.
+sign_with_test_key() {
+	d=$ROOT/var/lib/secureboot-test
+	# The shipped key is encrypted (password "snakeoil"); sbsign would ask for it.
+	openssl rsa -in "$TEST_KEY" -passin pass:snakeoil -out "$WORK/test.key" >"$WORK/sign.log" 2>&1 ||
+		fail "cannot decrypt $TEST_KEY: $(cat "$WORK/sign.log")"
+	tsign() { sbsign --key "$WORK/test.key" --cert "$TEST_CERT" --output "$2" "$1" >>"$WORK/sign.log" 2>&1; }
+	tsign "$SHIM" "$WORK/shim-test.efi" || fail "sbsign of shim failed: $(cat "$WORK/sign.log")"
+	SHIM=$WORK/shim-test.efi
+	cp "$kernel" "$d/vmlinuz-unsigned"
+	sbattach --remove "$d/vmlinuz-unsigned" >>"$WORK/sign.log" 2>&1 ||
+		fail "sbattach --remove of Debian's signature failed: $(cat "$WORK/sign.log")"
+	sbverify --list "$d/vmlinuz-unsigned" 2>&1 | grep -q '^signature' &&
+		fail "$d/vmlinuz-unsigned still has a signature: $(sbverify --list "$d/vmlinuz-unsigned" 2>&1)"
+	tsign "$d/vmlinuz-unsigned" "$d/vmlinuz-test" || fail "sbsign of Debian's kernel failed: $(cat "$WORK/sign.log")"
+	if [ "$SECUREBOOT_SIGN_SMALL" = 1 ]; then
+		tsign "$ROOT/usr/lib/dumpagent/vmlinuz" "$d/vmlinuz-small-test" ||
+			fail "sbsign of the small kernel /usr/lib/dumpagent/vmlinuz failed (no EFI stub?): $(cat "$WORK/sign.log")"
+	fi
+	touch "$d/test-key"
+	rm -f "$WORK/test.key"
+}
+[ "$SECUREBOOT_KEYS" = microsoft ] || sign_with_test_key
 
 # --- the ESP: shim as the removable-media path, GRUB beside it (shim loads
 # grubx64.efi from its own directory; without fbx64.efi there it does not
@@ -121,7 +179,7 @@ mkfs.vfat -F 32 -n ESP -C "$ESP" $((ESP_MB * 1024)) >"$WORK/mkfs-esp.log" 2>&1 |
 	fail "mkfs.vfat failed: $(cat "$WORK/mkfs-esp.log")"
 {
 	mmd -i "$ESP" ::/EFI ::/EFI/BOOT ::/EFI/debian &&
-		mcopy -i "$ESP" "$ROOT/usr/lib/shim/shimx64.efi.signed" ::/EFI/BOOT/BOOTX64.EFI &&
+		mcopy -i "$ESP" "$SHIM" ::/EFI/BOOT/BOOTX64.EFI &&
 		mcopy -i "$ESP" "$ROOT/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" ::/EFI/BOOT/grubx64.efi &&
 		mcopy -i "$ESP" "$WORK/grub.cfg" ::/EFI/debian/grub.cfg
 } >"$WORK/mtools.log" 2>&1 || fail "filling the ESP with mtools failed: $(cat "$WORK/mtools.log")"
@@ -148,7 +206,7 @@ cp "$OVMF_VARS" "$WORK/OVMF_VARS.fd"
 # --- the VM. Secure Boot needs SMM (q35,smm=on) and the flash locked to it
 # (cfi.pflash01 secure=on), else OVMF's variables could be written around
 # the firmware. It powers off at the end; capture mode reboots once.
-echo "booting through OVMF (Secure Boot), shim, GRUB: $CRASHKERNEL, mode $mode"
+echo "booting through OVMF (Secure Boot, $SECUREBOOT_KEYS keys), shim, GRUB: $CRASHKERNEL, mode $mode"
 start=$(date +%s)
 timeout --foreground -k 5 "$SECUREBOOT_TIMEOUT" qemu-system-x86_64 -accel tcg \
 	-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on \
@@ -222,6 +280,24 @@ block kexec-small-dmesg | grep -q 'kexec_file: .*kernel signature verification f
 	fail "the kernel did not say the small kernel's signature failed: $(block kexec-small-dmesg)"
 echo "kexec -s -p /usr/lib/dumpagent/vmlinuz: refused, $(block kexec-small | tail -n 1); kernel: $(block kexec-small-dmesg | sed 's/^\[[ 0-9.]*\] //')"
 
+if [ "$SECUREBOOT_KEYS" = test ]; then
+	block keys-dmesg | grep -q "Loaded X.509 cert 'SnakeOil" ||
+		fail "the test key in db did not reach the platform keyring: $(block keys-dmesg)"
+	[ "$(rc_of kexec-test)" = 0 ] && [ "$(block kexec-test-loaded)" = 1 ] ||
+		fail "kexec -s -p of a kernel signed by the test key alone failed: rc=$(rc_of kexec-test) $(block kexec-test) $(block kexec-test-dmesg)"
+	echo "kexec -s -p of Debian's kernel signed by the test key alone: loaded"
+	[ "$(rc_of kexec-unsigned)" != 0 ] && [ "$(block kexec-unsigned-loaded)" = 0 ] ||
+		fail "kexec -s -p of Debian's kernel stripped of its signature was not refused: rc=$(rc_of kexec-unsigned) $(block kexec-unsigned)"
+	block kexec-unsigned-dmesg | grep -q 'kexec_file: .*kernel signature verification failed' ||
+		fail "the kernel did not say the stripped kernel's signature failed: $(block kexec-unsigned-dmesg)"
+	echo "kexec -s -p of the same kernel unsigned: refused, $(block kexec-unsigned | tail -n 1)"
+	if [ "$SECUREBOOT_SIGN_SMALL" = 1 ]; then
+		[ "$(rc_of kexec-small-test)" = 0 ] && [ "$(block kexec-small-test-loaded)" = 1 ] ||
+			fail "kexec -s -p of the small kernel signed by the test key failed: rc=$(rc_of kexec-small-test) $(block kexec-small-test) $(block kexec-small-test-dmesg)"
+		echo "kexec -s -p of the small kernel signed with sbsign by the test key: loaded"
+	fi
+fi
+
 echo "load-crashkernel (rc=$(rc_of load-first)): $(block load-first)"
 echo "dumpagent status (rc=$(rc_of status-first)): $(block status-first | head -n 3)"
 booted=$(at "SECUREBOOT-TEST: first boot")
@@ -232,7 +308,8 @@ if [ "$mode" = today ]; then
 	[ "$(rc_of status-first)" != 0 ] || fail "dumpagent status says armed with nothing loaded: $(block status-first)"
 	[ "$(tr -d '\r' <"$SERIAL" | grep -c 'SECUREBOOT-TEST: first boot')" = 1 ] ||
 		fail "the VM booted more than once"
-	pass "Secure Boot chain, lockdown [integrity], kexec of Debian's kernel loads, kexec_load and the small kernel refused; load-crashkernel fails (status $(rc_of load-first)); boot to checks $((booted - start)) s, VM $(($(date +%s) - start)) s"
+	[ "$SECUREBOOT_KEYS" = microsoft ] || keys_note="; a kernel signed by the test key in db loads, unsigned refused"
+	pass "Secure Boot chain ($SECUREBOOT_KEYS keys), lockdown [integrity], kexec of Debian's kernel loads, kexec_load and the small kernel refused; load-crashkernel fails (status $(rc_of load-first))${keys_note:-}; boot to checks $((booted - start)) s, VM $(($(date +%s) - start)) s"
 fi
 
 # ---- SECUREBOOT_CAPTURE=1: CAPTURE_MODE=auto arms the distro kernel and captures
