@@ -340,6 +340,8 @@ EOS
 [ "$(rc_of load-small)" = 18 ] || fail "CAPTURE_MODE=small was not refused with status 18: rc=$(rc_of load-small) $(block load-small)"
 block load-small | grep -qi 'lockdown' || fail "the refusal of CAPTURE_MODE=small does not name lockdown: $(block load-small)"
 block load-small | grep -q 'auto' || fail "the refusal of CAPTURE_MODE=small does not say what auto would do: $(block load-small)"
+# Its checks come before any load (or it loads the old one again): still armed.
+[ "$(rc_of status-after-small)" = 0 ] || fail "the refused CAPTURE_MODE=small left nothing armed: $(block status-after-small)"
 armed=$(at "SECUREBOOT-TEST: armed") panicked=$(at "sysrq: Trigger a crash")
 written=$(at "dump written") back=$(at "SECUREBOOT-TEST: second boot")
 pass "$(cut -d' ' -f1 "$WORK/list-check.log"): distro kernel armed under Secure Boot and captured; small refused; boot to armed $((${armed:-0} - start)) s, panic to dump $((${written:-0} - ${panicked:-0})) s, dump to second boot $((${back:-0} - ${written:-0})) s"
