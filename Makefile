@@ -33,7 +33,7 @@ SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
 SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 
 .PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
-	fuzz-seeds fuzz-smoke bench bench-quick
+	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -137,6 +137,13 @@ check: all unit fuzz-smoke lint capture-kernel initramfs deb
 # package, crashes and reboots (debootstrap cached under build/system).
 check-system: deb
 	tests/run qemu/test-system-deb
+
+# Only the Secure Boot test: a Debian 12 guest booted OVMF (Secure Boot on) ->
+# shim -> signed GRUB -> signed kernel, with the package (apt; debootstrap and
+# the signed boot chain cached under build/system). SECUREBOOT_CAPTURE=1 adds
+# the capture (CAPTURE_MODE=auto); see tests/qemu/test-secureboot.sh.
+check-secureboot: deb
+	tests/run qemu/test-secureboot
 
 demo: all capture-kernel
 	tests/qemu/demo.sh
