@@ -82,6 +82,8 @@ static const struct {
 	{ EXIT_NO_TARGET, "TARGET=auto cannot be resolved to a filesystem" },
 	{ EXIT_NOT_LOADED, "kexec succeeded, but the kernel reports no capture kernel" },
 	{ EXIT_NOT_WRITTEN, "--reserve, --shrink: the GRUB setting or kexec_crash_size not written" },
+	{ EXIT_UNREACHABLE, "the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md)" },
+	{ EXIT_LOCKDOWN, "kernel lockdown refuses the capture kernel (unsigned, or its key not trusted)" },
 	{ EXIT_USAGE, "bad command line" },
 	{ EXIT_CONFIG, "bad configuration" },
 	{ EXIT_SYSTEM, "a system call failed where it should not (I/O, memory)" },

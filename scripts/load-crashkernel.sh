@@ -50,6 +50,8 @@ exit status:
   14   TARGET=auto cannot be resolved to a filesystem UUID
   15   kexec succeeded but the kernel does not report a loaded capture kernel
   16   --reserve, --shrink: the GRUB setting or kexec_crash_size not written
+  17   the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md)
+  18   kernel lockdown refuses the capture kernel (unsigned, or its key not trusted)
   100  usage error
   101  configuration error
 See load-crashkernel(8).
