@@ -23,23 +23,25 @@ static void chain_text(const struct arm_chain *c, char *out, size_t len)
  * lockdown does not refuse it up front (an admin may have signed it). */
 static int decide_small(const struct arm_mode_facts *f, char *why, size_t len)
 {
+	const char *by = f->small_by ? f->small_by : "CAPTURE_MODE=small";
+
 	if (*f->builtin_error) {
-		(void)snprintf(why, len, "CAPTURE_MODE=small: the small kernel has no list of its built-in "
-				 "drivers (%s), so it cannot be trusted to reach %s; set CAPTURE_MODE=auto or "
-				 "CAPTURE_MODE=distro", f->builtin_error, f->chain->device);
+		(void)snprintf(why, len, "%s: the small kernel has no list of its built-in drivers (%s), so it "
+				 "cannot be trusted to reach %s; set CAPTURE_MODE=auto or CAPTURE_MODE=distro", by,
+			       f->builtin_error, f->chain->device);
 		return -1;
 	}
 	if (*f->missing) {
-		(void)snprintf(why, len, "CAPTURE_MODE=small: the small kernel lacks %s, needed to reach %s "
-				 "(%s lists its drivers); set CAPTURE_MODE=distro or CAPTURE_MODE=auto",
-			       f->missing, f->chain->device, f->builtin);
+		(void)snprintf(why, len, "%s: the small kernel lacks %s, needed to reach %s (%s lists its "
+				 "drivers); set CAPTURE_MODE=distro or CAPTURE_MODE=auto", by, f->missing,
+			       f->chain->device, f->builtin);
 		return -1;
 	}
 	if (*f->lockdown)
-		(void)snprintf(why, len, "small: CAPTURE_MODE=small, under lockdown %s: the small kernel loads "
-				 "only if it is signed by a key the kernel trusts", f->lockdown);
+		(void)snprintf(why, len, "small: %s, under lockdown %s: the small kernel loads only if it is "
+				 "signed by a key the kernel trusts", by, f->lockdown);
 	else
-		(void)snprintf(why, len, "small: CAPTURE_MODE=small");
+		(void)snprintf(why, len, "small: %s", by);
 	return 0;
 }
 
@@ -48,7 +50,7 @@ int arm_mode_decide(const struct arm_mode_facts *f, enum arm_mode *mode, char *w
 	char have[ARM_CHAIN_MAX * ARM_MODNAME_MAX];
 
 	*mode = ARM_MODE_SMALL;
-	if (strcmp(f->setting, "small") == 0)
+	if (f->small_by || strcmp(f->setting, "small") == 0)
 		return decide_small(f, why, len);
 	*mode = ARM_MODE_DISTRO;
 	if (strcmp(f->setting, "distro") == 0)

@@ -15,6 +15,7 @@ enum arm_mode { ARM_MODE_SMALL, ARM_MODE_DISTRO };
 struct arm_mode_facts {
 	const char *setting, *lockdown, *builtin, *builtin_error, *missing;
 	const struct arm_chain *chain;
+	const char *small_by; /* what set small: NULL for "CAPTURE_MODE=small", or "--kernel" */
 };
 
 /* The mode, with its one-line reason in why ("auto: distro: lockdown is

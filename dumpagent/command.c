@@ -16,7 +16,7 @@
 
 /* Option letters: c config, d crash-dir, j json, y yes, a apport, t tar;
  * capture's v k m p r w, and its test hooks s e Y T; arm-plan's K I F L,
- * arm-state's R. */
+ * arm-state's R, arm-need's and arm-state's M. */
 static const struct command commands[] = {
 	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", command_capture },
 	{ "config check", NULL, "c", "check the configuration", command_config_check },
@@ -30,8 +30,8 @@ static const struct command commands[] = {
 	{ "gc", NULL, "cd", "apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS", cli_gc },
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
 	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
-	{ "arm-need", "KERNEL INITRD", "", "(load-crashkernel) the crashkernel= they need", command_arm_need },
-	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "R", "(load-crashkernel) checksums; armed already?",
+	{ "arm-need", "KERNEL INITRD", "M", "(load-crashkernel) the crashkernel= they need", command_arm_need },
+	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "RM", "(load-crashkernel) checksums; armed already?",
 	  command_arm_state },
 };
 
@@ -63,6 +63,7 @@ static const struct {
 	{ "files", 'F', NULL, NULL },
 	{ "load", 'L', NULL, NULL },
 	{ "record", 'R', "METHOD", NULL },
+	{ "mode", 'M', "MODE", NULL },
 };
 
 /* The texts are exit_codes.h's comments (tests/shell/test-docs.sh compares them). */

@@ -15,7 +15,7 @@ static void decide(const char *setting, const char *lockdown, const char *error,
 		   int want_rc, enum arm_mode want, const char *reason)
 {
 	struct arm_mode_facts f = { setting, lockdown, "/usr/lib/dumpagent/vmlinuz.builtin", error, missing,
-				    &virtio };
+				    &virtio, NULL };
 	enum arm_mode mode;
 	char why[1024];
 
