@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # fake-target.sh: a fake running system for the loader tests: the target's driver chain in sysfs, its mount, the small kernel's built-in list.
 #
 # Sourced by the loader tests (after lib.sh). Every link is absolute, so
