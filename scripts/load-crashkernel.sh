@@ -162,6 +162,10 @@ load() {
 lockdown_failed() {
 	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
 	[ -n "$die_note" ] || restore_previous
+	[ "$mode" != distro ] || die 18 "kexec -s -p $kernel failed (exit status $kexec_rc): kernel lockdown" \
+		"($lockdown, Secure Boot) loads only a kernel signed by a key the kernel trusts, and it does not" \
+		"trust the signature of the distro kernel $kernel: boot through shim (which gives the kernel the" \
+		"distribution's key), or reinstall the signed kernel package (linux-image-$kernel_release)"
 	die 18 "kexec -s -p $kernel failed (exit status $kexec_rc): kernel lockdown ($lockdown, Secure Boot)" \
 		"loads only a capture kernel signed by a key the kernel trusts, and $kernel is not (or its key" \
 		"is not enrolled): sign it with sbsign and enroll the key (mokutil --import), or set" \

@@ -216,6 +216,16 @@ case_lockdown_auto_distro() {
 	expect_kexec -s -p "$W/boot/vmlinuz-$REL" --initrd="$W/state/initramfs-distro.img" --append="$DISTRO"
 }
 
+# The distro kernel refused under lockdown (booted without shim): 18, and not the advice to sign it.
+case_distro_under_lockdown_refused_18() {
+	echo 'none [integrity] confidentiality' >"$W/sys/kernel/security/lockdown"
+	echo 'kexec_file_load failed: Required key not available' >"$W/kexec.fail"
+	run
+	expect_rc 18
+	expect_err "$P: kexec: kexec_file_load failed: Required key not available
+$P: kexec -s -p $W/boot/vmlinuz-$REL failed (exit status 1): kernel lockdown (integrity, Secure Boot) loads only a kernel signed by a key the kernel trusts, and it does not trust the signature of the distro kernel $W/boot/vmlinuz-$REL: boot through shim (which gives the kernel the distribution's key), or reinstall the signed kernel package (linux-image-$REL)"
+}
+
 case_small_under_lockdown_refused_18() {
 	echo 'none [integrity] confidentiality' >"$W/sys/kernel/security/lockdown"
 	echo CAPTURE_MODE=small >>"$W/conf"
@@ -272,7 +282,7 @@ kexec -p $W/boot/vmlinuz-$REL --initrd=$W/state/initramfs-distro.img '--append=$
 
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change
 megaraid_small_refused small_without_builtin_list_refused lockdown_auto_distro
-small_under_lockdown_refused_18 dm_target_refused nfs_auto_target_refused distro_kernel_missing
+small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_target_refused nfs_auto_target_refused distro_kernel_missing
 distro_dry_run_builds_nothing"
 
 # shellcheck source=tests/shell/run-cases.sh

@@ -60,12 +60,31 @@ static void small_refused_when_it_cannot_reach(void **state)
 	decide("small", "", "", "", 0, ARM_MODE_SMALL, "small: CAPTURE_MODE=small");
 }
 
+/* --kernel sets the small mode, whatever CAPTURE_MODE says, and is named. */
+static void kernel_option_sets_small(void **state)
+{
+	struct arm_mode_facts f = { "auto", "", "/k.builtin", "", "megaraid_sas", &virtio, "--kernel" };
+	enum arm_mode mode;
+	char why[1024];
+
+	(void)state;
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), -1);
+	assert_string_equal(why, "--kernel: the small kernel lacks megaraid_sas, needed to reach vda1 (/k.builtin "
+				 "lists its drivers); set CAPTURE_MODE=distro or CAPTURE_MODE=auto");
+	f.missing = "";
+	f.setting = "distro";
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), 0);
+	assert_int_equal(mode, ARM_MODE_SMALL);
+	assert_string_equal(why, "small: --kernel");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(auto_small_when_it_can),
 		cmocka_unit_test(auto_distro_under_lockdown_or_a_missing_driver),
 		cmocka_unit_test(small_refused_when_it_cannot_reach),
+		cmocka_unit_test(kernel_option_sets_small),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
