@@ -87,14 +87,21 @@ static int refuse_virtual(const char *disk, const char *name, char *why, size_t 
 		{ "loop", "a loop device, whose backing file the capture kernel cannot reach" },
 	};
 
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		if (!has(disk, v[i].mark))
-			continue;
-		(void)snprintf(why, len, "the target %s is %s; set TARGET to a filesystem on a plain disk "
-				 "partition", name, v[i].what);
-		return -2;
-	}
-	return 0;
+	const char *base = strrchr(disk, '/') + 1, *what = NULL;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) && !what; i++)
+		if (has(disk, v[i].mark))
+			what = v[i].what;
+	/* Under devices/virtual there is no hardware: zram, brd, nbd, and a loop
+	 * device that has no dm, md or loop directory (unbound, or older kernels). */
+	if (!what && strstr(disk, "/devices/virtual/"))
+		what = strncmp(base, "loop", 4) == 0 ? v[2].what
+						     : "a virtual block device, with no hardware the capture kernel can reach";
+	if (!what)
+		return 0;
+	(void)snprintf(why, len, "the target %s is %s; set TARGET to a filesystem on a plain disk partition", name,
+		       what);
+	return -2;
 }
 
 /* The filesystem's module: ext2 and ext3 are mounted by ext4. */

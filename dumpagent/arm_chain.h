@@ -22,7 +22,8 @@ const char *arm_chain_network(const char *fstype);
 /* The driver chain of block device dev (sysfs/dev/block/MAJ:MIN) holding a
  * filesystem of type fstype. 0; -1 with why when sysfs cannot tell; -2 with
  * why (naming the device, the reason and the fix) when no mode reaches it:
- * device-mapper, md RAID, loop, or a network filesystem. */
+ * device-mapper, md RAID, loop, another device without hardware (under
+ * devices/virtual: zram, nbd), or a network filesystem. */
 int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain *c, char *why, size_t len);
 /* Copies name to out with every '-' written '_' (as modules.builtin and
  * the kernel compare module names). */

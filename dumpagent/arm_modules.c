@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define SOFTDEP_DEPTH 4 /* a softdep's softdeps, at most this deep */
+#define ALIAS_TARGETS 8 /* modules of one alias taken at most */
 
 /* The module name of a path or name: its basename up to ".ko", '-' as '_'. */
 static void name_of(const char *p, size_t n, char *out, size_t len)
@@ -183,30 +184,66 @@ static int add_softdeps(struct resolve *r, const char *name, int depth)
 	return 0;
 }
 
-/* A softdep names a module or an alias ("crc32c" for crc32c_generic): the
- * module of the alias, added when it is one. 0, or -1 with why. */
+/* Every module of an alias ("alias crypto-crc32c crc32c_intel" and
+ * "... crc32c_generic"): modprobe tries them all, and one may not load on
+ * this CPU, so the initramfs carries each (its /init goes on past a failure). */
+struct aliases {
+	const char *name;
+	unsigned n;
+	char target[ALIAS_TARGETS][ARM_MODNAME_MAX];
+};
+
+static int alias_line(void *ctx, char *line)
+{
+	struct aliases *a = ctx;
+	char name[ARM_MODNAME_MAX];
+	const char *last;
+	size_t n;
+
+	if (strncmp(line, "alias ", 6) != 0 || a->n >= ALIAS_TARGETS)
+		return 0;
+	n = strcspn(line + 6, " \t\r\n");
+	arm_modname(line + 6, n, name, sizeof(name));
+	line[strcspn(line, "\r\n")] = '\0';
+	last = strrchr(line, ' ') + 1; /* "alias NAME MODULE" */
+	if (strcmp(name, a->name) == 0)
+		arm_modname(last, strlen(last), a->target[a->n++], ARM_MODNAME_MAX);
+	return 0;
+}
+
+/* A softdep names a module or an alias: the modules of the alias, added
+ * when it is one. 0, or -1 with why. */
 static int add_alias(struct resolve *r, const char *name, int depth)
 {
-	char line[1024], target[ARM_MODNAME_MAX];
-	const char *last;
-	int rc = depth < SOFTDEP_DEPTH ? lookup(r, "modules.alias", "alias", name, line, sizeof(line)) : 0;
+	char path[1024];
+	struct aliases a = { name, 0, { { 0 } } };
+	int rc;
 
-	if (rc <= 0)
-		return rc;
-	last = strrchr(line, ' ') + 1; /* "alias NAME MODULE" */
-	arm_modname(last, strlen(last), target, sizeof(target));
-	return strcmp(target, name) == 0 ? 0 : add_module(r, target, depth + 1, 1);
+	if (depth >= SOFTDEP_DEPTH)
+		return 0;
+	(void)snprintf(path, sizeof(path), "%s/modules.alias", r->moddir);
+	rc = each_line(path, alias_line, &a);
+	if (rc < 0 && rc != -ENOENT) {
+		(void)snprintf(r->why, r->len, "read %s: %s", path,
+			       rc == -E2BIG ? "a line is longer than the agent reads" : strerror(-rc));
+		return -1;
+	}
+	for (unsigned i = 0; i < a.n; i++)
+		if (strcmp(a.target[i], name) != 0 && add_module(r, a.target[i], depth + 1, 1) < 0)
+			return -1;
+	return 0;
 }
 
 /* Adds name: its softdeps, its dependencies (modules.dep lists them all,
  * the first loaded last), then itself. Not in modules.dep: built in, or
  * (a softdep) perhaps an alias. 0, or -1 with why. */
-static int add_module(struct resolve *r, const char *name, int depth, int soft)
+static int add_module(struct resolve *r, const char *raw, int depth, int soft)
 {
 	static char dep[ARM_MODLINE_MAX]; /* used only after the recursion below */
-	char *colon, *end;
+	char *colon, *end, name[ARM_MODNAME_MAX];
 	int rc;
 
+	arm_modname(raw, strlen(raw), name, sizeof(name)); /* "crypto-crc32c" is "crypto_crc32c" */
 	for (unsigned i = 0; i < r->s->n; i++)
 		if (strcmp(r->s->name[i], name) == 0)
 			return 0;

@@ -89,6 +89,17 @@ static void no_mode_reaches_dm_md_loop_network(void **state)
 	assert_int_equal(chain(7, 0, "ext4", got, sizeof(got), why), -2);
 	assert_string_equal(why, "the target loop0 is a loop device, whose backing file the capture kernel "
 				 "cannot reach; set TARGET to a filesystem on a plain disk partition");
+	/* without hardware: a zram disk, a loop device not (or no longer) bound */
+	fx_dir("sys/devices/virtual/block/zram0");
+	fx_block("253:1", "virtual/block/zram0");
+	assert_int_equal(chain(253, 1, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target zram0 is a virtual block device, with no hardware the capture kernel "
+				 "can reach; set TARGET to a filesystem on a plain disk partition");
+	fx_dir("sys/devices/virtual/block/loop1");
+	fx_block("7:1", "virtual/block/loop1");
+	assert_int_equal(chain(7, 1, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target loop1 is a loop device, whose backing file the capture kernel "
+				 "cannot reach; set TARGET to a filesystem on a plain disk partition");
 	assert_int_equal(chain(0, 52, "nfs4", got, sizeof(got), why), -2);
 	assert_string_equal(why, "the target 0:52 is a network filesystem (nfs4), which the capture kernel "
 				 "cannot reach; set TARGET to a filesystem on a local disk");

@@ -56,10 +56,13 @@ static void fake_modules(void)
 		"kernel/fs/mbcache.ko.xz:\n"
 		"kernel/fs/jbd2/jbd2.ko.xz:\n"
 		"kernel/crypto/crc32c_generic.ko.xz:\n"
+		"kernel/arch/x86/crypto/crc32c-intel.ko.xz:\n"
 		"kernel/drivers/block/xen-blkfront.ko.xz:\n");
 	fx_file(M "/modules.softdep", "# Soft dependencies extracted from modules themselves.\n"
-				      "softdep ext4 pre: crc32c post: nothing\n");
-	fx_file(M "/modules.alias", "alias fs-ext4 ext4\nalias crc32c crc32c_generic\n");
+				      "softdep ext4 pre: crypto-crc32c post: nothing\n");
+	/* as Debian 12's: the CPU's module first, then the generic one */
+	fx_file(M "/modules.alias", "alias fs-ext4 ext4\nalias crypto-crc32c crc32c_intel\n"
+				    "alias crc32c crc32c_intel\nalias crypto-crc32c crc32c_generic\n");
 }
 
 /* arm_modules_resolve of names under root/M: its return, the set as names. */
@@ -95,6 +98,7 @@ static void distro_set_in_load_order(void **state)
 	assert_string_equal(got, "scsi_common=kernel/drivers/scsi/scsi_common.ko.xz "
 				 "scsi_mod=kernel/drivers/scsi/scsi_mod.ko.xz "
 				 "megaraid_sas=kernel/drivers/scsi/megaraid/megaraid_sas.ko.xz "
+				 "crc32c_intel=kernel/arch/x86/crypto/crc32c-intel.ko.xz "
 				 "crc32c_generic=kernel/crypto/crc32c_generic.ko.xz "
 				 "jbd2=kernel/fs/jbd2/jbd2.ko.xz mbcache=kernel/fs/mbcache.ko.xz "
 				 "ext4=kernel/fs/ext4/ext4.ko.xz");
