@@ -11,6 +11,14 @@
  * panic of its own, and its messages on /dev/kmsg. */
 #define CAPTURE_OPTIONS "nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
 
+/* The distro kernel (CAPTURE_MODE=distro) is a full Debian kernel in the same
+ * small reservation. Debian's kdump-tools passes reset_devices nr_cpus=1
+ * irqpoll, as CAPTURE_OPTIONS does; Fedora's kdump-utils adds for x86_64
+ * what keeps such a kernel from reserving or sampling memory it has not got:
+ * no CMA areas, no device dump buffers (vmcoredd), no KFENCE pool, no
+ * transparent huge pages. KASLR stays: kexec_file_load places the kernel. */
+#define DISTRO_OPTIONS "cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never"
+
 /* Appends " " and len bytes of s to out (used bytes *n); -1 when full. */
 static int add(char *out, size_t size, size_t *n, const char *s, size_t len)
 {
@@ -65,4 +73,13 @@ int arm_cmdline(const char *running, const char *uuid, const char *fstype, const
 	if (append[0] && add(out, len, &n, append, strlen(append)) < 0)
 		return -1;
 	return 0;
+}
+
+int arm_cmdline_distro(const char *append, char *out, size_t len)
+{
+	size_t n = strlen(out);
+
+	if (add(out, len, &n, DISTRO_OPTIONS, strlen(DISTRO_OPTIONS)) < 0)
+		return -1;
+	return append[0] && add(out, len, &n, append, strlen(append)) < 0 ? -1 : 0;
 }

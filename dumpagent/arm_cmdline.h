@@ -13,4 +13,10 @@
 int arm_cmdline(const char *running, const char *uuid, const char *fstype, const char *append,
 		char *out, size_t len);
 
+/* Appends what the distro kernel needs beyond the small kernel's options
+ * (its features reserve memory that a capture has no room for), then
+ * append: for the command line arm_cmdline made with an empty append, so
+ * that CMDLINE_APPEND stays last. 0, or -1 when it does not fit in len. */
+int arm_cmdline_distro(const char *append, char *out, size_t len);
+
 #endif

@@ -106,10 +106,39 @@ static int read_text(const char *path, char *buf, size_t len)
 		buf[--n] = '\0';
 	return 0;
 }
+
+/* REUSE when state/NAME.sums records sums and state/NAME.img holds the
+ * configuration config_sha, else BUILD. */
+static enum arm_rebuild recorded(const char *state, const char *name, const char *config_sha, const char *sums)
+{
+	char path[1024], sha[65];
+	static char text[4096];
+
+	(void)snprintf(path, sizeof(path), "%s/%s.sums", state, name);
+	if (read_text(path, text, sizeof(text)) < 0 || strcmp(text, sums) != 0)
+		return ARM_REBUILD_BUILD;
+	/* Missing, or not a file: "unknown", never config_sha. */
+	(void)snprintf(path, sizeof(path), "%s/%s.img", state, name);
+	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
+	return strcmp(sha, config_sha) == 0 ? ARM_REBUILD_REUSE : ARM_REBUILD_BUILD;
+}
+
+enum arm_rebuild arm_rebuild_distro(const char *state, const char *config_sha, const char *release,
+				    const char *modules, char *sums, size_t len)
+{
+	struct sha256 s;
+	char list_sha[65];
+
+	sha256_init(&s);
+	sha256_update(&s, modules, strlen(modules));
+	sha256_hex(&s, list_sha);
+	(void)snprintf(sums, len, "CONFIG_SHA256=%s RELEASE=%s MODULES_SHA256=%s", config_sha, release, list_sha);
+	return recorded(state, "initramfs-distro", config_sha, sums);
+}
 enum arm_rebuild arm_rebuild(const char *state, const char *base, const char *config_sha, char *sums,
 			     size_t len)
 {
-	char base_sha[65], sha[65], path[1024], recorded[4096];
+	char base_sha[65], sha[65];
 
 	sums[0] = '\0';
 	arm_embedded_sha(base, ARM_INITRD_CONFIG, sha);
@@ -117,11 +146,5 @@ enum arm_rebuild arm_rebuild(const char *state, const char *base, const char *co
 		return ARM_REBUILD_NONE;
 	arm_file_sha(base, base_sha);
 	(void)snprintf(sums, len, "CONFIG_SHA256=%s BASE=%s BASE_SHA256=%s", config_sha, base, base_sha);
-	(void)snprintf(path, sizeof(path), "%s/initramfs.sums", state);
-	if (read_text(path, recorded, sizeof(recorded)) < 0 || strcmp(recorded, sums) != 0)
-		return ARM_REBUILD_BUILD;
-	/* Missing, or not a file: "unknown", never config_sha. */
-	(void)snprintf(path, sizeof(path), "%s/initramfs.img", state);
-	arm_embedded_sha(path, ARM_INITRD_CONFIG, sha);
-	return strcmp(sha, config_sha) == 0 ? ARM_REBUILD_REUSE : ARM_REBUILD_BUILD;
+	return recorded(state, "initramfs", config_sha, sums);
 }

@@ -25,4 +25,12 @@ enum arm_rebuild {
 enum arm_rebuild arm_rebuild(const char *state, const char *base, const char *config_sha, char *sums,
 			     size_t len);
 
+/* The distro initramfs state/initramfs-distro.img is always ours, built for
+ * one configuration, kernel release and module list: REUSE while
+ * state/initramfs-distro.sums records sums (written to sums: the
+ * configuration's sha256, the release and the list's sha256) and the image
+ * holds the configuration, else BUILD. */
+enum arm_rebuild arm_rebuild_distro(const char *state, const char *config_sha, const char *release,
+				    const char *modules, char *sums, size_t len);
+
 #endif

@@ -37,9 +37,10 @@ static int record_text(const struct arm_state *s, const struct arm_loaded *l, ch
 	int n = snprintf(buf, len,
 			 "KERNEL=%s\nKERNEL_SHA256=%s\nINITRD=%s\nINITRD_SHA256=%s\nCONFIG=%s\n"
 			 "CONFIG_SHA256=%s\nINITRD_CONFIG_SHA256=%s\nCMDLINE=%s\nMETHOD=%s\n"
-			 "LAYOUT_SHA256=%s\nLOADED_AT=%lld\n",
+			 "LAYOUT_SHA256=%s\nLOADED_AT=%lld\nMODE=%s\n",
 			 s->kernel, s->kernel_sha, s->initrd, s->initrd_sha, l->config, s->config_sha,
-			 l->embedded_sha, s->cmdline, l->method, s->layout_sha, (long long)l->at);
+			 l->embedded_sha, s->cmdline, l->method, s->layout_sha, (long long)l->at,
+			 l->mode ? l->mode : "small");
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }

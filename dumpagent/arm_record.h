@@ -16,7 +16,7 @@ int arm_record_read(const char *path, char *text, size_t len);
 
 /* What a load adds to the facts of arm_state in the record. */
 struct arm_loaded {
-	const char *config, *method;
+	const char *config, *method, *mode; /* mode: CAPTURE_MODE chosen, small or distro */
 	char embedded_sha[65];
 	time_t at;
 };

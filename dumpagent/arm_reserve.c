@@ -10,18 +10,25 @@
 
 #include "gunzip.h"
 
-void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
-			 unsigned long long unpacked, struct arm_need *n)
+/* The estimate with work bytes of working memory. */
+static void need_with(unsigned long long kernel, unsigned long long initrd, unsigned long long unpacked,
+		      unsigned long long work, struct arm_need *n)
 {
 	unsigned long long b;
 
 	if (unpacked == 0)
 		unpacked = initrd * 3;
-	b = kernel * 4 + initrd + unpacked + ARM_WORK_MB * MIB;
+	b = kernel * 4 + initrd + unpacked + work;
 	b += b * ARM_MARGIN_PCT / 100;
 	n->need = (b + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
 	n->shrink = n->need < ARM_SHRINK_FLOOR_MB * MIB ? ARM_SHRINK_FLOOR_MB * MIB : n->need;
 	n->reserve_mb = (n->need + 8 * MIB - 1) / (8 * MIB) * 8;
+}
+
+void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
+			 unsigned long long unpacked, struct arm_need *n)
+{
+	need_with(kernel, initrd, unpacked, ARM_WORK_MB * MIB, n);
 }
 
 long long arm_unpacked_size(int fd)
@@ -75,5 +82,28 @@ int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *w
 		return -1;
 	}
 	arm_need_from_sizes(ksize, isize, (unsigned long long)unpacked, n);
+	return 0;
+}
+
+int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len)
+{
+	unsigned long long ksize, isize = ARM_DISTRO_INITRD_MB * MIB;
+	long long unpacked = 0;
+	int kfd, ifd;
+
+	if (open_sized(kernel, &kfd, &ksize, why, len) < 0)
+		return -1;
+	(void)close(kfd); /* read-only: only its size counts */
+	if (access(initrd, F_OK) == 0) {
+		if (open_sized(initrd, &ifd, &isize, why, len) < 0)
+			return -1;
+		unpacked = arm_unpacked_size(ifd);
+		(void)close(ifd); /* read-only */
+		if (unpacked < 0) {
+			(void)snprintf(why, len, "read %s: %s", initrd, strerror((int)-unpacked));
+			return -1;
+		}
+	}
+	need_with(ksize, isize, (unsigned long long)unpacked, (ARM_WORK_MB + ARM_DISTRO_WORK_MB) * MIB, n);
 	return 0;
 }

@@ -17,6 +17,15 @@
  * keeps half as much again. */
 #define ARM_SHRINK_FLOOR_MB 48
 
+/* The distro mode (CAPTURE_MODE=distro) boots a full distro kernel, which
+ * loads its modules and needs more working memory than the small one.
+ * PLACEHOLDERS until measured by the bench (bench/RESULTS.md, the distro
+ * rows of the smallest-reservation table): the distro initramfs's size when
+ * it is not built yet (--reserve before the first load), and the working
+ * memory added to ARM_WORK_MB. */
+#define ARM_DISTRO_INITRD_MB 24
+#define ARM_DISTRO_WORK_MB 48
+
 struct arm_need {
 	unsigned long long need;   /* bytes, in 2 MiB steps */
 	unsigned long long shrink; /* what --shrink keeps: need, at least the floor */
@@ -34,5 +43,8 @@ void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
 long long arm_unpacked_size(int fd);
 /* The estimate for the files kernel and initrd; 0, or -1 with why. */
 int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len);
+/* The distro mode's estimate: arm_need, plus ARM_DISTRO_WORK_MB; an initrd
+ * not built yet counts as ARM_DISTRO_INITRD_MB. 0, or -1 with why. */
+int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len);
 
 #endif

@@ -138,6 +138,7 @@ int arm_target_auto(const char *proc, const char *crash_dir, const char *fstype,
 		(void)snprintf(why, len, "stat %s: %s", t->dir, strerror(-r));
 		return -1;
 	}
+	t->dev = dev;
 	if (find_mount(proc, dev, &t->mount, why, len) < 0)
 		return -1;
 	/* The capture agent mounts only what it can check and write. */

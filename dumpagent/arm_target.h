@@ -18,6 +18,7 @@ struct arm_target {
 	char dir[ARM_PATH_MAX]; /* CRASH_DIR, or its nearest existing parent */
 	char uuid[37];
 	struct arm_mount mount;
+	dev_t dev; /* the device number of the filesystem (its block device) */
 };
 
 /* Copies path to dir, cut back to its nearest existing directory (path

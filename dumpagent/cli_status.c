@@ -22,6 +22,7 @@ struct loaded {
 	int present;
 	long long at;
 	char kernel[512], initrd[512], config[512], method[32];
+	char mode[16]; /* CAPTURE_MODE chosen: small or distro (a record without it: small) */
 	char initrd_sha[80], config_sha[80], initrd_config_sha[80];
 	struct stat st;
 };
@@ -94,6 +95,8 @@ static void read_state(const struct cli *c, struct loaded *ld)
 	state_value(text, "INITRD", ld->initrd, sizeof(ld->initrd));
 	state_value(text, "CONFIG", ld->config, sizeof(ld->config));
 	state_value(text, "METHOD", ld->method, sizeof(ld->method));
+	(void)snprintf(ld->mode, sizeof(ld->mode), "small");
+	state_value(text, "MODE", ld->mode, sizeof(ld->mode));
 	state_value(text, "INITRD_SHA256", ld->initrd_sha, sizeof(ld->initrd_sha));
 	state_value(text, "CONFIG_SHA256", ld->config_sha, sizeof(ld->config_sha));
 	state_value(text, "INITRD_CONFIG_SHA256", ld->initrd_config_sha, sizeof(ld->initrd_config_sha));
@@ -200,6 +203,8 @@ static void print_json(const struct cli *c, const struct status *s, const struct
 	put_str_or_null(s->ld.present ? s->ld.initrd_sha : NULL);
 	printf(", \"loaded_at\": %lld, \"method\": ", s->ld.present ? s->ld.at : 0LL);
 	put_str_or_null(s->ld.present ? s->ld.method : NULL);
+	fputs(", \"mode\": ", stdout);
+	put_str_or_null(s->ld.present ? s->ld.mode : NULL);
 	fputs(", \"config\": ", stdout);
 	json_put_string(stdout, c->config_path);
 	fputs(", \"config_error\": ", stdout);
@@ -243,6 +248,7 @@ static void print_text(const struct cli *c, const struct status *s, const struct
 		printf("capture kernel: %s (release %s), loaded %s with %s\n", s->ld.kernel,
 		       s->release[0] ? s->release : "unknown", when, s->ld.method);
 		printf("initramfs:      %s (sha256 %.16s...)\n", s->ld.initrd, s->ld.initrd_sha);
+		printf("mode:           %s\n", s->ld.mode);
 	}
 	printf("config:         %s: %s\n", c->config_path, c->config_ok ? "ok" : c->config_error);
 	if (s->target_ok)

@@ -16,7 +16,7 @@
 
 /* Option letters: c config, d crash-dir, j json, y yes, a apport, t tar;
  * capture's v k m p r w, and its test hooks s e Y T; arm-plan's K I F L,
- * arm-state's R. */
+ * arm-state's R, arm-need's and arm-state's M. */
 static const struct command commands[] = {
 	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", command_capture },
 	{ "config check", NULL, "c", "check the configuration", command_config_check },
@@ -31,8 +31,8 @@ static const struct command commands[] = {
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
 	{ "arm-args", "[ARG...]", "", "(load-crashkernel) its own command line, and its --help", command_arm_args },
 	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
-	{ "arm-need", "KERNEL INITRD", "", "(load-crashkernel) the crashkernel= they need", command_arm_need },
-	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "R", "(load-crashkernel) checksums; armed already?",
+	{ "arm-need", "KERNEL INITRD", "M", "(load-crashkernel) the crashkernel= they need", command_arm_need },
+	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "RM", "(load-crashkernel) checksums; armed already?",
 	  command_arm_state },
 };
 
@@ -64,6 +64,7 @@ static const struct {
 	{ "files", 'F', NULL, NULL },
 	{ "load", 'L', NULL, NULL },
 	{ "record", 'R', "METHOD", NULL },
+	{ "mode", 'M', "MODE", NULL },
 };
 
 /* The texts are exit_codes.h's comments (tests/shell/test-docs.sh compares them). */
@@ -83,6 +84,8 @@ static const struct {
 	{ EXIT_NO_TARGET, "TARGET=auto cannot be resolved to a filesystem" },
 	{ EXIT_NOT_LOADED, "kexec succeeded, but the kernel reports no capture kernel" },
 	{ EXIT_NOT_WRITTEN, "--reserve, --shrink: the GRUB setting or kexec_crash_size not written" },
+	{ EXIT_UNREACHABLE, "the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md)" },
+	{ EXIT_LOCKDOWN, "kernel lockdown refuses the capture kernel (unsigned, or its key not trusted)" },
 	{ EXIT_USAGE, "bad command line" },
 	{ EXIT_CONFIG, "bad configuration" },
 	{ EXIT_SYSTEM, "a system call failed where it should not (I/O, memory)" },

@@ -41,11 +41,19 @@ int arm_args(const char *name, int argc, char **argv, int (*set)(void *ctx, int 
 	return command_parse(command_named(name), argc, argv, set, ctx, first);
 }
 
-/* --record METHOD, arm-state's one option. */
+/* arm-state's --record METHOD and --mode MODE, arm-need's --mode MODE. */
+struct state_options {
+	const char *method, *mode;
+};
+
 static int state_option(void *ctx, int letter, const char *value)
 {
+	struct state_options *o = ctx;
+
 	if (letter == 'R')
-		*(const char **)ctx = value;
+		o->method = value;
+	else if (letter == 'M')
+		o->mode = value;
 	return EXIT_OK;
 }
 
@@ -63,20 +71,23 @@ const char *arm_sysfs_dir(void)
 	return sysfs && *sysfs ? sysfs : "/sys";
 }
 
-/* dumpagent arm-need KERNEL INITRD: the reservation the capture environment
- * needs, and grub_others: the GRUB settings files (in $DUMPAGENT_GRUB_DIR or
+/* dumpagent arm-need [--mode MODE] KERNEL INITRD: the reservation the
+ * capture environment of that mode (small by default) needs, and
+ * grub_others: the GRUB settings files (in $DUMPAGENT_GRUB_DIR or
  * /etc/default/grub.d) that set crashkernel= already. */
 int command_arm_need(int argc, char **argv)
 {
 	const char *grub = getenv("DUMPAGENT_GRUB_DIR");
+	struct state_options o = { 0 };
 	struct arm_need n;
 	char why[2 * ARM_PATH_MAX], others[4 * ARM_PATH_MAX];
 
-	int first, r = arm_args("arm-need", argc, argv, state_option, NULL, &first);
+	int first, r = arm_args("arm-need", argc, argv, state_option, &o, &first), distro;
 
 	if (r != EXIT_OK)
 		return r;
-	if (arm_need(argv[first], argv[first + 1], &n, why, sizeof(why)) < 0) {
+	distro = o.mode && strcmp(o.mode, "distro") == 0;
+	if ((distro ? arm_need_distro : arm_need)(argv[first], argv[first + 1], &n, why, sizeof(why)) < 0) {
 		log_error("%s", why);
 		return EXIT_FAILED;
 	}
@@ -136,12 +147,13 @@ static void put_previous(const char *loaded)
  * same, and what it records; --record METHOD writes them to $RUN/loaded. */
 int command_arm_state(int argc, char **argv)
 {
-	const char *run = getenv("DUMPAGENT_RUN"), *method = NULL;
+	const char *run = getenv("DUMPAGENT_RUN");
+	struct state_options o = { 0 };
 	struct arm_state s = { 0 };
 	struct arm_loaded l = { 0 };
 	char loaded[ARM_PATH_MAX], why[2 * ARM_PATH_MAX];
 
-	int first, r = arm_args("arm-state", argc, argv, state_option, &method, &first);
+	int first, r = arm_args("arm-state", argc, argv, state_option, &o, &first);
 
 	if (r != EXIT_OK)
 		return r;
@@ -155,10 +167,11 @@ int command_arm_state(int argc, char **argv)
 	arm_file_sha(argv[3], s.config_sha);
 	arm_layout_sha(arm_proc_dir(), arm_sysfs_dir(), s.layout_sha);
 	l.config = argv[3];
-	l.method = method;
+	l.method = o.method;
+	l.mode = o.mode && *o.mode ? o.mode : "small";
 	l.at = time(NULL);
 	arm_embedded_sha(s.initrd, ARM_INITRD_CONFIG, l.embedded_sha);
-	if (method) {
+	if (o.method) {
 		if (arm_record_write(run, &s, &l, why, sizeof(why)) < 0) {
 			log_error("%s", why);
 			return EXIT_SYSTEM;

@@ -43,6 +43,8 @@ static const struct {
 	{ EXIT_NO_TARGET, "TARGET=auto cannot be resolved to a filesystem UUID" },
 	{ EXIT_NOT_LOADED, "kexec succeeded but the kernel does not report a loaded capture kernel" },
 	{ EXIT_NOT_WRITTEN, "--reserve, --shrink: the GRUB setting or kexec_crash_size not written" },
+	{ EXIT_UNREACHABLE, "the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md)" },
+	{ EXIT_LOCKDOWN, "kernel lockdown refuses the capture kernel (unsigned, or its key not trusted)" },
 	{ EXIT_USAGE, "usage error" },
 	{ EXIT_CONFIG, "configuration error" },
 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm_chain.h"
 #include "arm_check.h"
 #include "arm_cmdline.h"
 #include "arm_initrd.h"
@@ -10,6 +11,7 @@
 #include "arm_target.h"
 #include "cli.h"
 #include "command_arm.h"
+#include "command_arm_mode.h"
 #include "cmdline.h"
 #include "config.h"
 #include "exit_codes.h"
@@ -47,14 +49,12 @@ static int refuse(int code, const char *why)
 	return code;
 }
 
-/* The checks of a load that come before TARGET=auto, in the loader's order:
- * reserved memory (--load), then the capture kernel and initramfs. */
-static int check_load(struct plan *p, const struct config *cfg, unsigned long long *reserved)
+/* The small mode's capture kernel and initramfs: checked after the mode is
+ * chosen (the distro mode's are checked by arm_plan_mode). */
+static int check_small(struct plan *p, const struct config *cfg)
 {
 	char why[3 * ARM_PATH_MAX], from[ARM_PATH_MAX + 32];
 
-	if (p->check == CHECK_LOAD && arm_check_reserved(arm_sysfs_dir(), p->asked, reserved, why, sizeof(why)) < 0)
-		return refuse(EXIT_NOT_RESERVED, why);
 	if (!p->kernel)
 		(void)snprintf(from, sizeof(from), "CAPTURE_KERNEL in %s", p->conf);
 	if (arm_check_file("capture kernel", p->kernel ? p->kernel : config_get(cfg, KEY_CAPTURE_KERNEL),
@@ -94,37 +94,62 @@ static void target_warning(const struct config *cfg, const struct arm_target *t,
 			       dir, t->mount.mountpoint, dir, t->mount.mountpoint, dir);
 }
 
-/* The configuration's sha256, and whether CAPTURE_INITRD holds another
- * configuration (never for --initrd): rebuild is "", "reuse" or "build" of
- * $DUMPAGENT_STATE/initramfs.img, and sums what initramfs.sums records then. */
-static void put_rebuild(const struct plan *p, const struct config *cfg)
+/* The configuration's sha256, and whether the initramfs to load must be
+ * built: small, when CAPTURE_INITRD holds another configuration (never for
+ * --initrd); distro, when the one built holds another configuration, kernel
+ * release or module list. rebuild is "", "reuse" or "build" of
+ * rebuild_image, and sums what rebuild_sums records then. */
+static void put_rebuild(const struct plan *p, const struct config *cfg, const struct arm_mode_plan *mp,
+			const char *modules)
 {
 	static const char *const what[] = { "", "reuse", "build" };
-	const char *state = getenv("DUMPAGENT_STATE");
-	char config_sha[65], sums[3 * ARM_PATH_MAX] = "";
+	const char *state = arm_state_dir(), *name = mp->mode == ARM_MODE_DISTRO ? "initramfs-distro" : "initramfs";
+	char config_sha[65], sums[3 * ARM_PATH_MAX] = "", path[ARM_PATH_MAX];
 	enum arm_rebuild r = ARM_REBUILD_NONE;
 
 	arm_file_sha(p->conf, config_sha);
-	if (!p->initrd)
-		r = arm_rebuild(state && *state ? state : "/var/lib/dumpagent",
-				config_get(cfg, KEY_CAPTURE_INITRD), config_sha, sums, sizeof(sums));
+	if (mp->mode == ARM_MODE_DISTRO)
+		r = arm_rebuild_distro(state, config_sha, mp->release, modules, sums, sizeof(sums));
+	else if (!p->initrd)
+		r = arm_rebuild(state, config_get(cfg, KEY_CAPTURE_INITRD), config_sha, sums, sizeof(sums));
 	arm_put("config_sha", config_sha);
 	arm_put("rebuild", what[r]);
 	arm_put("sums", sums);
+	(void)snprintf(path, sizeof(path), "%s/%s.img", state, name);
+	arm_put("rebuild_image", path);
+	(void)snprintf(path, sizeof(path), "%s/%s.sums", state, name);
+	arm_put("rebuild_sums", path);
 }
 
-/* The facts a load needs beyond the configuration: the files, the memory
- * reserved, the lockdown mode and the warning. */
-static void put_load(const struct plan *p, const struct config *cfg, const struct arm_target *t,
-		     unsigned long long reserved)
+/* The mode, its reason, and for distro the release and the modules (their
+ * paths, one a line, in load order). */
+static void put_mode(const struct arm_mode_plan *mp, char *modules, size_t len)
 {
+	size_t used = 0;
+
+	modules[0] = '\0';
+	for (unsigned i = 0; i < mp->mods.n && used < len; i++)
+		used += (size_t)snprintf(modules + used, len - used, "%s%s", i ? "\n" : "", mp->mods.path[i]);
+	arm_put("mode", arm_mode_name(mp->mode));
+	arm_put("mode_why", mp->why);
+	arm_put("kernel_release", mp->release);
+	arm_put("modules", modules);
+}
+
+/* The facts a load needs beyond the configuration: the mode and its files,
+ * the memory reserved, the lockdown mode and the warning. */
+static void put_load(const struct plan *p, const struct config *cfg, const struct arm_target *t,
+		     const struct arm_mode_plan *mp, unsigned long long reserved)
+{
+	static char modules[ARM_MODS_MAX * (ARM_MODPATH_MAX + 1)];
 	char why[4 * ARM_PATH_MAX], num[32];
 
-	arm_put("kernel", p->kernel ? p->kernel : config_get(cfg, KEY_CAPTURE_KERNEL));
-	arm_put("initrd", p->initrd ? p->initrd : config_get(cfg, KEY_CAPTURE_INITRD));
+	put_mode(mp, modules, sizeof(modules));
+	arm_put("kernel", mp->kernel);
+	arm_put("initrd", mp->initrd);
 	if (p->check != CHECK_LOAD)
 		return;
-	put_rebuild(p, cfg);
+	put_rebuild(p, cfg, mp, modules);
 	(void)snprintf(num, sizeof(num), "%llu", reserved);
 	arm_put("reserved", num);
 	arm_put("lockdown", arm_lockdown(arm_sysfs_dir()));
@@ -133,10 +158,18 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 }
 
 /* TARGET=auto could not be resolved: a load refuses (after the checks that
- * come before it); otherwise the error is a fact. */
-static int refuse_target(const struct plan *p, const char *why)
+ * come before it); otherwise the error is a fact. A network filesystem is
+ * one no mode reaches. */
+static int refuse_target(const struct plan *p, const struct arm_target *t, const char *why)
 {
 	char msg[3 * ARM_PATH_MAX];
+
+	if (arm_chain_network(t->mount.fstype)) {
+		log_error("TARGET=auto: %s (holding %s) is %s (%s), which the capture kernel cannot reach; set "
+			  "CRASH_DIR to a directory on a local disk, or TARGET=UUID=... in %s", t->mount.mountpoint,
+			  t->dir, arm_chain_network(t->mount.fstype), t->mount.fstype, p->conf);
+		return EXIT_UNREACHABLE;
+	}
 
 	(void)snprintf(msg, sizeof(msg), "TARGET=auto: %s; set TARGET=UUID=... or TARGET=LABEL=... explicitly in %s",
 		       why, p->conf);
@@ -156,20 +189,46 @@ static void put_target_facts(const struct arm_target *t, int ok, const char *why
 
 /* The running kernel's crashkernel= (for the advice when none was
  * reserved), and the capture kernel's command line. */
-static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t)
+static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t, int distro)
 {
 	static char cmdline[ARM_CMDLINE_MAX];
+	const char *append = config_get(cfg, KEY_CMDLINE_APPEND);
 
 	if (*p->asked)
 		arm_put("crashkernel_asked", p->asked);
-	if (arm_cmdline(p->running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
-			config_get(cfg, KEY_CMDLINE_APPEND), cmdline, sizeof(cmdline)) < 0) {
+	if (arm_cmdline(p->running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
+			sizeof(cmdline)) < 0 ||
+	    (distro && arm_cmdline_distro(append, cmdline, sizeof(cmdline)) < 0)) {
 		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
 			  ARM_CMDLINE_MAX - 1);
 		return EXIT_CONFIG;
 	}
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
+}
+
+/* The mode (--files, --load), and the checks of its files: EXIT_OK or the
+ * status. With TARGET=auto unresolved (--files: no refusal), the small mode's.
+ * --kernel sets the small mode, and its files are checked first. */
+static int plan_mode(struct plan *p, const struct config *cfg, const struct arm_target *t, int unresolved,
+		     struct arm_mode_plan *mp)
+{
+	const char *kernel = p->kernel ? p->kernel : config_get(cfg, KEY_CAPTURE_KERNEL);
+	const char *initrd = p->initrd ? p->initrd : config_get(cfg, KEY_CAPTURE_INITRD);
+	int rc;
+
+	memset(mp, 0, sizeof(*mp));
+	if (p->check == CHECK_NONE)
+		return EXIT_OK;
+	if (unresolved) {
+		(void)snprintf(mp->why, sizeof(mp->why), "small: TARGET=auto is not resolved");
+		(void)snprintf(mp->kernel, sizeof(mp->kernel), "%s", kernel);
+		(void)snprintf(mp->initrd, sizeof(mp->initrd), "%s", initrd);
+	} else if ((p->kernel && (rc = check_small(p, cfg)) != EXIT_OK) ||
+		   (rc = arm_plan_mode(cfg, kernel, initrd, p->kernel ? "--kernel" : NULL, t, mp)) != EXIT_OK) {
+		return rc;
+	}
+	return mp->mode == ARM_MODE_SMALL ? check_small(p, cfg) : EXIT_OK;
 }
 
 static int plan_option(void *ctx, int letter, const char *value)
@@ -195,6 +254,7 @@ int command_arm_plan(int argc, char **argv)
 {
 	static struct plan p;
 	static struct config cfg;
+	static struct arm_mode_plan mp;
 	struct config_error err;
 	struct arm_target t;
 	unsigned long long reserved = 0;
@@ -211,13 +271,15 @@ int command_arm_plan(int argc, char **argv)
 	read_running(p.running, sizeof(p.running));
 	if (cmdline_get(p.running, "crashkernel", p.asked, sizeof(p.asked)) != 0)
 		p.asked[0] = '\0';
-	if (p.check != CHECK_NONE && (rc = check_load(&p, &cfg, &reserved)) != EXIT_OK)
-		return rc;
+	if (p.check == CHECK_LOAD && arm_check_reserved(arm_sysfs_dir(), p.asked, &reserved, why, sizeof(why)) < 0)
+		return refuse(EXIT_NOT_RESERVED, why);
 	is_auto = strcmp(config_get(&cfg, KEY_TARGET), "auto") == 0;
 	if (is_auto)
 		auto_ok = resolve_target(&cfg, &t, why, sizeof(why)) == 0;
 	if (is_auto && !auto_ok && p.check == CHECK_LOAD)
-		return refuse_target(&p, why);
+		return refuse_target(&p, &t, why);
+	if ((rc = plan_mode(&p, &cfg, is_auto ? (auto_ok ? &t : NULL) : NULL, is_auto && !auto_ok, &mp)) != EXIT_OK)
+		return rc;
 	for (int k = 0; k < KEY_COUNT; k++) {
 		char name[64];
 
@@ -225,11 +287,11 @@ int command_arm_plan(int argc, char **argv)
 		arm_put(name, config_get(&cfg, (enum config_key)k));
 	}
 	if (p.check != CHECK_NONE)
-		put_load(&p, &cfg, is_auto ? &t : NULL, reserved);
+		put_load(&p, &cfg, is_auto ? &t : NULL, &mp, reserved);
 	if (is_auto)
 		put_target_facts(&t, auto_ok, why);
 	if (is_auto && !auto_ok) /* no command line without a target; the loader stops first */
 		return EXIT_OK;
-	return put_cmdline(&p, &cfg, is_auto ? &t : NULL);
+	return put_cmdline(&p, &cfg, is_auto ? &t : NULL, p.check != CHECK_NONE && mp.mode == ARM_MODE_DISTRO);
 }
 

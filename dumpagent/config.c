@@ -27,6 +27,7 @@ static const struct {
 	[KEY_CAPTURE_KERNEL] = { "CAPTURE_KERNEL", "/usr/lib/dumpagent/vmlinuz" },
 	[KEY_CAPTURE_INITRD] = { "CAPTURE_INITRD", "/usr/lib/dumpagent/initramfs.img" },
 	[KEY_CMDLINE_APPEND] = { "CMDLINE_APPEND", "" },
+	[KEY_CAPTURE_MODE] = { "CAPTURE_MODE", "auto" },
 	[KEY_MIN_FREE_MB] = { "MIN_FREE_MB", "64" },
 	[KEY_REPORT_VMCORE_MAX_MB] = { "REPORT_VMCORE_MAX_MB", "1024" },
 	[KEY_BSOD] = { "BSOD", "0" },

@@ -116,6 +116,7 @@ const char *config_value_check(int key, const char *v)
 	static const char *const actions[] = { "reboot", "poweroff", "halt", "shell", NULL };
 	static const char *const bools[] = { "0", "1", NULL };
 	static const char *const shells[] = { "0", "1", "only", NULL };
+	static const char *const modes[] = { "auto", "small", "distro", NULL };
 
 	switch (key) {
 	case KEY_TARGET:
@@ -137,6 +138,8 @@ const char *config_value_check(int key, const char *v)
 	case KEY_CAPTURE_KERNEL:
 	case KEY_CAPTURE_INITRD:
 		return abs_path_ok(v) ? NULL : "expected an absolute path";
+	case KEY_CAPTURE_MODE:
+		return one_of(v, modes) ? NULL : "expected auto, small or distro";
 	case KEY_BSOD:
 		return one_of(v, bools) ? NULL : "expected 0 or 1";
 	case KEY_BSOD_SECONDS:

@@ -18,6 +18,8 @@
 #define EXIT_NO_TARGET 14    /* TARGET=auto cannot be resolved to a filesystem */
 #define EXIT_NOT_LOADED 15   /* kexec succeeded, but the kernel reports no capture kernel */
 #define EXIT_NOT_WRITTEN 16  /* --reserve, --shrink: the GRUB setting or kexec_crash_size not written */
+#define EXIT_UNREACHABLE 17  /* the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md) */
+#define EXIT_LOCKDOWN 18     /* kernel lockdown refuses the capture kernel (unsigned, or its key not trusted) */
 #define EXIT_USAGE 100       /* bad command line */
 #define EXIT_CONFIG 101      /* bad configuration */
 #define EXIT_SYSTEM 111      /* a system call failed where it should not (I/O, memory) */

@@ -40,7 +40,7 @@ one_line() { printf '%s' "$1" | tr '\n' ' ' | sed 's/ *$//'; }
 
 # ask COMMAND ARG...: evals the answer of "$AGENT arm-COMMAND ARG..." (dumpagent(8)
 # says what it sets; every value is single-quoted: eval runs nothing). Its error
-# (the last line) becomes ours, with its status when the table's (12-14, 100, 101), else 1.
+# (the last line) becomes ours, with its status when the table's (12-14, 17, 18, 100, 101), else 1.
 ask() {
 	cmd=arm-$1 rc=0
 	shift
@@ -48,7 +48,7 @@ ask() {
 	last=${answer##*"$NL"}
 	case $rc in
 	0) eval "$answer" ;;
-	12 | 13 | 14 | 100 | 101) die "$rc" "${last#*: }" ;;
+	12 | 13 | 14 | 17 | 18 | 100 | 101) die "$rc" "${last#*: }" ;;
 	*) die 1 "cannot run $AGENT $cmd (exit status $rc): ${last#*: }" ;;
 	esac
 }
@@ -67,17 +67,23 @@ prepare() {
 
 # The initramfs carries its own copy of the configuration. When CAPTURE_INITRD
 # holds another than $conf, the agent says rebuild=build: build one that holds
-# it into $STATE/initramfs.img and load that; rebuild=reuse while $conf and
-# CAPTURE_INITRD keep the checksums of $STATE/initramfs.sums. Sets initrd.
+# it into $rebuild_image ($STATE/initramfs.img) and load that; rebuild=reuse
+# while $conf and CAPTURE_INITRD keep the checksums of $rebuild_sums. The
+# distro mode's ($STATE/initramfs-distro.img, with $modules) is always ours:
+# built when the configuration, kernel release or modules changed. Sets initrd.
 regenerate_initrd() {
+	[ "$mode" != distro ] || [ -x "$BUILDER" ] ||
+		die 13 "the distro capture initramfs cannot be built: $BUILDER is missing; set CAPTURE_MODE=small"
 	[ -n "$rebuild" ] && [ -x "$BUILDER" ] || return 0
-	out=$STATE/initramfs.img
+	out=$rebuild_image
 	if [ "$rebuild" = build ]; then
+		what="$initrd holds another configuration than $conf"
+		[ "$mode" != distro ] || what="the distro capture initramfs is not built for $conf, kernel $kernel_release and its modules"
 		if [ -n "$dry_run" ]; then
-			say "$initrd holds another configuration than $conf: would build $out"
+			say "$what: would build $out"
 			return 0
 		fi
-		say "$initrd holds another configuration than $conf: building $out"
+		say "$what: building $out"
 		build
 	fi
 	initrd=$out
@@ -86,14 +92,20 @@ regenerate_initrd() {
 build() {
 	{ mkdir -p "$STATE" && chmod 0700 "$STATE"; } 2>/dev/null ||
 		die 13 "cannot create $STATE for the rebuilt capture initramfs"
-	rm -f "$STATE/initramfs.sums"
+	rm -f "$rebuild_sums"
+	set -- --config "$conf" --agent "$AGENT" --output "$out"
+	if [ "$mode" = distro ]; then
+		{ printf '%s\n' "$modules" >"$STATE/initramfs-distro.modules"; } 2>/dev/null ||
+			die 13 "cannot write $STATE/initramfs-distro.modules for the distro capture initramfs"
+		set -- "$@" --modules "$STATE/initramfs-distro.modules" --kernel-release "$kernel_release"
+	fi
 	build_rc=0
-	build_out=$("$BUILDER" --config "$conf" --agent "$AGENT" --output "$out" 2>&1) || build_rc=$?
+	build_out=$("$BUILDER" "$@" 2>&1) || build_rc=$?
 	[ "$build_rc" = 0 ] || die 13 "rebuilding the capture initramfs with $conf failed" \
 		"($BUILDER exit status $build_rc): $(one_line "$build_out")"
 	# The sums are written last: a build cut short is done again next time.
-	{ printf '%s\n' "$sums" >"$STATE/initramfs.sums"; } 2>/dev/null ||
-		warn "cannot write $STATE/initramfs.sums: the initramfs is built again at the next load"
+	{ printf '%s\n' "$sums" >"$rebuild_sums"; } 2>/dev/null ||
+		warn "cannot write $rebuild_sums: the initramfs is built again at the next load"
 }
 
 # kexec_file_load first (it verifies signatures, the only way under lockdown),
@@ -101,12 +113,26 @@ build() {
 load() {
 	method=kexec_file_load
 	run_kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" && return 0
-	[ -z "$lockdown" ] || kexec_failed "-s -p" "; kernel lockdown ($lockdown, Secure Boot) refuses" \
-		"kexec_load, and kexec_file_load needs a capture kernel signed by a key the kernel trusts:" \
-		"sign $kernel and enroll the key (mokutil --import), or turn Secure Boot off"
+	[ -z "$lockdown" ] || lockdown_failed
 	say "kexec_file_load (kexec -s -p) failed: $(one_line "$kexec_out"); falling back to kexec_load (kexec -p)" >&2
 	method=kexec_load
 	run_kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed -p
+}
+
+# Under lockdown only kexec_file_load loads, and only a kernel signed by a key
+# the kernel trusts: not a question of memory. Exit 18 (after restoring the
+# previous capture kernel, as kexec_failed does).
+lockdown_failed() {
+	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
+	[ -n "$die_note" ] || restore_previous
+	[ "$mode" != distro ] || die 18 "kexec -s -p $kernel failed (exit status $kexec_rc): kernel lockdown" \
+		"($lockdown, Secure Boot) loads only a kernel signed by a key the kernel trusts, and it does not" \
+		"trust the signature of the distro kernel $kernel: boot through shim (which gives the kernel the" \
+		"distribution's key), or reinstall the signed kernel package (linux-image-$kernel_release)"
+	die 18 "kexec -s -p $kernel failed (exit status $kexec_rc): kernel lockdown ($lockdown, Secure Boot)" \
+		"loads only a capture kernel signed by a key the kernel trusts, and $kernel is not (or its key" \
+		"is not enrolled): sign it with sbsign and enroll the key (mokutil --import), or set" \
+		"CAPTURE_MODE=auto, which boots the distro's signed kernel under lockdown"
 }
 
 # run_kexec ARG...: runs kexec, keeping its output in kexec_out, its status in kexec_rc.
@@ -183,7 +209,7 @@ unload() {
 # load again. Memory given back is reserved again only by a reboot: hence a floor.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
-	ask need "$kernel" "$initrd"
+	ask need --mode "$mode" "$kernel" "$initrd"
 	want=$shrink_bytes
 	if [ "$want" -ge "$reserved" ]; then
 		say "--shrink: the capture environment needs $((want / 1048576)) MiB (at least $shrink_floor_mb) of the $((reserved / 1048576)) MiB reserved: nothing to give back"
@@ -204,7 +230,7 @@ shrink() {
 }
 
 reserve() {
-	ask need "$kernel" "$initrd"
+	ask need --mode "$mode" "$kernel" "$initrd"
 	param="crashkernel=${reserve_mb}M" cfg=$GRUB_DIR/dumpagent.cfg
 	if [ ! -f "$GRUB_FILE" ]; then
 		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"
@@ -260,8 +286,9 @@ load_command() {
 		check_loaded
 	fi
 	[ -z "$opt_shrink" ] || { shrink; check_loaded; }
-	"$AGENT" arm-state --record "$method" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
+	"$AGENT" arm-state --record "$method" --mode "$mode" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
 		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
+	say "mode: $mode_why"
 	say "armed: $kernel ($initrd) with $((reserved / 1048576)) MB reserved; capture cmdline: $cmdline"
 }
 

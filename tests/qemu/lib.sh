@@ -89,6 +89,8 @@ build_first_initrd() {
 	# The loader has no parser: it asks the (static) agent installed beside it.
 	cp "$BUILD/dumpagent" "$staging/usr/sbin/dumpagent" || fail "cannot add the agent to the first initramfs"
 	cp "$CAPTURE_KERNEL" "$staging/usr/lib/dumpagent/vmlinuz"
+	# Its list of built-in drivers: without it, CAPTURE_MODE=auto cannot trust the small kernel.
+	[ ! -f "$CAPTURE_KERNEL.builtin" ] || cp "$CAPTURE_KERNEL.builtin" "$staging/usr/lib/dumpagent/vmlinuz.builtin"
 	cp "$capture_initrd" "$staging/usr/lib/dumpagent/initramfs.img"
 	cp "$config" "$staging/etc/dumpagent.conf"
 	cp "${FIRST_INIT:-$REPO/tests/qemu/first-init}" "$staging/init"

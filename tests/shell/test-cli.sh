@@ -214,6 +214,19 @@ d = json.load(sys.stdin)
 assert d["armed"] is True and d["reserved_bytes"] == 67108864 and d["problems"] == [], d
 assert d["last_dump"] == {"id": "202611221841-2", "status": "dmesg-only"} and d["dumps"] == 3'
 check "status --json: the same facts" $? "$out"
+# The mode load-crashkernel chose (MODE=; a record from before modes: small).
+da status
+case $out in *"mode:           small"*) true ;; *) false ;; esac
+check "status: a record without MODE was the small kernel" $? "$out"
+sleep 0.01; state; echo MODE=distro >>"$T/run/loaded"
+da status
+case $out in *"initramfs:      $T/initrd.img (sha256 2222222222222222...)
+mode:           distro"*) [ "$rc" = 0 ] ;; *) false ;; esac
+check "status: the mode recorded" $? "rc=$rc $out"
+da status --json
+printf '%s' "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["mode"] == "distro", d'
+check "status --json: the mode recorded" $? "$out"
+sleep 0.01; state
 state 4444
 da status
 [ "$rc" = 1 ] && case $out in *"problem: the loaded initramfs $T/initrd.img is stale: it holds another configuration than $T/conf"*) true ;; *) false ;; esac

@@ -8,6 +8,8 @@
 #                     $W/builder.args and writes a gzip'ed cpio holding the
 #                     --config file as etc/dumpagent.conf to --output; fails
 #                     with "disk full" if $W/builder.fail exists
+#   the target (fake-target.sh): $T/ext4.img (UUID of TARGET) mounted from a
+#                     virtio disk 254:1 in $W/sys; $W/vmlinuz.builtin
 # Every case runs under dash and busybox sh and asserts the exit status, the
 # exact output, which initramfs kexec got and whether the builder ran.
 # shellcheck disable=SC2317 # the cases, and what they call, run by name (run-cases.sh)
@@ -15,6 +17,8 @@ set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 # shellcheck source=tests/shell/lib.sh
 . "$REPO/tests/shell/lib.sh"
+# shellcheck source=tests/shell/fake-target.sh
+. "$REPO/tests/shell/fake-target.sh"
 LOADER=$REPO/scripts/load-crashkernel.sh
 AGENT=$REPO/build/dumpagent
 P=load-crashkernel
@@ -23,9 +27,12 @@ need busybox busybox-static
 need cpio cpio
 need gzip gzip
 need truncate coreutils
+need mkfs.ext4 e2fsprogs
 [ -x "$AGENT" ] || die "$AGENT missing: run make"
 RUNPATH=$PATH
 errs=''
+truncate -s 1M "$T/ext4.img"
+mkfs.ext4 -q -F -U 0a1b2c3d-4e5f-6789-abcd-ef0123456789 "$T/ext4.img" 2>/dev/null || die "mkfs.ext4 $T/ext4.img failed"
 
 # mkimg CONFIG OUTPUT: an initramfs holding CONFIG as etc/dumpagent.conf.
 mkimg() {
@@ -44,6 +51,9 @@ setup() {
 	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
 	echo 'root=/dev/vda ro console=ttyS0' >"$W/proc/cmdline"
 	truncate -s 2M "$W/vmlinuz"
+	fake_virtio "$W/sys" 254:1
+	fake_mounts "$W/proc" 254:1 "$T/ext4.img"
+	fake_builtin "$W/vmlinuz"
 	cat >"$W/shipped.conf" <<-EOF
 		# shipped configuration
 		TARGET=UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
@@ -104,6 +114,7 @@ $3"
 
 CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
 armed() { # INITRD
+	echo "$P: mode: auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk ext4"
 	echo "$P: armed: $W/vmlinuz ($1) with 64 MB reserved; capture cmdline: $CMDLINE"
 }
 building() {

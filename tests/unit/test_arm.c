@@ -559,7 +559,8 @@ static void record_is_written_atomically_and_private(void **state)
 	char run[128], path[256], text[4096], why[512];
 	struct arm_state s = { .kernel = "/k", .initrd = "/i", .cmdline = "console=tty0 x=\"a b\"",
 			       .kernel_sha = "ks", .initrd_sha = "is", .config_sha = "cs", .layout_sha = "ls" };
-	struct arm_loaded l = { .config = "/c", .method = "kexec_load", .embedded_sha = "es", .at = 1 };
+	struct arm_loaded l = { .config = "/c", .method = "kexec_load", .mode = "distro", .embedded_sha = "es",
+				.at = 1 };
 	struct stat st;
 
 	(void)state;
@@ -569,7 +570,7 @@ static void record_is_written_atomically_and_private(void **state)
 	assert_int_equal(arm_record_read(path, text, sizeof(text)), 0);
 	assert_string_equal(text, "KERNEL=/k\nKERNEL_SHA256=ks\nINITRD=/i\nINITRD_SHA256=is\nCONFIG=/c\n"
 				  "CONFIG_SHA256=cs\nINITRD_CONFIG_SHA256=es\nCMDLINE=console=tty0 x=\"a b\"\n"
-				  "METHOD=kexec_load\nLAYOUT_SHA256=ls\nLOADED_AT=1\n");
+				  "METHOD=kexec_load\nLAYOUT_SHA256=ls\nLOADED_AT=1\nMODE=distro\n");
 	assert_int_equal(arm_unchanged(path, &s), 1); /* what is written is what is read */
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);

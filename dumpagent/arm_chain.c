@@ -1,0 +1,185 @@
+/* arm_chain.c: the target's driver chain on the running system, from sysfs, and the targets no mode reaches (normal-boot side, arming). */
+#include "arm_chain.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define CHAIN_DEPTH 32 /* directories walked up from the disk at most */
+
+void arm_modname(const char *name, size_t n, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n && name[i] && i + 1 < len; i++)
+		out[i] = name[i] == '-' ? '_' : name[i];
+	out[i] = '\0';
+}
+
+const char *arm_chain_network(const char *fstype)
+{
+	static const char *const net[] = { "nfs", "nfs4", "cifs", "smb3", "ceph", "9p", NULL };
+
+	for (int i = 0; net[i]; i++)
+		if (strcmp(fstype, net[i]) == 0)
+			return "a network filesystem";
+	return strncmp(fstype, "fuse", 4) == 0 ? "a FUSE filesystem" : NULL;
+}
+
+/* 1 when dir/name exists. */
+static int has(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path) && lstat(path, &st) == 0;
+}
+
+/* The module of the driver bound to the device at dir, into out: the basename
+ * of driver/module, else of the driver (a built-in one has no module link).
+ * 0, or -1 when no driver is bound there. */
+static int driver_module(const char *dir, char *out, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/driver/module", dir) >= sizeof(path))
+		return -1;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0) {
+		path[strlen(path) - strlen("/module")] = '\0';
+		n = readlink(path, target, sizeof(target) - 1);
+	}
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	arm_modname(base, strlen(base), out, len);
+	return 0;
+}
+
+/* Adds name to the chain once; -1 when the chain is full. */
+static int add(struct arm_chain *c, const char *name)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (strcmp(c->module[i], name) == 0)
+			return 0;
+	if (c->n >= ARM_CHAIN_MAX)
+		return -1;
+	(void)snprintf(c->module[c->n++], ARM_MODNAME_MAX, "%s", name);
+	return 0;
+}
+
+/* Refuses a disk that no capture kernel reaches: -2 with why, else 0. */
+static int refuse_virtual(const char *disk, const char *name, char *why, size_t len)
+{
+	static const struct {
+		const char *mark, *what;
+	} v[] = {
+		{ "dm", "a device-mapper device: device-mapper (LVM, LUKS) targets are not supported yet" },
+		{ "md", "an md RAID device: md RAID targets are not supported yet" },
+		{ "loop", "a loop device, whose backing file the capture kernel cannot reach" },
+	};
+
+	const char *base = strrchr(disk, '/') + 1, *what = NULL;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) && !what; i++)
+		if (has(disk, v[i].mark))
+			what = v[i].what;
+	/* Under devices/virtual there is no hardware: zram, brd, nbd, and a loop
+	 * device that has no dm, md or loop directory (unbound, or older kernels). */
+	if (!what && strstr(disk, "/devices/virtual/"))
+		what = strncmp(base, "loop", 4) == 0 ? v[2].what
+						     : "a virtual block device, with no hardware the capture kernel can reach";
+	if (!what)
+		return 0;
+	(void)snprintf(why, len, "the target %s is %s; set TARGET to a filesystem on a plain disk partition", name,
+		       what);
+	return -2;
+}
+
+/* The filesystem's module: ext2 and ext3 are mounted by ext4. */
+static const char *fs_module(const char *fstype)
+{
+	if (strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0)
+		return "ext4";
+	return fstype;
+}
+
+/* Drivers on the path that the device does not need: a PCIe port's driver
+ * (a bool option, never a module) only adds port services (AER, PME,
+ * hotplug); the devices behind the port are reached without it. */
+static int not_needed(const char *module)
+{
+	return strcmp(module, "pcieportdrv") == 0 || strcmp(module, "pcieport") == 0;
+}
+
+/* Walks from the disk's directory up to sysfs/devices, adding each bound
+ * driver's module to c, from the bus down. 0, or -1 with why. */
+static int walk_up(const char *devices, char *dir, struct arm_chain *c, char *why, size_t len)
+{
+	char found[CHAIN_DEPTH][ARM_MODNAME_MAX];
+	size_t root = strlen(devices);
+	int n = 0;
+
+	for (int depth = 0; depth < CHAIN_DEPTH; depth++) {
+		char *slash;
+
+		if (strncmp(dir, devices, root) != 0 || dir[root] != '/')
+			break; /* above sysfs/devices: the chain is complete */
+		if (driver_module(dir, found[n], sizeof(found[n])) == 0 && !not_needed(found[n]))
+			n++;
+		slash = strrchr(dir, '/');
+		*slash = '\0';
+	}
+	while (n-- > 0) {
+		if (add(c, found[n]) < 0) {
+			(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device,
+				       ARM_CHAIN_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain *c, char *why, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], devices[PATH_MAX], tree[PATH_MAX];
+	const char *net = arm_chain_network(fstype), *base;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	(void)snprintf(path, sizeof(path), "%s/dev/block/%u:%u", sysfs, major(dev), minor(dev));
+	if (net) {
+		(void)snprintf(why, len, "the target %u:%u is %s (%s), which the capture kernel cannot "
+				 "reach; set TARGET to a filesystem on a local disk", major(dev), minor(dev),
+			       net, fstype);
+		return -2;
+	}
+	(void)snprintf(tree, sizeof(tree), "%s/devices", sysfs);
+	if (!realpath(path, real) || !realpath(tree, devices)) {
+		(void)snprintf(why, len, "cannot find the driver chain of the target: resolve %s: %s", path,
+			       strerror(errno));
+		return -1;
+	}
+	base = strrchr(real, '/') + 1;
+	(void)snprintf(c->device, sizeof(c->device), "%s", base);
+	if (has(real, "partition"))
+		*strrchr(real, '/') = '\0'; /* the partition's disk */
+	if ((r = refuse_virtual(real, c->device, why, len)) < 0)
+		return r;
+	if (walk_up(devices, real, c, why, len) < 0)
+		return -1;
+	if (add(c, fs_module(fstype)) < 0) {
+		(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device,
+			       ARM_CHAIN_MAX);
+		return -1;
+	}
+	return 0;
+}

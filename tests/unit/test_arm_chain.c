@@ -1,0 +1,136 @@
+/* test_arm_chain.c: the target's driver chain from a fake sysfs, and the targets no mode reaches. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sys/sysmacros.h>
+
+#include "arm_chain.h"
+#include "sysfs_fixture.h"
+
+#define VIRTIO "pci0000:00/0000:00:04.0/virtio1"
+#define MEGA "pci0000:00/0000:00:1c.0/0000:02:00.0"
+#define SCSI MEGA "/host0/target0:0:0/0:0:0:0"
+
+/* arm_chain of MAJ:MIN under root/sys: its return, the modules as "a b c" in got. */
+static int chain(unsigned maj, unsigned min, const char *fstype, char *got, size_t len, char *why)
+{
+	char sysfs[256];
+	struct arm_chain c;
+	size_t used = 0;
+	int r;
+
+	(void)snprintf(sysfs, sizeof(sysfs), "%s/sys", root);
+	r = arm_chain(sysfs, makedev(maj, min), fstype, &c, why, 2048);
+	got[0] = '\0';
+	for (unsigned i = 0; r == 0 && i < c.n; i++)
+		used += (size_t)snprintf(got + used, len - used, "%s%s", i ? " " : "", c.module[i]);
+	if (r == 0)
+		used += (size_t)snprintf(got + used, len - used, " (%s)", c.device);
+	return r;
+}
+
+static void virtio_partition_is_pci_virtio_ext4(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_file("sys/devices/" VIRTIO "/block/vda/vda1/partition", "1\n");
+	fx_driver("pci0000:00/0000:00:04.0", "pci", "virtio-pci", "virtio_pci");
+	fx_driver(VIRTIO, "virtio", "virtio_blk", "virtio_blk");
+	fx_block("254:1", VIRTIO "/block/vda/vda1");
+	assert_int_equal(chain(254, 1, "ext4", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk ext4 (vda1)");
+	/* ext3 is mounted by ext4; xfs by xfs */
+	assert_int_equal(chain(254, 1, "ext3", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk ext4 (vda1)");
+	assert_int_equal(chain(254, 1, "xfs", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk xfs (vda1)");
+}
+
+static void scsi_disk_behind_a_port_and_a_builtin_driver(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_dir("sys/devices/" SCSI "/block/sda");
+	fx_driver("pci0000:00/0000:00:1c.0", "pci", "pcieport", "pcieportdrv"); /* not needed */
+	fx_driver(MEGA, "pci", "megaraid_sas", "megaraid_sas");
+	fx_driver(SCSI, "scsi", "sd", "sd_mod");
+	fx_block("8:0", SCSI "/block/sda");
+	assert_int_equal(chain(8, 0, "xfs", got, sizeof(got), why), 0);
+	assert_string_equal(got, "megaraid_sas sd_mod xfs (sda)");
+	/* a driver without a module link is named by the driver, '-' as '_' */
+	fx_dir("sys/devices/pci0000:00/0000:00:1f.2/ata1/host1/target1:0:0/1:0:0:0/block/sdb");
+	fx_driver("pci0000:00/0000:00:1f.2", "pci", "ahci-x", NULL);
+	fx_block("8:16", "pci0000:00/0000:00:1f.2/ata1/host1/target1:0:0/1:0:0:0/block/sdb");
+	assert_int_equal(chain(8, 16, "vfat", got, sizeof(got), why), 0);
+	assert_string_equal(got, "ahci_x vfat (sdb)");
+}
+
+static void no_mode_reaches_dm_md_loop_network(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_dir("sys/devices/virtual/block/dm-0/dm");
+	fx_block("253:0", "virtual/block/dm-0");
+	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target dm-0 is a device-mapper device: device-mapper (LVM, LUKS) "
+				 "targets are not supported yet; set TARGET to a filesystem on a plain disk partition");
+	fx_dir("sys/devices/virtual/block/md0/md");
+	fx_file("sys/devices/virtual/block/md0/md0p1/partition", "1\n");
+	fx_block("259:1", "virtual/block/md0/md0p1");
+	assert_int_equal(chain(259, 1, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target md0p1 is an md RAID device: md RAID targets are not supported "
+				 "yet; set TARGET to a filesystem on a plain disk partition");
+	fx_dir("sys/devices/virtual/block/loop0/loop");
+	fx_block("7:0", "virtual/block/loop0");
+	assert_int_equal(chain(7, 0, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target loop0 is a loop device, whose backing file the capture kernel "
+				 "cannot reach; set TARGET to a filesystem on a plain disk partition");
+	/* without hardware: a zram disk, a loop device not (or no longer) bound */
+	fx_dir("sys/devices/virtual/block/zram0");
+	fx_block("253:1", "virtual/block/zram0");
+	assert_int_equal(chain(253, 1, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target zram0 is a virtual block device, with no hardware the capture kernel "
+				 "can reach; set TARGET to a filesystem on a plain disk partition");
+	fx_dir("sys/devices/virtual/block/loop1");
+	fx_block("7:1", "virtual/block/loop1");
+	assert_int_equal(chain(7, 1, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target loop1 is a loop device, whose backing file the capture kernel "
+				 "cannot reach; set TARGET to a filesystem on a plain disk partition");
+	assert_int_equal(chain(0, 52, "nfs4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target 0:52 is a network filesystem (nfs4), which the capture kernel "
+				 "cannot reach; set TARGET to a filesystem on a local disk");
+	assert_int_equal(chain(0, 53, "fuse.sshfs", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target 0:53 is a FUSE filesystem (fuse.sshfs), which the capture "
+				 "kernel cannot reach; set TARGET to a filesystem on a local disk");
+	assert_null(arm_chain_network("ext4"));
+	assert_non_null(arm_chain_network("cifs"));
+	assert_non_null(arm_chain_network("9p"));
+}
+
+static void unknown_device_says_where_it_looked(void **state)
+{
+	char got[1024], why[2048], want[2048];
+
+	(void)state;
+	fx_dir("sys/devices");
+	assert_int_equal(chain(8, 1, "ext4", got, sizeof(got), why), -1);
+	(void)snprintf(want, sizeof(want), "cannot find the driver chain of the target: resolve "
+					   "%s/sys/dev/block/8:1: No such file or directory", root);
+	assert_string_equal(why, want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TMPDIR_TEST(virtio_partition_is_pci_virtio_ext4),
+		TMPDIR_TEST(scsi_disk_behind_a_port_and_a_builtin_driver),
+		TMPDIR_TEST(no_mode_reaches_dm_md_loop_network),
+		TMPDIR_TEST(unknown_device_says_where_it_looked),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
