@@ -7,11 +7,15 @@
 # into build/linux-source-6.1 and applies capture-kernel/patches/*.patch,
 # configures tinyconfig + capture-kernel/capture.config in build/kernel,
 # checks that every option of the fragment made it, builds the bzImage and
-# installs DIR/vmlinuz, DIR/config (the final .config) and DIR/release (the
-# kernel release). build/ is the repository's, wherever the script is run
-# from; DIR defaults to build/capture, and a relative DIR is taken from the
-# current directory. A stamp next to the image makes a rebuild with nothing
-# changed do no work at all.
+# installs DIR/vmlinuz, DIR/config (the final .config), DIR/release (the
+# kernel release) and DIR/vmlinuz.builtin (the drivers built in: the names of
+# the kernel build's modules.builtin, '-' written as '_', sorted; the loader
+# compares them with the target's driver chain). The image has the EFI stub:
+# it is a PE file that sbsign can sign (docs/secure-boot.md). build/ is the
+# repository's, wherever the script is run from; DIR defaults to
+# build/capture, and a relative DIR is taken from the current directory. A
+# stamp next to the image makes a rebuild with nothing changed do no work at
+# all.
 #
 # Environment: LINUX_SOURCE_TARBALL overrides the source tarball's path.
 # Exit status: 0 built or up to date; 1 failure; 100 bad usage.
@@ -147,8 +151,18 @@ footprint() {
 	}
 }
 
+# The drivers built in, one module name a line, as modprobe and sysfs spell
+# them ('-' as '_'): the build's modules.builtin has one kernel/PATH/NAME.ko
+# line for each module-capable object linked into the image.
+builtin_list() {
+	[ -s "$OBJ/modules.builtin" ] || die "$OBJ/modules.builtin is missing after the build;" \
+		"remove $OBJ and build again"
+	sed 's|.*/||; s|\.ko$||; s|-|_|g' "$OBJ/modules.builtin" | LC_ALL=C sort -u
+}
+
 stamp=$(stamp_of_inputs)
 if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/release" ] && [ -f "$OUT/config" ] &&
+	[ -f "$OUT/vmlinuz.builtin" ] &&
 	[ "$(cat "$OUT/.stamp" 2>/dev/null)" = "$stamp" ]; then
 	say "up to date: $OUT/vmlinuz ($(cat "$OUT/release"))"
 	exit 0
@@ -177,6 +191,8 @@ kmake -j"$(nproc)" bzImage >"$OBJ/build.log" 2>&1 || {
 }
 cp "$OBJ/arch/x86/boot/bzImage" "$OUT/vmlinuz.tmp"
 cp "$OBJ/.config" "$OUT/config"
+builtin_list >"$OUT/vmlinuz.builtin.tmp"
+mv "$OUT/vmlinuz.builtin.tmp" "$OUT/vmlinuz.builtin"
 kmake -s kernelrelease >"$OUT/release"
 mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
 echo "$stamp" >"$OUT/.stamp"

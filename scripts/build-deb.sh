@@ -54,8 +54,9 @@ tar -C "$src" -xf "$copy/tree.tar" || die "cannot copy the tree from $REPO to $s
 rm -rf -- "$copy"
 if [ -f "$REPO/build/capture/.stamp" ]; then
 	mkdir -p "$src/build/capture"
-	cp -p "$REPO/build/capture/vmlinuz" "$REPO/build/capture/config" \
-		"$REPO/build/capture/release" "$REPO/build/capture/.stamp" "$src/build/capture/" ||
+	cp -p "$REPO/build/capture/vmlinuz" "$REPO/build/capture/vmlinuz.builtin" \
+		"$REPO/build/capture/config" "$REPO/build/capture/release" \
+		"$REPO/build/capture/.stamp" "$src/build/capture/" ||
 		die "cannot copy the capture kernel from $REPO/build/capture"
 fi
 

@@ -9,7 +9,8 @@ REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 . "$REPO/tests/shell/lib.sh"
 
 # A copy of capture-kernel/ in a scratch tree, and a tarball whose Makefile
-# and merge_config.sh only write what build.sh reads afterwards. An empty
+# and merge_config.sh only write what build.sh reads afterwards (bzImage also
+# writes the modules.builtin that vmlinux.o brings: unsorted, with '-'). An empty
 # patches/ (or none: git keeps no empty directory) once ended build.sh with
 # status 1 and no message.
 K=$T/src/linux-source-6.1
@@ -19,6 +20,8 @@ mkdir -p "$K/scripts/kconfig" "$T/tree/capture-kernel/patches"
 	printf 'O ?= .\nRELEASE = 6.1.0-fake\n'
 	printf 'tinyconfig:\n\techo "# tinyconfig" >$(O)/.config\nolddefconfig:\n\t@:\n'
 	printf 'bzImage:\n\tmkdir -p $(O)/arch/x86/boot && echo "not a kernel" >$(O)/arch/x86/boot/bzImage\n'
+	printf '\tprintf "kernel/fs/xfs/xfs.ko\\nkernel/drivers/block/xen-blkfront.ko\\n" >$(O)/modules.builtin\n'
+	printf '\tprintf "kernel/drivers/ata/ahci.ko\\nkernel/drivers/hv/hv_vmbus.ko\\n" >>$(O)/modules.builtin\n'
 	printf 'kernelrelease:\n\t@echo $(RELEASE)\n'
 } >"$K/Makefile"
 # merge_config.sh -m -O OBJ OBJ/.config FRAGMENT: the fragment, merged verbatim.
@@ -41,6 +44,9 @@ if [ "$rc" = 0 ] && grep -q "^capture-kernel: built $T/out/vmlinuz (6.1.0-fake,"
 else
 	bad "build.sh with an empty patches/: status $rc, output: '$(cat "$T/empty.log")'"
 fi
+# The drivers built in: names, '-' as '_', sorted (what CAPTURE_MODE=auto reads).
+same "vmlinuz.builtin: the module names of modules.builtin, '-' as '_', sorted" \
+	"ahci hv_vmbus xen_blkfront xfs" "$(tr '\n' ' ' <"$T/out/vmlinuz.builtin" | sed 's/ $//')"
 rmdir "$T/tree/capture-kernel/patches"
 rm -rf "$T/out" "$T/tree/build"
 fake_build none

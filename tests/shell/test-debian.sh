@@ -48,6 +48,10 @@ has "$D/source/format" '3.0 (native)' "source format 3.0 (native)"
 has "$D/control" 'debhelper-compat (= 13)' "debhelper compat 13"
 has "$D/control" 'linux-source-6.1' "linux-source-6.1 is a build dependency"
 has "$D/control" 'Conflicts: kdump-tools' "conflicts with kdump-tools (both arm kexec -p)"
+# CAPTURE_MODE=auto compares the target's drivers with the small kernel's.
+# shellcheck disable=SC2016 # make's $(L), not the shell's
+has "$D/rules" 'install -D -m 0644 build/capture/vmlinuz.builtin $(L)/vmlinuz.builtin' \
+	"debian/rules installs the small kernel's record of its drivers"
 # The installed builder regenerates the initramfs: it needs every file of initramfs/ it reads.
 needed=$(grep -o 'IH_DIR/[A-Za-z0-9._-]*' "$REPO/initramfs/build.sh" | sed 's|IH_DIR/||' | sort -u)
 for f in $needed; do
