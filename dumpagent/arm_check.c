@@ -103,3 +103,24 @@ int arm_loaded(const char *sysfs)
 	(void)snprintf(path, sizeof(path), "%s/kernel/kexec_crash_loaded", sysfs);
 	return first_line(path, val, sizeof(val)) == 0 && strcmp(val, "1") == 0;
 }
+
+void arm_lockdown_why(const char *lockdown, int distro, const char *kernel, const char *release, char *why,
+		      size_t len)
+{
+	if (!*lockdown)
+		why[0] = '\0';
+	else if (distro)
+		(void)snprintf(why, len,
+			       "kernel lockdown (%s, Secure Boot) loads only a kernel signed by a key the kernel "
+			       "trusts, and it does not trust the signature of the distro kernel %s: boot through "
+			       "shim (which gives the kernel the distribution's key), or reinstall the signed kernel "
+			       "package (linux-image-%s)",
+			       lockdown, kernel, release);
+	else
+		(void)snprintf(why, len,
+			       "kernel lockdown (%s, Secure Boot) loads only a capture kernel signed by a key the "
+			       "kernel trusts, and %s is not (or its key is not enrolled): sign it with sbsign and "
+			       "enroll the key (mokutil --import), or set CAPTURE_MODE=auto, which boots the "
+			       "distro's signed kernel under lockdown",
+			       lockdown, kernel);
+}

@@ -21,6 +21,11 @@ int arm_target_warning(const char *target, char *why, size_t len);
 /* The kernel lockdown mode of sysfs/kernel/security/lockdown:
  * "integrity", "confidentiality", or "" when none (or unreadable). */
 const char *arm_lockdown(const char *sysfs);
+/* Why kexec_file_load refused kernel under lockdown (not a question of
+ * memory), and the fix, for the distro kernel (distro 1: of release) or the
+ * small one; "" when lockdown is "" (off). */
+void arm_lockdown_why(const char *lockdown, int distro, const char *kernel, const char *release, char *why,
+		      size_t len);
 /* 1 when sysfs/kernel/kexec_crash_loaded says a capture kernel is loaded. */
 int arm_loaded(const char *sysfs);
 

@@ -153,6 +153,9 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 	(void)snprintf(num, sizeof(num), "%llu", reserved);
 	arm_put("reserved", num);
 	arm_put("lockdown", arm_lockdown(arm_sysfs_dir()));
+	arm_lockdown_why(arm_lockdown(arm_sysfs_dir()), mp->mode == ARM_MODE_DISTRO, mp->kernel, mp->release, why,
+			 sizeof(why));
+	arm_put("lockdown_why", why);
 	target_warning(cfg, t, why, sizeof(why));
 	arm_put("warning", why);
 }

@@ -113,26 +113,10 @@ build() {
 load() {
 	method=kexec_file_load
 	run_kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" && return 0
-	[ -z "$lockdown" ] || lockdown_failed
+	[ -z "$lockdown" ] || kexec_failed 18 "-s -p $kernel"
 	say "kexec_file_load (kexec -s -p) failed: $(one_line "$kexec_out"); falling back to kexec_load (kexec -p)" >&2
 	method=kexec_load
-	run_kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed -p
-}
-
-# Under lockdown only kexec_file_load loads, and only a kernel signed by a key
-# the kernel trusts: not a question of memory. Exit 18 (after restoring the
-# previous capture kernel, as kexec_failed does).
-lockdown_failed() {
-	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
-	[ -n "$die_note" ] || restore_previous
-	[ "$mode" != distro ] || die 18 "kexec -s -p $kernel failed (exit status $kexec_rc): kernel lockdown" \
-		"($lockdown, Secure Boot) loads only a kernel signed by a key the kernel trusts, and it does not" \
-		"trust the signature of the distro kernel $kernel: boot through shim (which gives the kernel the" \
-		"distribution's key), or reinstall the signed kernel package (linux-image-$kernel_release)"
-	die 18 "kexec -s -p $kernel failed (exit status $kexec_rc): kernel lockdown ($lockdown, Secure Boot)" \
-		"loads only a capture kernel signed by a key the kernel trusts, and $kernel is not (or its key" \
-		"is not enrolled): sign it with sbsign and enroll the key (mokutil --import), or set" \
-		"CAPTURE_MODE=auto, which boots the distro's signed kernel under lockdown"
+	run_kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed 1 -p
 }
 
 # run_kexec ARG...: runs kexec, keeping its output in kexec_out, its status in kexec_rc.
@@ -142,15 +126,15 @@ run_kexec() {
 	return "$kexec_rc"
 }
 
-# kexec_failed OPTIONS [NOTE...]
+# kexec_failed STATUS OPTIONS: kexec's output, then why: under lockdown (18)
+# a signature the kernel does not trust (lockdown_why), else memory.
 kexec_failed() {
-	opts=$1
-	shift
 	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
 	[ -n "$die_note" ] || restore_previous
-	die 1 "kexec $opts failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
+	[ "$1" != 18 ] || die 18 "kexec $2 failed (exit status $kexec_rc): $lockdown_why"
+	die 1 "kexec $2 failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
 		"must hold the capture kernel ($kernel_mb MB) and initramfs ($initrd_mb MB)" \
-		"with room to unpack them: if they do not fit, raise crashkernel= and reboot$*"
+		"with room to unpack them: if they do not fit, raise crashkernel= and reboot"
 }
 
 # The kernel frees the loaded capture kernel before it loads another into the

@@ -432,6 +432,25 @@ static void lockdown_mode_is_the_bracketed_one(void **state)
 	assert_string_equal(arm_lockdown(root), "confidentiality");
 }
 
+/* Under lockdown the refusal names the signature and the fix for its mode, never memory. */
+static void lockdown_why_names_the_signature(void **state)
+{
+	char why[1024];
+
+	(void)state;
+	arm_lockdown_why("", 0, "/k", "6.1.0-9-amd64", why, sizeof(why));
+	assert_string_equal(why, "");
+	arm_lockdown_why("integrity", 0, "/usr/lib/dumpagent/vmlinuz", "6.1.0-9-amd64", why, sizeof(why));
+	assert_non_null(strstr(why, "kernel lockdown (integrity, Secure Boot)"));
+	assert_non_null(strstr(why, "/usr/lib/dumpagent/vmlinuz is not (or its key is not enrolled)"));
+	assert_non_null(strstr(why, "CAPTURE_MODE=auto"));
+	assert_null(strstr(why, "MB"));
+	arm_lockdown_why("confidentiality", 1, "/boot/vmlinuz-6.1.0-9-amd64", "6.1.0-9-amd64", why, sizeof(why));
+	assert_non_null(strstr(why, "kernel lockdown (confidentiality, Secure Boot)"));
+	assert_non_null(strstr(why, "the distro kernel /boot/vmlinuz-6.1.0-9-amd64: boot through shim"));
+	assert_non_null(strstr(why, "(linux-image-6.1.0-9-amd64)"));
+}
+
 /* Appends a newc entry (name, mode, data) to the archive in a, at *len. */
 static void newc_add(char *a, size_t *len, const char *name, unsigned mode, const char *data)
 {
@@ -638,6 +657,7 @@ int main(void)
 		TMPDIR_TEST(capture_file_refusals),
 		cmocka_unit_test(target_udev_names_warn),
 		TMPDIR_TEST(lockdown_mode_is_the_bracketed_one),
+		cmocka_unit_test(lockdown_why_names_the_signature),
 		TMPDIR_TEST(loaded_only_when_the_kernel_says_1),
 		TMPDIR_TEST(embedded_config_is_found_in_newc),
 		TMPDIR_TEST(embedded_config_only_regular_and_first_archive),
