@@ -41,14 +41,14 @@
 #              kernel has the EFI stub that sbsign needs) the small kernel,
 #              signed with sbsign, loads too.
 # Environment: SECUREBOOT_TIMEOUT (seconds for the VM run, default 1500),
-# SECUREBOOT_CAPTURE (0 or 1, default 0), SECUREBOOT_KEYS (microsoft or
+# SECUREBOOT_CAPTURE (0 or 1, default 1: CAPTURE_MODE is on main), SECUREBOOT_KEYS (microsoft or
 # test, default microsoft), SECUREBOOT_SIGN_SMALL (0 or 1, default 0).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
 qemu_setup secureboot
 SECUREBOOT_TIMEOUT=${SECUREBOOT_TIMEOUT:-1500}
-SECUREBOOT_CAPTURE=${SECUREBOOT_CAPTURE:-0}
+SECUREBOOT_CAPTURE=${SECUREBOOT_CAPTURE:-1}
 case $SECUREBOOT_CAPTURE in
 0) mode=today ;;
 1) mode=capture ;;
