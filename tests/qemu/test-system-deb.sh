@@ -11,11 +11,20 @@
 # the capture kernel writes the dump and reboots the VM into the same disk;
 # the unit then records what root and alice see and powers off. The host
 # asserts on those results and on the disk image, and prints the timeline.
-# Environment: SYSTEM_TIMEOUT (seconds for the whole VM run, default 1500).
+# Environment: SYSTEM_TIMEOUT (seconds for the whole VM run, default 1500);
+# SYSTEM_DISK=megasas puts the root disk behind a controller the small capture
+# kernel lacks, boots with SYSTEM_CRASHKERNEL, and expects CAPTURE_MODE=auto
+# to choose the distro kernel (tests/qemu/test-system-distro.sh).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
-qemu_setup system-deb
+SYSTEM_DISK=${SYSTEM_DISK:-virtio}
+case $SYSTEM_DISK in
+virtio) name=system-deb want_mode="auto: small" ;;
+megasas) name=system-distro want_mode="auto: distro: the small kernel lacks megaraid_sas" ;;
+*) echo "SYSTEM_DISK must be virtio or megasas, not '$SYSTEM_DISK'" >&2; exit 100 ;;
+esac
+qemu_setup "$name"
 SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-1500}
 UUID=7d0e6b1a-3c52-4f8e-9a41-5e2b8c0d1f97
 ROOT=$WORK/root
@@ -158,14 +167,18 @@ check_hotplug() {
 
 # --- the VM: boots, crashes, the capture reboots it, it checks and powers off.
 # Host times of the serial markers make the timeline (one-second resolution).
-append="console=ttyS0 root=/dev/vda ro $crashkernel"
+append="console=ttyS0 root=UUID=$UUID ro ${SYSTEM_CRASHKERNEL:-$crashkernel}"
+disk="-drive file=$IMG,if=virtio,format=raw"
+[ "$SYSTEM_DISK" = virtio ] || disk="-device megasas,id=hba -drive file=$IMG,if=none,id=root,format=raw
+	-device scsi-hd,drive=root,bus=hba.0"
 echo "booting: $append"
 start=$(date +%s)
+# shellcheck disable=SC2086 # disk is a list of qemu arguments
 timeout --foreground -k 5 "$SYSTEM_TIMEOUT" qemu-system-x86_64 -accel tcg \
 	-machine q35 -cpu max -smp 2 -m 1G,slots=2,maxmem=2G -nographic \
 	-monitor "unix:$MON,server=on,wait=off" \
 	-serial "file:$SERIAL" -kernel "$WORK/vmlinuz" -initrd "$WORK/initrd.img" \
-	-append "$append" -drive "file=$IMG,if=virtio,format=raw" \
+	-append "$append" $disk \
 	</dev/null >"$WORK/qemu.out" 2>&1 &
 qemu=$!
 MARKS="SYSTEM-TEST: armed|SYSTEM-TEST: hotplug now|SYSTEM-TEST: re-armed after hotplug|sysrq: Trigger a crash|dump written|SYSTEM-TEST: second boot|SYSTEM-TEST: armed again"
@@ -201,6 +214,9 @@ rc_of() {
 grep -q 'SYSTEM-TEST: FAILED' "$SERIAL" &&
 	fail "the guest failed: $(tr -d '\r' <"$SERIAL" | grep 'SYSTEM-TEST: FAILED') $(cat "$WORK/results")"
 [ "$(rc_of status-first)" = 0 ] || fail "dumpagent status was not armed on the first boot: $(block status-first)"
+block service-journal-first | grep -q "^load-crashkernel: mode: $want_mode" ||
+	fail "the loader did not say 'mode: $want_mode': $(block service-journal-first)"
+echo "the loader chose: $(block service-journal-first | grep -m 1 '^load-crashkernel: mode: ')"
 check_hotplug
 grep -q "dumpagent: capture complete" "$SERIAL" || fail "the capture kernel did not report a complete capture"
 [ "$(tr -d '\r' <"$SERIAL" | grep -c 'SYSTEM-TEST: second boot')" = 1 ] ||
