@@ -16,8 +16,13 @@
  * irqpoll, as CAPTURE_OPTIONS does; Fedora's kdump-utils adds for x86_64
  * what keeps such a kernel from reserving or sampling memory it has not got:
  * no CMA areas, no device dump buffers (vmcoredd), no KFENCE pool, no
- * transparent huge pages. KASLR stays: kexec_file_load places the kernel. */
-#define DISTRO_OPTIONS "cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never"
+ * transparent huge pages. KASLR stays: kexec_file_load places the kernel.
+ * swiotlb=2048 (4 MiB of bounce buffers): when the machine has memory above
+ * 4 GiB (or a hotplug range there), Debian's kernel wants 64 MiB of them,
+ * halves until it fits, and took 32 MiB of a 128 MiB reservation, leaving too
+ * little to unpack the initramfs (test-system-distro, out of memory). */
+#define DISTRO_OPTIONS                                                                                 \
+	"cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never swiotlb=2048"
 
 /* Appends " " and len bytes of s to out (used bytes *n); -1 when full. */
 static int add(char *out, size_t size, size_t *n, const char *s, size_t len)

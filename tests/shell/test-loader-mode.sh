@@ -117,7 +117,7 @@ expect_no_build() { [ ! -e "$W/builder.args" ] || fail "the builder ran: $(cat "
 expect_recorded_mode() { expect_same "MODE of \$RUN/loaded" "MODE=$1" "$(grep '^MODE=' "$W/run/loaded" 2>/dev/null)"; }
 
 SMALL="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
-DISTRO="$SMALL cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never"
+DISTRO="$SMALL cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never swiotlb=2048"
 # The megaraid chain's modules, in load order (sd_mod is built in).
 mega_modules() {
 	printf "$W/lib/modules/$REL/kernel/%s\n" drivers/scsi/scsi_mod.ko.xz drivers/scsi/megaraid/megaraid_sas.ko.xz \
