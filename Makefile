@@ -33,7 +33,7 @@ SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
 SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 
 .PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
-	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot
+	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -144,6 +144,9 @@ check-system: deb
 # the capture (CAPTURE_MODE=auto); see tests/qemu/test-secureboot.sh.
 check-secureboot: deb
 	tests/run qemu/test-secureboot
+
+check-distro: deb
+	tests/run qemu/test-system-distro
 
 demo: all capture-kernel
 	tests/qemu/demo.sh

@@ -300,7 +300,7 @@ hotplug=$(at "SYSTEM-TEST: hotplug now") rearmed=$(at "SYSTEM-TEST: re-armed aft
 if [ -z "$hotplug" ] || [ -z "$rearmed" ]; then
 	fail "hotplug markers missing from the serial log: $(cat "$WORK/times")"
 fi
-echo "timeline (host clock, TCG, $crashkernel):"
+echo "timeline (host clock, TCG, ${SYSTEM_CRASHKERNEL:-$crashkernel}):"
 echo "  boot to armed:            $((armed - start)) s"
 echo "  hot-add to re-armed:      $((rearmed - hotplug)) s"
 echo "  panic to dump written:    $((written - panicked)) s"
