@@ -64,23 +64,33 @@ static int open_sized(const char *path, int *fd, unsigned long long *size, char 
 	return 0;
 }
 
+/* The initramfs's size and unpacked size: 0, or -1 with why. */
+static int initrd_sizes(const char *initrd, unsigned long long *size, long long *unpacked, char *why, size_t len)
+{
+	int fd;
+
+	if (open_sized(initrd, &fd, size, why, len) < 0)
+		return -1;
+	*unpacked = arm_unpacked_size(fd);
+	(void)close(fd); /* read-only */
+	if (*unpacked < 0) {
+		(void)snprintf(why, len, "read %s: %s", initrd, strerror((int)-*unpacked));
+		return -1;
+	}
+	return 0;
+}
+
 int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len)
 {
 	unsigned long long ksize, isize;
 	long long unpacked;
-	int kfd, ifd;
+	int kfd;
 
 	if (open_sized(kernel, &kfd, &ksize, why, len) < 0)
 		return -1;
 	(void)close(kfd); /* read-only: only its size counts */
-	if (open_sized(initrd, &ifd, &isize, why, len) < 0)
+	if (initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	unpacked = arm_unpacked_size(ifd);
-	(void)close(ifd); /* read-only */
-	if (unpacked < 0) {
-		(void)snprintf(why, len, "read %s: %s", initrd, strerror((int)-unpacked));
-		return -1;
-	}
 	arm_need_from_sizes(ksize, isize, (unsigned long long)unpacked, n);
 	return 0;
 }
@@ -89,21 +99,14 @@ int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, 
 {
 	unsigned long long ksize, isize = ARM_DISTRO_INITRD_MB * MIB;
 	long long unpacked = 0;
-	int kfd, ifd;
+	int kfd;
 
 	if (open_sized(kernel, &kfd, &ksize, why, len) < 0)
 		return -1;
 	(void)close(kfd); /* read-only: only its size counts */
-	if (access(initrd, F_OK) == 0) {
-		if (open_sized(initrd, &ifd, &isize, why, len) < 0)
-			return -1;
-		unpacked = arm_unpacked_size(ifd);
-		(void)close(ifd); /* read-only */
-		if (unpacked < 0) {
-			(void)snprintf(why, len, "read %s: %s", initrd, strerror((int)-unpacked));
-			return -1;
-		}
-	}
+	/* Not built yet: counted as ARM_DISTRO_INITRD_MB, packed. */
+	if (access(initrd, F_OK) == 0 && initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
+		return -1;
 	need_with(ksize, isize, (unsigned long long)unpacked, (ARM_WORK_MB + ARM_DISTRO_WORK_MB) * MIB, n);
 	return 0;
 }

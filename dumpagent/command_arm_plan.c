@@ -142,6 +142,7 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 		     const struct arm_mode_plan *mp, unsigned long long reserved)
 {
 	static char modules[ARM_MODS_MAX * (ARM_MODPATH_MAX + 1)];
+	const char *lockdown;
 	char why[4 * ARM_PATH_MAX], num[32];
 
 	put_mode(mp, modules, sizeof(modules));
@@ -152,9 +153,9 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 	put_rebuild(p, cfg, mp, modules);
 	(void)snprintf(num, sizeof(num), "%llu", reserved);
 	arm_put("reserved", num);
-	arm_put("lockdown", arm_lockdown(arm_sysfs_dir()));
-	arm_lockdown_why(arm_lockdown(arm_sysfs_dir()), mp->mode == ARM_MODE_DISTRO, mp->kernel, mp->release, why,
-			 sizeof(why));
+	lockdown = arm_lockdown(arm_sysfs_dir());
+	arm_put("lockdown", lockdown);
+	arm_lockdown_why(lockdown, mp->mode == ARM_MODE_DISTRO, mp->kernel, mp->release, why, sizeof(why));
 	arm_put("lockdown_why", why);
 	target_warning(cfg, t, why, sizeof(why));
 	arm_put("warning", why);
