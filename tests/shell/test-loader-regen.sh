@@ -15,20 +15,10 @@
 # shellcheck disable=SC2317 # the cases, and what they call, run by name (run-cases.sh)
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-# shellcheck source=tests/shell/lib.sh
-. "$REPO/tests/shell/lib.sh"
-# shellcheck source=tests/shell/fake-target.sh
-. "$REPO/tests/shell/fake-target.sh"
-LOADER=$REPO/scripts/load-crashkernel.sh
-AGENT=$REPO/build/dumpagent
-P=load-crashkernel
-need dash dash
-need busybox busybox-static
+# shellcheck source=tests/shell/loader-prologue.sh
+. "$REPO/tests/shell/loader-prologue.sh"
 need cpio cpio
 need gzip gzip
-need truncate coreutils
-need mkfs.ext4 e2fsprogs
-[ -x "$AGENT" ] || die "$AGENT missing: run make"
 RUNPATH=$PATH
 errs=''
 truncate -s 1M "$T/ext4.img"

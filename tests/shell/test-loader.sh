@@ -22,19 +22,9 @@
 # shellcheck disable=SC2317 # the cases, and what they call, run by name (run-cases.sh)
 set -u
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
-# shellcheck source=tests/shell/lib.sh
-. "$REPO/tests/shell/lib.sh"
-# shellcheck source=tests/shell/fake-target.sh
-. "$REPO/tests/shell/fake-target.sh"
-LOADER=$REPO/scripts/load-crashkernel.sh
-AGENT=$REPO/build/dumpagent
-P=load-crashkernel
-need dash dash
-need busybox busybox-static
-need truncate coreutils
-need mkfs.ext4 e2fsprogs
+# shellcheck source=tests/shell/loader-prologue.sh
+. "$REPO/tests/shell/loader-prologue.sh"
 [ -f "$LOADER" ] || die "$LOADER missing"
-[ -x "$AGENT" ] || die "$AGENT missing: run make"
 RUNPATH=$PATH
 errs=''
 UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
