@@ -10,25 +10,44 @@
 
 #include "gunzip.h"
 
-/* The estimate with work bytes of working memory. */
-static void need_with(unsigned long long kernel, unsigned long long initrd, unsigned long long unpacked,
-		      unsigned long long work, struct arm_need *n)
+/* Little-endian fields of a kernel header. */
+static unsigned long long le(const unsigned char *p, int bytes)
 {
-	unsigned long long b;
+	unsigned long long v = 0;
+
+	for (int i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+unsigned long long arm_kernel_boot_size(const unsigned char *head, size_t len, unsigned long long size)
+{
+	/* x86 boot protocol (Documentation/arch/x86/boot.rst): "HdrS" at 0x202,
+	 * the version at 0x206, init_size at 0x260 since 2.10: the memory the
+	 * kernel needs from its load address until it has booted. */
+	if (len >= 0x264 && memcmp(head + 0x202, "HdrS", 4) == 0 && le(head + 0x206, 2) >= 0x020a &&
+	    le(head + 0x260, 4) > 0)
+		return le(head + 0x260, 4);
+	/* arm64 (Documentation/arch/arm64/booting.rst): "ARM\x64" at 0x38,
+	 * image_size at 16, the image with its bss. */
+	if (len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0 && le(head + 16, 8) > 0)
+		return le(head + 16, 8);
+	return size * 4;
+}
+
+void arm_need_from_sizes(unsigned long long boot, unsigned long long initrd, unsigned long long unpacked,
+			 unsigned long long work, struct arm_need *n)
+{
+	unsigned long long r;
 
 	if (unpacked == 0)
 		unpacked = initrd * 3;
-	b = kernel * 4 + initrd + unpacked + work;
-	b += b * ARM_MARGIN_PCT / 100;
-	n->need = (b + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
-	n->shrink = n->need < ARM_SHRINK_FLOOR_MB * MIB ? ARM_SHRINK_FLOOR_MB * MIB : n->need;
-	n->reserve_mb = (n->need + 8 * MIB - 1) / (8 * MIB) * 8;
-}
-
-void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
-			 unsigned long long unpacked, struct arm_need *n)
-{
-	need_with(kernel, initrd, unpacked, ARM_WORK_MB * MIB, n);
+	*n = (struct arm_need){ .boot = boot, .initrd = initrd, .unpacked = unpacked, .work = work };
+	n->need = (boot + initrd + unpacked + work + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	r = n->need + n->need * ARM_MARGIN_PCT / 100;
+	n->recommend = (r + 8 * MIB - 1) / (8 * MIB) * (8 * MIB);
+	n->shrink = n->recommend < ARM_SHRINK_FLOOR_MB * MIB ? ARM_SHRINK_FLOOR_MB * MIB : n->recommend;
+	n->reserve_mb = n->recommend / MIB;
 }
 
 long long arm_unpacked_size(int fd)
@@ -80,33 +99,78 @@ static int initrd_sizes(const char *initrd, unsigned long long *size, long long 
 	return 0;
 }
 
+/* The boot size of the kernel file at path: 0, or -1 with why. */
+static int kernel_boot_size(const char *path, unsigned long long *boot, char *why, size_t len)
+{
+	unsigned char head[0x270];
+	unsigned long long size;
+	ssize_t got;
+	int fd;
+
+	if (open_sized(path, &fd, &size, why, len) < 0)
+		return -1;
+	got = pread(fd, head, sizeof(head), 0);
+	if (got < 0)
+		(void)snprintf(why, len, "read %s: %s", path, strerror(errno));
+	(void)close(fd); /* read-only */
+	if (got < 0)
+		return -1;
+	*boot = arm_kernel_boot_size(head, (size_t)got, size);
+	return 0;
+}
+
 int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len)
 {
-	unsigned long long ksize, isize;
+	unsigned long long boot, isize;
 	long long unpacked;
-	int kfd;
 
-	if (open_sized(kernel, &kfd, &ksize, why, len) < 0)
+	if (kernel_boot_size(kernel, &boot, why, len) < 0 || initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	(void)close(kfd); /* read-only: only its size counts */
-	if (initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
-		return -1;
-	arm_need_from_sizes(ksize, isize, (unsigned long long)unpacked, n);
+	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, ARM_WORK_MB * MIB, n);
 	return 0;
 }
 
 int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len)
 {
-	unsigned long long ksize, isize = ARM_DISTRO_INITRD_MB * MIB;
-	long long unpacked = 0;
-	int kfd;
+	unsigned long long boot, isize = ARM_DISTRO_INITRD_MB * MIB;
+	long long unpacked = ARM_DISTRO_UNPACKED_MB * MIB;
 
-	if (open_sized(kernel, &kfd, &ksize, why, len) < 0)
+	if (kernel_boot_size(kernel, &boot, why, len) < 0)
 		return -1;
-	(void)close(kfd); /* read-only: only its size counts */
-	/* Not built yet: counted as ARM_DISTRO_INITRD_MB, packed. */
+	/* Not built yet: the placeholders. */
 	if (access(initrd, F_OK) == 0 && initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	need_with(ksize, isize, (unsigned long long)unpacked, (ARM_WORK_MB + ARM_DISTRO_WORK_MB) * MIB, n);
+	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, ARM_DISTRO_WORK_MB * MIB, n);
 	return 0;
+}
+
+/* Tenths of a MiB, for the messages. */
+#define MIB10(b) ((b) * 10 / MIB / 10), ((b) * 10 / MIB % 10)
+
+int arm_need_fits(const struct arm_need *n, unsigned long long reserved, const char *mode, char *why,
+		  size_t len)
+{
+	char parts[256];
+
+	why[0] = '\0';
+	if (reserved >= n->recommend)
+		return 0;
+	(void)snprintf(parts, sizeof(parts),
+		       "the kernel %llu.%llu MiB while it boots, the initramfs %llu.%llu MiB and %llu.%llu MiB "
+		       "unpacked, %llu MiB of working memory",
+		       MIB10(n->boot), MIB10(n->initrd), MIB10(n->unpacked), n->work / MIB);
+	if (reserved >= n->need) {
+		(void)snprintf(why, len,
+			       "the %llu MiB reserved hold the %s capture environment's estimated need of %llu "
+			       "MiB (%s) but not the margin of %d%%: reserve %lluM (load-crashkernel --reserve, "
+			       "then reboot)",
+			       reserved / MIB, mode, n->need / MIB, parts, ARM_MARGIN_PCT, n->reserve_mb);
+		return 1;
+	}
+	(void)snprintf(why, len,
+		       "the %llu MiB reserved are less than the %s capture environment needs: an estimated %llu "
+		       "MiB (%s), and a capture kernel without them runs out of memory before it saves "
+		       "anything; reserve %lluM (load-crashkernel --reserve, then reboot)",
+		       reserved / MIB, mode, n->need / MIB, parts, n->reserve_mb);
+	return -1;
 }

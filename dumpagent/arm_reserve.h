@@ -5,10 +5,27 @@
 #include <stddef.h>
 
 #define MIB (1024ULL * 1024)
-/* Working memory of the capture environment (kernel allocations, busybox,
- * the agent and makedumpfile), measured in QEMU with 32 MiB reserved. */
-#define ARM_WORK_MB 12
-/* The margin added on top of the sum. */
+/* The estimate is the kernel's memory while it boots (its own header's
+ * init_size), the initramfs packed and unpacked, and the working memory of
+ * each mode below. The working memory is calibrated by make bench
+ * (bench/RESULTS.md prints the estimate beside the smallest reservation it
+ * measured): it makes the estimate the smallest reservation that worked,
+ * not a margin. The small kernel: 32 MB worked at 1, 4 and 16 GB (28 MB
+ * failed), with init_size 10.8 MiB and an initramfs of 3.4 MiB packed, 7.0
+ * MiB unpacked: 10 MiB of working memory. */
+#define ARM_WORK_MB 10
+/* The distro kernel (CAPTURE_MODE=distro): Debian's, which loads modules and
+ * sizes its tables for a whole machine. 104 MB worked at 1 and 4 GB (96 MB
+ * failed), with init_size 63.6 MiB and an initramfs of 4.3 MiB packed, 11.2
+ * MiB unpacked: 24 MiB of working memory. */
+#define ARM_DISTRO_WORK_MB 24
+/* A distro initramfs not built yet (--reserve before the first load) counts
+ * as this, packed and unpacked: 4.3 and 11.2 MiB measured with 14 modules
+ * (megaraid_sas, sd_mod, ext4); xfs or a bigger controller driver add some. */
+#define ARM_DISTRO_INITRD_MB 8
+#define ARM_DISTRO_UNPACKED_MB 16
+/* What --reserve recommends and --shrink keeps on top of the estimate: a
+ * kernel update or a bigger initramfs must not tip a working machine over. */
 #define ARM_MARGIN_PCT 20
 /* --shrink never goes below this. The bench (bench/RESULTS.md) found 32 MB the
  * smallest reservation that works for 1, 4 and 16 GB guests and 28 MB failing,
@@ -17,34 +34,39 @@
  * keeps half as much again. */
 #define ARM_SHRINK_FLOOR_MB 48
 
-/* The distro mode (CAPTURE_MODE=distro) boots a full distro kernel, which
- * loads its modules and needs more working memory than the small one.
- * PLACEHOLDERS until measured by the bench (bench/RESULTS.md, the distro
- * rows of the smallest-reservation table): the distro initramfs's size when
- * it is not built yet (--reserve before the first load), and the working
- * memory added to ARM_WORK_MB. */
-#define ARM_DISTRO_INITRD_MB 24
-#define ARM_DISTRO_WORK_MB 48
-
 struct arm_need {
-	unsigned long long need;   /* bytes, in 2 MiB steps */
-	unsigned long long shrink; /* what --shrink keeps: need, at least the floor */
-	unsigned long long reserve_mb; /* crashkernel= for --reserve: need in 8 MiB steps */
+	unsigned long long boot;       /* the kernel's memory while it boots, bytes */
+	unsigned long long initrd;     /* the initramfs, bytes */
+	unsigned long long unpacked;   /* its unpacked files, bytes */
+	unsigned long long work;       /* the mode's working memory, bytes */
+	unsigned long long need;       /* the sum, in 2 MiB steps: less does not load a capture */
+	unsigned long long recommend;  /* need + ARM_MARGIN_PCT, in 8 MiB steps */
+	unsigned long long shrink;     /* what --shrink keeps: recommend, at least the floor */
+	unsigned long long reserve_mb; /* crashkernel= for --reserve: recommend, in MiB */
 };
 
-/* The estimate from the sizes of the kernel image (about 4 times its
- * compressed size while it boots), the initramfs and its unpacked copy
- * (unpacked 0: not gzip, counted as 3 times the initramfs). */
-void arm_need_from_sizes(unsigned long long kernel, unsigned long long initrd,
-			 unsigned long long unpacked, struct arm_need *n);
+/* The memory a kernel image needs while it boots, from its header: an x86
+ * bzImage's init_size (boot protocol 2.10 on), an arm64 Image's image_size;
+ * any other (a compressed arm64 Image.gz) counts as 4 times its size. The
+ * header is the first len bytes of the file, size its size. */
+unsigned long long arm_kernel_boot_size(const unsigned char *head, size_t len, unsigned long long size);
+/* The estimate from its parts (unpacked 0: not gzip, counted as 3 times the
+ * initramfs). */
+void arm_need_from_sizes(unsigned long long boot, unsigned long long initrd, unsigned long long unpacked,
+			 unsigned long long work, struct arm_need *n);
 /* The unpacked size of the gzip members at fd (an initramfs may hold
  * several), stopping at the first byte that is not one; 0 when none. The
  * size, or -errno of a read. */
 long long arm_unpacked_size(int fd);
-/* The estimate for the files kernel and initrd; 0, or -1 with why. */
+/* The small mode's estimate for the files kernel and initrd; 0, or -1 with why. */
 int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len);
-/* The distro mode's estimate: arm_need, plus ARM_DISTRO_WORK_MB; an initrd
- * not built yet counts as ARM_DISTRO_INITRD_MB. 0, or -1 with why. */
+/* The distro mode's: ARM_DISTRO_WORK_MB, and an initrd not built yet counted
+ * as ARM_DISTRO_INITRD_MB and ARM_DISTRO_UNPACKED_MB. 0, or -1 with why. */
 int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len);
+/* Does reserved hold n? 0 when it holds the recommendation too; 1 when it
+ * holds the need but not the margin; -1 when it is short: why (or the
+ * warning for 1) says the figures and the fix. */
+int arm_need_fits(const struct arm_need *n, unsigned long long reserved, const char *mode, char *why,
+		  size_t len);
 
 #endif

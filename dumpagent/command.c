@@ -16,7 +16,7 @@
 
 /* Option letters: c config, d crash-dir, j json, y yes, a apport, t tar;
  * capture's v k m p r w, and its test hooks s e Y T; arm-plan's K I F L,
- * arm-state's R, arm-need's and arm-state's M. */
+ * arm-state's R, arm-need's and arm-state's M, arm-need's B. */
 static const struct command commands[] = {
 	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", command_capture },
 	{ "config check", NULL, "c", "check the configuration", command_config_check },
@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
 	{ "arm-args", "[ARG...]", "", "(load-crashkernel) its own command line, and its --help", command_arm_args },
 	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
-	{ "arm-need", "KERNEL INITRD", "M", "(load-crashkernel) the crashkernel= they need", command_arm_need },
+	{ "arm-need", "KERNEL INITRD", "MB", "(load-crashkernel) the crashkernel= they need", command_arm_need },
 	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "RM", "(load-crashkernel) checksums; armed already?",
 	  command_arm_state },
 };
@@ -65,6 +65,7 @@ static const struct {
 	{ "load", 'L', NULL, NULL },
 	{ "record", 'R', "METHOD", NULL },
 	{ "mode", 'M', "MODE", NULL },
+	{ "reserved", 'B', "BYTES", NULL },
 };
 
 /* The texts are exit_codes.h's comments (tests/shell/test-docs.sh compares them). */
@@ -86,6 +87,7 @@ static const struct {
 	{ EXIT_NOT_WRITTEN, "--reserve, --shrink: the GRUB setting or kexec_crash_size not written" },
 	{ EXIT_UNREACHABLE, "the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md)" },
 	{ EXIT_LOCKDOWN, "kernel lockdown refuses the capture kernel (unsigned, or its key not trusted)" },
+	{ EXIT_TOO_SMALL, "the memory reserved is less than the capture mode's estimated need" },
 	{ EXIT_USAGE, "bad command line" },
 	{ EXIT_CONFIG, "bad configuration" },
 	{ EXIT_SYSTEM, "a system call failed where it should not (I/O, memory)" },

@@ -45,6 +45,7 @@ static const struct {
 	{ EXIT_NOT_WRITTEN, "--reserve, --shrink: the GRUB setting or kexec_crash_size not written" },
 	{ EXIT_UNREACHABLE, "the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md)" },
 	{ EXIT_LOCKDOWN, "kernel lockdown refuses the capture kernel (unsigned, or its key not trusted)" },
+	{ EXIT_TOO_SMALL, "the memory reserved is less than the capture mode's estimated need" },
 	{ EXIT_USAGE, "usage error" },
 	{ EXIT_CONFIG, "configuration error" },
 };

@@ -296,6 +296,10 @@ int command_arm_plan(int argc, char **argv)
 		put_target_facts(&t, auto_ok, why);
 	if (is_auto && !auto_ok) /* no command line without a target; the loader stops first */
 		return EXIT_OK;
-	return put_cmdline(&p, &cfg, is_auto ? &t : NULL, p.check != CHECK_NONE && mp.mode == ARM_MODE_DISTRO);
+	/* Without checks no mode is chosen: CAPTURE_MODE=distro's command line
+	 * is still distro's (test-distro-mode builds its capture with it). */
+	return put_cmdline(&p, &cfg, is_auto ? &t : NULL,
+			   p.check != CHECK_NONE ? mp.mode == ARM_MODE_DISTRO
+						 : strcmp(config_get(&cfg, KEY_CAPTURE_MODE), "distro") == 0);
 }
 

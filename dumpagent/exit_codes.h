@@ -20,6 +20,7 @@
 #define EXIT_NOT_WRITTEN 16  /* --reserve, --shrink: the GRUB setting or kexec_crash_size not written */
 #define EXIT_UNREACHABLE 17  /* the capture mode cannot reach the target (a driver missing; nfs, loop, dm, md) */
 #define EXIT_LOCKDOWN 18     /* kernel lockdown refuses the capture kernel (unsigned, or its key not trusted) */
+#define EXIT_TOO_SMALL 19    /* the memory reserved is less than the capture mode's estimated need */
 #define EXIT_USAGE 100       /* bad command line */
 #define EXIT_CONFIG 101      /* bad configuration */
 #define EXIT_SYSTEM 111      /* a system call failed where it should not (I/O, memory) */

@@ -40,7 +40,7 @@ one_line() { printf '%s' "$1" | tr '\n' ' ' | sed 's/ *$//'; }
 
 # ask COMMAND ARG...: evals the answer of "$AGENT arm-COMMAND ARG..." (dumpagent(8)
 # says what it sets; every value is single-quoted: eval runs nothing). Its error
-# (the last line) becomes ours, with its status when the table's (12-14, 17, 18, 100, 101), else 1.
+# (the last line) becomes ours, with its status when the table's (12-14, 17-19, 100, 101), else 1.
 ask() {
 	cmd=arm-$1 rc=0
 	shift
@@ -48,7 +48,7 @@ ask() {
 	last=${answer##*"$NL"}
 	case $rc in
 	0) eval "$answer" ;;
-	12 | 13 | 14 | 17 | 18 | 100 | 101) die "$rc" "${last#*: }" ;;
+	12 | 13 | 14 | 17 | 18 | 19 | 100 | 101) die "$rc" "${last#*: }" ;;
 	*) die 1 "cannot run $AGENT $cmd (exit status $rc): ${last#*: }" ;;
 	esac
 }
@@ -63,6 +63,9 @@ prepare() {
 	plan --load
 	[ -z "$warning" ] || warn "$warning"
 	regenerate_initrd
+	# The mode's estimate against the reservation: short refuses (19).
+	ask need --mode "$mode" --reserved "$reserved" "$kernel" "$initrd"
+	[ -z "$need_warning" ] || warn "$need_warning"
 }
 
 # The initramfs carries its own copy of the configuration. When CAPTURE_INITRD

@@ -42,8 +42,10 @@ setup() {
 	echo 67108864 >"$W/sys/kernel/kexec_crash_size"
 	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
 	echo 'BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro console=ttyS0,115200 quiet' >"$W/proc/cmdline"
-	truncate -s 9M "$W/boot/vmlinuz"
-	truncate -s 20M "$W/boot/initrd.img"
+	# No kernel header: 4 times 4 MiB while it boots; not gzip: 3 times 4 MiB
+	# unpacked; 10 MiB of work: the estimate is 42 MiB, 56 with the margin.
+	truncate -s 4M "$W/boot/vmlinuz"
+	truncate -s 4M "$W/boot/initrd.img"
 	fake_virtio "$W/sys" "$TDEV"
 	fake_mounts "$W/proc" "$TDEV" "$T/ext4.img"
 	fake_builtin "$W/boot/vmlinuz"
@@ -358,14 +360,13 @@ case_kernel_override_missing() {
 }
 
 case_kexec_fails() {
-	echo 33554432 >"$W/sys/kernel/kexec_crash_size"
 	printf 'Could not find a free area of memory of 0x1400000 bytes...\nlocate_hole failed\n' >"$W/kexec.fail"
 	run --config "$W/conf"
 	expect_rc 1
 	expect_err "$P: kexec_file_load (kexec -s -p) failed: Could not find a free area of memory of 0x1400000 bytes... locate_hole failed; falling back to kexec_load (kexec -p)
 $P: kexec: Could not find a free area of memory of 0x1400000 bytes...
 $P: kexec: locate_hole failed
-$P: kexec -p failed (exit status 1); the 32 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot"
+$P: kexec -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (4 MB) and initramfs (4 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot"
 	expect_out ""
 }
 
@@ -486,10 +487,30 @@ $(armed_line "$BASE" 48)"
 }
 
 case_shrink_nothing_to_give() {
+	echo 50331648 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf" --shrink
 	expect_rc 0
-	case $out in *"--shrink: the capture environment needs 154 MiB (at least 48) of the 64 MiB reserved: nothing to give back"*) ;;
+	case $out in *"--shrink: the capture environment needs 56 MiB (at least 48) of the 48 MiB reserved: nothing to give back"*) ;;
 	*) fail "no 'nothing to give back': $out" ;; esac
+}
+
+# Less than the estimate: refused (19) before kexec, with the figures and the fix.
+case_reserved_below_need() {
+	echo 41943040 >"$W/sys/kernel/kexec_crash_size"
+	run --config "$W/conf"
+	expect_rc 19
+	expect_err "$P: the 40 MiB reserved are less than the small capture environment needs: an estimated 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 10 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 56M (load-crashkernel --reserve, then reboot)"
+	expect_out ""
+	expect_no_kexec
+}
+
+# The estimate but not the margin: armed, with a warning.
+case_reserved_without_margin() {
+	echo 44040192 >"$W/sys/kernel/kexec_crash_size"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: warning: the 42 MiB reserved hold the small capture environment's estimated need of 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 10 MiB of working memory) but not the margin of 20%: reserve 56M (load-crashkernel --reserve, then reboot)"
+	expect_out "$(armed_line "$BASE" 42)"
 }
 
 # What the loader reads as GRUB's settings.
@@ -687,7 +708,7 @@ case_reload_kexec_fails_restores() {
 	expect_rc 1
 	expect_err "$P: kexec_file_load (kexec -s -p) failed: locate_hole failed; falling back to kexec_load (kexec -p)
 $P: kexec: locate_hole failed
-$P: kexec -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (9 MB) and initramfs (20 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot
+$P: kexec -p failed (exit status 1); the 64 MB reserved must hold the capture kernel (4 MB) and initramfs (4 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot
 $P: the capture kernel loaded before ($W/boot/vmlinuz, $W/boot/initrd.img) is loaded again"
 	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
@@ -796,7 +817,7 @@ auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto ta
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
 file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
-shrink_nothing_to_give reserve reserve_without_grub help usage_error check_config
+shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
 reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
 unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores

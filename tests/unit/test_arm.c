@@ -23,16 +23,20 @@ static void need_counts_every_part(void **state)
 	struct arm_need n;
 
 	(void)state;
-	/* 9 MiB kernel, 20 MiB initramfs that is not gzip (unpacked: 3 times):
-	 * 36 + 20 + 60 + 12 = 128 MiB, +20% = 153.6, in 2 MiB steps 154. */
-	arm_need_from_sizes(9 * MIB, 20 * MIB, 0, &n);
-	assert_int_equal(n.need, 154 * MIB);
-	assert_int_equal(n.shrink, 154 * MIB);
-	assert_int_equal(n.reserve_mb, 160);
-	/* An unpacked size that is known counts as it is: 8 + 1 + 5 + 12 = 26, 31.2 -> 32. */
-	arm_need_from_sizes(2 * MIB, 1 * MIB, 5 * MIB, &n);
+	/* 11 MiB booting, 20 MiB initramfs that is not gzip (unpacked: 3 times),
+	 * 10 MiB work: 11 + 20 + 60 + 10 = 101 -> 102 MiB in 2 MiB steps;
+	 * +20% = 122.4 -> 128 in 8 MiB steps. */
+	arm_need_from_sizes(11 * MIB, 20 * MIB, 0, 10 * MIB, &n);
+	assert_int_equal(n.need, 102 * MIB);
+	assert_int_equal(n.recommend, 128 * MIB);
+	assert_int_equal(n.shrink, 128 * MIB);
+	assert_int_equal(n.reserve_mb, 128);
+	assert_int_equal(n.unpacked, 60 * MIB);
+	/* An unpacked size that is known counts as it is: 11 + 3 + 7 + 10 = 31 -> 32, 38.4 -> 40. */
+	arm_need_from_sizes(11 * MIB, 3 * MIB, 7 * MIB, 10 * MIB, &n);
 	assert_int_equal(n.need, 32 * MIB);
-	assert_int_equal(n.reserve_mb, 32);
+	assert_int_equal(n.recommend, 40 * MIB);
+	assert_int_equal(n.reserve_mb, 40);
 }
 
 static void shrink_keeps_the_floor(void **state)
@@ -40,10 +44,48 @@ static void shrink_keeps_the_floor(void **state)
 	struct arm_need n;
 
 	(void)state;
-	arm_need_from_sizes(2 * MIB, 1 * MIB, 0, &n); /* 8 + 1 + 3 + 12 = 24, 28.8 -> 30 */
-	assert_int_equal(n.need, 30 * MIB);
+	arm_need_from_sizes(11 * MIB, 3 * MIB, 7 * MIB, 10 * MIB, &n); /* recommends 40 */
 	assert_int_equal(n.shrink, ARM_SHRINK_FLOOR_MB * MIB);
-	assert_int_equal(n.reserve_mb, 32);
+}
+
+/* The boot size comes from the kernel's header: an x86 bzImage's init_size,
+ * an arm64 Image's image_size, else 4 times the file. */
+static void kernel_boot_size_reads_the_header(void **state)
+{
+	unsigned char h[0x270] = { 0 };
+
+	(void)state;
+	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 20 * MIB);
+	memcpy(h + 0x202, "HdrS", 4);
+	h[0x206] = 0x0f, h[0x207] = 0x02; /* protocol 2.15 */
+	h[0x260] = 0x00, h[0x261] = 0x40, h[0x262] = 0xad, h[0x263] = 0x00; /* 0xad4000: 10.8 MiB */
+	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 0xad4000);
+	assert_int_equal(arm_kernel_boot_size(h, 0x263, 5 * MIB), 20 * MIB); /* cut short */
+	h[0x206] = 0x09; /* protocol 2.09: no init_size */
+	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 20 * MIB);
+	memset(h, 0, sizeof(h));
+	memcpy(h + 0x38, "ARM\x64", 4);
+	h[16] = 0x00, h[17] = 0x00, h[18] = 0x30, h[19] = 0x02; /* 35 MiB */
+	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 35 * MIB);
+}
+
+/* The check of a load: short refuses, naming the need and the fix; between
+ * the need and the recommendation, a warning; above, nothing. */
+static void need_fits_or_says_why(void **state)
+{
+	struct arm_need n;
+	char why[512];
+
+	(void)state;
+	arm_need_from_sizes(11 * MIB, 3 * MIB, 7 * MIB, 10 * MIB, &n); /* need 32, recommend 40 */
+	assert_int_equal(arm_need_fits(&n, 30 * MIB, "small", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "the 30 MiB reserved are less than the small capture environment needs: "
+				    "an estimated 32 MiB"));
+	assert_non_null(strstr(why, "reserve 40M"));
+	assert_int_equal(arm_need_fits(&n, 32 * MIB, "small", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "not the margin of 20%: reserve 40M"));
+	assert_int_equal(arm_need_fits(&n, 40 * MIB, "small", why, sizeof(why)), 0);
+	assert_string_equal(why, "");
 }
 
 /* Appends a gzip member holding len bytes of c to path. */
@@ -643,6 +685,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(need_counts_every_part),
 		cmocka_unit_test(shrink_keeps_the_floor),
+		cmocka_unit_test(kernel_boot_size_reads_the_header),
+		cmocka_unit_test(need_fits_or_says_why),
 		TMPDIR_TEST(unpacked_counts_every_member),
 		TMPDIR_TEST(unpacked_of_not_gzip_is_zero),
 		cmocka_unit_test(mount_found_by_device_with_root_slash),
