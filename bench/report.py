@@ -40,6 +40,9 @@ def commit(repo):
     return head + ("-dirty" if dirty else "")
 
 
+RUNS_DIR = [""]  # the runs' directory, for the estimates
+
+
 def load_runs(d):
     runs = {}
     for path in sorted(glob.glob(os.path.join(d, "runs", "*.json"))):
@@ -108,7 +111,70 @@ def section_reservation(runs, bisect, quick):
                      "; ".join(steps), goal])
     rows.append(["reference", "114 MB", "Debian kdump-tools, measured earlier, not in this run", "no"])
     out += [table(["guest RAM", "smallest crashkernel=", "trials (MB: result)", "<= 32 MB"], rows), ""]
+    out += section_distro(runs, bisect)
     return "\n".join(out)
+
+
+def bisect_rows(runs, bisect, key, prefix):
+    """[smallest or None, "MB: result (cause); ..."] of one bisection."""
+    trials = [r for r in bisect if r[0] == key]
+    smallest = next((int(r[1]) for r in trials if len(r) > 2 and r[2] == "smallest"), None)
+    steps = []
+    for r in trials:
+        if len(r) < 3 or r[2] == "smallest" or r[1] == "none":
+            continue
+        run = runs.get("%s-%sM" % (prefix, r[1]))
+        why = "" if r[2].startswith("ok") or not run else " (%s)" % run["cause"]
+        steps.append("%s: %s%s" % (r[1], "ok" if r[2].startswith("ok") else "fail", why))
+    return smallest, "; ".join(steps), trials
+
+
+def section_distro(runs, bisect):
+    """The distro mode's smallest reservation, and the loader's estimates."""
+    out = ["Distro mode (CAPTURE_MODE=distro): Debian's own kernel as the capture kernel with "
+           "the distro initramfs (busybox, the agent, makedumpfile and the modules of the "
+           "target's driver chain), the disk behind QEMU's megasas, which the small kernel "
+           "lacks (tests/qemu/test-distro-mode.sh). Bisection in 8 MB steps; a trial works "
+           "when the agent logs a complete capture, the dump is on the disk and the host's "
+           "makedumpfile --dump-dmesg reads the panic out of it.", ""]
+    rows = []
+    for mem in ("1G", "4G", "16G"):
+        smallest, steps, trials = bisect_rows(runs, bisect, "distro-" + mem, "bisect-distro-" + mem)
+        if not trials:
+            rows.append([mem.replace("G", " GB"), "not measured", "", ""])
+            continue
+        run = runs.get("bisect-distro-%s-%sM" % (mem, smallest)) if smallest else None
+        km = run.get("kernel_memory", {}) if run else {}
+        kernel = sum(km.get(k, 0) for k in ("code", "rwdata", "rodata", "init", "bss"))
+        memline = ("%.1f of %.1f MiB available; kernel image %.1f MiB" %
+                   (mib(km["available"]), mib(km["total"]), mib(kernel))) if "available" in km else "-"
+        rows.append([mem.replace("G", " GB"),
+                     "%d MB" % smallest if smallest is not None else "none up to 192 MB", steps, memline])
+    rows.append(["reference", "114 MB", "Debian kdump-tools (systemd in its initramfs), "
+                 "measured earlier, not in this run", "-"])
+    out += [table(["guest RAM", "smallest crashkernel=", "trials (MB: result)",
+                   "capture kernel's Memory: line at the smallest"], rows), ""]
+    est = {}
+    try:
+        with open(os.path.join(RUNS_DIR[0], "estimates.txt")) as f:
+            for line in f:
+                w = line.split()
+                if len(w) == 3 and w[1].isdigit() and w[2].isdigit():
+                    est[w[0]] = (int(w[1]) // 1048576, int(w[2]) // 1048576)
+    except OSError:
+        pass
+    if est:
+        out += ["The loader's estimate for the files booted here (`dumpagent arm-need`: the "
+                "kernel's init_size, the initramfs packed and unpacked, the mode's working "
+                "memory; load-crashkernel refuses less, exit status 19) and what `--reserve` "
+                "recommends (20% more, in 8 MiB steps): " +
+                "; ".join("%s mode %d MiB, recommended %d MiB" % (m, n, r)
+                          for m, (n, r) in sorted(est.items(), reverse=True)) +
+                ". The working memory in dumpagent/arm_reserve.h is calibrated so that the "
+                "estimate matches the smallest reservation measured: an estimate above the "
+                "smallest in this table refuses a reservation that works; one below it arms "
+                "one that fails.", ""]
+    return out
 
 
 def breakdown(run):
@@ -404,6 +470,7 @@ def main():
     a = ap.parse_args()
     quick = a.quick == "yes"
     runs, bisect = load_runs(a.runs), load_bisect(a.runs)
+    RUNS_DIR[0] = a.runs
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print("# dumpagent bench results\n")
     try:

@@ -16,7 +16,10 @@
 # makedumpfile alone (a few minutes); its results go to build/bench-quick/,
 # not over the full bench's. Without it, also dump size and speed for zlib and
 # lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that still
-# works for 1, 4 and 16 GB guests, by bisection in 4 MB steps.
+# works for 1, 4 and 16 GB guests, by bisection in 4 MB steps, and for the
+# distro mode (tests/qemu/test-distro-mode.sh: Debian's kernel as the capture
+# kernel, a megasas disk) in 8 MB steps. The loader's estimates for the same
+# files (dumpagent arm-need) are printed beside them.
 # --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
@@ -75,7 +78,9 @@ capture_run() {
 	b_stamper=$!
 	b_rc=0
 	(
-		QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M QEMU_TIMEOUT=$b_timeout \
+		# The bench measures below the loader's estimate: its refusal (19)
+		# becomes a warning (DUMPAGENT_NEED_UNCHECKED, first-init's environment).
+		QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M QEMU_TIMEOUT=$b_timeout FIRST_APPEND=DUMPAGENT_NEED_UNCHECKED=1 \
 			DISK_ARGS="-drive file=$DISK,if=virtio,format=raw" \
 			panic_scenario "CMDLINE_APPEND=\"dumpagent.bench=$b_mode printk.devkmsg=on\"" "$@"
 	) >"$WORK/scenario.log" 2>&1 || b_rc=$?
@@ -107,42 +112,102 @@ parse_run() {
 	return "$b_ok"
 }
 
-# bisect MEM: the smallest crashkernel= (MB, multiple of 4) at which MEM's
-# capture completes. The first success is searched upwards from 32 MB, then
-# the interval is halved; every trial is a line of $B_OUT/bisect.txt.
+# distro_run NAME MEM CRASHKERNEL_MB: one cycle of tests/qemu/test-distro-mode.sh:
+# Debian's own kernel as the capture kernel (CAPTURE_MODE=distro) with the
+# distro initramfs, the disk behind megasas; writes $B_OUT/runs/NAME.json,
+# succeeds iff the capture completed with a dump.
+distro_run() {
+	b_name=$1 b_mem=$2 b_ck=$3 b_rc=0
+	case $b_mem in 16G) b_timeout=1500 ;; *) b_timeout=900 ;; esac
+	b_log=$BUILD/test/$B_PREFIX-$b_name.log
+	DISTRO_NAME=$B_PREFIX-$b_name CRASHKERNEL=${b_ck}M QEMU_MEM=$b_mem QEMU_TIMEOUT=$b_timeout \
+		sh "$REPO/tests/qemu/test-distro-mode.sh" >"$b_log" 2>&1 || b_rc=$?
+	WORK=$BUILD/test/$B_PREFIX-$b_name
+	mkdir -p "$WORK"
+	mv -f "$b_log" "$WORK/scenario.log"
+	: >"$WORK/files.txt"
+	if [ -f "$WORK/disk.img" ]; then
+		b_dir=$(img_ls "$WORK/disk.img" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1) || :
+		[ -z "$b_dir" ] || img_ls "$WORK/disk.img" "/var/crash/$b_dir" >"$WORK/files.txt"
+	fi
+	rm -f "$WORK/disk.img" "$WORK/dump" # the rootfs, and a copy of the dump
+	{
+		echo "name=$b_name"
+		echo "mem=$b_mem"
+		echo "crashkernel_mb=$b_ck"
+		echo "mode=mem"
+		echo "scenario_rc=$b_rc"
+		echo "settings=CAPTURE_MODE=distro (megasas)"
+	} >"$WORK/meta"
+	echo "$WORK" >>"$B_OUT/workdirs"
+	parse_run "$WORK"
+}
+
+# bisect MEM [distro]: the smallest crashkernel= at which MEM's capture
+# completes, in 4 MB steps for the small kernel (from 32 MB up), in 8 MB
+# steps for the distro kernel (from 96 MB up: 96 failed and 104 worked at 1
+# and 4 GB when it was first measured). The first success is searched
+# upwards, then the interval is halved; every trial is a line of
+# $B_OUT/bisect.txt, keyed MEM or distro-MEM.
 bisect() {
-	m=$1 lo=0 hi=
-	for ck in 32 48 64 96 128; do
-		if [ "$m $ck" = "1G 32" ] && [ "$timeline_ok" = yes ]; then
+	m=$1 lo=0 hi='' key=$1 step=4 ups="32 48 64 96 128"
+	[ "${2:-}" != distro ] || { key=distro-$1 step=8 ups="96 104 128 160 192"; }
+	for ck in $ups; do
+		if [ "$key $ck" = "1G 32" ] && [ "$timeline_ok" = yes ]; then
 			hi=32 # the timeline run is this trial
-			echo "$m $ck ok (the timeline run)" >>"$B_OUT/bisect.txt"
+			echo "$key $ck ok (the timeline run)" >>"$B_OUT/bisect.txt"
 			break
 		fi
-		if capture_run "bisect-$m-${ck}M" "$m" "$ck" mem; then
+		if trial "$key" "$m" "$ck"; then
 			hi=$ck
-			echo "$m $ck ok" >>"$B_OUT/bisect.txt"
+			echo "$key $ck ok" >>"$B_OUT/bisect.txt"
 			break
 		fi
-		echo "$m $ck fail" >>"$B_OUT/bisect.txt"
+		echo "$key $ck fail" >>"$B_OUT/bisect.txt"
 		lo=$ck
 	done
 	if [ -z "$hi" ]; then
-		echo "$m none" >>"$B_OUT/bisect.txt"
+		echo "$key none" >>"$B_OUT/bisect.txt"
 		return
 	fi
-	while [ $((hi - lo)) -gt 4 ]; do
+	while [ $((hi - lo)) -gt "$step" ]; do
 		mid=$(((lo + hi) / 2))
-		mid=$((mid - mid % 4))
-		[ "$mid" -gt "$lo" ] || mid=$((lo + 4))
-		if capture_run "bisect-$m-${mid}M" "$m" "$mid" mem; then
+		mid=$((mid - mid % step))
+		[ "$mid" -gt "$lo" ] || mid=$((lo + step))
+		if trial "$key" "$m" "$mid"; then
 			hi=$mid
-			echo "$m $mid ok" >>"$B_OUT/bisect.txt"
+			echo "$key $mid ok" >>"$B_OUT/bisect.txt"
 		else
 			lo=$mid
-			echo "$m $mid fail" >>"$B_OUT/bisect.txt"
+			echo "$key $mid fail" >>"$B_OUT/bisect.txt"
 		fi
 	done
-	echo "$m $hi smallest" >>"$B_OUT/bisect.txt"
+	echo "$key $hi smallest" >>"$B_OUT/bisect.txt"
+}
+
+# trial KEY MEM MB: one bisection run, named bisect-KEY-MBM.
+trial() {
+	case $1 in
+	distro-*) distro_run "bisect-$1-${3}M" "$2" "$3" ;;
+	*) capture_run "bisect-$1-${3}M" "$2" "$3" mem ;;
+	esac
+}
+
+# The loader's estimates (dumpagent arm-need) for the files the bench
+# booted: $B_OUT/estimates.txt, "MODE NEED_BYTES RECOMMEND_BYTES" lines.
+estimates() {
+	: >"$B_OUT/estimates.txt"
+	e_img=$BUILD/test/$B_PREFIX-timeline/capture.img
+	[ ! -f "$e_img" ] || "$BUILD/dumpagent" arm-need "$CAPTURE_KERNEL" "$e_img" |
+		awk -F= '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print "small", n, r }' \
+			>>"$B_OUT/estimates.txt"
+	for w in "$BUILD/test/$B_PREFIX"-bisect-distro-*; do
+		if [ ! -f "$w/vmlinuz" ] || [ ! -f "$w/initramfs-distro.img" ]; then continue; fi
+		"$BUILD/dumpagent" arm-need --mode distro "$w/vmlinuz" "$w/initramfs-distro.img" |
+			awk -F= '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print "distro", n, r }' \
+				>>"$B_OUT/estimates.txt"
+		break
+	done
 }
 
 write_results() {
@@ -159,6 +224,7 @@ if [ "$B_RUN" = no ]; then
 	while read -r w; do
 		[ ! -r "$w/meta" ] || parse_run "$w" || :
 	done <"$B_OUT/workdirs"
+	estimates
 	write_results "$(cat "$B_OUT/seconds" 2>/dev/null || echo 0)"
 	exit 0
 fi
@@ -176,6 +242,11 @@ say "timeline: 1 GB guest, crashkernel=32M, zlib, dump level 31, then makedumpfi
 timeline_ok=no
 ! capture_run timeline 1G 32 time || timeline_ok=yes
 if [ "$B_QUICK" = no ]; then
+	# The distro mode first: its runs are the longest, and the newest.
+	for m in 1G 4G 16G; do
+		say "smallest crashkernel= for a $m guest, distro mode (Debian's kernel, megasas disk)"
+		bisect "$m" distro
+	done
 	for c in zlib:1 zlib:17 lzo:1 lzo:17 lzo:31; do
 		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"
 		capture_run "dump-${c%:*}-${c#*:}" 1G 64 mem "COMPRESSION=${c%:*}" "DUMP_LEVEL=${c#*:}" || :
@@ -185,6 +256,7 @@ if [ "$B_QUICK" = no ]; then
 		bisect "$m"
 	done
 fi
+estimates
 echo $(($(date +%s) - started)) >"$B_OUT/seconds"
 say "all runs done in $(cat "$B_OUT/seconds") s"
 write_results "$(cat "$B_OUT/seconds")"

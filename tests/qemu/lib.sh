@@ -142,9 +142,10 @@ img_get() {
 # panic_scenario [KEY=value...]: the whole cycle. DISK_ARGS: qemu disk
 # options instead of the default disk ("none": no disk at all);
 # INITRD_ARGS: extra options of initramfs/build.sh. Debian's kernel boots with
-# crashkernel=$CRASHKERNEL (default 64M), arms our capture kernel with the
-# shipped loader and crashes; the capture kernel writes to $DISK, an ext4
-# image with $DISK_UUID.
+# crashkernel=$CRASHKERNEL (default 64M) and $FIRST_APPEND (words the kernel
+# does not know, NAME=value, become first-init's environment), arms our
+# capture kernel with the shipped loader and crashes; the capture kernel
+# writes to $DISK, an ext4 image with $DISK_UUID.
 DISK_UUID=5a1e0f3c-2b7d-4c1e-9f00-d0a9e17c0de5
 # shellcheck disable=SC2120 # the KEY=value arguments are optional
 panic_scenario() {
@@ -173,7 +174,7 @@ panic_scenario() {
 		DISK_ARGS="-drive file=$DISK,if=virtio,format=raw"
 	fi
 	# shellcheck disable=SC2086 # DISK_ARGS is a list of qemu arguments
-	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=${CRASHKERNEL:-64M} panic=-1" $DISK_ARGS
+	qemu_run "$kernel" "$WORK/first.img" "console=ttyS0 crashkernel=${CRASHKERNEL:-64M} panic=-1${FIRST_APPEND:+ $FIRST_APPEND}" $DISK_ARGS
 }
 
 # make_disk IMAGE ext4|xfs UUID [SIZE]: a raw image holding one filesystem.

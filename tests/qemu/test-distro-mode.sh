@@ -13,15 +13,16 @@
 # filesystem and powers off. The host reads the dump back from the image
 # with makedumpfile --dump-dmesg and finds the crash in it.
 #
-# Environment: CRASHKERNEL (default 128M; 104M was the smallest that
-# worked at 1 and 4 GB, bench/RESULTS.md), QEMU_MEM (default 1G),
-# QEMU_TIMEOUT (default 900 s), DISTRO_APPEND (words added to the capture
-# kernel's command line, DISTRO_CMDLINE below, for experiments). Prints the timeline: panic to the modules loaded
-# and to the dump written, host clock (the serial log polled once a second).
+# Environment: CRASHKERNEL (default 128M; make bench bisects the smallest
+# with it, bench/RESULTS.md), QEMU_MEM (default 1G), QEMU_TIMEOUT (default
+# 900 s), DISTRO_APPEND (words added to the capture kernel's command line,
+# for experiments), DISTRO_NAME (the directory under build/test, default
+# distro-mode). Prints the timeline: panic to the modules loaded and to the
+# dump written, host clock (the serial log polled once a second).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
-qemu_setup distro-mode
+qemu_setup "${DISTRO_NAME:-distro-mode}"
 CRASHKERNEL=${CRASHKERNEL:-128M}
 QEMU_MEM=${QEMU_MEM:-1G}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
@@ -30,26 +31,19 @@ UUID=3b9c1f0e-6d2a-4e57-8c11-0d15e7a0c0de
 ROOT=$WORK/root
 IMG=$WORK/disk.img
 STATE=/var/lib/dumpagent
-# What Debian's kernel needs as a capture kernel: the small kernel's options
-# (arm_cmdline.c: one CPU, devices reset and polled, reboot 10 s after a
-# panic of its own, messages on /dev/kmsg) and, as Debian's kdump-tools
-# appends, nousb (no USB host controller to probe and reset). No root=: the
-# initramfs's /init is the whole capture.
-DISTRO_CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll nousb panic=10 printk.devkmsg=on"
-DISTRO_CMDLINE="$DISTRO_CMDLINE${DISTRO_APPEND:+ $DISTRO_APPEND}"
-
 require_file "$BUILD/dumpagent" "run make"
 for tool in mkfs.ext4 debugfs makedumpfile; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found: run sh scripts/bootstrap.sh test"
 done
 
-# --- STAND-IN for "dumpagent arm-plan" (not on this branch yet): the modules
-# the capture kernel needs for this target, in load order. Written by hand
-# for this VM: the controller (megaraid_sas), the disk (sd_mod), the
-# filesystem (ext4) and the crc32c that ext4 and jbd2 ask the crypto API for
-# (modules.softdep "pre: crypto-crc32c"); their dependencies come from the
-# rootfs's modules.dep, each before the first module that needs it. When
-# arm-plan exists, replace the body with a call to it.
+# --- The modules the capture kernel needs for this target, in load order.
+# "dumpagent arm-plan" finds them from the running system's sysfs, which the
+# host does not have for the guest it builds (test-system-distro checks
+# arm-plan's own list on a real boot): written by hand for this VM: the
+# controller (megaraid_sas), the disk (sd_mod), the filesystem (ext4) and the
+# crc32c that ext4 and jbd2 ask the crypto API for (modules.softdep "pre:
+# crypto-crc32c"); their dependencies come from the rootfs's modules.dep, each
+# before the first module that needs it.
 # target_modules ROOT RELEASE: prints absolute .ko paths, one a line.
 target_modules() {
 	awk -v base="$1/lib/modules/$2/" -v roots="crc32c_generic megaraid_sas sd_mod ext4" '
@@ -92,7 +86,18 @@ target_modules "$ROOT" "$release" >"$WORK/modules.list" 2>"$WORK/modules.err" ||
 	fail "cannot list the target's modules: $(cat "$WORK/modules.err")"
 echo "modules ($release): $(sed 's|.*/||' "$WORK/modules.list" | tr '\n' ' ')"
 write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$UUID" FSTYPE=ext4 \
-	FINAL_ACTION=poweroff FAILURE_ACTION=poweroff
+	FINAL_ACTION=poweroff FAILURE_ACTION=poweroff CAPTURE_MODE=distro
+# The capture kernel's command line, as the loader builds it for the distro
+# mode (arm-plan, for a running kernel with console=ttyS0).
+mkdir -p "$WORK/proc"
+echo "console=ttyS0 root=UUID=$UUID ro" >"$WORK/proc/cmdline"
+DISTRO_CMDLINE=$(DUMPAGENT_PROC=$WORK/proc "$BUILD/dumpagent" arm-plan --config "$WORK/dumpagent.conf" |
+	sed -n "s/^cmdline='\(.*\)'$/\1/p")
+case $DISTRO_CMDLINE in
+*swiotlb=*) ;;
+*) fail "arm-plan gave no distro command line: '$DISTRO_CMDLINE'" ;;
+esac
+DISTRO_CMDLINE="$DISTRO_CMDLINE${DISTRO_APPEND:+ $DISTRO_APPEND}"
 mkdir -p "$ROOT$STATE"
 "$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
 	--modules "$WORK/modules.list" --kernel-release "$release" \
@@ -105,6 +110,7 @@ sed 's|.*/||' "$WORK/modules.list" | sed 's/\.ko.*/.ko/' >"$WORK/want-order"
 LC_ALL=C sort "$WORK/in-image" | cmp -s - "$WORK/want-files" ||
 	fail "the initramfs's /lib/modules/$release is not the listed modules: $(tr '\n' ' ' <"$WORK/in-image")"
 echo "$DISTRO_CMDLINE" >"$ROOT$STATE/distro-cmdline"
+cp "$ROOT$STATE/initramfs-distro.img" "$WORK/initramfs-distro.img" # for the bench's estimate
 install -m 0755 "$REPO/tests/qemu/distro-guest" "$ROOT/usr/local/sbin/distro-guest"
 echo "distro initramfs: $(wc -c <"$ROOT$STATE/initramfs-distro.img") bytes, $(wc -l <"$WORK/modules.list") modules"
 
