@@ -271,6 +271,19 @@ if block service-journal | grep -q "building $image"; then
 fi
 block status-second | grep -q "^initramfs: *$image " ||
 	fail "the second boot did not load the rebuilt initramfs: $(block status-second)"
+# CAPTURE_MODE=small (system-guest's last step): armed on virtio; refused
+# by name (17) behind a controller the small kernel lacks, and not armed.
+if [ "$SYSTEM_DISK" = virtio ]; then
+	[ "$(rc_of small-load)" = 0 ] && [ "$(rc_of small-status)" = 0 ] ||
+		fail "CAPTURE_MODE=small did not arm on virtio: $(block small-load) $(block small-status)"
+else
+	[ "$(rc_of small-load)" = 17 ] ||
+		fail "CAPTURE_MODE=small was not refused with 17: rc=$(rc_of small-load) $(block small-load)"
+	block small-load | grep -q 'the small kernel lacks megaraid_sas' ||
+		fail "the refusal does not name the missing driver: $(block small-load)"
+	[ "$(rc_of small-status)" != 0 ] && block small-status | grep -q '^armed: *NO' ||
+		fail "dumpagent status did not say not armed after the refusal: $(block small-status)"
+fi
 for j in service-journal-first service-journal; do
 	block "$j" | grep -q '^gc: ' || fail "dumpagent.service did not run gc at boot ($j): $(block "$j")"
 done
@@ -285,6 +298,10 @@ READ="python3 $REPO/tests/fixtures/read_crash.py"
 $READ "$WORK/report.crash" VmCore "$WORK/vmcore" >"$WORK/read.log" 2>&1 ||
 	fail "the report does not decode: $(cat "$WORK/read.log")"
 cmp -s "$WORK/vmcore" "$WORK/dump" || fail "the report's VmCore differs from the dump"
+makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dmesg.txt" >"$WORK/makedumpfile.log" 2>&1 ||
+	fail "makedumpfile --dump-dmesg cannot read the dump: $(cat "$WORK/makedumpfile.log")"
+grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dmesg.txt" ||
+	fail "the dump's dmesg (makedumpfile --dump-dmesg) has no sysrq panic: $(tail -n 5 "$WORK/dmesg.txt")"
 guest_sha=$(block dump-sha256 | cut -d' ' -f1)
 [ "$guest_sha" = "$(sha256sum <"$WORK/dump" | cut -d' ' -f1)" ] ||
 	fail "the dump the guest saw ($guest_sha) is not the one on the disk"

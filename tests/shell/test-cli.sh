@@ -226,6 +226,12 @@ check "status: the mode recorded" $? "rc=$rc $out"
 da status --json
 printf '%s' "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["mode"] == "distro", d'
 check "status --json: the mode recorded" $? "$out"
+# Less reserved than the loaded mode's estimate (empty files: its working memory).
+echo 16777216 >"$T/sys/kernel/kexec_crash_size"
+da status
+[ "$rc" = 1 ] && case $out in *"problem: the 16 MiB reserved are less than the distro capture environment needs: an estimated 24 MiB"*"reserve 32M"*) true ;; *) false ;; esac
+check "status: less reserved than the loaded mode needs is a problem, exit 1" $? "rc=$rc $out"
+echo 67108864 >"$T/sys/kernel/kexec_crash_size"
 sleep 0.01; state
 state 4444
 da status
