@@ -491,7 +491,17 @@ def main():
     print(section_dumps(runs))
     print(section_rss(runs))
     print(NOTES)
+    print(by_hand())
     return 0
+
+
+def by_hand():
+    """bench/by-hand.md without its header comment: figures measured by hand."""
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "by-hand.md")) as f:
+            return "".join(l for l in f if not l.startswith("<!--"))
+    except OSError:
+        return ""
 
 
 if __name__ == "__main__":
