@@ -80,6 +80,7 @@ run() {
 	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_RUN="$W/run" \
 		DUMPAGENT_BUILDER="$W/bin/builder" DUMPAGENT_AGENT="$AGENT" DUMPAGENT_STATE="$W/state" \
 		DUMPAGENT_BOOT="$W/boot" DUMPAGENT_MODULES="$W/lib/modules" DUMPAGENT_KERNEL_RELEASE="${RUN_REL:-$REL}" \
+		DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" \
 		PATH="$W/bin:$RUNPATH" $SH "$LOADER" --config "$W/conf" "$@" >"$W/stdout" 2>"$W/stderr"
 	rc=$?
 	out=$(cat "$W/stdout")
@@ -270,10 +271,33 @@ kexec -p $W/boot/vmlinuz-$REL --initrd=$W/state/initramfs-distro.img '--append=$
 	expect_no_kexec
 }
 
+# The distro kernel's estimate above the reservation: refused (19), nothing
+# loaded. A 12 MiB image without a header counts 48 MiB while it boots.
+case_distro_reservation_short_refused_19() {
+	fake_megaraid "$W/sys" 254:1
+	truncate -s 12M "$W/boot/vmlinuz-$REL"
+	run
+	expect_rc 19
+	case $err in
+	"$P: the 64 MiB reserved are less than the distro capture environment needs: an estimated 74 MiB (the kernel 48.0 MiB while it boots, "*", 24 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 96M (load-crashkernel --reserve, then reboot)") ;;
+	*) fail "stderr: not the distro estimate's refusal: $err" ;;
+	esac
+	expect_no_kexec
+}
+
+# --reserve in distro mode, before the distro initramfs is built: its
+# placeholders (8 MiB, 16 MiB unpacked): 8 + 8 + 16 + 24 = 56, +20% -> 72M.
+case_distro_reserve_recommends() {
+	echo CAPTURE_MODE=distro >>"$W/conf"
+	run --reserve
+	expect_rc 0
+	expect_out "$P: --reserve: the capture environment needs crashkernel=72M; no GRUB here (no $W/etc/default/grub): add crashkernel=72M to the kernel command line and reboot"
+}
+
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change
 megaraid_small_refused small_without_builtin_list_refused lockdown_auto_distro
 small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_target_refused nfs_auto_target_refused distro_kernel_missing
-distro_dry_run_builds_nothing"
+distro_dry_run_builds_nothing distro_reservation_short_refused_19 distro_reserve_recommends"
 
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"
