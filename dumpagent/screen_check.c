@@ -9,10 +9,13 @@
  * (VGA text at boot) the screen keeps the crashed kernel's last picture;
  * virtio-gpu has no framebuffer in memory at all; on a UEFI boot bochs-drm
  * keeps scanning out the firmware's framebuffer, same address, same mode,
- * and the capture kernel draws there. Only that is claimed: a DRM driver
- * counts as keeping the boot framebuffer when it is known to (kept[]), the
- * boot screen_info is a linear framebuffer inside the card's memory, and
- * the current mode is the boot mode. */
+ * and the capture kernel draws there; QEMU's virtio-vga shows its VGA text
+ * again once virtio_gpu stops driving it, so on a BIOS boot the capture
+ * kernel's vgacon is seen. Only that is claimed: a DRM driver counts as
+ * keeping the boot framebuffer when it is known to (kept[]), the boot
+ * screen_info is a linear framebuffer inside the card's memory, and the
+ * current mode is the boot mode; virtio_gpu counts as falling back to VGA
+ * text on a VGA-class PCI device (virtio-vga) booted in VGA text. */
 #include "screen_check.h"
 
 #include <fcntl.h>
@@ -26,6 +29,7 @@
 #include "text.h"
 
 #define CARDS_MAX 16 /* DRM cards and framebuffers looked at: card0..card15, fb0..fb15 */
+#define VIDEO_TYPE_VGA 0x01 /* the boot protocol's orig_video_isVGA for VGA text */
 #define VIDEO_TYPE_VLFB 0x23
 #define VIDEO_TYPE_EFI 0x70
 
@@ -70,8 +74,22 @@ static int card_driver(const char *sysfs, int i, char *out, size_t len)
 		return -1;
 	target[n] = '\0';
 	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	/* virtio_gpu's card hangs off the PCI device, which virtio-pci drives */
+	if (strcmp(base, "virtio-pci") == 0)
+		base = "virtio_gpu";
 	(void)text_copy(out, len, base, strlen(base));
 	return 0;
+}
+
+/* 1 when DRM card n is a VGA-compatible PCI device (class 0x0300xx). */
+static int card_is_vga(const char *sysfs, int n)
+{
+	char path[512], text[32];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/class/drm/card%d/device/class", sysfs, n) >= sizeof(path) ||
+	    read_small(path, text, sizeof(text)) < 0)
+		return 0;
+	return strncmp(text, "0x0300", 6) == 0;
 }
 
 /* sysfs/class/graphics/fbI/ATTR, without its newline; -1 when absent. */
@@ -169,10 +187,14 @@ static void judge_drm(const char *sysfs, const char *method, int n, struct scree
 	struct boot_fb b;
 
 	out->verdict = SCREEN_NOT_POSSIBLE;
-	if (!IN(out->driver, kept) || strcmp(method, "kexec_load") == 0)
+	if (strcmp(method, "kexec_load") == 0)
 		return;
 	boot_fb(sysfs, &b);
-	if ((b.type != VIDEO_TYPE_EFI && b.type != VIDEO_TYPE_VLFB) || !card_holds(sysfs, n, b.base) ||
+	if (strcmp(out->driver, "virtio_gpu") == 0 && b.type == VIDEO_TYPE_VGA && card_is_vga(sysfs, n)) {
+		out->verdict = SCREEN_VGA_TEXT;
+		return;
+	}
+	if (!IN(out->driver, kept) || (b.type != VIDEO_TYPE_EFI && b.type != VIDEO_TYPE_VLFB) || !card_holds(sysfs, n, b.base) ||
 	    !same_mode(sysfs, out->driver, &b))
 		return;
 	out->verdict = SCREEN_KEPT_FB;
@@ -221,7 +243,11 @@ void screen_check_describe(const struct screen_check *s, char *out, size_t len)
 {
 	switch (s->verdict) {
 	case SCREEN_VGA_TEXT:
-		(void)snprintf(out, len, "brown screen: on the VGA text console");
+		if (s->driver[0])
+			(void)snprintf(out, len, "brown screen: on the VGA text console, which the VGA device "
+						 "shows again once %s stops", s->driver);
+		else
+			(void)snprintf(out, len, "brown screen: on the VGA text console");
 		break;
 	case SCREEN_FIRMWARE_FB:
 		(void)snprintf(out, len, "brown screen: on the firmware's framebuffer (%s)", s->driver);

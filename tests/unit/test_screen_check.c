@@ -8,7 +8,6 @@
 #include "sysfs_fixture.h"
 
 #define STD_VGA "pci0000:00/0000:00:01.0"
-#define VIRTIO_GPU "pci0000:00/0000:00:01.0/virtio0"
 #define SIMPLE_FB "platform/simple-framebuffer.0"
 
 /* sys/class/drm/cardN -> the card under device dev, bound to driver on bus. */
@@ -123,13 +122,39 @@ static void bochs_drm_is_not_possible(void **state)
 	assert_string_equal(line, "brown screen: not possible with bochs-drm, the serial console still gets it");
 }
 
-static void virtio_gpu_is_not_possible(void **state)
+/* virtio-gpu's card hangs off its PCI device, driven by virtio-pci (as seen under QEMU). */
+static void virtio_gpu(const char *class)
+{
+	card(0, STD_VGA, "pci", "virtio-pci");
+	fx_file("sys/devices/" STD_VGA "/class", class);
+	fb(0, "virtio_gpudrmfb");
+}
+
+static void virtio_gpu_pci_is_not_possible(void **state)
 {
 	char line[256];
 
 	(void)state;
-	card(0, VIRTIO_GPU, "virtio", "virtio_gpu");
-	fb(0, "virtio_gpudrmfb");
+	virtio_gpu("0x038000\n"); /* virtio-gpu-pci: a display controller without VGA */
+	boot_params(0x01, 0);
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE);
+	assert_string_equal(line, "brown screen: not possible with virtio_gpu, the serial console still gets it");
+}
+
+static void virtio_vga_on_bios_falls_back_to_vga_text(void **state)
+{
+	char line[256];
+
+	(void)state;
+	virtio_gpu("0x030000\n"); /* virtio-vga */
+	boot_params(0x01, 0);
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_VGA_TEXT);
+	assert_string_equal(line, "brown screen: on the VGA text console, which the VGA device shows again once "
+				  "virtio_gpu stops");
+	/* kexec_load passes no screen at all for a DRM framebuffer */
+	assert_int_equal(verdict_with("kexec_load", line, sizeof(line)), SCREEN_NOT_POSSIBLE);
+	/* booted on UEFI: no VGA text to fall back to */
+	boot_params(0x70, 0xc0000000);
 	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE);
 	assert_string_equal(line, "brown screen: not possible with virtio_gpu, the serial console still gets it");
 }
@@ -228,7 +253,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TMPDIR_TEST(no_graphics_driver_is_vga_text),
 		TMPDIR_TEST(bochs_drm_is_not_possible),
-		TMPDIR_TEST(virtio_gpu_is_not_possible),
+		TMPDIR_TEST(virtio_gpu_pci_is_not_possible),
+		TMPDIR_TEST(virtio_vga_on_bios_falls_back_to_vga_text),
 		TMPDIR_TEST(firmware_framebuffers_are_kept),
 		TMPDIR_TEST(the_gpu_driver_after_the_firmwares_decides),
 		TMPDIR_TEST(bochs_drm_on_uefi_keeps_the_boot_framebuffer),
