@@ -124,20 +124,20 @@ echo "first kernel: $(log | grep -m 1 'BSOD-TEST: drm:') $(log | grep -m 1 'BSOD
 said=$(log | sed -n 's/^BSOD-TEST: screen: brown screen: //p' | head -n 1)
 [ -n "$said" ] || fail "dumpagent status printed no screen line with BSOD=1"
 echo "dumpagent status: brown screen: $said"
-[ -z "$want" ] || [ "$said" = "$want" ] || fail "dumpagent status said '$said', not '$want'"
 log | grep -q 'dumpagent: done (status=complete)' || fail "the capture did not complete"
 log | grep -q 'BSOD-TEST: second boot' || fail "the VM did not come back after the capture"
 [ -s "$WORK/screen.ppm" ] || fail "the brown screen was never held (no screendump)"
 
+# The status line must tell the truth, whatever this combination's pin says.
 brown=0
 python3 "$REPO/tests/qemu/screen_colours.py" "$WORK/screen.ppm" "$WORK/screen.png" >"$WORK/colours.log" 2>&1 || brown=$?
 case $said in
 "not possible with "*)
-	[ "$brown" != 0 ] || fail "dumpagent status said '$said', but the screen is brown: $(cat "$WORK/colours.log")"
-	pass "$SYSTEM_VGA/$SYSTEM_FIRMWARE: '$said', and the screen is not brown ($(head -n 1 "$WORK/colours.log")); $(($(date +%s) - start)) s; kept $WORK/screen.png"
-	;;
+	[ "$brown" != 0 ] || fail "dumpagent status said '$said', but the screen is brown: $(cat "$WORK/colours.log")" ;;
+*)
+	[ "$brown" = 0 ] || fail "dumpagent status promised '$said', but the screen is not a brown screen: $(cat "$WORK/colours.log")"
+	log | grep -q '\[4;1H.\[K Kernel panic - not syncing: sysrq triggered crash$' ||
+		fail "the serial copy of the screen has no panic line on row 4" ;;
 esac
-[ "$brown" = 0 ] || fail "dumpagent status promised '$said', but the screen is not a brown screen: $(cat "$WORK/colours.log")"
-log | grep -q '\[4;1H.\[K Kernel panic - not syncing: sysrq triggered crash$' ||
-	fail "the serial copy of the screen has no panic line on row 4"
-pass "$SYSTEM_VGA/$SYSTEM_FIRMWARE: '$said'; $(cat "$WORK/colours.log"); $(($(date +%s) - start)) s; kept $WORK/screen.png"
+[ -z "$want" ] || [ "$said" = "$want" ] || fail "dumpagent status said '$said', not '$want'"
+pass "$SYSTEM_VGA/$SYSTEM_FIRMWARE: '$said'; $(head -n 1 "$WORK/colours.log"); $(($(date +%s) - start)) s; kept $WORK/screen.png"
