@@ -13,6 +13,7 @@
 #include "arm_reserve.h"
 #include "io.h"
 #include "json.h"
+#include "screen_check.h"
 #include "text.h"
 
 #define PROBLEMS_MAX 12
@@ -35,6 +36,9 @@ struct status {
 	struct loaded ld;
 	struct cli_target t;
 	char target_why[CLI_PATH_MAX];
+	int bsod;                /* BSOD=1: the screen line below is shown */
+	struct screen_check scr; /* what the brown screen can reach */
+	char screen[160];
 	const char *problem[PROBLEMS_MAX];
 	char problem_buf[PROBLEMS_MAX][CLI_PATH_MAX + 200];
 	unsigned problems;
@@ -196,6 +200,18 @@ static void check_target(struct cli *c, struct status *s)
 			   "nothing", s->t.free_bytes >> 20, s->t.mountpoint, min);
 }
 
+/* BSOD=1 asks for the brown screen: say whether the display can show it.
+ * It is no problem (the capture still runs, the serial console gets the
+ * screen), but a screen that stays black must not be promised. */
+static void check_screen(const struct cli *c, struct status *s)
+{
+	s->bsod = strcmp(config_get(&c->cfg, KEY_BSOD), "1") == 0;
+	if (!s->bsod)
+		return;
+	screen_check(c->sysfs, s->ld.present ? s->ld.method : NULL, &s->scr);
+	screen_check_describe(&s->scr, s->screen, sizeof(s->screen));
+}
+
 static void put_str_or_null(const char *s)
 {
 	if (s && *s)
@@ -238,6 +254,8 @@ static void print_json(const struct cli *c, const struct status *s, const struct
 		printf("{\"id\": \"%s\", \"status\": \"%s\"}", last->id, dumpdir_status_name(last->status));
 	else
 		fputs("null", stdout);
+	fputs(", \"screen\": ", stdout);
+	put_str_or_null(s->bsod ? s->screen : NULL);
 	fputs(", \"test\": ", stdout);
 	cli_print_test(m, 1);
 	fputs(", \"problems\": [", stdout);
@@ -278,6 +296,8 @@ static void print_text(const struct cli *c, const struct status *s, const struct
 		printf("; last %s (%s), %s", last->id, when, dumpdir_status_name(last->status));
 	}
 	putchar('\n');
+	if (s->bsod)
+		printf("screen:         %s\n", s->screen);
 	cli_print_test(m, 0);
 	for (unsigned i = 0; i < s->problems; i++)
 		printf("problem: %s\n", s->problem[i]);
@@ -295,6 +315,7 @@ int cli_status(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	check_armed(&c, &s);
 	check_target(&c, &s);
+	check_screen(&c, &s);
 	(void)cli_scan(&c); /* says why it could not; the dumps do not decide "armed" */
 	cli_test_mark_read(&c, &m);
 	if (c.json)

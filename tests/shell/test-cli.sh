@@ -232,6 +232,36 @@ da status
 [ "$rc" = 1 ] && case $out in *"problem: the 16 MiB reserved are less than the distro capture environment needs: an estimated 24 MiB"*"reserve 32M"*) true ;; *) false ;; esac
 check "status: less reserved than the loaded mode needs is a problem, exit 1" $? "rc=$rc $out"
 echo 67108864 >"$T/sys/kernel/kexec_crash_size"
+# BSOD=1: the screen line says whether the display can show the brown screen;
+# a DRM driver (bochs-drm here) cannot, and that is no problem for "armed".
+printf 'CRASH_DIR=%s\nMIN_FREE_MB=1\nBSOD=1\n' "$C" >"$T/conf"
+sleep 0.01; state
+da status
+case $out in *"screen:         brown screen: on the VGA text console"*) [ "$rc" = 0 ] ;; *) false ;; esac
+check "status: BSOD=1 without a graphics driver: the VGA text console" $? "rc=$rc $out"
+mkdir -p "$T/sys/devices/pci0000:00/0000:00:01.0/drm/card0" "$T/sys/bus/pci/drivers/bochs-drm" "$T/sys/class/drm"
+ln -s "$T/sys/devices/pci0000:00/0000:00:01.0/drm/card0" "$T/sys/class/drm/card0"
+ln -s "$T/sys/devices/pci0000:00/0000:00:01.0" "$T/sys/devices/pci0000:00/0000:00:01.0/drm/card0/device"
+ln -s "$T/sys/bus/pci/drivers/bochs-drm" "$T/sys/devices/pci0000:00/0000:00:01.0/driver"
+da status
+case $out in *"armed:          yes"*"
+screen:         brown screen: not possible with bochs-drm, the serial console still gets it"*) [ "$rc" = 0 ] ;; *) false ;; esac
+check "status: BSOD=1 with bochs-drm: not possible, the serial console still gets it" $? "rc=$rc $out"
+da status --json
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["screen"] == "brown screen: not possible with bochs-drm, the serial console still gets it", d
+assert d["armed"] is True, d'
+check "status --json: the screen verdict" $? "$out"
+printf 'CRASH_DIR=%s\nMIN_FREE_MB=1\n' "$C" >"$T/conf"
+sleep 0.01; state
+da status
+case $out in *"screen:"*) false ;; *) [ "$rc" = 0 ] ;; esac
+check "status: BSOD=0 shows no screen line" $? "rc=$rc $out"
+da status --json
+printf '%s' "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["screen"] is None, d'
+check "status --json: BSOD=0, screen null" $? "$out"
 sleep 0.01; state
 state 4444
 da status
