@@ -83,7 +83,7 @@ static int parse_seg(const char **s, struct lvm_plan *p, struct lvm_seg *g)
 		return parse_area(s, p, &g->area[0]);
 	}
 	if (tn != 7 || memcmp(type, "striped", 7) != 0 || number(s, ":", &g->chunk) < 0 || g->chunk < 8 ||
-	    (g->chunk & (g->chunk - 1)))
+	    (g->chunk & (g->chunk - 1)) || take(s, ':') < 0)
 		return -1;
 	do {
 		if (g->n >= LVM_STRIPE_MAX || parse_area(s, p, &g->area[g->n++]) < 0)
