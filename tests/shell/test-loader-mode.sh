@@ -227,13 +227,14 @@ $P: kexec -s -p $W/boot/vmlinuz failed (exit status 1): kernel lockdown (integri
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$SMALL"
 }
 
-case_dm_target_refused() {
+case_dm_crypt_target_refused() {
 	rm -f "$W/sys/dev/block/254:1"
 	mkdir -p "$W/sys/devices/virtual/block/dm-0/dm"
+	echo CRYPT-LUKS2-0123456789abcdef0123456789abcdef-root_crypt >"$W/sys/devices/virtual/block/dm-0/dm/uuid"
 	fake_block "$W/sys" 254:1 virtual/block/dm-0
 	run
 	expect_rc 17
-	expect_err "$P: the target dm-0 is a device-mapper device: device-mapper (LVM, LUKS) targets are not supported yet; set TARGET to a filesystem on a plain disk partition"
+	expect_err "$P: the target dm-0 is a dm-crypt (LUKS) device: encrypted targets are not supported yet; set TARGET to a filesystem on a plain disk partition or an LVM logical volume"
 	expect_no_kexec
 }
 
