@@ -37,7 +37,8 @@ for tool in mkfs.ext4 debugfs makedumpfile sfdisk losetup pvcreate; do
 done
 
 # --- the PV disk: partition 1 from 1 MiB, the PV on it, the LV's first
-# extent at the PV's pe_start. lvm only on the loop device, activation off.
+# extent at the PV's pe_start. lvm only on the loop device, activation off,
+# and the VG never autoactivated by a host whose udev runs lvm2's rules.
 # shellcheck disable=SC2089,SC2090 # the quotes are lvm's config syntax, passed as one word
 LVMCONF='devices{filter=["a|^/dev/loop|","r|.*|"] use_devicesfile=0 obtain_device_list_from_udev=0} activation{udev_sync=0 udev_rules=0} global{activation=0}'
 lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
@@ -45,7 +46,7 @@ truncate -s 300M "$PV"
 echo 'start=2048, type=8e' | sfdisk -q "$PV" >/dev/null || fail "sfdisk $PV failed"
 LOOP=$(losetup -f --show -o 1048576 "$PV") || fail "losetup $PV failed"
 trap 'losetup -d "$LOOP"' EXIT # activation is off: nothing of the VG is active
-lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q "$VG" "$LOOP" >/dev/null &&
+lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q --setautoactivation n "$VG" "$LOOP" >/dev/null &&
 	lvm_q lvcreate -q -an -Zn -y -L 256M -n crash "$VG" >/dev/null || fail "lvm on $LOOP failed: $(cat "$WORK/lvm.log")"
 pvid=$(lvm_q pvs --noheadings -o pv_uuid "$LOOP" | tr -d -- '- ')
 pe=$(lvm_q pvs --noheadings --units s --nosuffix -o pe_start "$LOOP" | tr -d ' ')
