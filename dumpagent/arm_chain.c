@@ -1,6 +1,7 @@
 /* arm_chain.c: the target's driver chain on the running system, from sysfs, and the targets no mode reaches (normal-boot side, arming). */
 #include "arm_chain.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -82,7 +83,7 @@ static int refuse_virtual(const char *disk, const char *name, char *why, size_t 
 	static const struct {
 		const char *mark, *what;
 	} v[] = {
-		{ "dm", "a device-mapper device: device-mapper (LVM, LUKS) targets are not supported yet" },
+		{ "dm", "a device-mapper device that is no LVM logical volume (only LVs are supported)" },
 		{ "md", "an md RAID device: md RAID targets are not supported yet" },
 		{ "loop", "a loop device, whose backing file the capture kernel cannot reach" },
 	};
@@ -148,6 +149,78 @@ static int walk_up(const char *devices, char *dir, struct arm_chain *c, char *wh
 	return 0;
 }
 
+/* The kind of a dm device from its dm/uuid (set by whoever made it): "LVM-"
+ * and the VG's and LV's ids is an LV; "-real", "-cow", "-pool" and other
+ * suffixes are the insides of snapshots and pools, no LV to write to. */
+static const char *dm_kind(const char *dir, char *uuid, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	size_t n = 0;
+
+	f = (size_t)snprintf(path, sizeof(path), "%s/dm/uuid", dir) < sizeof(path) ? fopen(path, "re") : NULL;
+	if (f) {
+		n = fread(uuid, 1, len - 1, f);
+		(void)fclose(f); /* read-only */
+	}
+	uuid[n] = '\0';
+	uuid[strcspn(uuid, "\n")] = '\0';
+	if (strncmp(uuid, "LVM-", 4) == 0 && strlen(uuid) == 4 + 64)
+		return NULL;
+	if (strncmp(uuid, "CRYPT-", 6) == 0)
+		return "a dm-crypt (LUKS) device: encrypted targets are not supported yet";
+	if (strncmp(uuid, "LVM-", 4) == 0)
+		return "a part of an LVM snapshot, thin pool or cache, not a plain logical volume";
+	return "a device-mapper device that is no LVM logical volume (only LVs are supported)";
+}
+
+/* A target on an LV: each PV's driver chain (the slaves, each a partition or
+ * a disk, and none virtual), then dm_mod (dm-linear and dm-stripe are in it).
+ * Whether its table holds only linear and striped segments is arm_lvm.c's. */
+static int chain_dm(const char *devices, const char *real, struct arm_chain *c, char *why, size_t len)
+{
+	char uuid[160], path[PATH_MAX], slave[PATH_MAX];
+	const char *kind = dm_kind(real, uuid, sizeof(uuid));
+	struct dirent *de;
+	DIR *dir;
+	int r = 0, n = 0;
+
+	if (kind) {
+		(void)snprintf(why, len, "the target %s is %s; set TARGET to a filesystem on a plain disk partition "
+			       "or an LVM logical volume", c->device, kind);
+		return -2;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/slaves", real) >= sizeof(path) || !(dir = opendir(path))) {
+		(void)snprintf(why, len, "cannot find the PVs of %s: open %s: %s", c->device, path, strerror(errno));
+		return -1;
+	}
+	while (r == 0 && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/slaves/%s", real, de->d_name) >= sizeof(path) ||
+		    !realpath(path, slave)) {
+			(void)snprintf(why, len, "cannot find the PV %s of %s: %s", de->d_name, c->device, strerror(errno));
+			r = -1;
+			break;
+		}
+		if (has(slave, "partition"))
+			*strrchr(slave, '/') = '\0';
+		n++;
+		if ((r = refuse_virtual(slave, de->d_name, why, len)) == 0)
+			r = walk_up(devices, slave, c, why, len);
+	}
+	(void)closedir(dir);
+	if (r == 0 && n == 0) {
+		(void)snprintf(why, len, "the LV %s has no PVs in %s/slaves", c->device, real);
+		r = -1;
+	}
+	if (r == 0 && add(c, "dm_mod") < 0) {
+		(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device, ARM_CHAIN_MAX);
+		r = -1;
+	}
+	return r;
+}
+
 int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain *c, char *why, size_t len)
 {
 	char path[PATH_MAX], real[PATH_MAX], devices[PATH_MAX], tree[PATH_MAX];
@@ -172,10 +245,14 @@ int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain
 	(void)snprintf(c->device, sizeof(c->device), "%s", base);
 	if (has(real, "partition"))
 		*strrchr(real, '/') = '\0'; /* the partition's disk */
-	if ((r = refuse_virtual(real, c->device, why, len)) < 0)
+	if (has(real, "dm")) {
+		if ((r = chain_dm(devices, real, c, why, len)) < 0)
+			return r;
+	} else if ((r = refuse_virtual(real, c->device, why, len)) < 0) {
 		return r;
-	if (walk_up(devices, real, c, why, len) < 0)
+	} else if (walk_up(devices, real, c, why, len) < 0) {
 		return -1;
+	}
 	if (add(c, fs_module(fstype)) < 0) {
 		(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device,
 			       ARM_CHAIN_MAX);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "capture_dir.h"
 #include "dmesg_scan.h"
+#include "lvm_plan.h"
 #include "capture_files.h"
 #include "summary.h"
 #include "target.h"
@@ -23,6 +24,7 @@ struct capture {
 	long long now; /* the capture kernel's own clock (its RTC), for retention */
 	char dirname[DUMP_ID_MAX];
 	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
+	char lvm[LVM_PLAN_TEXT_MAX + 2]; /* dumpagent.lvm=, "" when the target is no LV; longer is cut, and refused */
 };
 
 struct save_ctx save_ctx_of(const struct capture *c);
@@ -32,5 +34,9 @@ enum capture_status save_all(struct capture *c);
 void capture_end(struct capture *c, enum capture_status status);
 /* The outcome on the brown screen, and the screen closed. */
 void capture_end_screen(struct capture *c, enum capture_status status);
+/* The target inside the LV of c->lvm (capture_lvm.c): the recorded mapping
+ * proven current and made, and the filesystem on it checked against spec;
+ * 0 with c->dev, or -1 with err saying why nothing may be written. */
+int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
 
 #endif

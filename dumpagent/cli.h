@@ -2,6 +2,8 @@
 #ifndef DUMPAGENT_CLI_H
 #define DUMPAGENT_CLI_H
 
+#include <sys/types.h>
+
 #include "config.h"
 #include "dumpdir_read.h"
 #include "exit_codes.h" /* the commands' exit statuses */
@@ -46,6 +48,7 @@ int cli_open_dump(struct cli *c, const struct dump_entry **e, int *dumpfd);
 struct cli_target {
 	char device[256], mountpoint[1024];
 	unsigned long long free_bytes, size_bytes;
+	dev_t dev; /* the filesystem's device */
 };
 int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, size_t len);
 

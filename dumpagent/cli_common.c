@@ -153,6 +153,7 @@ int cli_resolve_target(const struct cli *c, struct cli_target *t, char *why, siz
 			       major(dev), minor(dev));
 		return -1;
 	}
+	t->dev = dev;
 	if (statvfs(t->mountpoint, &vfs) == 0) {
 		t->free_bytes = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 		t->size_bytes = (unsigned long long)vfs.f_blocks * vfs.f_frsize;

@@ -1,5 +1,6 @@
 /* cli_status.c: dumpagent status: would a crash right now be captured? */
 #include "cli.h"
+#include "cli_stack.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -285,10 +286,14 @@ static void print_text(const struct cli *c, const struct status *s, const struct
 		printf("mode:           %s\n", s->ld.mode);
 	}
 	printf("config:         %s: %s\n", c->config_path, c->config_ok ? "ok" : c->config_error);
-	if (s->target_ok)
+	if (s->target_ok) {
+		char stack[320];
+
 		printf("target:         %s = %s on %s, %llu MiB free\n", config_get(&c->cfg, KEY_TARGET),
 		       s->t.device, s->t.mountpoint, s->t.free_bytes >> 20);
-	else
+		cli_stack(c->sysfs, s->t.dev, stack, sizeof(stack));
+		printf("on:             %s\n", stack);
+	} else
 		printf("target:         %s: not found\n", config_get(&c->cfg, KEY_TARGET));
 	printf("dumps:          %zu in %s", c->set.count, c->crash_path);
 	if (last) {

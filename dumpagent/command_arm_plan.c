@@ -6,7 +6,9 @@
 #include "arm_chain.h"
 #include "arm_check.h"
 #include "arm_cmdline.h"
+#include "arm_device.h"
 #include "arm_initrd.h"
+#include "arm_lvm.h"
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
@@ -41,6 +43,7 @@ struct plan {
 	enum { CHECK_NONE, CHECK_FILES, CHECK_LOAD } check;
 	char running[4096];
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
+	char lvm[LVM_PLAN_TEXT_MAX + 1]; /* dumpagent.lvm= of a target on an LV, else "" */
 };
 
 static int refuse(int code, const char *why)
@@ -191,6 +194,31 @@ static void put_target_facts(const struct arm_target *t, int ok, const char *why
 	arm_put("target_mount", t->mount.mountpoint);
 }
 
+/* A target on an LVM LV: its mapping (arm_lvm.c), for dumpagent.lvm= on
+ * the capture's command line; "" for any other target, and for one that
+ * cannot be found here (the mode's checks refused it already, unless the
+ * test hook DUMPAGENT_ARM_UNCHECKED is set). Before any fact is printed:
+ * EXIT_OK, or 17 after the error. */
+static int plan_lvm(const struct config *cfg, const struct arm_target *t, char *text, size_t len)
+{
+	const char *devdir = getenv("DUMPAGENT_DEV") && *getenv("DUMPAGENT_DEV") ? getenv("DUMPAGENT_DEV") : "/dev";
+	struct arm_where w = { arm_proc_dir(), arm_sysfs_dir(), devdir };
+	char why[3 * ARM_PATH_MAX], fstype[32];
+	dev_t dev;
+
+	text[0] = '\0';
+	if (t)
+		dev = t->dev;
+	else if (arm_device(&w, config_get(cfg, KEY_TARGET), config_get(cfg, KEY_FSTYPE), &dev, fstype, why,
+			    sizeof(why)) < 0)
+		return EXIT_OK;
+	if (arm_lvm_record(arm_sysfs_dir(), devdir, dev, text, len, why, sizeof(why)) < 0) {
+		log_error("%s; the capture kernel is not armed for a target it may not reach", why);
+		return EXIT_UNREACHABLE;
+	}
+	return EXIT_OK;
+}
+
 /* The running kernel's crashkernel= (for the advice when none was
  * reserved), and the capture kernel's command line. */
 static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t, int distro)
@@ -206,6 +234,16 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
 			  ARM_CMDLINE_MAX - 1);
 		return EXIT_CONFIG;
+	}
+	if (*p->lvm) {
+		size_t n = strlen(cmdline);
+
+		if ((size_t)snprintf(cmdline + n, sizeof(cmdline) - n, " dumpagent.lvm=%s", p->lvm) >= sizeof(cmdline) - n) {
+			log_error("the capture kernel's command line is longer than %d bytes with the LV's mapping; "
+				  "shorten CMDLINE_APPEND", ARM_CMDLINE_MAX - 1);
+			return EXIT_CONFIG;
+		}
+		arm_put("lvm", p->lvm);
 	}
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
@@ -283,6 +321,9 @@ int command_arm_plan(int argc, char **argv)
 	if (is_auto && !auto_ok && p.check == CHECK_LOAD)
 		return refuse_target(&p, &t, why);
 	if ((rc = plan_mode(&p, &cfg, is_auto ? (auto_ok ? &t : NULL) : NULL, is_auto && !auto_ok, &mp)) != EXIT_OK)
+		return rc;
+	if (p.check != CHECK_NONE && (!is_auto || auto_ok) &&
+	    (rc = plan_lvm(&cfg, is_auto ? &t : NULL, p.lvm, sizeof(p.lvm))) != EXIT_OK)
 		return rc;
 	for (int k = 0; k < KEY_COUNT; k++) {
 		char name[64];

@@ -115,8 +115,7 @@ int target_is_device(const struct stat *st, dev_t dev)
 	return S_ISBLK(st->st_mode) && st->st_rdev == dev;
 }
 
-/* Opens the device node of a sysfs block device, checking it really is that device. */
-static int open_dev(const struct target_env *env, const char *name, struct target_dev *d)
+int target_open_dev(const struct target_env *env, const char *name, struct target_dev *d)
 {
 	struct stat st;
 	int fd, r;
@@ -143,7 +142,7 @@ static int open_dev(const struct target_env *env, const char *name, struct targe
 
 static int probe_dev(const struct target_env *env, const char *name, struct target_dev *d)
 {
-	int fd = open_dev(env, name, d), r;
+	int fd = target_open_dev(env, name, d), r;
 
 	if (fd < 0)
 		return fd;
@@ -152,7 +151,7 @@ static int probe_dev(const struct target_env *env, const char *name, struct targ
 	return r;
 }
 
-static int valid_name(const char *name)
+int target_name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -216,7 +215,7 @@ static int scan_once(const struct target_env *env, const struct target_spec *spe
 		struct target_dev d;
 		int r;
 
-		if (!valid_name(de->d_name) || is_virtual(de->d_name))
+		if (!target_name_ok(de->d_name) || is_virtual(de->d_name))
 			continue;
 		count++;
 		memset(&d, 0, sizeof(d));
@@ -237,6 +236,25 @@ static void sleep_ms(unsigned ms)
 		;
 }
 
+int target_check(const struct target_spec *spec, const struct target_dev *d, char *err, size_t errlen)
+{
+	char want[80];
+
+	(void)target_spec_text(spec, want, sizeof(want));
+	if (!matches(spec, &d->id)) {
+		(void)snprintf(err, errlen, "%s holds %s UUID=%s%s%s, not %s: refusing to write", d->name,
+			       d->id.type[0] ? d->id.type : "no known filesystem", d->id.uuid,
+			       d->id.label[0] ? " LABEL=" : "", d->id.label, want);
+		return -1;
+	}
+	if (strcmp(spec->fstype, "auto") != 0 && strcmp(spec->fstype, d->id.type) != 0) {
+		(void)snprintf(err, errlen, "%s on %s is %s, but FSTYPE is %s: refusing to write",
+			       want, d->name, d->id.type, spec->fstype);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_found(const struct target_spec *spec, const struct scan *s,
 		       struct target_dev *out, char *err, size_t errlen)
 {
@@ -249,11 +267,8 @@ static int check_found(const struct target_spec *spec, const struct scan *s,
 			       s->found[1].name, s->nfound > 2 ? ", ..." : "");
 		return -1;
 	}
-	if (strcmp(spec->fstype, "auto") != 0 && strcmp(spec->fstype, s->found[0].id.type) != 0) {
-		(void)snprintf(err, errlen, "%s on %s is %s, but FSTYPE is %s: refusing to write",
-			       want, s->found[0].name, s->found[0].id.type, spec->fstype);
+	if (target_check(spec, &s->found[0], err, errlen) < 0)
 		return -1;
-	}
 	*out = s->found[0];
 	return 0;
 }

@@ -43,6 +43,15 @@ int target_find(const struct target_env *env, const struct target_spec *spec,
 		struct target_dev *out, char *err, size_t errlen);
 /* 1 when st is the block device node of dev (major:minor from sysfs), else 0. */
 int target_is_device(const struct stat *st, dev_t dev);
+/* Opens, read-only, the node under env->dev_dir of the sysfs block device
+ * name ('!' in it read as '/'), checked to be that device: the fd, d's name,
+ * path and dev filled; or -errno (-ENODEV when the node is another device). */
+int target_open_dev(const struct target_env *env, const char *name, struct target_dev *d);
+/* 1 when name may be a block device's sysfs name (no dot first, no slash). */
+int target_name_ok(const char *name);
+/* Whether the filesystem found on d (d->id) is the one spec asks for: 0, or
+ * -1 with err (the UUID or label differs, or the type is not FSTYPE). */
+int target_check(const struct target_spec *spec, const struct target_dev *d, char *err, size_t errlen);
 const char *target_spec_text(const struct target_spec *spec, char *buf, size_t len);
 
 #endif

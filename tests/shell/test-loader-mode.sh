@@ -24,6 +24,13 @@ REL=6.1.0-18-amd64
 UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
 truncate -s 1M "$T/ext4.img"
 mkfs.ext4 -q -F -U "$UUID" "$T/ext4.img" 2>/dev/null || die "mkfs.ext4 $T/ext4.img failed"
+# The PV under the LV case: the start of one pvcreate and vgcreate wrote, on a
+# loop device, because the agent reads PV labels only from block devices.
+need losetup mount
+LOOP=$(losetup -f --show "$REPO/tests/fixtures/lvm/pv-vgcreate.bin") || die "losetup (root is needed) failed"
+trap 'losetup -d "$LOOP"; rm -rf -- "$T"' EXIT
+LOOPMM=$(stat -L -c '%Hr:%Lr' "$LOOP")
+PVID=A4z9G51DYexMuyDeRIzJcbOyzXw05ahI VGID=Nwalkc4V20qRzB4Pc5UuaXnR1qnyAnw0
 
 setup() {
 	W=$T/w
@@ -43,7 +50,8 @@ setup() {
 	printf '%s\n' "kernel/drivers/scsi/megaraid/megaraid_sas.ko.xz: kernel/drivers/scsi/scsi_mod.ko.xz" \
 		"kernel/drivers/scsi/scsi_mod.ko.xz:" "kernel/fs/ext4/ext4.ko.xz: kernel/fs/jbd2/jbd2.ko.xz" \
 		"kernel/fs/jbd2/jbd2.ko.xz:" "kernel/crypto/crc32c_generic.ko.xz:" \
-		"kernel/drivers/virtio/virtio_pci.ko.xz:" "kernel/drivers/block/virtio_blk.ko.xz:" >"$M/modules.dep"
+		"kernel/drivers/virtio/virtio_pci.ko.xz:" "kernel/drivers/block/virtio_blk.ko.xz:" \
+		"kernel/drivers/md/dm-mod.ko.xz:" >"$M/modules.dep"
 	echo "softdep ext4 pre: crc32c" >"$M/modules.softdep"
 	echo "alias crc32c crc32c_generic" >"$M/modules.alias"
 	cat >"$W/conf" <<-EOF
@@ -228,14 +236,58 @@ $P: kexec -s -p $W/boot/vmlinuz failed (exit status 1): kernel lockdown (integri
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$SMALL"
 }
 
-case_dm_target_refused() {
+case_dm_crypt_target_refused() {
 	rm -f "$W/sys/dev/block/254:1"
 	mkdir -p "$W/sys/devices/virtual/block/dm-0/dm"
+	echo CRYPT-LUKS2-0123456789abcdef0123456789abcdef-root_crypt >"$W/sys/devices/virtual/block/dm-0/dm/uuid"
 	fake_block "$W/sys" 254:1 virtual/block/dm-0
 	run
 	expect_rc 17
-	expect_err "$P: the target dm-0 is a device-mapper device: device-mapper (LVM, LUKS) targets are not supported yet; set TARGET to a filesystem on a plain disk partition"
+	expect_err "$P: the target dm-0 is a dm-crypt (LUKS) device: encrypted targets are not supported yet; set TARGET to a filesystem on a plain disk partition or an LVM logical volume"
 	expect_no_kexec
+}
+
+# fake_lv: the mounted target 254:1 is dm-0, the LV dalvx/root, on the
+# partition vda2 of the virtio disk, which is the loop device (the PV).
+fake_lv() {
+	rm -f "$W/sys/dev/block/254:1"
+	d=$W/sys/devices/virtual/block/dm-0
+	mkdir -p "$d/dm" "$d/slaves" "$W/sys/class/block/vda2" "$W/dev"
+	echo "LVM-${VGID}LvidLvidLvidLvidLvidLvidLvidLvid" >"$d/dm/uuid"
+	echo dalvx-root >"$d/dm/name"
+	fake_block "$W/sys" 254:1 virtual/block/dm-0
+	fake_block "$W/sys" "$LOOPMM" pci0000:00/0000:00:04.0/virtio1/block/vda/vda2
+	ln -s "$W/sys/devices/pci0000:00/0000:00:04.0/virtio1/block/vda/vda2" "$d/slaves/vda2"
+	echo "$LOOPMM" >"$W/sys/class/block/vda2/dev"
+	mknod "$W/dev/vda2" b "${LOOPMM%:*}" "${LOOPMM#*:}"
+	echo "0 8192 linear $LOOPMM 2048" >"$W/table"
+}
+
+# An LV: auto takes distro (the small kernel lacks dm_mod), dm_mod goes into
+# the initramfs, and the capture's command line carries the mapping in PV
+# ids and the VG's seqno (1, what vgcreate wrote); the test hook records 5.
+case_lvm_auto_distro() {
+	fake_lv
+	export DUMPAGENT_DEV="$W/dev" DUMPAGENT_DM_TABLE="$W/table"
+	run
+	lvm="dumpagent.lvm=dalvx/root,$VGID,1,0+8192:linear:$PVID+2048"
+	expect_rc 0
+	expect_err ""
+	expect_out "$(distro_armed "auto: distro: the small kernel lacks dm_mod") $lvm"
+	expect_kexec -s -p "$W/boot/vmlinuz-$REL" --initrd="$W/state/initramfs-distro.img" --append="$DISTRO $lvm"
+	expect_same "the last module given to the builder" "$W/lib/modules/$REL/kernel/fs/ext4/ext4.ko.xz" \
+		"$(tail -n 1 "$W/builder.modules" 2>/dev/null)"
+	grep -qx "$W/lib/modules/$REL/kernel/drivers/md/dm-mod.ko.xz" "$W/builder.modules" 2>/dev/null ||
+		fail "dm-mod.ko.xz not given to the builder: $(cat "$W/builder.modules" 2>/dev/null)"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	DUMPAGENT_LVM_SEQNO=5 run
+	expect_kexec -s -p "$W/boot/vmlinuz-$REL" --initrd="$W/state/initramfs-distro.img" \
+		--append="$DISTRO dumpagent.lvm=dalvx/root,$VGID,5,0+8192:linear:$PVID+2048"
+	echo "0 8192 thin-pool $LOOPMM 2048" >"$W/table"
+	run
+	expect_rc 17
+	expect_err "$P: the LV dalvx/root has a thin-pool segment (only linear and striped LVs are mapped in the capture); set TARGET to a filesystem on a plain partition or a linear LV; the capture kernel is not armed for a target it may not reach"
+	unset DUMPAGENT_DEV DUMPAGENT_DM_TABLE
 }
 
 case_nfs_auto_target_refused() {
@@ -296,7 +348,8 @@ case_distro_reserve_recommends() {
 
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change
 megaraid_small_refused small_without_builtin_list_refused lockdown_auto_distro
-small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_target_refused nfs_auto_target_refused distro_kernel_missing
+small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_crypt_target_refused lvm_auto_distro
+nfs_auto_target_refused distro_kernel_missing
 distro_dry_run_builds_nothing distro_reservation_short_refused_19 distro_reserve_recommends"
 
 # shellcheck source=tests/shell/run-cases.sh

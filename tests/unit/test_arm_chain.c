@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 
 #include "arm_chain.h"
@@ -68,6 +69,39 @@ static void scsi_disk_behind_a_port_and_a_builtin_driver(void **state)
 	assert_string_equal(got, "ahci_x vfat (sdb)");
 }
 
+#define LVM_IDS "Nwalkc4V20qRzB4Pc5UuaXnR1qnyAnw0A4z9G51DYexMuyDeRIzJcbOyzXw05ahI"
+
+/* An LV: the chains of its PVs (sysfs slaves), then dm_mod, then the filesystem. */
+static void lvm_lv_is_its_pvs_chains_and_dm_mod(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_file("sys/devices/" VIRTIO "/block/vda/vda2/partition", "2\n");
+	fx_driver("pci0000:00/0000:00:04.0", "pci", "virtio-pci", "virtio_pci");
+	fx_driver(VIRTIO, "virtio", "virtio_blk", "virtio_blk");
+	fx_dir("sys/devices/" SCSI "/block/sdb");
+	fx_driver(MEGA, "pci", "megaraid_sas", "megaraid_sas");
+	fx_driver(SCSI, "scsi", "sd", "sd_mod");
+	fx_file("sys/devices/virtual/block/dm-1/dm/uuid", "LVM-" LVM_IDS "\n");
+	fx_link("sys/devices/virtual/block/dm-1/slaves/vda2", "sys/devices/" VIRTIO "/block/vda/vda2");
+	fx_block("253:1", "virtual/block/dm-1");
+	assert_int_equal(chain(253, 1, "xfs", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod xfs (dm-1)");
+	/* a second PV, a whole disk, on another controller */
+	fx_link("sys/devices/virtual/block/dm-1/slaves/sdb", "sys/devices/" SCSI "/block/sdb");
+	assert_int_equal(chain(253, 1, "xfs", got, sizeof(got), why), 0);
+	assert_non_null(strstr(got, "megaraid_sas sd_mod"));
+	assert_non_null(strstr(got, "virtio_pci virtio_blk"));
+	assert_non_null(strstr(got, "dm_mod xfs (dm-1)"));
+	/* a PV on a loop device is refused by its name */
+	fx_dir("sys/devices/virtual/block/loop3/loop");
+	fx_link("sys/devices/virtual/block/dm-1/slaves/loop3", "sys/devices/virtual/block/loop3");
+	assert_int_equal(chain(253, 1, "xfs", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target loop3 is a loop device, whose backing file the capture kernel "
+				 "cannot reach; set TARGET to a filesystem on a plain disk partition");
+}
+
 static void no_mode_reaches_dm_md_loop_network(void **state)
 {
 	char got[1024], why[2048];
@@ -76,8 +110,16 @@ static void no_mode_reaches_dm_md_loop_network(void **state)
 	fx_dir("sys/devices/virtual/block/dm-0/dm");
 	fx_block("253:0", "virtual/block/dm-0");
 	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), -2);
-	assert_string_equal(why, "the target dm-0 is a device-mapper device: device-mapper (LVM, LUKS) "
-				 "targets are not supported yet; set TARGET to a filesystem on a plain disk partition");
+	assert_string_equal(why, "the target dm-0 is a device-mapper device that is no LVM logical volume (only "
+				 "LVs are supported); set TARGET to a filesystem on a plain disk partition or an LVM "
+				 "logical volume");
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-LUKS2-0123456789abcdef0123456789abcdef-sda3_crypt\n");
+	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target dm-0 is a dm-crypt (LUKS) device: encrypted targets are not supported "
+				 "yet; set TARGET to a filesystem on a plain disk partition or an LVM logical volume");
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "LVM-" LVM_IDS "-real\n");
+	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), -2);
+	assert_non_null(strstr(why, "is a part of an LVM snapshot, thin pool or cache, not a plain logical volume"));
 	fx_dir("sys/devices/virtual/block/md0/md");
 	fx_file("sys/devices/virtual/block/md0/md0p1/partition", "1\n");
 	fx_block("259:1", "virtual/block/md0/md0p1");
@@ -128,6 +170,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TMPDIR_TEST(virtio_partition_is_pci_virtio_ext4),
 		TMPDIR_TEST(scsi_disk_behind_a_port_and_a_builtin_driver),
+		TMPDIR_TEST(lvm_lv_is_its_pvs_chains_and_dm_mod),
 		TMPDIR_TEST(no_mode_reaches_dm_md_loop_network),
 		TMPDIR_TEST(unknown_device_says_where_it_looked),
 	};

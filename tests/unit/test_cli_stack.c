@@ -1,0 +1,45 @@
+/* test_cli_stack.c: what dumpagent status says the target sits on, from a fake sysfs: an LV and its PVs, a partition, an unknown device. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sys/sysmacros.h>
+
+#include "cli_stack.h"
+#include "sysfs_fixture.h"
+
+#define VIRTIO "pci0000:00/0000:00:04.0/virtio1"
+
+static void lv_on_its_pvs_partition_and_unknown(void **state)
+{
+	char sysfs[256], out[320];
+
+	(void)state;
+	(void)snprintf(sysfs, sizeof(sysfs), "%s/sys", root);
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid",
+		"LVM-Nwalkc4V20qRzB4Pc5UuaXnR1qnyAnw0A4z9G51DYexMuyDeRIzJcbOyzXw05ahI\n");
+	fx_file("sys/devices/virtual/block/dm-0/dm/name", "my--vg-root\n");
+	fx_link("sys/devices/virtual/block/dm-0/slaves/vda2", "sys/devices/" VIRTIO "/block/vda/vda2");
+	fx_block("253:0", "virtual/block/dm-0");
+	cli_stack(sysfs, makedev(253, 0), out, sizeof(out));
+	assert_string_equal(out, "LV my-vg/root on vda2");
+	fx_block("254:2", VIRTIO "/block/vda/vda2");
+	cli_stack(sysfs, makedev(254, 2), out, sizeof(out));
+	assert_string_equal(out, "vda2");
+	cli_stack(sysfs, makedev(8, 99), out, sizeof(out));
+	assert_string_equal(out, "8:99");
+	/* a dm device that is no LV is named as any device */
+	fx_file("sys/devices/virtual/block/dm-1/dm/uuid", "CRYPT-LUKS2-0123-root_crypt\n");
+	fx_block("253:1", "virtual/block/dm-1");
+	cli_stack(sysfs, makedev(253, 1), out, sizeof(out));
+	assert_string_equal(out, "dm-1");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TMPDIR_TEST(lv_on_its_pvs_partition_and_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
