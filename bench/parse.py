@@ -172,7 +172,9 @@ def failure_cause(lines, panic, start, stalled, done_status, files):
         booting = "] Run /init" not in capture[:oom.start()]
         return "out of memory" + (" (killed %s)" % m.group(1) if m else "") + (
             " while booting, before /init" if booting else "")
-    m = re.search(r"Kernel panic - not syncing: ([^\n]*)", capture)
+    # The capture kernel's own panic is a kernel line ("[ time] Kernel
+    # panic"); the agent's "dumpagent: panic: ..." names the crashed one's.
+    m = re.search(r"\] Kernel panic - not syncing: ([^\n]*)", capture)
     if m:
         return "capture kernel panic: " + m.group(1)[:100]
     m = re.search(r"makedumpfile for dump failed with status (\d+)", capture)

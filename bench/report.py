@@ -159,21 +159,32 @@ def section_distro(runs, bisect):
         with open(os.path.join(RUNS_DIR[0], "estimates.txt")) as f:
             for line in f:
                 w = line.split()
-                if len(w) == 3 and w[1].isdigit() and w[2].isdigit():
-                    est[w[0]] = (int(w[1]) // 1048576, int(w[2]) // 1048576)
+                if len(w) == 4 and w[2].isdigit() and w[3].isdigit():
+                    est[(w[0], w[1])] = (int(w[2]) // 1048576, int(w[3]) // 1048576)
     except OSError:
         pass
     if est:
-        out += ["The loader's estimate for the files booted here (`dumpagent arm-need`: the "
-                "kernel's init_size, the initramfs packed and unpacked, the mode's working "
-                "memory; load-crashkernel refuses less, exit status 19) and what `--reserve` "
-                "recommends (20% more, in 8 MiB steps): " +
-                "; ".join("%s mode %d MiB, recommended %d MiB" % (m, n, r)
-                          for m, (n, r) in sorted(est.items(), reverse=True)) +
-                ". The working memory in dumpagent/arm_reserve.h is calibrated so that the "
-                "estimate matches the smallest reservation measured: an estimate above the "
-                "smallest in this table refuses a reservation that works; one below it arms "
-                "one that fails.", ""]
+        rows = []
+        for mode in ("small", "distro"):
+            for mem in ("1G", "4G", "16G"):
+                if (mode, mem) not in est:
+                    continue
+                key = mem if mode == "small" else "distro-" + mem
+                smallest = next((int(r[1]) for r in bisect
+                                 if r[0] == key and len(r) > 2 and r[2] == "smallest"), None)
+                need, rec = est[(mode, mem)]
+                verdict = "-" if smallest is None else (
+                    "refuses a reservation that worked" if need > smallest else "ok")
+                rows.append([mode, mem.replace("G", " GB"), "%d MB" % smallest if smallest else "-",
+                             "%d MiB" % need, "%d MiB" % rec, verdict])
+        out += ["The loader's estimate for the files booted here (`dumpagent arm-need` with the "
+                "guest's MemTotal: the kernel's init_size, the initramfs packed and unpacked, the "
+                "mode's working memory and 1 MiB per 4 GiB of RAM; load-crashkernel refuses less, "
+                "exit status 19) and what `--reserve` recommends (20% more, in 8 MiB steps). "
+                "dumpagent/arm_reserve.h calibrates the working memory so that the estimate is not "
+                "above the smallest reservation that worked, and above the largest that failed.", "",
+                table(["mode", "guest RAM", "smallest that worked", "estimate", "recommended",
+                       "estimate vs smallest"], rows), ""]
     return out
 
 

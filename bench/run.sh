@@ -194,20 +194,29 @@ trial() {
 }
 
 # The loader's estimates (dumpagent arm-need) for the files the bench
-# booted: $B_OUT/estimates.txt, "MODE NEED_BYTES RECOMMEND_BYTES" lines.
+# booted, for each guest size (a /proc with its MemTotal: the working memory
+# grows with RAM): $B_OUT/estimates.txt, "MODE MEM NEED_BYTES
+# RECOMMEND_BYTES" lines.
 estimates() {
 	: >"$B_OUT/estimates.txt"
 	e_img=$BUILD/test/$B_PREFIX-timeline/capture.img
-	[ ! -f "$e_img" ] || "$BUILD/dumpagent" arm-need "$CAPTURE_KERNEL" "$e_img" |
-		awk -F= '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print "small", n, r }' \
-			>>"$B_OUT/estimates.txt"
+	e_distro=''
 	for w in "$BUILD/test/$B_PREFIX"-bisect-distro-*; do
-		if [ ! -f "$w/vmlinuz" ] || [ ! -f "$w/initramfs-distro.img" ]; then continue; fi
-		"$BUILD/dumpagent" arm-need --mode distro "$w/vmlinuz" "$w/initramfs-distro.img" |
-			awk -F= '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print "distro", n, r }' \
-				>>"$B_OUT/estimates.txt"
-		break
+		if [ -f "$w/vmlinuz" ] && [ -f "$w/initramfs-distro.img" ]; then e_distro=$w; break; fi
 	done
+	for m in 1 4 16; do
+		mkdir -p "$B_OUT/proc-${m}G"
+		echo "MemTotal: $((m * 1048576)) kB" >"$B_OUT/proc-${m}G/meminfo"
+		[ ! -f "$e_img" ] || estimate small "${m}G" "$CAPTURE_KERNEL" "$e_img"
+		[ -z "$e_distro" ] || estimate distro "${m}G" "$e_distro/vmlinuz" "$e_distro/initramfs-distro.img"
+	done
+}
+
+# estimate MODE MEM KERNEL INITRD: one line of estimates.txt.
+estimate() {
+	DUMPAGENT_PROC=$B_OUT/proc-$2 "$BUILD/dumpagent" arm-need --mode "$1" "$3" "$4" |
+		awk -F= -v m="$1 $2" '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print m, n, r }' \
+			>>"$B_OUT/estimates.txt"
 }
 
 write_results() {

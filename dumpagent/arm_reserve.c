@@ -119,18 +119,45 @@ static int kernel_boot_size(const char *path, unsigned long long *boot, char *wh
 	return 0;
 }
 
-int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len)
+unsigned long long arm_work(unsigned base_mb, unsigned long long ram)
+{
+	const unsigned long long step = ARM_RAM_GIB_PER_MIB * 1024 * MIB;
+
+	/* ram / step MiB, in quarter MiB: 1 GiB counts 0.25 MiB. */
+	return base_mb * MIB + ram / (step / 4) * (MIB / 4);
+}
+
+unsigned long long arm_ram(const char *proc)
+{
+	char path[512], line[128];
+	unsigned long long kib = 0;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/meminfo", proc);
+	f = fopen(path, "re");
+	if (!f)
+		return 0; /* unknown: the base alone */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
+			break;
+	(void)fclose(f); /* read-only */
+	return kib * 1024;
+}
+
+int arm_need(const char *kernel, const char *initrd, unsigned long long ram, struct arm_need *n, char *why,
+	     size_t len)
 {
 	unsigned long long boot, isize;
 	long long unpacked;
 
 	if (kernel_boot_size(kernel, &boot, why, len) < 0 || initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, ARM_WORK_MB * MIB, n);
+	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, arm_work(ARM_WORK_MB, ram), n);
 	return 0;
 }
 
-int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len)
+int arm_need_distro(const char *kernel, const char *initrd, unsigned long long ram, struct arm_need *n,
+		    char *why, size_t len)
 {
 	unsigned long long boot, isize = ARM_DISTRO_INITRD_MB * MIB;
 	long long unpacked = ARM_DISTRO_UNPACKED_MB * MIB;
@@ -140,7 +167,7 @@ int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, 
 	/* Not built yet: the placeholders. */
 	if (access(initrd, F_OK) == 0 && initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, ARM_DISTRO_WORK_MB * MIB, n);
+	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, arm_work(ARM_DISTRO_WORK_MB, ram), n);
 	return 0;
 }
 
@@ -157,8 +184,8 @@ int arm_need_fits(const struct arm_need *n, unsigned long long reserved, const c
 		return 0;
 	(void)snprintf(parts, sizeof(parts),
 		       "the kernel %llu.%llu MiB while it boots, the initramfs %llu.%llu MiB and %llu.%llu MiB "
-		       "unpacked, %llu MiB of working memory",
-		       MIB10(n->boot), MIB10(n->initrd), MIB10(n->unpacked), n->work / MIB);
+		       "unpacked, %llu.%llu MiB of working memory",
+		       MIB10(n->boot), MIB10(n->initrd), MIB10(n->unpacked), MIB10(n->work));
 	if (reserved >= n->need) {
 		(void)snprintf(why, len,
 			       "the %llu MiB reserved hold the %s capture environment's estimated need of %llu "

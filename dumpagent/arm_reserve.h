@@ -6,19 +6,23 @@
 
 #define MIB (1024ULL * 1024)
 /* The estimate is the kernel's memory while it boots (its own header's
- * init_size), the initramfs packed and unpacked, and the working memory of
- * each mode below. The working memory is calibrated by make bench
+ * init_size), the initramfs packed and unpacked, and the mode's working
+ * memory: a base below, and 1 MiB per ARM_RAM_GIB_PER_MIB GiB of the
+ * machine's RAM (makedumpfile's bitmaps and the kernel's view of the
+ * vmcore grow with it). Both are calibrated by make bench
  * (bench/RESULTS.md prints the estimate beside the smallest reservation it
- * measured): it makes the estimate the smallest reservation that worked,
- * not a margin. The small kernel: 32 MB worked at 1, 4 and 16 GB (28 MB
- * failed), with init_size 10.8 MiB and an initramfs of 3.4 MiB packed, 7.0
- * MiB unpacked: 10 MiB of working memory. */
-#define ARM_WORK_MB 10
+ * measured), so that the estimate is the smallest reservation that worked,
+ * not a margin. The small kernel (bench of 2026-12-02, commit 569866c): 32
+ * MB worked at 1 and 4 GB (28 MB failed), 36 MB at 16 GB (32 MB failed:
+ * makedumpfile could not copy its bitmap), with init_size 10.8 MiB and an
+ * initramfs of 3.4 MiB packed, 7.4 MiB unpacked: 9 MiB of base. */
+#define ARM_WORK_MB 9
+#define ARM_RAM_GIB_PER_MIB 4
 /* The distro kernel (CAPTURE_MODE=distro): Debian's, which loads modules and
- * sizes its tables for a whole machine. 104 MB worked at 1 and 4 GB (96 MB
- * failed), with init_size 63.6 MiB and an initramfs of 4.3 MiB packed, 11.2
- * MiB unpacked: 24 MiB of working memory. */
-#define ARM_DISTRO_WORK_MB 24
+ * sizes its tables for a whole machine. 104 MB worked at 1, 4 and 16 GB (96
+ * MB failed, 8 MB steps), with init_size 63.6 MiB and an initramfs of 4.3
+ * MiB packed, 11.2 MiB unpacked: 20 MiB of base. */
+#define ARM_DISTRO_WORK_MB 20
 /* A distro initramfs not built yet (--reserve before the first load) counts
  * as this, packed and unpacked: 4.3 and 11.2 MiB measured with 14 modules
  * (megaraid_sas, sd_mod, ext4); xfs or a bigger controller driver add some. */
@@ -28,10 +32,10 @@
  * kernel update or a bigger initramfs must not tip a working machine over. */
 #define ARM_MARGIN_PCT 20
 /* --shrink never goes below this. The bench (bench/RESULTS.md) found 32 MB the
- * smallest reservation that works for 1, 4 and 16 GB guests and 28 MB failing,
- * with 0.7 MiB free at the lowest at 32 MB: the edge is sharp and measured with
- * the default configuration only. A shrink is undone only by a reboot, so it
- * keeps half as much again. */
+ * smallest reservation that works for 1 and 4 GB guests (36 MB at 16 GB) and 28
+ * MB failing, with under 1 MiB free at the lowest: the edge is sharp and
+ * measured with the default configuration only. A shrink is undone only by a
+ * reboot, so it keeps half as much again. */
 #define ARM_SHRINK_FLOOR_MB 48
 
 struct arm_need {
@@ -58,11 +62,18 @@ void arm_need_from_sizes(unsigned long long boot, unsigned long long initrd, uns
  * several), stopping at the first byte that is not one; 0 when none. The
  * size, or -errno of a read. */
 long long arm_unpacked_size(int fd);
-/* The small mode's estimate for the files kernel and initrd; 0, or -1 with why. */
-int arm_need(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len);
+/* The working memory of a mode's base (MiB) on a machine with ram bytes. */
+unsigned long long arm_work(unsigned base_mb, unsigned long long ram);
+/* The machine's RAM, bytes: MemTotal of proc/meminfo; 0 when unknown. */
+unsigned long long arm_ram(const char *proc);
+/* The small mode's estimate for the files kernel and initrd on a machine
+ * with ram bytes; 0, or -1 with why. */
+int arm_need(const char *kernel, const char *initrd, unsigned long long ram, struct arm_need *n, char *why,
+	     size_t len);
 /* The distro mode's: ARM_DISTRO_WORK_MB, and an initrd not built yet counted
  * as ARM_DISTRO_INITRD_MB and ARM_DISTRO_UNPACKED_MB. 0, or -1 with why. */
-int arm_need_distro(const char *kernel, const char *initrd, struct arm_need *n, char *why, size_t len);
+int arm_need_distro(const char *kernel, const char *initrd, unsigned long long ram, struct arm_need *n,
+		    char *why, size_t len);
 /* Does reserved hold n? 0 when it holds the recommendation too; 1 when it
  * holds the need but not the margin; -1 when it is short: why (or the
  * warning for 1) says the figures and the fix. */

@@ -148,13 +148,14 @@ static void check_changed(struct status *s, const char *what, const char *path)
 /* The loaded mode's estimated need against the reservation, as the loader
  * checks it before it loads (a kernel loaded by hand, or by an older loader,
  * was not). Files that cannot be read were reported as changed or missing. */
-static void check_need(struct status *s)
+static void check_need(const struct cli *c, struct status *s)
 {
 	struct arm_need n;
 	char why[1024];
 	int distro = strcmp(s->ld.mode, "distro") == 0;
 
-	if ((distro ? arm_need_distro : arm_need)(s->ld.kernel, s->ld.initrd, &n, why, sizeof(why)) == 0 &&
+	if ((distro ? arm_need_distro : arm_need)(s->ld.kernel, s->ld.initrd, arm_ram(c->proc), &n, why,
+						  sizeof(why)) == 0 &&
 	    arm_need_fits(&n, s->reserved, distro ? "distro" : "small", why, sizeof(why)) < 0)
 		problem(s, "%s", why);
 }
@@ -184,7 +185,7 @@ static void check_armed(const struct cli *c, struct status *s)
 	check_changed(s, "configuration", s->ld.config);
 	check_changed(s, "capture kernel", s->ld.kernel);
 	check_changed(s, "capture initramfs", s->ld.initrd);
-	check_need(s);
+	check_need(c, s);
 }
 
 static void check_target(struct cli *c, struct status *s)

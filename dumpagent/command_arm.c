@@ -103,7 +103,8 @@ int command_arm_need(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	distro = o.mode && strcmp(o.mode, "distro") == 0;
-	if ((distro ? arm_need_distro : arm_need)(argv[first], argv[first + 1], &n, why, sizeof(why)) < 0) {
+	if ((distro ? arm_need_distro : arm_need)(argv[first], argv[first + 1], arm_ram(arm_proc_dir()), &n, why,
+						  sizeof(why)) < 0) {
 		log_error("%s", why);
 		return EXIT_FAILED;
 	}

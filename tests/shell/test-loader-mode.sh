@@ -331,19 +331,20 @@ case_distro_reservation_short_refused_19() {
 	run
 	expect_rc 19
 	case $err in
-	"$P: the 64 MiB reserved are less than the distro capture environment needs: an estimated 74 MiB (the kernel 48.0 MiB while it boots, "*", 24 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 96M (load-crashkernel --reserve, then reboot)") ;;
+	"$P: the 64 MiB reserved are less than the distro capture environment needs: an estimated 70 MiB (the kernel 48.0 MiB while it boots, "*", 20.0 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 88M (load-crashkernel --reserve, then reboot)") ;;
 	*) fail "stderr: not the distro estimate's refusal: $err" ;;
 	esac
 	expect_no_kexec
 }
 
 # --reserve in distro mode, before the distro initramfs is built: its
-# placeholders (8 MiB, 16 MiB unpacked): 8 + 8 + 16 + 24 = 56, +20% -> 72M.
+# placeholders (8 MiB, 16 MiB unpacked): 8 + 8 + 16 + 20 = 52, +20% -> 64M
+# (no meminfo in the fake /proc: no RAM term).
 case_distro_reserve_recommends() {
 	echo CAPTURE_MODE=distro >>"$W/conf"
 	run --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: the capture environment needs crashkernel=72M; no GRUB here (no $W/etc/default/grub): add crashkernel=72M to the kernel command line and reboot"
+	expect_out "$P: --reserve: the capture environment needs crashkernel=64M; no GRUB here (no $W/etc/default/grub): add crashkernel=64M to the kernel command line and reboot"
 }
 
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change

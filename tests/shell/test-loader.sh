@@ -499,7 +499,7 @@ case_reserved_below_need() {
 	echo 41943040 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
 	expect_rc 19
-	expect_err "$P: the 40 MiB reserved are less than the small capture environment needs: an estimated 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 10 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 56M (load-crashkernel --reserve, then reboot)"
+	expect_err "$P: the 40 MiB reserved are less than the small capture environment needs: an estimated 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 9.0 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 56M (load-crashkernel --reserve, then reboot)"
 	expect_out ""
 	expect_no_kexec
 }
@@ -509,7 +509,7 @@ case_reserved_without_margin() {
 	echo 44040192 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_err "$P: warning: the 42 MiB reserved hold the small capture environment's estimated need of 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 10 MiB of working memory) but not the margin of 20%: reserve 56M (load-crashkernel --reserve, then reboot)"
+	expect_err "$P: warning: the 42 MiB reserved hold the small capture environment's estimated need of 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 9.0 MiB of working memory) but not the margin of 20%: reserve 56M (load-crashkernel --reserve, then reboot)"
 	expect_out "$(armed_line "$BASE" 42)"
 }
 
@@ -530,9 +530,9 @@ case_reserve() {
 	chmod +x "$W/bin/update-grub"
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: crashkernel=40M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
+	expect_out "$P: --reserve: crashkernel=32M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
 	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
-	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M"' \
+	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=32M"' \
 		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
 	[ -f "$W/update-grub.ran" ] || fail "update-grub did not run"
 	expect_no_kexec
@@ -542,7 +542,7 @@ case_reserve_without_grub() {
 	small_capture_files
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here (no $W/etc/default/grub): add crashkernel=40M to the kernel command line and reboot"
+	expect_out "$P: --reserve: the capture environment needs crashkernel=32M; no GRUB here (no $W/etc/default/grub): add crashkernel=32M to the kernel command line and reboot"
 }
 
 # /etc/default exists on every Debian system; GRUB is there only with its file.
@@ -551,7 +551,7 @@ case_reserve_etc_default_without_grub() {
 	mkdir -p "$W/etc/default"
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here (no $W/etc/default/grub): add crashkernel=40M to the kernel command line and reboot"
+	expect_out "$P: --reserve: the capture environment needs crashkernel=32M; no GRUB here (no $W/etc/default/grub): add crashkernel=32M to the kernel command line and reboot"
 	[ ! -e "$W/etc/default/grub.d" ] || fail "grub.d written without GRUB"
 }
 
@@ -573,7 +573,7 @@ case_reserve_refuses_second_crashkernel() {
 	echo 'GRUB_CMDLINE_LINUX="root=/dev/vda1 crashkernel=128M"' >>"$W/etc/default/grub"
 	run --config "$W/conf" --reserve
 	expect_rc 16
-	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub; a second one would be ambiguous: set crashkernel=40M there instead (or remove it and run --reserve again)"
+	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub; a second one would be ambiguous: set crashkernel=32M there instead (or remove it and run --reserve again)"
 	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "dumpagent.cfg written beside another crashkernel="
 	[ ! -e "$W/update-grub.ran" ] || fail "update-grub ran"
 	# kdump-tools' snippet counts too.
@@ -584,7 +584,7 @@ case_reserve_refuses_second_crashkernel() {
 		>"$W/etc/default/grub.d/kdump-tools.cfg"
 	run --config "$W/conf" --reserve
 	expect_rc 16
-	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub.d/kdump-tools.cfg; a second one would be ambiguous: set crashkernel=40M there instead (or remove it and run --reserve again)"
+	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub.d/kdump-tools.cfg; a second one would be ambiguous: set crashkernel=32M there instead (or remove it and run --reserve again)"
 }
 
 case_reserve_dry_run() {
@@ -592,7 +592,7 @@ case_reserve_dry_run() {
 	fake_grub
 	run --config "$W/conf" --reserve --dry-run
 	expect_rc 0
-	expect_out "$P: --reserve: would write crashkernel=40M to $W/etc/default/grub.d/dumpagent.cfg and run update-grub"
+	expect_out "$P: --reserve: would write crashkernel=32M to $W/etc/default/grub.d/dumpagent.cfg and run update-grub"
 	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "--dry-run wrote dumpagent.cfg"
 	[ ! -e "$W/update-grub.ran" ] || fail "--dry-run ran update-grub"
 }

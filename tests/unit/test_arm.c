@@ -69,6 +69,31 @@ static void kernel_boot_size_reads_the_header(void **state)
 	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 35 * MIB);
 }
 
+/* The working memory grows by 1 MiB per ARM_RAM_GIB_PER_MIB GiB of RAM,
+ * counted in quarters; MemTotal of proc/meminfo gives the RAM. */
+static void work_grows_with_ram(void **state)
+{
+	char dir[256], path[300];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(arm_work(9, 0), 9 * MIB);
+	assert_int_equal(arm_work(9, 1024 * MIB), 9 * MIB + MIB / 4);
+	assert_int_equal(arm_work(9, 16ULL * 1024 * MIB), 13 * MIB);
+	assert_int_equal(arm_work(20, 1000ULL * 1024 * MIB), 270 * MIB); /* 1000 GiB: 250 MiB more */
+	(void)snprintf(dir, sizeof(dir), "%s", "/tmp/test_arm_ram.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(arm_ram(dir), 0); /* no meminfo: unknown */
+	(void)snprintf(path, sizeof(path), "%s/meminfo", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("MemFree:         1000 kB\nMemTotal:       16371268 kB\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(arm_ram(dir), 16371268ULL * 1024);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* The check of a load: short refuses, naming the need and the fix; between
  * the need and the recommendation, a warning; above, nothing. */
 static void need_fits_or_says_why(void **state)
@@ -687,6 +712,7 @@ int main(void)
 		cmocka_unit_test(shrink_keeps_the_floor),
 		cmocka_unit_test(kernel_boot_size_reads_the_header),
 		cmocka_unit_test(need_fits_or_says_why),
+		cmocka_unit_test(work_grows_with_ram),
 		TMPDIR_TEST(unpacked_counts_every_member),
 		TMPDIR_TEST(unpacked_of_not_gzip_is_zero),
 		cmocka_unit_test(mount_found_by_device_with_root_slash),

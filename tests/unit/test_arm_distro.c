@@ -121,18 +121,19 @@ static void distro_need_counts_the_placeholders(void **state)
 	assert_int_equal(truncate(strcat(strcpy(kernel, root), "/vmlinuz"), 8 * MIB), 0);
 	(void)snprintf(initrd, sizeof(initrd), "%s/initramfs-distro.img", root);
 	/* Not built yet: the placeholders and the work; a kernel file without
-	 * a header counts 4 times. 32 + 8 + 16 + 24 = 80 MiB, 96 recommended. */
-	assert_int_equal(arm_need_distro(kernel, initrd, &distro, why, sizeof(why)), 0);
+	 * a header counts 4 times. 32 + 8 + 16 + 20 + 4 (16 GiB of RAM) = 80
+	 * MiB, 96 recommended. */
+	assert_int_equal(arm_need_distro(kernel, initrd, 16ULL * 1024 * MIB, &distro, why, sizeof(why)), 0);
 	assert_int_equal(distro.need, 80 * MIB);
 	assert_int_equal(distro.recommend, 96 * MIB);
 	image_with_config("initramfs-distro.img", "hi\n");
-	assert_int_equal(arm_need_distro(kernel, initrd, &distro, why, sizeof(why)), 0);
-	assert_int_equal(arm_need(kernel, initrd, &small, why, sizeof(why)), 0);
+	assert_int_equal(arm_need_distro(kernel, initrd, 0, &distro, why, sizeof(why)), 0);
+	assert_int_equal(arm_need(kernel, initrd, 0, &small, why, sizeof(why)), 0);
 	/* The same files: the distro kernel's working memory is the difference. */
 	assert_int_equal(distro.work - small.work, (ARM_DISTRO_WORK_MB - ARM_WORK_MB) * MIB);
 	assert_true(distro.need > small.need);
 	(void)snprintf(kernel, sizeof(kernel), "%s/none", root);
-	assert_int_equal(arm_need_distro(kernel, initrd, &distro, why, sizeof(why)), -1);
+	assert_int_equal(arm_need_distro(kernel, initrd, 0, &distro, why, sizeof(why)), -1);
 }
 
 static void distro_cmdline_keeps_append_last(void **state)
