@@ -1,6 +1,5 @@
 /* cli_status.c: dumpagent status: would a crash right now be captured? */
 #include "cli.h"
-#include "cli_stack.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "arm_reserve.h"
+#include "cli_stack.h"
 #include "io.h"
 #include "json.h"
 #include "screen_check.h"
