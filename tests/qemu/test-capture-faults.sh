@@ -36,8 +36,10 @@ case $files in
 "dmesg.$dir dumpagent.log linux-image-"*"-$dir.crash summary.$dir.json summary.$dir.txt ") ;;
 *) fail "small-disk: /var/crash/$dir holds '$files'" ;;
 esac
-tr -d '\r' <"$SERIAL" | grep -Eq '^dumpagent: progress: dump: copying data [0-9]+%, [0-9.]+ MiB written, [0-9.]+ MiB/s, [0-9]+ s left$' ||
-	fail "small-disk: no progress line (phase, percent, MiB written, MiB/s, time left) during a slow dump"
+# Which phase the disk fills in depends on the host's speed: any phase's
+# line counts here (test-capture-host checks the copying phase's time left).
+tr -d '\r' <"$SERIAL" | grep -Eq '^dumpagent: progress: dump: [a-z ]+ [0-9]+%, [0-9.]+ MiB written, [0-9.]+ MiB/s(, [0-9]+ s left)?$' ||
+	fail "small-disk: no progress line (phase, percent, MiB written, MiB/s) while the disk filled"
 report=$(echo "$files" | tr ' ' '\n' | grep '\.crash$')
 img_get "$DISK" "/var/crash/$dir/$report" "$WORK/report.crash" || fail "small-disk: cannot read the report"
 keys=$(python3 "$REPO/tests/fixtures/read_crash.py" "$WORK/report.crash") || fail "small-disk: the report does not decode"

@@ -22,6 +22,15 @@ echo "$* $(pwd)" >>"$FAKE_LOG"
 echo "$what: $(ls | tr '\n' ' ')" >>"$FAKE_LOG.seen"
 echo "partial $what" >"$out"
 case ${FAKE_FAIL:-} in "$what" | both) exit 1 ;; esac
+# FAKE_PROGRESS: makedumpfile's progress (redrawn with \r) over 3 s of a dump.
+if [ "${FAKE_PROGRESS:-}" = "$what" ]; then
+	for pct in 10.0 40.0 70.0; do
+		printf '\rCopying data                                      : [ %s %%] /' "$pct"
+		head -c 1048576 /dev/zero >>"$out"
+		sleep 1
+	done
+	echo
+fi
 if [ "${FAKE_FILL:-}" = "$what" ]; then
 	dd if=/dev/zero of="$out" bs=64k 2>/dev/null
 	exit 1
@@ -339,5 +348,15 @@ if [ "$rc" = 0 ] && grep -q "${esc}\\[2Jcleared" "$d/dmesg.202611221840" &&
 	ok "ESC in the panic line: raw in dmesg, as octal text on the console, in the log and the summary"
 else
 	bad "ESC in the panic line: rc=$rc $(grep -l "$esc" "$d"/* 2>&1) $(grep Panic "$d/summary.202611221840.txt" | od -c | head -3)"
+fi
+# 11. makedumpfile's progress: one console line a second, with the phase,
+# percent, MiB written, MiB/s and, while copying data, the time left (the
+# QEMU fault test sees these only when the dump is slow enough).
+FAKE_PROGRESS=dump capture "$T/t11"
+if [ "$rc" = 0 ] && printf '%s\n' "$out" |
+	grep -Eq '^dumpagent: progress: dump: copying data [0-9]+%, [0-9.]+ MiB written, [0-9.]+ MiB/s, [0-9]+ s left$'; then
+	ok "progress: phase, percent, MiB written, MiB/s and time left, once a second"
+else
+	bad "progress: rc=$rc $(printf '%s\n' "$out" | grep progress)"
 fi
 exit "$failed"
