@@ -154,7 +154,7 @@ check-distro: deb
 # -vga std (bochs-drm) on SeaBIOS and on OVMF, -vga virtio (virtio_gpu) on SeaBIOS, one
 # guest after the other (6 to 9 minutes each under TCG: 359, 427 and 523 s seen).
 # LVM (issue 14, in progress): a linear LV captured in distro mode, and a
-# stale mapping refused (root, loop devices and lvm2 on the host; about 8 min).
+# stale mapping refused (root, loop devices and lvm2 on the host; 69 s quiet, about 8 min under load).
 check-lvm: all capture-kernel
 	tests/run qemu/test-target-lvm
 
