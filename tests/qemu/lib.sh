@@ -186,3 +186,26 @@ make_disk() {
 	xfs) mkfs.xfs -q -f -m uuid="$3" -L dumptest "$1" ;;
 	esac || fail "mkfs.$2 on $1 failed"
 }
+
+# modules_for ROOT RELEASE "MODULE...": the absolute .ko paths of the modules
+# and their modules.dep dependencies in ROOT/lib/modules/RELEASE, one a line,
+# each after what it needs (the distro initramfs's load order). For tests
+# that build a distro initramfs on the host for a guest: "dumpagent arm-plan"
+# computes this from the running system's sysfs, which the host does not have.
+modules_for() {
+	awk -v base="$1/lib/modules/$2/" -v roots="$3" '
+		function name(path,  n) { n = path; sub(/.*\//, "", n); sub(/\.ko(\.xz|\.zst)?$/, "", n); gsub(/-/, "_", n); return n }
+		function visit(m,  i, k, d) {
+			if (m in done) return
+			if (!(m in path)) { print "no module " m " in modules.dep" > "/dev/stderr"; bad = 1; return }
+			done[m] = 1
+			k = split(deps[m], d, " ")
+			# modules.dep lists the whole closure, users before what they use:
+			# the last ones are the deepest, so they go first.
+			for (i = k; i >= 1; i--) visit(name(d[i]))
+			print base path[m]
+		}
+		{ p = $1; sub(/:$/, "", p); m = name(p); path[m] = p; $1 = ""; deps[m] = $0 }
+		END { n = split(roots, r, " "); for (i = 1; i <= n; i++) visit(r[i]); exit bad }
+	' "$1/lib/modules/$2/modules.dep"
+}

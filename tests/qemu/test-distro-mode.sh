@@ -45,23 +45,7 @@ done
 # crypto-crc32c"); their dependencies come from the rootfs's modules.dep, each
 # before the first module that needs it.
 # target_modules ROOT RELEASE: prints absolute .ko paths, one a line.
-target_modules() {
-	awk -v base="$1/lib/modules/$2/" -v roots="crc32c_generic megaraid_sas sd_mod ext4" '
-		function name(path,  n) { n = path; sub(/.*\//, "", n); sub(/\.ko(\.xz|\.zst)?$/, "", n); gsub(/-/, "_", n); return n }
-		function visit(m,  i, k, d) {
-			if (m in done) return
-			if (!(m in path)) { print "no module " m " in modules.dep" > "/dev/stderr"; bad = 1; return }
-			done[m] = 1
-			k = split(deps[m], d, " ")
-			# modules.dep lists the whole closure, users before what they use:
-			# the last ones are the deepest, so they go first.
-			for (i = k; i >= 1; i--) visit(name(d[i]))
-			print base path[m]
-		}
-		{ p = $1; sub(/:$/, "", p); m = name(p); path[m] = p; $1 = ""; deps[m] = $0 }
-		END { n = split(roots, r, " "); for (i = 1; i <= n; i++) visit(r[i]); exit bad }
-	' "$1/lib/modules/$2/modules.dep"
-}
+target_modules() { modules_for "$1" "$2" "crc32c_generic megaraid_sas sd_mod ext4"; }
 
 # --- the rootfs, with the distro initramfs where the loader will put it
 tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||

@@ -66,21 +66,7 @@ dd if="$WORK/lv.img" of="$PV" bs=1M seek=$((LVOFF / 1048576)) conv=notrunc statu
 echo "mapping: $plan"
 
 # --- the rootfs and the distro initramfs (the modules as test-distro-mode.sh, and dm_mod)
-target_modules() {
-	awk -v base="$1/lib/modules/$2/" -v roots="crc32c_generic megaraid_sas sd_mod dm_mod ext4" '
-		function name(path,  n) { n = path; sub(/.*\//, "", n); sub(/\.ko(\.xz|\.zst)?$/, "", n); gsub(/-/, "_", n); return n }
-		function visit(m,  i, k, d) {
-			if (m in done) return
-			if (!(m in path)) { print "no module " m " in modules.dep" > "/dev/stderr"; bad = 1; return }
-			done[m] = 1
-			k = split(deps[m], d, " ")
-			for (i = k; i >= 1; i--) visit(name(d[i]))
-			print base path[m]
-		}
-		{ p = $1; sub(/:$/, "", p); m = name(p); path[m] = p; $1 = ""; deps[m] = $0 }
-		END { n = split(roots, r, " "); for (i = 1; i <= n; i++) visit(r[i]); exit bad }
-	' "$1/lib/modules/$2/modules.dep"
-}
+target_modules() { modules_for "$1" "$2" "crc32c_generic megaraid_sas sd_mod dm_mod ext4"; }
 tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
 	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
