@@ -196,8 +196,7 @@ unload() {
 # load again. Memory given back is reserved again only by a reboot: hence a floor.
 shrink() {
 	f=$SYSFS/kernel/kexec_crash_size
-	ask need --mode "$mode" "$kernel" "$initrd"
-	want=$shrink_bytes
+	want=$shrink_bytes # prepare's arm-need, for this kernel and initramfs
 	if [ "$want" -ge "$reserved" ]; then
 		say "--shrink: the capture environment needs $((want / 1048576)) MiB (at least $shrink_floor_mb) of the $((reserved / 1048576)) MiB reserved: nothing to give back"
 		return 0
