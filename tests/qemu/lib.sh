@@ -209,3 +209,38 @@ modules_for() {
 		END { n = split(roots, r, " "); for (i = 1; i <= n; i++) visit(r[i]); exit bad }
 	' "$1/lib/modules/$2/modules.dep"
 }
+
+# rootfs_boot_files ROOT: the newest kernel and initrd in ROOT/boot (a
+# debootstrapped rootfs), copied to $WORK/vmlinuz and $WORK/initrd.img for
+# QEMU; sets kernel, initrd and release (the kernel's).
+# shellcheck disable=SC2034 # kernel, initrd and release are for the caller
+rootfs_boot_files() {
+	kernel=$(find "$1/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
+	initrd=$(find "$1/boot" -maxdepth 1 -name 'initrd.img-*' | sort -V | tail -n 1)
+	if [ -z "$kernel" ] || [ -z "$initrd" ]; then fail "no kernel and initrd in $1/boot"; fi
+	release=${kernel##*/vmlinuz-}
+	cp "$kernel" "$WORK/vmlinuz" || fail "cannot copy $kernel"
+	cp "$initrd" "$WORK/initrd.img" || fail "cannot copy $initrd"
+}
+
+# guest_unit ROOT NAME DESCRIPTION: tests/qemu/NAME installed in the rootfs as
+# /usr/local/sbin/NAME and run once at boot, after dumpagent.service, by an
+# enabled oneshot unit whose output goes to the journal and the console.
+guest_unit() {
+	install -m 0755 "$REPO/tests/qemu/$2" "$1/usr/local/sbin/$2" || fail "cannot install $2 in $1"
+	cat >"$1/etc/systemd/system/$2.service" <<-EOF
+		[Unit]
+		Description=$3
+		After=dumpagent.service multi-user.target
+
+		[Service]
+		Type=oneshot
+		ExecStart=/usr/local/sbin/$2
+		StandardOutput=journal+console
+		StandardError=journal+console
+
+		[Install]
+		WantedBy=multi-user.target
+	EOF
+	ln -sf "/etc/systemd/system/$2.service" "$1/etc/systemd/system/multi-user.target.wants/$2.service"
+}

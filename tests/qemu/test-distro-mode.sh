@@ -52,12 +52,7 @@ tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
 	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
 tar -C "$ROOT" --numeric-owner -xpf "$tarball" || fail "cannot unpack $tarball"
-kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
-initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort -V | tail -n 1)
-if [ -z "$kernel" ] || [ -z "$initrd" ]; then fail "no kernel and initrd in $ROOT/boot"; fi
-release=${kernel##*/vmlinuz-}
-cp "$kernel" "$WORK/vmlinuz"
-cp "$initrd" "$WORK/initrd.img"
+rootfs_boot_files "$ROOT"
 # The small kernel must really lack the controller, or this proves nothing.
 for f in "$BUILD/capture/vmlinuz.builtin" "$BUILD/capture/config"; do
 	[ -f "$f" ] || continue

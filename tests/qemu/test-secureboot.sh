@@ -109,23 +109,7 @@ echo dumpagent-secureboot >"$ROOT/etc/hostname"
 echo "UUID=$UUID / ext4 errors=remount-ro 0 1" >"$ROOT/etc/fstab"
 mkdir -p "$ROOT/var/lib/secureboot-test"
 echo "$mode" >"$ROOT/var/lib/secureboot-test/mode"
-install -m 0755 "$REPO/tests/qemu/secureboot-guest" "$ROOT/usr/local/sbin/secureboot-guest"
-cat >"$ROOT/etc/systemd/system/secureboot-guest.service" <<'EOF'
-[Unit]
-Description=dumpagent Secure Boot test
-After=dumpagent.service multi-user.target
-
-[Service]
-Type=oneshot
-ExecStart=/usr/local/sbin/secureboot-guest
-StandardOutput=journal+console
-StandardError=journal+console
-
-[Install]
-WantedBy=multi-user.target
-EOF
-ln -sf /etc/systemd/system/secureboot-guest.service \
-	"$ROOT/etc/systemd/system/multi-user.target.wants/secureboot-guest.service"
+guest_unit "$ROOT" secureboot-guest "dumpagent Secure Boot test"
 
 kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
 [ -n "$kernel" ] || fail "no kernel in $ROOT/boot"

@@ -65,27 +65,8 @@ crashkernel=$(printf '%s\n' "$reserve" | grep -o 'crashkernel=[0-9]*M' | head -n
 in_root systemd-machine-id-setup >/dev/null 2>&1 || fail "systemd-machine-id-setup failed"
 echo dumpagent-bsod >"$ROOT/etc/hostname"
 echo "UUID=$UUID / ext4 errors=remount-ro 0 1" >"$ROOT/etc/fstab"
-install -m 0755 "$REPO/tests/qemu/bsod-guest" "$ROOT/usr/local/sbin/bsod-guest"
-cat >"$ROOT/etc/systemd/system/bsod-guest.service" <<'UNIT'
-[Unit]
-Description=dumpagent brown-screen test (print the display's driver, crash)
-After=dumpagent.service multi-user.target
-
-[Service]
-Type=oneshot
-ExecStart=/usr/local/sbin/bsod-guest
-StandardOutput=journal+console
-StandardError=journal+console
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-ln -sf /etc/systemd/system/bsod-guest.service "$ROOT/etc/systemd/system/multi-user.target.wants/bsod-guest.service"
-kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
-initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort -V | tail -n 1)
-if [ -z "$kernel" ] || [ -z "$initrd" ]; then fail "no kernel and initrd in $ROOT/boot"; fi
-cp "$kernel" "$WORK/vmlinuz"
-cp "$initrd" "$WORK/initrd.img"
+guest_unit "$ROOT" bsod-guest "dumpagent brown-screen test (print the display's driver, crash)"
+rootfs_boot_files "$ROOT"
 size_mb=$(($(du -sm "$ROOT" | cut -f1) + 1024))
 truncate -s "${size_mb}M" "$IMG"
 mkfs.ext4 -q -F -U "$UUID" -L dumpagent-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log" 2>&1 ||

@@ -92,29 +92,9 @@ in_root useradd -m -s /bin/sh alice || fail "useradd alice failed"
 in_root systemd-machine-id-setup >/dev/null 2>&1 || fail "systemd-machine-id-setup failed"
 echo dumpagent-system >"$ROOT/etc/hostname"
 echo "UUID=$UUID / ext4 errors=remount-ro 0 1" >"$ROOT/etc/fstab"
-install -m 0755 "$REPO/tests/qemu/system-guest" "$ROOT/usr/local/sbin/system-guest"
-cat >"$ROOT/etc/systemd/system/system-guest.service" <<'EOF'
-[Unit]
-Description=dumpagent full-system test (crash, then check)
-After=dumpagent.service multi-user.target
+guest_unit "$ROOT" system-guest "dumpagent full-system test (crash, then check)"
 
-[Service]
-Type=oneshot
-ExecStart=/usr/local/sbin/system-guest
-StandardOutput=journal+console
-StandardError=journal+console
-
-[Install]
-WantedBy=multi-user.target
-EOF
-ln -sf /etc/systemd/system/system-guest.service \
-	"$ROOT/etc/systemd/system/multi-user.target.wants/system-guest.service"
-
-kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
-initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort -V | tail -n 1)
-if [ -z "$kernel" ] || [ -z "$initrd" ]; then fail "no kernel and initrd in $ROOT/boot"; fi
-cp "$kernel" "$WORK/vmlinuz"
-cp "$initrd" "$WORK/initrd.img"
+rootfs_boot_files "$ROOT"
 
 size_mb=$(($(du -sm "$ROOT" | cut -f1) + 1536))
 truncate -s "${size_mb}M" "$IMG"

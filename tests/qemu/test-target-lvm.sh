@@ -71,12 +71,7 @@ tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
 	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
 tar -C "$ROOT" --numeric-owner -xpf "$tarball" || fail "cannot unpack $tarball"
-kernel=$(find "$ROOT/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
-initrd=$(find "$ROOT/boot" -maxdepth 1 -name 'initrd.img-*' | sort -V | tail -n 1)
-[ -n "$kernel" ] && [ -n "$initrd" ] || fail "no kernel and initrd in $ROOT/boot"
-release=${kernel##*/vmlinuz-}
-cp "$kernel" "$WORK/vmlinuz"
-cp "$initrd" "$WORK/initrd.img"
+rootfs_boot_files "$ROOT"
 target_modules "$ROOT" "$release" >"$WORK/modules.list" 2>"$WORK/modules.err" ||
 	fail "cannot list the target's modules: $(cat "$WORK/modules.err")"
 echo "modules ($release): $(sed 's|.*/||' "$WORK/modules.list" | tr '\n' ' ')"
