@@ -18,6 +18,7 @@
 #include "config.h"
 #include "exit_codes.h"
 #include "log.h"
+#include "screen_check.h"
 
 /* The running kernel's command line, "" when it cannot be read (its words
  * are only passed on, and checked by the capture agent). */
@@ -97,6 +98,28 @@ static void target_warning(const struct config *cfg, const struct arm_target *t,
 			       dir, t->mount.mountpoint, dir, t->mount.mountpoint, dir);
 }
 
+/* BSOD=1 on a display the capture kernel cannot draw on: the warning for
+ * each kexec call (screen_check.c), "" when the screen will show it. The
+ * loader says the one of the call that loaded: kexec_load passes on no DRM
+ * framebuffer, where kexec_file_load passes on the boot one. */
+static void put_screen(const struct config *cfg)
+{
+	static const char *const method[] = { "kexec_file_load", "kexec_load" };
+	static const char *const key[] = { "screen_warning", "screen_warning_kexec_load" };
+	struct screen_check s;
+	char line[160];
+
+	for (int i = 0; i < 2; i++) {
+		line[0] = '\0';
+		if (strcmp(config_get(cfg, KEY_BSOD), "1") == 0) {
+			screen_check(arm_sysfs_dir(), method[i], &s);
+			if (s.verdict == SCREEN_NOT_POSSIBLE)
+				screen_check_describe(&s, line, sizeof(line));
+		}
+		arm_put(key[i], line);
+	}
+}
+
 /* The configuration's sha256, and whether the initramfs to load must be
  * built: small, when CAPTURE_INITRD holds another configuration (never for
  * --initrd); distro, when the one built holds another configuration, kernel
@@ -162,6 +185,7 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 	arm_put("lockdown_why", why);
 	target_warning(cfg, t, why, sizeof(why));
 	arm_put("warning", why);
+	put_screen(cfg);
 }
 
 /* TARGET=auto could not be resolved: a load refuses (after the checks that

@@ -251,6 +251,14 @@ unload_command() {
 	[ -n "$dry_run" ] || say "unloaded the capture kernel"
 }
 
+# BSOD=1 on a display the loaded capture kernel cannot draw on (arm-plan's
+# screen_warning for the kexec call that loaded): armed all the same.
+screen_warn() {
+	w=$screen_warning
+	[ "$method" != kexec_load ] || w=$screen_warning_kexec_load
+	[ -z "$w" ] || warn "BSOD=1: $w"
+}
+
 load_command() {
 	prepare
 	[ -z "$dry_run" ] || { show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"; return 0; }
@@ -272,6 +280,7 @@ load_command() {
 		check_loaded
 	fi
 	[ -z "$opt_shrink" ] || { shrink; check_loaded; }
+	screen_warn
 	"$AGENT" arm-state --record "$method" --mode "$mode" "$kernel" "$initrd" "$conf" "$cmdline" 2>/dev/null ||
 		warn "cannot record what was loaded in $RUN/loaded: dumpagent status cannot tell which kernel is armed"
 	say "mode: $mode_why"

@@ -417,6 +417,75 @@ $P: kexec -s -p $W/boot/vmlinuz failed (exit status 1): kernel lockdown (confide
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
 
+# A DRM card bound to DRIVER (sysfs: the card's device/driver link, and its
+# fbdev emulation fb0 "DRIVERdrmfb"), as bochs-drm on SeaBIOS leaves it.
+fake_drm_card() {
+	dev=$W/sys/devices/pci0000:00/0000:00:01.0
+	mkdir -p "$dev/drm/card0" "$W/sys/class/drm" "$W/sys/bus/pci/drivers/$1" "$W/sys/class/graphics/fb0"
+	ln -s "$dev/drm/card0" "$W/sys/class/drm/card0"
+	ln -s "$dev" "$dev/drm/card0/device"
+	ln -s "$W/sys/bus/pci/drivers/$1" "$dev/driver"
+	echo "${1}drmfb" >"$W/sys/class/graphics/fb0/name"
+}
+
+# BSOD=1 on a display no capture kernel draws on: armed, with a warning that
+# names the driver; BSOD=0 (the default), or no DRM driver: no warning.
+case_bsod_screen_not_possible() {
+	echo BSOD=1 >>"$W/conf"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+	rm -f "$W/run/loaded" "$W/kexec.args"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	fake_drm_card bochs-drm
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: warning: BSOD=1: brown screen: not possible with bochs-drm, the serial console still gets it"
+	expect_out "$(armed_line "$BASE")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	sed -i '/^BSOD=1$/d' "$W/conf"
+	rm -f "$W/run/loaded" "$W/kexec.args"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+}
+
+# OVMF's boot framebuffer (a screen_info of EFI type, 1280x800x32 at the
+# card's video memory, 0xc0000000) that bochs-drm keeps scanning out:
+# kexec_file_load passes it on, kexec_load does not. The warning is the one
+# of the call that loaded.
+fake_efi_framebuffer() {
+	mkdir -p "$W/sys/kernel/boot_params"
+	{
+		head -c 15 /dev/zero
+		printf '\160\000\000\000\005\040\003\040\000\000\000\000\300' # type 0x70; 1280x800x32 at 0xc0000000
+		head -c 8 /dev/zero
+		printf '\000\024' # lfb_linelength 5120 at 0x24
+		head -c 90 /dev/zero
+	} >"$W/sys/kernel/boot_params/data"
+	printf '%s\n' "0x00000000c0000000 0x00000000c0ffffff 0x0000000000042208" >"$dev/resource"
+	echo 1280,800 >"$W/sys/class/graphics/fb0/virtual_size"
+	echo 5120 >"$W/sys/class/graphics/fb0/stride"
+	echo 32 >"$W/sys/class/graphics/fb0/bits_per_pixel"
+}
+
+case_bsod_kept_framebuffer_needs_file_load() {
+	echo BSOD=1 >>"$W/conf"
+	fake_drm_card bochs-drm
+	fake_efi_framebuffer
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err ""
+	rm -f "$W/run/loaded" "$W/kexec.args"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	echo 'kexec_file_load failed: Exec format error' >"$W/kexec.fail-with-s"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: kexec_file_load failed: Exec format error; falling back to kexec_load (kexec -p)
+$P: warning: BSOD=1: brown screen: not possible with bochs-drm, the serial console still gets it"
+}
+
 case_noop_when_unchanged() {
 	run --config "$W/conf"
 	expect_rc 0
@@ -816,7 +885,8 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto target_by_id_missing
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-file_load_falls_back lockdown_says_so noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
+file_load_falls_back lockdown_says_so bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
+noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
 reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
