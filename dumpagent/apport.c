@@ -269,3 +269,20 @@ int apport_write(struct outbuf *o, struct apport_entry *e, size_t n, char *err, 
 	}
 	return 0;
 }
+
+int apport_append_binary(struct outbuf *o, const struct apport_entry *e, char *err, size_t errlen)
+{
+	if (check_keys(e, 1, err, errlen) < 0)
+		return -1;
+	if (e->kind != APPORT_BINARY_FD && e->kind != APPORT_BINARY_FD_STORED) {
+		(void)snprintf(err, errlen, "%s: not a binary entry", e->key);
+		return -1;
+	}
+	if (put_binary_fd(o, e, err, errlen) < 0)
+		return -1;
+	if (outbuf_flush(o) < 0) {
+		(void)snprintf(err, errlen, "write: %s", strerror(-o->err));
+		return -1;
+	}
+	return 0;
+}

@@ -29,4 +29,10 @@ int apport_key_valid(const char *key);
 int apport_write(struct outbuf *o, struct apport_entry *entries, size_t n, char *err,
 		 size_t errlen);
 
+/* Appends one binary entry (APPORT_BINARY_FD or _STORED) to a report that
+ * holds only text entries so far, and flushes: the order apport_write keeps
+ * (binary entries last) when the key sorts after every binary one there,
+ * which holds for VmCore, the only one. 0, or -1 with a message in err. */
+int apport_append_binary(struct outbuf *o, const struct apport_entry *e, char *err, size_t errlen);
+
 #endif

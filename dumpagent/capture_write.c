@@ -16,6 +16,7 @@
 #include "log.h"
 #include "osrelease.h"
 #include "capture_report.h"
+#include "report_embed.h"
 #include "screen.h"
 
 struct save_ctx save_ctx_of(const struct capture *c)
@@ -107,24 +108,20 @@ static enum save_result save_memory(struct capture *c)
  * and fits on the target a second time (base64 adds a third). */
 static int open_vmcore_to_embed(const struct capture *c, const char *name)
 {
-	unsigned long long max = (unsigned long long)config_report_vmcore_max_mb(&c->cfg) << 20;
 	unsigned long long reserve = (unsigned long long)config_min_free_mb(&c->cfg) << 20;
 	struct statvfs vfs;
 	struct stat st;
+	const char *no;
 	int fd = open_in_dump_dir(c, name);
 
 	if (fd < 0 || fstat(fd, &st) < 0 || fstatvfs(c->dumpfd, &vfs) < 0) {
 		log_errno(errno, "open %s/%s to embed it in the report", c->dirname, name);
 		goto no;
 	}
-	if ((unsigned long long)st.st_size > max) {
-		log_info("report: %s is %llu MiB, over REPORT_VMCORE_MAX_MB=%lu: not embedded", name,
-			 (unsigned long long)st.st_size >> 20, config_report_vmcore_max_mb(&c->cfg));
-		goto no;
-	}
-	if ((unsigned long long)st.st_size / 3 * 4 + (4ULL << 20) + reserve >
-	    (unsigned long long)vfs.f_bavail * vfs.f_frsize) {
-		log_info("report: not enough room to embed %s a second time above MIN_FREE_MB", name);
+	no = report_embed_refusal((unsigned long long)st.st_size, config_report_vmcore_max_mb(&c->cfg), reserve,
+				  (unsigned long long)vfs.f_bavail * vfs.f_frsize);
+	if (no) {
+		log_info("report: %s (%llu MiB) is not embedded: %s", name, (unsigned long long)st.st_size >> 20, no);
 		goto no;
 	}
 	return fd;
@@ -134,6 +131,21 @@ no:
 	return -1;
 }
 
+/* What the report's log line says of the VmCore: REPORT_VMCORE=boot and
+ * export leave it to dumpagent complete at the next boot, or to export. */
+static const char *vmcore_fate(const struct capture *c, int embedded)
+{
+	const char *when = config_get(&c->cfg, KEY_REPORT_VMCORE);
+
+	if (embedded)
+		return "embedded";
+	if (!c->have_dump)
+		return "none";
+	if (c->fallback || strcmp(when, "capture") == 0)
+		return "not embedded";
+	return strcmp(when, "boot") == 0 ? "at the next boot" : "on export";
+}
+
 static void save_report_file(struct capture *c)
 {
 	struct save_ctx s = save_ctx_of(c);
@@ -141,6 +153,7 @@ static void save_report_file(struct capture *c)
 	char path[sizeof(c->crash_path) + 2 * DUMP_NAME_MAX];
 	struct report_input in = { &c->summary, distro, -1, -1, 0, NULL };
 	enum save_result r = SAVE_FAILED;
+	int embed_now;
 
 	dump_file_name(c->fallback ? DUMP_FILE_VMCORE_GZ : DUMP_FILE_DUMP, c->dirname, dump);
 	(void)snprintf(path, sizeof(path), "%s/%s/%s", c->crash_path, c->dirname, dump);
@@ -148,9 +161,12 @@ static void save_report_file(struct capture *c)
 	in.vmcore_path = c->have_dump ? path : NULL;
 	in.vmcore_compressed = strcmp(config_get(&c->cfg, KEY_COMPRESSION), "none") != 0;
 	(void)distro_release(c->rootfd, distro, sizeof(distro)); /* none: not a root filesystem */
+	/* REPORT_VMCORE=boot (the default): the base64 copy would double the
+	 * bytes written before the reboot; dumpagent complete makes it later. */
+	embed_now = strcmp(config_get(&c->cfg, KEY_REPORT_VMCORE), "capture") == 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* A gzipped fallback core is not a core file: VmCorePath names it. */
-		in.vmcore_fd = c->have_dump && !c->fallback && attempt == 0
+		in.vmcore_fd = c->have_dump && !c->fallback && attempt == 0 && embed_now
 				       ? open_vmcore_to_embed(c, dump)
 				       : -1;
 		in.dmesg_fd = open_in_dump_dir(c, dmesg);
@@ -165,7 +181,7 @@ static void save_report_file(struct capture *c)
 	}
 	if (r == SAVE_OK)
 		log_info("report written (path=%s/%s/%s, VmCore %s)", c->crash_path, c->dirname, report,
-			 in.vmcore_fd >= 0 ? "embedded" : c->have_dump ? "not embedded" : "none");
+			 vmcore_fate(c, in.vmcore_fd >= 0));
 }
 
 /* dmesg and summary first: they are small and worth the most. Then the dump. */

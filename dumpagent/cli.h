@@ -60,6 +60,9 @@ void cli_print_test(const struct cli_test_mark *m, int json);
  * (-EPERM if not); *st is its fstat. The fd or -errno (cli_file.c). */
 struct stat;
 int cli_open_file(int dirfd, const char *name, struct stat *st);
+/* The name of dump id's apport report (linux-image-<release>-<id>.crash) in
+ * its directory dumpfd, into name; 0, or -1 when there is none. */
+int cli_find_report(const char *id, int dumpfd, char *name, size_t len);
 /* Reads at most cap-1 bytes of dirfd/name, opened by cli_open_file, into buf
  * and ends it with a NUL; the count or -errno. */
 long cli_read_small(int dirfd, const char *name, char *buf, size_t cap);
@@ -93,6 +96,7 @@ int cli_show(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_delete(int argc, char **argv);
 int cli_gc(int argc, char **argv);
+int cli_complete(int argc, char **argv);
 int cli_test(int argc, char **argv);
 
 #endif

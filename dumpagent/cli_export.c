@@ -12,8 +12,11 @@
 
 #include "capture_dir.h"
 #include "command.h"
+#include "dump_format.h"
 #include "io.h"
 #include "log.h"
+#include "outbuf.h"
+#include "report_embed.h"
 #include "text.h"
 
 static char buf[65536];
@@ -41,36 +44,33 @@ static int copy(int in, int out, unsigned long long size)
 	return 0;
 }
 
-/* The apport report of dump e: linux-image-<release>-<id>.crash. */
-static int find_report(const struct dump_entry *e, int dumpfd, char *name, size_t len)
+/* What export writes: a copy of the report, or (when the report has no
+ * VmCore: REPORT_VMCORE=boot not run yet, or export) the report completed
+ * with dump, as dumpagent complete would. */
+struct export_src {
+	int in, dump;
+	unsigned long long size;
+};
+
+static int fill(int out, const struct export_src *src)
 {
-	struct dirent *de;
-	int found = -1, fd = dup(dumpfd);
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	static struct outbuf o;
+	char err[256];
 
-	if (!dir) {
-		if (fd >= 0)
-			(void)close(fd); /* read-only */
-		return -1;
-	}
-	rewinddir(dir);
-	while (found < 0 && (de = readdir(dir)) != NULL) {
-		size_t n = strlen(de->d_name);
-
-		if (n < len && dump_is_report(de->d_name, e->id)) {
-			memcpy(name, de->d_name, n + 1);
-			found = 0;
-		}
-	}
-	(void)closedir(dir); /* read-only */
-	return found;
+	if (src->dump < 0)
+		return copy(src->in, out, src->size);
+	outbuf_init(&o, out);
+	if (report_embed_write(&o, src->in, src->dump, err, sizeof(err)) == 0)
+		return 0;
+	log_error("export: embedding the dump: %s", err);
+	return o.err ? o.err : -EIO;
 }
 
-/* Copies the open file in to a new file name of destfd, durably: written as
- * .<name>.part, fsynced, renamed without replacing, destfd fsynced. 0600, even
- * in apport's setgid directory: its group (whoopsie) must not read a memory
- * image; apport's tools read it as root. 0 or -errno. */
-static int publish_copy(int in, unsigned long long size, int destfd, const char *name)
+/* Writes src to a new file name of destfd, durably: written as .<name>.part,
+ * fsynced, renamed without replacing, destfd fsynced. 0600, even in apport's
+ * setgid directory: its group (whoopsie) must not read a memory image;
+ * apport's tools read it as root. 0 or -errno. */
+static int publish(const struct export_src *src, int destfd, const char *name)
 {
 	char tmp[300];
 	int r, out;
@@ -79,7 +79,7 @@ static int publish_copy(int in, unsigned long long size, int destfd, const char 
 	out = openat(destfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return -errno;
-	r = fchmod(out, 0600) < 0 ? -errno : copy(in, out, size); /* whatever the umask */
+	r = fchmod(out, 0600) < 0 ? -errno : fill(out, src); /* whatever the umask */
 	if (r == 0 && fsync(out) < 0)
 		r = -errno;
 	if (close(out) < 0 && r == 0)
@@ -93,15 +93,30 @@ static int publish_copy(int in, unsigned long long size, int destfd, const char 
 	return r;
 }
 
+/* The dump to embed in an export of report in (read to its end to see, then
+ * rewound), or -1: the report has its VmCore, or the dump is not there. */
+static int dump_to_embed(const struct dump_entry *e, int dumpfd, int in)
+{
+	char dump[DUMP_NAME_MAX];
+	struct stat st;
+	int has = report_has_vmcore(in), fd;
+
+	if (lseek(in, 0, SEEK_SET) < 0 || has != 0 || e->status != DUMP_COMPLETE)
+		return -1; /* a read error shows again in the copy */
+	fd = cli_open_file(dumpfd, dump_file_name(DUMP_FILE_DUMP, e->id, dump), &st);
+	return fd < 0 ? -1 : fd;
+}
+
 /* Apport's convention for a system crash report: the top of /var/crash, root. */
 static int export_apport(const struct dump_entry *e, int dumpfd)
 {
+	struct export_src src;
 	const char *dest = getenv("DUMPAGENT_APPORT_DIR") ? getenv("DUMPAGENT_APPORT_DIR") : "/var/crash";
 	char name[256];
 	struct stat st;
 	int in, destfd, r;
 
-	if (find_report(e, dumpfd, name, sizeof(name)) < 0) {
+	if (cli_find_report(e->id, dumpfd, name, sizeof(name)) < 0) {
 		log_error("dump %s has no apport report (linux-image-*-%s.crash); try export --tar",
 			  e->id, e->id);
 		return EXIT_FAILED;
@@ -117,7 +132,10 @@ static int export_apport(const struct dump_entry *e, int dumpfd)
 		(void)close(in); /* read-only */
 		return EXIT_FAILED;
 	}
-	r = publish_copy(in, (unsigned long long)st.st_size, destfd, name);
+	src = (struct export_src){ in, dump_to_embed(e, dumpfd, in), (unsigned long long)st.st_size };
+	r = publish(&src, destfd, name);
+	if (src.dump >= 0)
+		(void)close(src.dump); /* read-only */
 	(void)close(in); /* read-only */
 	(void)close(destfd); /* read-only */
 	if (r < 0) {

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "export", "ID", "cdat", "its .crash report for apport, or one archive", cli_export },
 	{ "delete", "ID", "cd", "remove one dump", cli_delete },
 	{ "gc", NULL, "cd", "apply MAX_DUMPS, MAX_TOTAL_MB, MAX_AGE_DAYS", cli_gc },
+	{ "complete", NULL, "cd", "embed each dump in its .crash report (REPORT_VMCORE=boot)", cli_complete },
 	{ "test", NULL, "cdy", "crash this machine now, to prove capture works", cli_test },
 	{ "arm-args", "[ARG...]", "", "(load-crashkernel) its own command line, and its --help", command_arm_args },
 	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
@@ -233,7 +234,7 @@ void command_help(FILE *f)
 		fprintf(f, "  %-20s %s\n", left, options[i].what);
 		print_takers(f, i);
 	}
-	fputs("status, list, show, export, delete, gc and test are for root only.\n"
+	fputs("status, list, show, export, delete, gc, complete and test are for root only.\n"
 	      "environment: DUMPAGENT_SYSFS, DUMPAGENT_PROC, DUMPAGENT_DEV, DUMPAGENT_RUN,\n"
 	      "DUMPAGENT_APPORT_DIR, DUMPAGENT_GRUB_DIR replace /sys, /proc, /dev,\n"
 	      "/run/dumpagent, /var/crash and /etc/default/grub.d.\n"

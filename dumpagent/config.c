@@ -29,6 +29,7 @@ static const struct {
 	[KEY_CMDLINE_APPEND] = { "CMDLINE_APPEND", "" },
 	[KEY_CAPTURE_MODE] = { "CAPTURE_MODE", "auto" },
 	[KEY_MIN_FREE_MB] = { "MIN_FREE_MB", "64" },
+	[KEY_REPORT_VMCORE] = { "REPORT_VMCORE", "boot" },
 	[KEY_REPORT_VMCORE_MAX_MB] = { "REPORT_VMCORE_MAX_MB", "1024" },
 	[KEY_BSOD] = { "BSOD", "0" },
 	[KEY_BSOD_SECONDS] = { "BSOD_SECONDS", "30" },

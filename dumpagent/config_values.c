@@ -117,6 +117,7 @@ const char *config_value_check(int key, const char *v)
 	static const char *const bools[] = { "0", "1", NULL };
 	static const char *const shells[] = { "0", "1", "only", NULL };
 	static const char *const modes[] = { "auto", "small", "distro", NULL };
+	static const char *const embeds[] = { "boot", "capture", "export", NULL };
 
 	switch (key) {
 	case KEY_TARGET:
@@ -149,6 +150,8 @@ const char *config_value_check(int key, const char *v)
 	case KEY_WATCHDOG_SECONDS:
 		return seconds_ok(v, 6) ? NULL
 					: "expected a number of seconds from 0 (no watchdog) to 999999";
+	case KEY_REPORT_VMCORE:
+		return one_of(v, embeds) ? NULL : "expected boot, capture or export";
 	case KEY_MIN_FREE_MB:
 	case KEY_REPORT_VMCORE_MAX_MB:
 		return mib_ok(v) ? NULL : "expected a number of MiB from 0 to 999999";

@@ -94,6 +94,27 @@ case $(sed -n 2p "$FAKE_LOG.seen") in
 "dump: dmesg.202611221840 summary.202611221840.json summary.202611221840.txt ") ok "the summary is saved before the dump starts" ;;
 *) bad "when the dump started, the directory held: $(sed -n 2p "$FAKE_LOG.seen")" ;;
 esac
+# REPORT_VMCORE=boot (the default): the report names the dump; dumpagent
+# complete (at the next boot) embeds it, and the name goes.
+if ! $READ "$d/$REPORT" VmCore >/dev/null 2>&1 &&
+	[ "$($READ "$d/$REPORT" VmCorePath)" = /var/crash/202611221840/dump.202611221840 ] &&
+	grep -q "^dumpagent: report written (path=/var/crash/202611221840/$REPORT, VmCore at the next boot)$" "$d/dumpagent.log"; then
+	ok "REPORT_VMCORE=boot: the capture's report names the dump, VmCore at the next boot"
+else
+	bad "REPORT_VMCORE=boot: the capture embedded the dump or named none: $($READ "$d/$REPORT" 2>&1 | head -n 5)"
+fi
+cout=$("$AGENT" complete --config "$T/conf" --crash-dir "$T/t1/var/crash" 2>&1)
+crc=$?
+if [ "$crc" = 0 ] && [ "$cout" = "202611221840: VmCore embedded in $T/t1/var/crash/202611221840/$REPORT (0 MiB)
+complete: 1 report completed, 0 failed" ] && [ "$(perm "$d/$REPORT")" = "600 0 regular file" ] &&
+	! $READ "$d/$REPORT" VmCorePath >/dev/null 2>&1 && [ -z "$(find "$d" -name '*.part')" ]; then
+	ok "dumpagent complete embeds the dump, drops VmCorePath, keeps 0600 and leaves no .part"
+else
+	bad "dumpagent complete: rc=$crc $cout $(ls -la "$d")"
+fi
+cout=$("$AGENT" complete --config "$T/conf" --crash-dir "$T/t1/var/crash" 2>&1)
+[ "$cout" = "complete: 0 reports completed, 0 failed" ] && ok "a second complete finds nothing to do" ||
+	bad "second complete: $cout"
 if $READ "$d/$REPORT" VmCore "$T/vmcore.decoded" && cmp -s "$T/vmcore.decoded" "$d/dump.202611221840" &&
 	[ "$($READ "$d/$REPORT" ProblemType)" = KernelCrash ] &&
 	[ "$($READ "$d/$REPORT" Title)" = "Kernel panic - not syncing: sysrq triggered crash" ] &&
@@ -142,6 +163,27 @@ if [ "$rc" = 0 ] && ! $READ "$r" VmCore >/dev/null 2>&1 &&
 	ok "REPORT_VMCORE_MAX_MB=0: the report names the dump instead of embedding it"
 else
 	bad "VmCorePath: rc=$rc $($READ "$r" 2>&1)"
+fi
+
+# 1d. REPORT_VMCORE=capture embeds in the capture kernel, as before; with
+# REPORT_VMCORE_MAX_MB=0, complete leaves the report as it is and says why.
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\nREPORT_VMCORE=capture\n' >"$T/conf"
+capture "$T/t1d"
+r=$T/t1d/var/crash/202611221840/$REPORT
+if [ "$rc" = 0 ] && $READ "$r" VmCore "$T/vmcore.1d" && cmp -s "$T/vmcore.1d" "$T/t1d/var/crash/202611221840/dump.202611221840" &&
+	! $READ "$r" VmCorePath >/dev/null 2>&1; then
+	ok "REPORT_VMCORE=capture: the capture embeds the dump"
+else
+	bad "REPORT_VMCORE=capture: rc=$rc $($READ "$r" 2>&1 | head -n 5)"
+fi
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\nREPORT_VMCORE_MAX_MB=0\n' >"$T/conf"
+cout=$("$AGENT" complete --config "$T/conf" --crash-dir "$T/t1c/var/crash" 2>&1)
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+if [ "$cout" = "202611221840: VmCore not embedded in $REPORT: it is over REPORT_VMCORE_MAX_MB
+complete: 0 reports completed, 0 failed" ] && ! $READ "$T/t1c/var/crash/202611221840/$REPORT" VmCore >/dev/null 2>&1; then
+	ok "complete with REPORT_VMCORE_MAX_MB=0 leaves the report and says why"
+else
+	bad "complete over REPORT_VMCORE_MAX_MB: $cout"
 fi
 
 # 2. A second crash in the same minute gets its own directory.

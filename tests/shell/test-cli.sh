@@ -107,6 +107,13 @@ f=$T/apport/linux-image-6.1.0-99-amd64-202611221840.crash
 [ "$rc" = 0 ] && [ "$out" = "$f" ] && python3 "$REPO/tests/fixtures/read_crash.py" "$f" VmCoreDmesg "$T/dm" >/dev/null &&
 	grep -q 'from the capture path' "$T/dm"
 check "export --apport: the real capture's report decodes" $? "rc=$rc $out $err"
+# Its report waits for VmCore (REPORT_VMCORE=boot): the export embeds the
+# dump, without VmCorePath; the report in the dump directory stays as it was.
+python3 "$REPO/tests/fixtures/read_crash.py" "$f" VmCore "$T/vmcore.exported" >/dev/null &&
+	cmp -s "$T/vmcore.exported" "$C/202611221840/dump.202611221840" &&
+	! python3 "$REPO/tests/fixtures/read_crash.py" "$f" VmCorePath >/dev/null 2>&1 &&
+	! python3 "$REPO/tests/fixtures/read_crash.py" "$C/202611221840/linux-image-6.1.0-99-amd64-202611221840.crash" VmCore >/dev/null 2>&1
+check "export --apport embeds the dump that the report only names" $? "$(python3 "$REPO/tests/fixtures/read_crash.py" "$f" 2>&1 | head -n 3)"
 da export 202611221841-2 --apport
 [ "$rc" = 1 ] && case $err in *"has no apport report"*) true ;; *) false ;; esac
 check "export --apport without a report: exit 1, names the way out" $? "rc=$rc $err"
