@@ -252,7 +252,9 @@ unload_command() {
 }
 
 # BSOD=1 on a display the loaded capture kernel cannot draw on (arm-plan's
-# screen_warning for the kexec call that loaded): armed all the same.
+# screen_warning for the kexec call that loaded): armed all the same. Only
+# what is bound now is seen: at boot a DRM driver often binds after the
+# loader ran; dumpagent status, or the next reload, tells then.
 screen_warn() {
 	w=$screen_warning
 	[ "$method" != kexec_load ] || w=$screen_warning_kexec_load
@@ -266,6 +268,8 @@ load_command() {
 	# hotplug reloads: debian/dumpagent.udev); is the same armed (or another's)?
 	ask state "$kernel" "$initrd" "$conf" "$cmdline"
 	if [ -n "$armed" ] && [ -z "$opt_shrink" ]; then
+		method=$recorded_method
+		screen_warn # a DRM driver bound since the load (at boot, often after it)
 		say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
 		return 0
 	fi

@@ -268,6 +268,10 @@ for j in service-journal-first service-journal; do
 	block "$j" | grep -q '^gc: ' || fail "dumpagent.service did not run gc at boot ($j): $(block "$j")"
 done
 
+# The capture left the VmCore to the next boot (REPORT_VMCORE=boot):
+# dumpagent.service completed the report there, before gc.
+block service-journal | grep -q '^complete: 1 report completed, 0 failed$' ||
+	fail "dumpagent.service did not complete the report at the second boot: $(block service-journal)"
 # The report decodes with our strict reader, and its VmCore is the dump.
 dir=/var/crash/$id
 release=$(img_ls "$IMG" "$dir" | awk '{ print $NF }' | sed -n "s/^linux-image-\(.*\)-$id\.crash\$/\1/p")
