@@ -34,7 +34,7 @@ SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
 SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 SEEDS_lvm        := tests/fixtures/lvm/pv-vgcreate.bin $(wildcard tests/fuzz/seeds/lvm/*)
 
-.PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
+.PHONY: all capture-kernel makedumpfile initramfs check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm
 all: $(B)/dumpagent
 
@@ -114,11 +114,20 @@ fuzz-smoke-%: $(B)/fuzz/fuzz_% fuzz-seeds
 capture-kernel:
 	capture-kernel/build.sh --out $(B)/capture
 
-initramfs: $(B)/dumpagent
-	initramfs/build.sh --config $(CONFIG) --agent $(B)/dumpagent --output $(B)/capture/initramfs.img
+# The static makedumpfile 1.7.6 (Debian trixie's source, pinned in the script),
+# which initramfs/build.sh then takes. Where apt cannot get that source, the
+# script warns and builds nothing, and the image gets Debian 12's makedumpfile
+# with its libraries. The script keeps a stamp: quick when up to date.
+makedumpfile:
+	scripts/build-makedumpfile.sh --out $(B)/makedumpfile
+
+initramfs: $(B)/dumpagent makedumpfile
+	initramfs/build.sh --config $(CONFIG) --agent $(B)/dumpagent \
+		$$(! [ -x $(B)/makedumpfile/makedumpfile ] || echo --makedumpfile $(B)/makedumpfile/makedumpfile) \
+		--output $(B)/capture/initramfs.img
 
 # The Debian package (dpkg-buildpackage in a copy of the tree): build/deb/*.deb.
-deb: capture-kernel
+deb: capture-kernel makedumpfile
 	scripts/build-deb.sh --out $(B)/deb
 
 # shellcheck and dash -n over every shell script of the tree (tests/lint.sh finds them).

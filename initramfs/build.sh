@@ -2,14 +2,16 @@
 # initramfs/build.sh: builds the capture kernel's initramfs (gzip'ed newc cpio), reproducibly.
 #
 # Usage: initramfs/build.sh --config FILE --agent FILE --output FILE
+#                           [--makedumpfile FILE]
 #                           [--modules FILE --kernel-release REL]
 #        initramfs/build.sh --list IMAGE
 #
 # The image holds /init (initramfs/init), its bench hook
 # /sbin/dumpagent-bench (initramfs/bench, inert unless dumpagent.bench= is
 # given), a static busybox with all its applets in /bin,
-# /usr/bin/makedumpfile with its interpreter and exactly the libraries its
-# dynamic loader resolves, the static agent at /sbin/dumpagent and the
+# /usr/bin/makedumpfile (see find_makedumpfile: the static 1.7.6 when it is
+# there, else Debian 12's with its interpreter and exactly the libraries its
+# dynamic loader resolves), the static agent at /sbin/dumpagent and the
 # configuration at /etc/dumpagent.conf. With --modules (distro mode: the
 # capture kernel is the distribution's own, whose drivers are modules) it
 # also holds the listed kernel modules in /lib/modules/REL/, decompressed,
@@ -31,7 +33,7 @@ BUSYBOX=/bin/busybox
 usage() {
 	cat <<EOF
 usage: $IH_PROG --config FILE --agent FILE --output FILE
-                 [--modules FILE --kernel-release REL]
+                 [--makedumpfile FILE] [--modules FILE --kernel-release REL]
        $IH_PROG --list IMAGE
        $IH_PROG --help
 
@@ -39,6 +41,12 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
                   checked first with "AGENT config check"
   --agent FILE    the statically linked dumpagent, installed as /sbin/dumpagent
   --output FILE   the gzip'ed cpio image to write
+  --makedumpfile FILE
+                  the makedumpfile to install as /usr/bin/makedumpfile
+                  (default: the static one of scripts/build-makedumpfile.sh,
+                  found next to this script's directory, as makedumpfile in
+                  the package or build/makedumpfile/makedumpfile in the tree;
+                  else the makedumpfile on PATH, with its libraries)
   --modules FILE  kernel modules for the capture kernel: FILE lists absolute
                   paths of .ko, .ko.xz or .ko.zst files, one a line, in load
                   order (dependencies first); they are installed decompressed
@@ -49,8 +57,8 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
   --without-makedumpfile
                   leave makedumpfile out (for testing the agent's fallback)
 
-Needs the Debian packages busybox-static, makedumpfile, cpio, gzip and
-binutils; with compressed modules also xz-utils or zstd. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
+Needs the Debian packages busybox-static, cpio, gzip and binutils, and
+makedumpfile when there is no static one; with compressed modules also xz-utils or zstd. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
 EOF
 }
 
@@ -72,13 +80,13 @@ list_image() {
 	gzip -dc "$1" | cpio -i -t --quiet || die "$1 is not a cpio archive"
 }
 
-config='' agent='' output='' with_makedumpfile=yes modules='' release=''
+config='' agent='' output='' with_makedumpfile=yes modules='' release='' makedumpfile_opt=''
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--help | -h) usage; exit 0 ;;
 		--without-makedumpfile) with_makedumpfile=no; shift ;;
-		--config | --agent | --output | --list | --modules | --kernel-release)
+		--config | --agent | --output | --list | --modules | --kernel-release | --makedumpfile)
 			if [ $# -lt 2 ] || [ -z "$2" ]; then
 				usage_error "$1 needs a value"
 			fi
@@ -88,6 +96,7 @@ parse_args() {
 			--output) output=$2 ;;
 			--modules) modules=$2 ;;
 			--kernel-release) release=$2 ;;
+			--makedumpfile) makedumpfile_opt=$2 ;;
 			--list) list_image "$2"; exit 0 ;;
 			esac
 			shift 2
@@ -129,11 +138,40 @@ check_inputs() {
 	fi
 	require_static "$BUSYBOX" "busybox" ||
 		die "the busybox package's $BUSYBOX is dynamic: install the Debian package busybox-static"
-	makedumpfile=$(command -v makedumpfile) ||
-		die "makedumpfile not found: install the Debian package makedumpfile"
+	[ "$with_makedumpfile" = no ] || find_makedumpfile
 	[ -f "$IH_DIR/init" ] || die "$IH_DIR/init is missing"
 	[ -f "$IH_DIR/bench" ] || die "$IH_DIR/bench is missing"
 	[ -z "$modules" ] || check_modules
+}
+
+# find_makedumpfile: sets makedumpfile, and says which one it is. The
+# static 1.7.6 comes first: Debian 12's 1.7.2 says "The kernel version is
+# not supported" on Debian 12's own 6.1 kernel, and brings libc, libdw,
+# liblzma and liblzo (about 3 MB unpacked). The package installs the static
+# one as /usr/lib/dumpagent/makedumpfile, next to /usr/lib/dumpagent/initramfs/;
+# "make makedumpfile" builds it as build/makedumpfile/makedumpfile in the tree.
+find_makedumpfile() {
+	ih_root=$(CDPATH='' cd -- "$IH_DIR"/.. && pwd)
+	if [ -n "$makedumpfile_opt" ]; then
+		if [ ! -f "$makedumpfile_opt" ] || [ ! -x "$makedumpfile_opt" ]; then
+			die "makedumpfile $makedumpfile_opt: not an executable file"
+		fi
+		makedumpfile=$makedumpfile_opt
+	elif [ -f "$ih_root/makedumpfile" ] && [ -x "$ih_root/makedumpfile" ]; then
+		makedumpfile=$ih_root/makedumpfile
+	elif [ -f "$ih_root/build/makedumpfile/makedumpfile" ] &&
+		[ -x "$ih_root/build/makedumpfile/makedumpfile" ]; then
+		makedumpfile=$ih_root/build/makedumpfile/makedumpfile
+	else
+		makedumpfile=$(command -v makedumpfile) ||
+			die "makedumpfile not found: run make makedumpfile, or install the Debian package makedumpfile"
+	fi
+	mdf_interp=$(elf_interp "$makedumpfile") || exit 1
+	if [ -z "$mdf_interp" ]; then
+		echo "$IH_PROG: makedumpfile: $makedumpfile (static)"
+	else
+		echo "$IH_PROG: makedumpfile: $makedumpfile (dynamic: with $mdf_interp and its libraries)"
+	fi
 }
 
 # check_modules: every line of the --modules list names an absolute path to

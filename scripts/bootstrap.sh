@@ -7,11 +7,46 @@
 set -eu
 cd "$(dirname -- "$0")/.."
 
+# libdw-dev .. libbz2-dev: the static archives scripts/build-makedumpfile.sh links.
 PACKAGES="build-essential bc bison flex patch libelf-dev libssl-dev cpio xz-utils file
+libdw-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev
 python3 dash shellcheck libcmocka-dev zlib1g-dev clang libclang-rt-14-dev
 linux-source-6.1 linux-image-amd64 kexec-tools makedumpfile busybox-static
 qemu-system-x86 e2fsprogs xfsprogs dosfstools util-linux fdisk man-db
 git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2"
+
+# The source of makedumpfile 1.7.6 (scripts/build-makedumpfile.sh fetches
+# it with apt-get source). Only deb-src: trixie's binary packages never
+# become installable, so the host's packages stay bookworm's. apt checks the
+# source files against this index, signed with the Debian archive key that
+# debian-archive-keyring (bookworm's too) holds.
+TRIXIE_SRC=/etc/apt/sources.list.d/dumpagent-trixie-src.sources
+
+# apt_update: apt-get update, where an index that cannot be fetched (this
+# network's mirror may lack trixie's deb-src one) is a warning: a package
+# that then cannot be installed fails by itself, and a missing makedumpfile
+# source makes scripts/build-makedumpfile.sh warn and use Debian 12's.
+apt_update() {
+	apt-get update -q ||
+		echo "bootstrap: warning: apt-get update failed (see above); going on with the indexes apt has" >&2
+}
+
+add_trixie_src() {
+	[ ! -f "$TRIXIE_SRC" ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "bootstrap: warning: no $TRIXIE_SRC: the capture initramfs gets Debian 12's makedumpfile 1.7.2; run as root to add it" >&2
+		return 0
+	fi
+	cat >"$TRIXIE_SRC" <<EOF
+# Added by dumpagent's scripts/bootstrap.sh: makedumpfile's source (deb-src only).
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	apt_update
+}
 
 install_missing() {
 	missing=
@@ -25,7 +60,7 @@ install_missing() {
 		exit 1
 	fi
 	echo "bootstrap: installing:$missing"
-	apt-get update -q
+	apt_update
 	# shellcheck disable=SC2086 # a list of package names
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 }
@@ -33,10 +68,12 @@ install_missing() {
 case ${1:-} in
 demo)
 	install_missing
+	add_trixie_src
 	make demo
 	;;
 test)
 	install_missing
+	add_trixie_src
 	make check
 	;;
 *)

@@ -7,7 +7,8 @@
 # the tree (the files git knows, committed or not) is copied to DIR/src and
 # built there; the .deb lands in DIR. The capture kernel in build/capture is
 # copied along with its stamp, so the package build reuses it instead of
-# building the kernel again (run "make capture-kernel" first). Prints the
+# building the kernel again (run "make capture-kernel" first), and so is the
+# static makedumpfile of build/makedumpfile. Prints the
 # path of the .deb last.
 # Exit status: 0 built, 1 failure, 100 usage.
 set -eu
@@ -58,6 +59,15 @@ if [ -f "$REPO/build/capture/.stamp" ]; then
 		"$REPO/build/capture/config" "$REPO/build/capture/release" \
 		"$REPO/build/capture/.stamp" "$src/build/capture/" ||
 		die "cannot copy the capture kernel from $REPO/build/capture"
+fi
+# Likewise the static makedumpfile (make makedumpfile), when there is one:
+# the package build fetches no source, so without it the package gets Debian
+# 12's makedumpfile (scripts/build-makedumpfile.sh --offline says so).
+if [ -f "$REPO/build/makedumpfile/.stamp" ] && [ -f "$REPO/build/makedumpfile/built-using" ]; then
+	mkdir -p "$src/build/makedumpfile"
+	cp -p "$REPO/build/makedumpfile/makedumpfile" "$REPO/build/makedumpfile/.stamp" \
+		"$REPO/build/makedumpfile/built-using" "$src/build/makedumpfile/" ||
+		die "cannot copy the static makedumpfile from $REPO/build/makedumpfile"
 fi
 
 say "dpkg-buildpackage -us -uc -b in $src (log: $out/build.log)"

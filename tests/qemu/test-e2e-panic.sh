@@ -4,7 +4,8 @@
 # The first kernel is Debian's linux-image-amd64 with crashkernel=64M. Its
 # initramfs runs scripts/load-crashkernel.sh as shipped and crashes through
 # sysrq. Our capture kernel and initramfs must then write the dump and dmesg
-# to an ext4 virtio disk, which we read back without mounting it.
+# to an ext4 virtio disk, which we read back without mounting it; makedumpfile
+# says "kernel version is not supported" only when it is Debian 12's 1.7.2.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 qemu_setup e2e-panic
@@ -39,6 +40,26 @@ img_get "$disk" "/var/crash/$dir/dmesg.$dir" "$WORK/dmesg.txt" || fail "cannot r
 img_get "$disk" "/var/crash/$dir/dumpagent.log" "$WORK/dumpagent.log" || fail "cannot read dumpagent.log"
 grep -q '^dumpagent: outcome: complete$' "$WORK/dumpagent.log" ||
 	fail "dumpagent.log does not record 'outcome: complete': $(cat "$WORK/dumpagent.log")"
+# makedumpfile and Debian 12's kernel: the static 1.7.6 of
+# scripts/build-makedumpfile.sh knows it; Debian 12's own 1.7.2, which the
+# image holds where that could not be built, says "The kernel version is not
+# supported" (the agent logs makedumpfile's lines). build.sh names the one it
+# put in the image; the line must be there with 1.7.2 and nowhere otherwise.
+mdf=$(sed -n 's/^initramfs\/build\.sh: makedumpfile: \(.*\) (\(static\|dynamic\).*$/\1/p' "$WORK/build.log")
+[ -n "$mdf" ] && [ -x "$mdf" ] || fail "build.log names no makedumpfile for the capture image: $(cat "$WORK/build.log")"
+mdf_version=$("$mdf" -v 2>&1 | sed -n '1s/^makedumpfile: version \([^ ]*\) .*$/\1/p')
+[ -n "$mdf_version" ] || fail "$mdf -v does not say its version: $("$mdf" -v 2>&1 | head -n 1)"
+grep -i 'kernel version is not supported' "$WORK/dumpagent.log" "$SERIAL" >"$WORK/unsupported.log" || :
+case $mdf_version in
+1.7.2)
+	grep -qi '^dumpagent: makedumpfile (dump): The kernel version is not supported\.' "$WORK/dumpagent.log" ||
+		fail "Debian 12's makedumpfile 1.7.2 ($mdf) ran without its 'kernel version is not supported' in dumpagent.log: is the crashed kernel still Debian 12's? $(cat "$WORK/dumpagent.log")"
+	mdf_said="makedumpfile 1.7.2 (Debian 12's: no static build), 'kernel version is not supported' as expected" ;;
+*)
+	[ ! -s "$WORK/unsupported.log" ] ||
+		fail "makedumpfile $mdf_version ($mdf) does not support the crashed kernel: $(cat "$WORK/unsupported.log")"
+	mdf_said="makedumpfile $mdf_version, no 'kernel version is not supported'" ;;
+esac
 img_get "$disk" "/var/crash/$dir/dump.$dir" "$WORK/dump" || fail "cannot read the dump file"
 panic=$(grep -o 'Kernel panic - not syncing: .*' "$WORK/dmesg.txt" | head -n 1)
 case $panic in
@@ -95,4 +116,4 @@ tr -d '\r' <"$SERIAL" | awk -v id="$dir" -v bytes="$(wc -c <"$WORK/dump")" -v uu
 [ "$(cat "$WORK/markers")" = "ready target dump report done " ] ||
 	fail "console markers missing or out of order: '$(cat "$WORK/markers")' (want ready target dump report done); $(grep '^dumpagent: \(ready\|target\|dump w\|report\|done\)' "$SERIAL")"
 
-pass "$(wc -c <"$WORK/dump") byte dump and its report, panic to power-off in ${QEMU_SECONDS}s"
+pass "$(wc -c <"$WORK/dump") byte dump and its report, panic to power-off in ${QEMU_SECONDS}s; $mdf_said"

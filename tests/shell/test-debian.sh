@@ -48,6 +48,13 @@ has "$D/source/format" '3.0 (native)' "source format 3.0 (native)"
 has "$D/control" 'debhelper-compat (= 13)' "debhelper compat 13"
 has "$D/control" 'linux-source-6.1' "linux-source-6.1 is a build dependency"
 has "$D/control" 'Conflicts: kdump-tools' "conflicts with kdump-tools (both arm kexec -p)"
+# Without the static makedumpfile (no source where it was built), the package
+# builds and rebuilds its initramfs with Debian's: it needs it at both times.
+has "$D/control" '               makedumpfile,' "makedumpfile is a build dependency (the fallback)"
+# shellcheck disable=SC2016 # the substvar, not the shell's
+has "$D/control" '         ${dumpagent:Depends},' "Depends takes makedumpfile from debian/rules when the static one is not shipped"
+# shellcheck disable=SC2016 # make's $(L), not the shell's
+has "$D/rules" 'Vdumpagent:Depends=$$mdf_dep' "debian/rules sets dumpagent:Depends"
 # CAPTURE_MODE=auto compares the target's drivers with the small kernel's.
 # shellcheck disable=SC2016 # make's $(L), not the shell's
 has "$D/rules" 'install -D -m 0644 build/capture/vmlinuz.builtin $(L)/vmlinuz.builtin' \

@@ -4,7 +4,9 @@
 # Host only, no VM (see tests/qemu/test-initramfs-boot.sh for the boots). The agent is
 # build/dumpagent when it exists, else tests/fixtures/test-agent.c built
 # statically here. The expected libraries are computed here, independently
-# of initramfs/lib.sh, from makedumpfile's own dynamic loader.
+# of initramfs/lib.sh, from makedumpfile's own dynamic loader: the image is
+# built with --makedumpfile set to Debian 12's dynamic one (the fallback);
+# the static one and the choice between them are in test-initramfs-makedumpfile.sh.
 # ok and bad only print, so "COND && ok ... || bad ..." is an if-else:
 # shellcheck disable=SC2015
 set -eu
@@ -24,6 +26,7 @@ need makedumpfile makedumpfile
 agent=$REPO/build/dumpagent
 [ -x "$agent" ] || die "$agent is not built: run make"
 conf=$REPO/config/dumpagent.conf
+mdf=$(command -v makedumpfile)
 mkdir "$T/tmp1" "$T/tmp2" "$T/out"
 # build.sh's staging directories go here, so the test can see them removed.
 TMPDIR=$T/tmp1
@@ -40,11 +43,11 @@ build() {
 }
 
 # --- Reproducible: same inputs, same bytes, whatever the umask or TMPDIR.
-build a --config "$conf" --agent "$agent" --output "$T/a.img"
+build a --config "$conf" --agent "$agent" --makedumpfile "$mdf" --output "$T/a.img"
 [ "$rc" = 0 ] || die "build.sh failed (status $rc): $(cat "$T/a.log")"
 rc=0
 (umask 077 && TMPDIR=$T/tmp2 "$BUILD_SH" --config "$conf" --agent "$agent" \
-	--output "$T/b.img") >"$T/b.log" 2>&1 || rc=$?
+	--makedumpfile "$mdf" --output "$T/b.img") >"$T/b.log" 2>&1 || rc=$?
 if [ "$rc" = 0 ] && cmp "$T/a.img" "$T/b.img"; then
 	ok "two builds (umask 022 and 077) give identical bytes"
 else
@@ -52,7 +55,7 @@ else
 fi
 rc=0
 SOURCE_DATE_EPOCH=1700000000 "$BUILD_SH" --config "$conf" --agent "$agent" \
-	--output "$T/c.img" >"$T/c.log" 2>&1 || rc=$?
+	--makedumpfile "$mdf" --output "$T/c.img" >"$T/c.log" 2>&1 || rc=$?
 if [ "$rc" = 0 ] && ! cmp -s "$T/a.img" "$T/c.img" &&
 	gzip -dc "$T/c.img" | TZ=UTC cpio -itv --quiet 2>/dev/null | grep -q ' Nov 14  2023 init$'; then
 	ok "SOURCE_DATE_EPOCH sets the mtimes"
@@ -202,7 +205,7 @@ build usage --config "$conf" --agent "$agent"
 mkdir "$T/plant"
 echo precious >"$T/victim"
 sh -c 'kill -STOP $$ && exec "$@"' sh "$BUILD_SH" --config "$conf" --agent "$agent" \
-	--output "$T/plant/p.img" >"$T/plant.log" 2>&1 &
+	--makedumpfile "$mdf" --output "$T/plant/p.img" >"$T/plant.log" 2>&1 &
 pid=$!
 n=0
 while [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != T ] && [ "$n" -lt 100 ]; do

@@ -1,0 +1,162 @@
+#!/bin/sh
+# scripts/build-makedumpfile.sh: builds a static makedumpfile 1.7.6 (zlib, lzo, zstd) from Debian trixie's source, or warns and leaves Debian 12's in use.
+#
+# Usage: scripts/build-makedumpfile.sh [--out DIR] [--offline]
+#   --out DIR    where to put DIR/makedumpfile (default: build/makedumpfile)
+#   --offline    fetch nothing: keep DIR/makedumpfile when it is up to date,
+#                else warn (the package build: it must not use the network)
+#
+# Why: Debian 12's makedumpfile 1.7.2 says "The kernel version is not
+# supported" on Debian 12's own 6.1 kernel, and needs libc, libdw, liblzma
+# and liblzo (about 3 MB) in the initramfs. 1.7.6 knows 6.1, and a static
+# binary carries no library.
+#
+# The source comes only from Debian's archive: apt-get source
+# makedumpfile=PIN, from the trixie deb-src entry that scripts/bootstrap.sh
+# adds. apt checks every downloaded file against the hashes of the Sources
+# index, and the index against the Release file signed with the Debian
+# archive key, so the .dsc and the tarballs are Debian's 1:1.7.6-1 (the
+# archive never gives one version two contents). dpkg-source -x checks them
+# against the .dsc and applies Debian's patches.
+#
+# When there is no such source (no deb-src entry offers PIN, or apt-get
+# source fails: a mirror that answers 404, a hash sum mismatch), or with
+# --offline and no up-to-date build, it prints one warning naming the cause
+# and the fix, builds nothing and exits 0: DIR/makedumpfile is then absent,
+# and initramfs/build.sh and the package use Debian 12's /usr/bin/makedumpfile
+# with its libraries. A source that is there but does not build is an error.
+#
+# The result is stripped and checked: no ELF interpreter, version 1.7.6.
+# DIR/.stamp records the pin; a build whose stamp matches does nothing.
+# DIR/built-using holds the Built-Using entries of what is linked in, for
+# debian/rules.
+# Exit status: 0 built, up to date, or no source (the warning), 1 failure,
+# 100 usage.
+set -eu
+REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+
+# The pin: a newer trixie upload changes nothing here until these change.
+PIN=1:1.7.6-1
+UPSTREAM=1.7.6
+# lzo and zstd on (zlib is always in); snappy would pull in libstdc++.
+MAKE_ARGS="LINKTYPE=static USELZO=on USEZSTD=on USESNAPPY=off"
+# The -dev packages whose static archives LINKTYPE=static links, and the C library.
+LINKED="libdw-dev libelf-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev zlib1g-dev libc6-dev"
+TRIXIE_SRC=/etc/apt/sources.list.d/dumpagent-trixie-src.sources
+# What the fallback means, for every warning.
+FALLBACK="the capture initramfs gets Debian 12's makedumpfile 1.7.2 with its libraries, which says \"The kernel version is not supported\" on Debian 12's kernel"
+
+out=$REPO/build/makedumpfile
+offline=no
+
+say() { echo "build-makedumpfile: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+usage_error() { say "$*; see scripts/build-makedumpfile.sh --help"; exit 100; }
+# no_source CAUSE FIX: the one warning, and no build.
+no_source() {
+	say "warning: no static makedumpfile $PIN: $1; $FALLBACK; $2"
+	rm -rf -- "$out/work"
+	exit 0
+}
+
+abs() { case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--help | -h) sed -n '2,/^set -eu$/p' "$0" | sed -e '/^set -eu$/d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	--offline) offline=yes; shift ;;
+	--out)
+		if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi
+		out=$(abs "$2")
+		shift 2 ;;
+	*) usage_error "unknown argument '$1'" ;;
+	esac
+done
+
+stamp="$PIN $MAKE_ARGS"
+if [ -x "$out/makedumpfile" ] && [ -f "$out/built-using" ] &&
+	[ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+	say "$out/makedumpfile is up to date (makedumpfile $PIN)"
+	exit 0
+fi
+# Whatever happens next, an older build must not stay to be used.
+rm -rf -- "$out/work" "$out/makedumpfile" "$out/makedumpfile.new" "$out/.stamp" "$out/built-using"
+[ "$offline" = no ] ||
+	no_source "--offline (the package build fetches no source) and no up-to-date build in $out" \
+		"run make makedumpfile before the package build (make deb does, and copies it)"
+for tool in apt-get apt-cache dpkg-source dpkg-query make cc strip readelf; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		die "$tool not found: run scripts/bootstrap.sh (apt, dpkg-dev, build-essential, binutils)"
+done
+
+work=$out/work
+log=$out/build.log
+mkdir -p -- "$work" || die "cannot create $work"
+: >"$log" || die "cannot write $log"
+
+# fail WHAT: the end of the log, then the error naming the log.
+fail() {
+	tail -n 30 "$log" >&2
+	die "$1; full log: $log"
+}
+
+# Is there a deb-src entry at all? apt-get source would say "Unable to find a
+# source package", which names no entry; this names the fix.
+echo "== apt-cache showsrc --only-source makedumpfile" >>"$log"
+apt-cache showsrc --only-source makedumpfile >"$work/showsrc" 2>>"$log" || :
+cat "$work/showsrc" >>"$log"
+if ! grep -qx "Version: $PIN" "$work/showsrc"; then
+	if [ -f "$TRIXIE_SRC" ]; then
+		fix="run apt-get update as root (for the deb-src entry $TRIXIE_SRC), then make makedumpfile"
+	else
+		fix="run scripts/bootstrap.sh as root (it adds trixie's deb-src entry, $TRIXIE_SRC), then make makedumpfile"
+	fi
+	no_source "no deb-src entry offers it (apt-cache showsrc makedumpfile has no version $PIN)" "$fix"
+fi
+
+echo "== apt-get source --download-only makedumpfile=$PIN" >>"$log"
+if ! (cd "$work" && apt-get source -q --download-only "makedumpfile=$PIN") >"$work/apt.log" 2>&1; then
+	cat "$work/apt.log" >>"$log"
+	# apt's first error line is the cause: a 404, a hash sum mismatch.
+	cause=$(sed -n 's/^E: //p' "$work/apt.log" | head -n 1 | tr -s ' ')
+	no_source "apt-get source makedumpfile=$PIN failed: ${cause:-see $log}" \
+		"make the deb-src entry's mirror serve Debian's makedumpfile source, then run make makedumpfile"
+fi
+cat "$work/apt.log" >>"$log"
+
+for a in libdw libelf libz liblzma libbz2 liblzo2 libzstd; do
+	[ -f "/usr/lib/x86_64-linux-gnu/$a.a" ] ||
+		die "/usr/lib/x86_64-linux-gnu/$a.a not found: run scripts/bootstrap.sh (the static archives of $LINKED)"
+done
+echo "== dpkg-source -x" >>"$log"
+(cd "$work" && dpkg-source -x "makedumpfile_${PIN#*:}.dsc" src) >>"$log" 2>&1 ||
+	fail "dpkg-source -x makedumpfile_${PIN#*:}.dsc failed"
+say "building makedumpfile $UPSTREAM from Debian's source package makedumpfile $PIN (log: $log)"
+echo "== make $MAKE_ARGS" >>"$log"
+# MAKE_ARGS is a list of make variables; MAKEFLAGS from a calling make
+# (-j, -s) would be harmless, but its variable overrides are not ours.
+# shellcheck disable=SC2086
+(cd "$work/src" && env -u MAKEFLAGS -u MFLAGS make $MAKE_ARGS makedumpfile) >>"$log" 2>&1 ||
+	fail "make $MAKE_ARGS failed"
+strip -o "$out/makedumpfile.new" "$work/src/makedumpfile" >>"$log" 2>&1 ||
+	fail "cannot strip $work/src/makedumpfile"
+
+# The checks initramfs/build.sh relies on: no interpreter, the pinned version.
+if LC_ALL=C readelf -lW "$out/makedumpfile.new" | grep -q 'Requesting program interpreter'; then
+	fail "$out/makedumpfile.new is dynamically linked"
+fi
+ver=$("$out/makedumpfile.new" -v 2>&1 | head -n 1) || true
+case $ver in
+*"version $UPSTREAM "*) ;;
+*) fail "$out/makedumpfile.new -v says '$ver', not version $UPSTREAM" ;;
+esac
+# Built-Using: makedumpfile's own source and the sources of what is linked in.
+# shellcheck disable=SC2086 # a list of package names
+using=$(dpkg-query -f '${source:Package} (= ${source:Version})\n' -W $LINKED) ||
+	fail "dpkg-query cannot name the sources of $LINKED"
+printf 'makedumpfile (= %s)\n%s\n' "$PIN" "$using" | LC_ALL=C sort -u >"$out/built-using"
+mv -f -- "$out/makedumpfile.new" "$out/makedumpfile"
+rm -rf -- "$work"
+echo "$stamp" >"$out/.stamp"
+size=$(wc -c <"$out/makedumpfile")
+say "built $out/makedumpfile: $ver, static, $((size)) bytes"
