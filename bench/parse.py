@@ -210,7 +210,7 @@ def timeline(host, kev, aev, bench):
         ("target found and mounted", aev["target"] - aev["ready"]),
         ("dmesg and summary", aev["dump_start"] - aev["target"]),
         ("dump (makedumpfile)", aev["dump"] - aev["dump_start"]),
-        ("report (VmCore embedded)", aev["report"] - aev["dump"]),
+        ("report (VmCore at the next boot by default)", aev["report"] - aev["dump"]),
         ("log, sync, unmount", aev["done"] - aev["report"]),
         ("power off", kev["off"] - aev["done"] - hook),
     ]

@@ -250,6 +250,8 @@ started=$(date +%s)
 say "timeline: 1 GB guest, crashkernel=32M, zlib, dump level 31, then makedumpfile alone"
 timeline_ok=no
 ! capture_run timeline 1G 32 time || timeline_ok=yes
+say "the same with REPORT_VMCORE=capture: the report's VmCore written before the reboot"
+capture_run timeline-embed 1G 32 mem REPORT_VMCORE=capture || :
 if [ "$B_QUICK" = no ]; then
 	# The distro mode first: its runs are the longest, and the newest.
 	for m in 1G 4G 16G; do

@@ -80,4 +80,27 @@ assert "1 GB, 32M: kernel image: 5.0 MiB" in segs, sorted(segs)
 assert "vmcore 1043 MiB: agent: 1.5 MiB" in segs, sorted(segs)
 ')
 check "the report's figure has the run's memory and peak RSS bars" $? "$out"
+
+# The report's VmCore at the next boot against the capture kernel's: downtime
+# and bytes on disk as computed by hand (30 MiB dump; 40 MiB embedded report).
+out=$(python3 - "$REPO/bench" <<'EOS' 2>&1
+import sys
+sys.path.insert(0, sys.argv[1])
+import report
+M = 1048576
+def run(report_s, total, rep):
+    return {"ok": True, "total_s": total, "dump_bytes": 30 * M, "report_bytes": rep,
+            "events": {"panic": 0.0, "dump": 20.0, "report": 20.0 + report_s},
+            "files": {"dump.x": 30 * M, "r.crash": rep, "dmesg.x": 1 * M, "summary.x.json": 1 * M}}
+text = report.section_report_embed({"timeline": run(0.5, 30.0, 2 * M), "timeline-embed": run(15.0, 45.0, 40 * M)})
+want = ["| boot (default) | 20.0 | 0.5 | 30.0 | 30.0 | 2.0 | 34.0 (1.13x the dump) |",
+        "| capture | 20.0 | 15.0 | 45.0 | 30.0 | 40.0 | 72.0 (2.40x the dump) |",
+        "Downtime with the default: 67% of the capture kernel embedding it",
+        "(2.40x its dump); REPORT_VMCORE=export keeps it at 1.13x"]
+for w in want:
+    assert w in text, (w, text)
+assert "Not measured" in report.section_report_embed({"timeline": run(0.5, 30.0, 2 * M)})
+EOS
+)
+check "the VmCore section: downtime and bytes per crash of both REPORT_VMCORE runs" $? "$out"
 finish
