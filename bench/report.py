@@ -451,10 +451,11 @@ def section_dumps(runs):
                          fmt(size / secs if secs else None, 2),
                          "%s (%s)" % (fmt(rep / 1048576 if rep else None), run.get("report_vmcore", "-")),
                          fmt(rep_s, 1)])
-    out += ["1 GB guest (crashkernel=64M, or 32M for zlib/31 from the timeline run). Throughput: "
+    out += ["1 GB guest, crashkernel=64M, every combination in the same conditions (zlib/31 "
+            "falls back to the timeline run at 32M only when its own run is missing). Throughput: "
             "the crashed RAM (vmcore size) per second of the dump phase, and the bytes written "
-            "per second. The report embeds the dump as its VmCore when it is under "
-            "REPORT_VMCORE_MAX_MB and fits on the target.", "",
+            "per second. The report column is what the capture kernel wrote: with "
+            "REPORT_VMCORE=boot (the default) the VmCore comes at the next boot (section 3b).", "",
             table(["compression", "dump level", "dump MiB", "dump s", "RAM MiB/s", "written MiB/s",
                    "report MiB (VmCore)", "report s"], rows), ""]
     return "\n".join(out)

@@ -258,7 +258,7 @@ if [ "$B_QUICK" = no ]; then
 		say "smallest crashkernel= for a $m guest, distro mode (Debian's kernel, megasas disk)"
 		bisect "$m" distro
 	done
-	for c in zlib:1 zlib:17 lzo:1 lzo:17 lzo:31; do
+	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31; do
 		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"
 		capture_run "dump-${c%:*}-${c#*:}" 1G 64 mem "COMPRESSION=${c%:*}" "DUMP_LEVEL=${c#*:}" || :
 	done
