@@ -236,6 +236,16 @@ stage_device_nodes() {
 	echo "$IH_PROG: note: not root (or mknod refused): no /dev/console or /dev/null in the image; /init opens them on devtmpfs"
 }
 
+# The agent's debug information (a third of the build tree's binary) is of
+# no use in the capture kernel, and its memory is the scarcest there. strip
+# is binutils', always on a build host; a machine that rebuilds the
+# initramfs without it has the package's agent, which dh_strip stripped.
+strip_agent() {
+	command -v strip >/dev/null 2>&1 || return 0
+	strip --strip-all -- "$staging/sbin/dumpagent" ||
+		die "strip $staging/sbin/dumpagent failed"
+}
+
 stage() {
 	for d in proc sys dev tmp run mnt/target etc sbin usr/bin; do
 		mkdir -p "$staging/$d"
@@ -245,6 +255,7 @@ stage() {
 		add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
 	fi
 	add_file "$staging" "$agent" /sbin/dumpagent 0755 || exit 1
+	strip_agent
 	add_file "$staging" "$config" /etc/dumpagent.conf 0644 || exit 1
 	add_file "$staging" "$IH_DIR/init" /init 0755 || exit 1
 	add_file "$staging" "$IH_DIR/bench" /sbin/dumpagent-bench 0755 || exit 1

@@ -119,7 +119,15 @@ same() {
 }
 same "$(command -v makedumpfile)" usr/bin/makedumpfile
 same /bin/busybox bin/busybox
-same "$agent" sbin/dumpagent
+# The agent goes in stripped: what it runs is the same, its debug sections are not.
+strip --strip-all -o "$T/agent.stripped" "$agent"
+same "$T/agent.stripped" sbin/dumpagent
+if readelf -S "$agent" | grep -q debug_info && ! readelf -S "$T/root/sbin/dumpagent" | grep -q debug_info &&
+	"$T/root/sbin/dumpagent" --version >/dev/null; then
+	ok "/sbin/dumpagent: no debug sections ($(wc -c <"$T/root/sbin/dumpagent") of $(wc -c <"$agent") bytes), and it runs"
+else
+	bad "/sbin/dumpagent keeps its debug sections, or does not run"
+fi
 same "$conf" etc/dumpagent.conf
 same "$REPO/initramfs/init" init
 same "$REPO/initramfs/bench" sbin/dumpagent-bench
