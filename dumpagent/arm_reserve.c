@@ -9,31 +9,7 @@
 #include <unistd.h>
 
 #include "gunzip.h"
-
-/* Little-endian fields of a kernel header. */
-static unsigned long long le(const unsigned char *p, int bytes)
-{
-	unsigned long long v = 0;
-
-	for (int i = bytes - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-unsigned long long arm_kernel_boot_size(const unsigned char *head, size_t len, unsigned long long size)
-{
-	/* x86 boot protocol (Documentation/arch/x86/boot.rst): "HdrS" at 0x202,
-	 * the version at 0x206, init_size at 0x260 since 2.10: the memory the
-	 * kernel needs from its load address until it has booted. */
-	if (len >= 0x264 && memcmp(head + 0x202, "HdrS", 4) == 0 && le(head + 0x206, 2) >= 0x020a &&
-	    le(head + 0x260, 4) > 0)
-		return le(head + 0x260, 4);
-	/* arm64 (Documentation/arch/arm64/booting.rst): "ARM\x64" at 0x38,
-	 * image_size at 16, the image with its bss. */
-	if (len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0 && le(head + 16, 8) > 0)
-		return le(head + 16, 8);
-	return size * 4;
-}
+#include "kernel_header.h"
 
 void arm_need_from_sizes(unsigned long long boot, unsigned long long initrd, unsigned long long unpacked,
 			 unsigned long long work, struct arm_need *n)
@@ -102,7 +78,7 @@ static int initrd_sizes(const char *initrd, unsigned long long *size, long long 
 /* The boot size of the kernel file at path: 0, or -1 with why. */
 static int kernel_boot_size(const char *path, unsigned long long *boot, char *why, size_t len)
 {
-	unsigned char head[0x270];
+	unsigned char head[KERNEL_HEADER_LEN];
 	unsigned long long size;
 	ssize_t got;
 	int fd;
@@ -115,7 +91,7 @@ static int kernel_boot_size(const char *path, unsigned long long *boot, char *wh
 	(void)close(fd); /* read-only */
 	if (got < 0)
 		return -1;
-	*boot = arm_kernel_boot_size(head, (size_t)got, size);
+	*boot = kernel_header_boot_size(head, (size_t)got, size);
 	return 0;
 }
 

@@ -49,11 +49,6 @@ struct arm_need {
 	unsigned long long reserve_mb; /* crashkernel= for --reserve: recommend, in MiB */
 };
 
-/* The memory a kernel image needs while it boots, from its header: an x86
- * bzImage's init_size (boot protocol 2.10 on), an arm64 Image's image_size;
- * any other (a compressed arm64 Image.gz) counts as 4 times its size. The
- * header is the first len bytes of the file, size its size. */
-unsigned long long arm_kernel_boot_size(const unsigned char *head, size_t len, unsigned long long size);
 /* The estimate from its parts (unpacked 0: not gzip, counted as 3 times the
  * initramfs). */
 void arm_need_from_sizes(unsigned long long boot, unsigned long long initrd, unsigned long long unpacked,

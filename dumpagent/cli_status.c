@@ -14,6 +14,7 @@
 #include "cli_stack.h"
 #include "io.h"
 #include "json.h"
+#include "kernel_header.h"
 #include "screen_check.h"
 #include "text.h"
 
@@ -110,24 +111,24 @@ static void read_state(const struct cli *c, struct loaded *ld)
 	ld->at = atoll(at);
 }
 
-/* The release string of an x86 bzImage: the header's kernel_version pointer. */
+/* The release string of an x86 bzImage: the header's kernel_version. */
 static void kernel_release(const char *path, char *out, size_t len)
 {
-	unsigned char h[0x210];
+	unsigned char h[KERNEL_HEADER_LEN];
 	char v[128];
 	struct stat st;
 	int fd = cli_open_file(AT_FDCWD, path, &st);
-	unsigned off;
+	ssize_t got;
+	unsigned long at;
 
 	if (fd < 0)
 		return;
-	if (pread_full(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) && memcmp(h + 0x202, "HdrS", 4) == 0) {
-		off = (unsigned)h[0x20e] | (unsigned)h[0x20f] << 8;
-		if (off && pread_full(fd, v, sizeof(v) - 1, (off_t)off + 0x200) > 0) {
-			v[sizeof(v) - 1] = '\0';
-			v[strcspn(v, " ")] = '\0';
-			(void)text_copy(out, len, v, sizeof(v));
-		}
+	got = pread_full(fd, h, sizeof(h), 0);
+	at = got > 0 ? kernel_header_version_at(h, (size_t)got) : 0;
+	if (at && pread_full(fd, v, sizeof(v) - 1, (off_t)at) > 0) {
+		v[sizeof(v) - 1] = '\0';
+		v[strcspn(v, " ")] = '\0';
+		(void)text_copy(out, len, v, sizeof(v));
 	}
 	(void)close(fd); /* read-only */
 }

@@ -13,6 +13,7 @@
 #include "arm_initrd.h"
 #include "arm_record.h"
 #include "arm_reserve.h"
+#include "kernel_header.h"
 #include "arm_state.h"
 #include "sha256.h"
 #include "arm_target.h"
@@ -55,18 +56,33 @@ static void kernel_boot_size_reads_the_header(void **state)
 	unsigned char h[0x270] = { 0 };
 
 	(void)state;
-	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 20 * MIB);
+	assert_int_equal(kernel_header_boot_size(h, sizeof(h), 5 * MIB), 20 * MIB);
 	memcpy(h + 0x202, "HdrS", 4);
 	h[0x206] = 0x0f, h[0x207] = 0x02; /* protocol 2.15 */
 	h[0x260] = 0x00, h[0x261] = 0x40, h[0x262] = 0xad, h[0x263] = 0x00; /* 0xad4000: 10.8 MiB */
-	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 0xad4000);
-	assert_int_equal(arm_kernel_boot_size(h, 0x263, 5 * MIB), 20 * MIB); /* cut short */
+	assert_int_equal(kernel_header_boot_size(h, sizeof(h), 5 * MIB), 0xad4000);
+	assert_int_equal(kernel_header_boot_size(h, 0x263, 5 * MIB), 20 * MIB); /* cut short */
 	h[0x206] = 0x09; /* protocol 2.09: no init_size */
-	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 20 * MIB);
+	assert_int_equal(kernel_header_boot_size(h, sizeof(h), 5 * MIB), 20 * MIB);
 	memset(h, 0, sizeof(h));
 	memcpy(h + 0x38, "ARM\x64", 4);
 	h[16] = 0x00, h[17] = 0x00, h[18] = 0x30, h[19] = 0x02; /* 35 MiB */
-	assert_int_equal(arm_kernel_boot_size(h, sizeof(h), 5 * MIB), 35 * MIB);
+	assert_int_equal(kernel_header_boot_size(h, sizeof(h), 5 * MIB), 35 * MIB);
+}
+
+/* A bzImage's kernel_version string: the pointer at 0x20e counts from 0x200. */
+static void kernel_version_is_found_from_the_header(void **state)
+{
+	unsigned char h[KERNEL_HEADER_LEN] = { 0 };
+
+	(void)state;
+	h[0x20e] = 0x40, h[0x20f] = 0x38; /* 0x3840 */
+	assert_int_equal(kernel_header_version_at(h, sizeof(h)), 0); /* no "HdrS": not a bzImage */
+	memcpy(h + 0x202, "HdrS", 4);
+	assert_int_equal(kernel_header_version_at(h, sizeof(h)), 0x3a40);
+	assert_int_equal(kernel_header_version_at(h, 0x20f), 0); /* cut short */
+	h[0x20e] = 0, h[0x20f] = 0;
+	assert_int_equal(kernel_header_version_at(h, sizeof(h)), 0); /* none */
 }
 
 /* The working memory grows by 1 MiB per ARM_RAM_GIB_PER_MIB GiB of RAM,
@@ -711,6 +727,7 @@ int main(void)
 		cmocka_unit_test(need_counts_every_part),
 		cmocka_unit_test(shrink_keeps_the_floor),
 		cmocka_unit_test(kernel_boot_size_reads_the_header),
+		cmocka_unit_test(kernel_version_is_found_from_the_header),
 		cmocka_unit_test(need_fits_or_says_why),
 		cmocka_unit_test(work_grows_with_ram),
 		TMPDIR_TEST(unpacked_counts_every_member),

@@ -1,0 +1,19 @@
+/* kernel_header.h: the fields read from a kernel image's header (x86 bzImage setup header, arm64 Image header). */
+#ifndef DUMPAGENT_KERNEL_HEADER_H
+#define DUMPAGENT_KERNEL_HEADER_H
+
+#include <stddef.h>
+
+#define KERNEL_HEADER_LEN 0x270 /* the first bytes of the file that hold every field below */
+
+/* The memory a kernel image needs while it boots: an x86 bzImage's
+ * init_size (boot protocol 2.10 on), an arm64 Image's image_size; any other
+ * (a compressed arm64 Image.gz) counts as 4 times its size. head is the
+ * first len bytes of the file, size its size. */
+unsigned long long kernel_header_boot_size(const unsigned char *head, size_t len, unsigned long long size);
+
+/* Where an x86 bzImage's kernel_version string is in the file ("6.1.0-28-amd64
+ * (debian-kernel@...) #1 SMP ..."), or 0 when it has none. */
+unsigned long kernel_header_version_at(const unsigned char *head, size_t len);
+
+#endif
