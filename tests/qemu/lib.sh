@@ -244,3 +244,14 @@ guest_unit() {
 	EOF
 	ln -sf "/etc/systemd/system/$2.service" "$1/etc/systemd/system/multi-user.target.wants/$2.service"
 }
+
+# in_root COMMAND...: runs it chrooted in the unpacked rootfs $ROOT, with a clean environment.
+in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+
+# The full-system tests' results. at MARK: the host's time of a serial mark
+# in $WORK/times ("SECONDS MARK" lines). The guest's $WORK/results holds one
+# "== NAME rc=N" line then the output per command: block NAME prints that
+# output, rc_of NAME its status.
+at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
+block() { awk -v n="$1" '/^== / { on = ($2 == n); next } on' "$WORK/results"; }
+rc_of() { sed -n "s/^== $1 rc=\([0-9]*\)\$/\1/p" "$WORK/results"; }

@@ -123,7 +123,6 @@ qemu_run "$WORK/vmlinuz" "$WORK/initrd.img" "$append" \
 sleep 1
 kill "$poller" 2>/dev/null || :
 tr -d '\r' <"$SERIAL" >"$WORK/serial.txt"
-at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
 
 # --- what the guest said
 grep -q 'DISTRO-TEST: FAILED' "$WORK/serial.txt" &&

@@ -91,7 +91,6 @@ tarball=$(sh "$REPO/tests/qemu/secureboot-rootfs.sh" "$BUILD/system") ||
 	fail "no Secure Boot rootfs; see $BUILD/system/secureboot-apt.log and $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
 tar -C "$ROOT" --numeric-owner -xpf "$tarball" || fail "cannot unpack $tarball"
-in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 cp "$deb" "$ROOT/tmp/${deb##*/}"
 in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	"/tmp/${deb##*/}" >"$WORK/install.log" 2>&1 ||
@@ -214,17 +213,10 @@ rc=0
 wait "$qemu" || rc=$?
 case $rc in 124 | 137) fail "the VM did not power off within $SECUREBOOT_TIMEOUT s" ;; esac
 [ "$rc" = 0 ] || fail "qemu exited with status $rc: $(cat "$WORK/qemu.out")"
-at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
 
 # --- what the guest saw
 img_get "$ROOT_FS" /var/lib/secureboot-test/results "$WORK/results" ||
 	fail "the guest wrote no results (/var/lib/secureboot-test/results)"
-block() { # NAME: the output of one command in the results
-	awk -v n="$1" '/^== / { on = ($2 == n); next } on' "$WORK/results"
-}
-rc_of() {
-	sed -n "s/^== $1 rc=\([0-9]*\)\$/\1/p" "$WORK/results"
-}
 grep -q 'SECUREBOOT-TEST: FAILED' "$SERIAL" &&
 	fail "the guest failed: $(tr -d '\r' <"$SERIAL" | grep 'SECUREBOOT-TEST: FAILED') $(cat "$WORK/results")"
 

@@ -51,7 +51,6 @@ tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
 	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
 tar -C "$ROOT" --numeric-owner -xpf "$tarball" || fail "cannot unpack $tarball"
-in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 cp "$deb" "$ROOT/tmp/${deb##*/}"
 in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	"/tmp/${deb##*/}" >"$WORK/install.log" 2>&1 ||

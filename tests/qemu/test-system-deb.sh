@@ -50,7 +50,6 @@ tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
 	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
 tar -C "$ROOT" --numeric-owner -xpf "$tarball" || fail "cannot unpack $tarball"
-in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 cp "$deb" "$ROOT/tmp/${deb##*/}"
 in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	"/tmp/${deb##*/}" >"$WORK/install.log" 2>&1 ||
@@ -180,17 +179,10 @@ rc=0
 wait "$qemu" || rc=$?
 case $rc in 124 | 137) fail "the VM did not power off within $SYSTEM_TIMEOUT s" ;; esac
 [ "$rc" = 0 ] || fail "qemu exited with status $rc: $(cat "$WORK/qemu.out")"
-at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
 
 # --- what the guest saw
 img_get "$IMG" /var/lib/system-test/results "$WORK/results" ||
 	fail "the guest wrote no results (/var/lib/system-test/results)"
-block() { # NAME: the output of one command in the results
-	awk -v n="$1" '/^== / { on = ($2 == n); next } on' "$WORK/results"
-}
-rc_of() {
-	sed -n "s/^== $1 rc=\([0-9]*\)\$/\1/p" "$WORK/results"
-}
 grep -q 'SYSTEM-TEST: FAILED' "$SERIAL" &&
 	fail "the guest failed: $(tr -d '\r' <"$SERIAL" | grep 'SYSTEM-TEST: FAILED') $(cat "$WORK/results")"
 [ "$(rc_of status-first)" = 0 ] || fail "dumpagent status was not armed on the first boot: $(block status-first)"
