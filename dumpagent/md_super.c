@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io.h"
 #include "text.h"
@@ -159,4 +160,13 @@ int md_super_read(int fd, uint64_t size, struct md_member *m)
 	if (found > 1)
 		memset(m, 0, sizeof(*m));
 	return found == 0 ? -ENOENT : found > 1 ? -ENOTUNIQ : 0;
+}
+
+int md_super_read_dev(int fd, struct md_member *m)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+
+	if (size < 0)
+		return -errno;
+	return md_super_read(fd, (uint64_t)size, m);
 }

@@ -40,5 +40,7 @@ int md_super0_parse(const unsigned char *buf, size_t len, struct md_member *m);
  * is malformed; -ENOTUNIQ when it holds two (an old 0.90 one under a 1.x:
  * refusing to guess, as md's own tools ask); or -errno of a read. */
 int md_super_read(int fd, uint64_t size, struct md_member *m);
+/* md_super_read of the whole device open at fd (its size from lseek). */
+int md_super_read_dev(int fd, struct md_member *m);
 
 #endif
