@@ -63,16 +63,13 @@ int capture_md_target(struct capture *c, const struct target_spec *spec, char *e
 		(void)snprintf(err, errlen, "%s is not SYSFS/class/block: cannot reach md's sysfs", c->opts->sys_block);
 		return -1;
 	}
-	err[0] = '\0';
 	if (md_assemble(sysfs, c->opts->dev_dir, &found, plan.raid_disks, &c->md_fd, &dev, err, errlen) < 0)
 		return -1;
-	if (err[0])
-		log_error("%s", err);
 	/* From here a refusal leaves the array running; capture_end stops it,
 	 * and nothing was written through it. */
 	if (probe_array(&env, dev, &c->dev, err, errlen) < 0 || target_check(spec, &c->dev, err, errlen) < 0)
 		return -1;
-	log_info("md array assembled as %s from %u members, resync frozen (%s UUID=%s)", c->dev.path,
+	log_info("md array assembled as %s from %u members (%s UUID=%s)", c->dev.path,
 		 plan.raid_disks, c->dev.id.type, c->dev.id.uuid);
 	return 0;
 }

@@ -11,7 +11,7 @@
 
 /* Creates md MD_CAPTURE_MINOR through sysfs (module/md_mod/parameters/new_array
  * under sysfs), opens it under dev_dir, hands md every member of f and runs
- * it, with its resync frozen: 0, the array's fd in *fd (kept open until
+ * it: 0, the array's fd in *fd (kept open until
  * md_stop) and its number in *dev; -1 with err (and the array stopped again
  * when it was started). */
 int md_assemble(const char *sysfs, const char *dev_dir, const struct md_found *f, unsigned raid_disks, int *fd,
