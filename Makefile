@@ -37,7 +37,7 @@ SEEDS_lvm        := tests/fixtures/lvm/pv-vgcreate.bin $(wildcard tests/fuzz/see
 SEEDS_md         := $(wildcard tests/fuzz/seeds/md/*)
 
 .PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
-	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm
+	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm check-md
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -159,6 +159,13 @@ check-distro: deb
 # stale mapping refused (root, loop devices and lvm2 on the host; 69 s quiet, about 8 min under load).
 check-lvm: all capture-kernel
 	tests/run qemu/test-target-lvm
+
+# md RAID1 (issue 14): ext4 on RAID1 over two disks captured in distro mode, a missing member
+# refused. Needs mdadm on the host (the guest makes the array with it; the host reads the
+# members with mdadm --examine), which the lvm test does not: hence its own target, outside
+# make check. Two guest boots: 3m12s to 4m50s under a load of 6 to 12 on the shared 2-core VM.
+check-md: all
+	tests/run qemu/test-target-md
 
 check-bsod: deb
 	SYSTEM_VGA=std SYSTEM_FIRMWARE=bios tests/run qemu/test-system-bsod
