@@ -34,7 +34,7 @@ SEEDS_superblock := $(wildcard tests/fuzz/seeds/superblock/*)
 SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
 SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 SEEDS_lvm        := tests/fixtures/lvm/pv-vgcreate.bin $(wildcard tests/fuzz/seeds/lvm/*)
-SEEDS_md         := $(wildcard tests/fuzz/seeds/md/*)
+SEEDS_md         := tests/fixtures/md/member-v1.2.bin $(wildcard tests/fuzz/seeds/md/*)
 
 .PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm check-md

@@ -1,9 +1,10 @@
-/* test_md_super.c: the md superblock reader on hand-made v1.2, v1.0 and 0.90 members (fields, checksums, places, bounds), and dumpagent.md='s text. */
+/* test_md_super.c: the md superblock reader on hand-made v1.2, v1.0 and 0.90 members (fields, checksums, places, bounds), one mdadm made, and dumpagent.md='s text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -187,6 +188,31 @@ static void reads_a_0_90_member_and_refuses_two(void **state)
 	assert_int_equal(read_disk(DISK, &m), -ENOTUNIQ);
 }
 
+/* The first 8 KiB of a member that mdadm 4.2 made in test-target-md's guest
+ * (mdadm --create --metadata=1.2 --level=1 --raid-devices=2 --uuid=...;
+ * after the capture: mdadm --examine said events 26, clean, role 0, data
+ * offset 2048 sectors, name "(none):0"). */
+static void reads_a_member_mdadm_made(void **state)
+{
+	struct md_member m;
+	int fd = open("tests/fixtures/md/member-v1.2.bin", O_RDONLY);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(md_super_read(fd, 8192, &m), 0);
+	close(fd);
+	assert_int_equal(m.major, 1);
+	assert_int_equal(m.minor, 2);
+	assert_string_equal(m.uuid, "5a1c2e3f4b6d7a8e9c0b1d2e3f4a5b6c");
+	assert_string_equal(m.name, "(none):0"); /* the guest had no hostname */
+	assert_int_equal(m.level, 1);
+	assert_int_equal(m.raid_disks, 2);
+	assert_int_equal(m.role, 0);
+	assert_int_equal(m.events, 26);
+	assert_int_equal(m.data_offset, 2048);
+	assert_int_equal(m.clean, 1);
+}
+
 static void parses_and_formats_the_recorded_array(void **state)
 {
 	struct md_plan p;
@@ -217,6 +243,7 @@ int main(void)
 		cmocka_unit_test(refuses_a_wrong_checksum_or_place),
 		cmocka_unit_test(bounds_the_roles_table),
 		cmocka_unit_test(reads_a_0_90_member_and_refuses_two),
+		cmocka_unit_test(reads_a_member_mdadm_made),
 		cmocka_unit_test(parses_and_formats_the_recorded_array),
 	};
 
