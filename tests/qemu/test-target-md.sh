@@ -6,7 +6,9 @@
 # with one msdos partition (sdb1, sdc1). The host has no md driver, so the
 # guest makes the array (tests/qemu/md-guest: mdadm from this host, metadata
 # 1.2), puts the target ext4 on it, arms with `dumpagent arm-plan --files`
-# (which must record the array as dumpagent.md= in distro mode) and crashes.
+# (which must record the array as dumpagent.md= in distro mode), shows what
+# `dumpagent status` says it sits on ("md0 (raid1, 2 members) on sdb1, sdc1")
+# and crashes.
 # The capture must find both members by the array's UUID, assemble them with
 # md's ioctls, check the ext4 UUID through /dev/md127, write the dump and
 # stop the array. The host reads the dump back from the first member's data
@@ -100,6 +102,8 @@ boot capture "$A" "$B"
 S=$WORK/serial-capture.txt
 grep -q "MD-TEST: array made and armed: dumpagent.md=" "$S" || fail "the guest did not arm: $(grep 'MD-TEST' "$S" | tail -n 5)"
 grep -q "MD-TEST: plan: mode='distro'" "$S" || fail "arm-plan did not choose the distro mode: $(grep 'plan: mode' "$S")"
+grep -Eq "MD-TEST: status: on: +md0 \(raid1, 2 members\) on sd[a-c]1, sd[a-c]1\$" "$S" ||
+	fail "dumpagent status does not show the array: $(grep 'MD-TEST: status' "$S")"
 grep -q "dumpagent: capture complete" "$S" || fail "no complete capture: $(grep 'dumpagent' "$S" | tail -n 8)"
 grep -q "md array assembled as /dev/md127 from 2 members" "$S" || fail "the agent did not assemble the array"
 grep -q "stopped md127" "$S" || fail "the agent did not stop the array: $(grep 'md127' "$S" | tail -n 3)"
