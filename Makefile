@@ -20,11 +20,12 @@ UNIT_LIB  := $(B)/unit/libagent-asan.a
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
-FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm
+FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm md
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
              dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c \
-             dumpagent/lvm_disk.c dumpagent/lvm_meta.c dumpagent/lvm_plan.c
+             dumpagent/lvm_disk.c dumpagent/lvm_meta.c dumpagent/lvm_plan.c \
+             dumpagent/md_super.c dumpagent/md_plan.c
 SEEDS     := $(B)/fuzz/seeds
 # What each target's seed directory is made of (vmcore's are generated).
 SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)
@@ -33,6 +34,7 @@ SEEDS_superblock := $(wildcard tests/fuzz/seeds/superblock/*)
 SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
 SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 SEEDS_lvm        := tests/fixtures/lvm/pv-vgcreate.bin $(wildcard tests/fuzz/seeds/lvm/*)
+SEEDS_md         := tests/fixtures/md/member-v1.2.bin $(wildcard tests/fuzz/seeds/md/*)
 
 .PHONY: all capture-kernel makedumpfile initramfs check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm
@@ -166,6 +168,14 @@ check-distro: deb
 # stale mapping refused (root, loop devices and lvm2 on the host; 69 s quiet, about 8 min under load).
 check-lvm: all capture-kernel
 	tests/run qemu/test-target-lvm
+
+# md RAID1 (issue 14): ext4 on RAID1 over two disks captured in distro mode, a missing member
+# refused. Needs mdadm on the host (the guest makes the array with it; the host reads the
+# members with mdadm --examine), which the lvm test does not: hence its own target, outside
+# make check. Two guest boots: 3m12s to 4m50s under a load of 6 to 12 on the shared 2-core VM.
+.PHONY: check-md
+check-md: all
+	tests/run qemu/test-target-md
 
 check-bsod: deb
 	SYSTEM_VGA=std SYSTEM_FIRMWARE=bios tests/run qemu/test-system-bsod

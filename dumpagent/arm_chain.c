@@ -84,7 +84,7 @@ static int refuse_virtual(const char *disk, const char *name, char *why, size_t 
 		const char *mark, *what;
 	} v[] = {
 		{ "dm", "a device-mapper device that is no LVM logical volume (only LVs are supported)" },
-		{ "md", "an md RAID device: md RAID targets are not supported yet" },
+		{ "md", "an md RAID device (under another layer: only a filesystem on an md array is supported)" },
 		{ "loop", "a loop device, whose backing file the capture kernel cannot reach" },
 	};
 
@@ -174,24 +174,19 @@ static const char *dm_kind(const char *dir, char *uuid, size_t len)
 	return "a device-mapper device that is no LVM logical volume (only LVs are supported)";
 }
 
-/* A target on an LV: each PV's driver chain (the slaves, each a partition or
- * a disk, and none virtual), then dm_mod (dm-linear and dm-stripe are in it).
- * Whether its table holds only linear and striped segments is arm_lvm.c's. */
-static int chain_dm(const char *devices, const char *real, struct arm_chain *c, char *why, size_t len)
+/* The driver chains of a stacked device's slaves (an LV's PVs, an md
+ * array's members: unit), each a partition or a disk, and none virtual;
+ * then the modules of the layer itself. 0, or -1/-2 with why. */
+static int chain_slaves(const char *devices, const char *real, const char *unit, const char *const *layer,
+			struct arm_chain *c, char *why, size_t len)
 {
-	char uuid[160], path[PATH_MAX], slave[PATH_MAX];
-	const char *kind = dm_kind(real, uuid, sizeof(uuid));
+	char path[PATH_MAX], slave[PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
 	int r = 0, n = 0;
 
-	if (kind) {
-		(void)snprintf(why, len, "the target %s is %s; set TARGET to a filesystem on a plain disk partition "
-			       "or an LVM logical volume", c->device, kind);
-		return -2;
-	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/slaves", real) >= sizeof(path) || !(dir = opendir(path))) {
-		(void)snprintf(why, len, "cannot find the PVs of %s: open %s: %s", c->device, path, strerror(errno));
+		(void)snprintf(why, len, "cannot find the %ss of %s: open %s: %s", unit, c->device, path, strerror(errno));
 		return -1;
 	}
 	while (r == 0 && (de = readdir(dir))) {
@@ -199,7 +194,8 @@ static int chain_dm(const char *devices, const char *real, struct arm_chain *c, 
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/slaves/%s", real, de->d_name) >= sizeof(path) ||
 		    !realpath(path, slave)) {
-			(void)snprintf(why, len, "cannot find the PV %s of %s: %s", de->d_name, c->device, strerror(errno));
+			(void)snprintf(why, len, "cannot find the %s %s of %s: %s", unit, de->d_name, c->device,
+				       strerror(errno));
 			r = -1;
 			break;
 		}
@@ -211,14 +207,65 @@ static int chain_dm(const char *devices, const char *real, struct arm_chain *c, 
 	}
 	(void)closedir(dir);
 	if (r == 0 && n == 0) {
-		(void)snprintf(why, len, "the LV %s has no PVs in %s/slaves", c->device, real);
+		(void)snprintf(why, len, "the %s %s has no %ss in %s/slaves", strcmp(unit, "PV") == 0 ? "LV" : "array",
+			       c->device, unit, real);
 		r = -1;
 	}
-	if (r == 0 && add(c, "dm_mod") < 0) {
-		(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device, ARM_CHAIN_MAX);
-		r = -1;
-	}
+	for (; r == 0 && *layer; layer++)
+		if (add(c, *layer) < 0) {
+			(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device,
+				       ARM_CHAIN_MAX);
+			r = -1;
+		}
 	return r;
+}
+
+/* A target on an LV: each PV's driver chain, then dm_mod (dm-linear and
+ * dm-stripe are in it). Whether its table holds only linear and striped
+ * segments is arm_lvm.c's. */
+static int chain_dm(const char *devices, const char *real, struct arm_chain *c, char *why, size_t len)
+{
+	static const char *const layer[] = { "dm_mod", NULL };
+	char uuid[160];
+	const char *kind = dm_kind(real, uuid, sizeof(uuid));
+
+	if (kind) {
+		(void)snprintf(why, len, "the target %s is %s; set TARGET to a filesystem on a plain disk partition "
+			       "or an LVM logical volume", c->device, kind);
+		return -2;
+	}
+	return chain_slaves(devices, real, "PV", layer, c, why, len);
+}
+
+/* A target on an md RAID1 array (not a partition of one): each member's
+ * driver chain, then md_mod and raid1 (modules.dep has raid1 need md_mod).
+ * Whether the members' superblocks agree is arm_md.c's. */
+static int chain_md(const char *devices, const char *real, struct arm_chain *c, char *why, size_t len)
+{
+	static const char *const layer[] = { "md_mod", "raid1", NULL };
+	char path[PATH_MAX], level[32] = "";
+	FILE *f;
+
+	if (strcmp(c->device, strrchr(real, '/') + 1) != 0) {
+		(void)snprintf(why, len, "the target %s is a partition of the md array %s (only whole arrays are "
+			       "assembled); set TARGET to a filesystem on a plain disk partition or an md RAID1 array",
+			       c->device, strrchr(real, '/') + 1);
+		return -2;
+	}
+	f = (size_t)snprintf(path, sizeof(path), "%s/md/level", real) < sizeof(path) ? fopen(path, "re") : NULL;
+	if (f) {
+		if (!fgets(level, sizeof(level), f))
+			level[0] = '\0';
+		(void)fclose(f); /* read-only */
+	}
+	level[strcspn(level, "\n")] = '\0';
+	if (strcmp(level, "raid1") != 0) {
+		(void)snprintf(why, len, "the target %s is an md %s array: only md RAID1 arrays are assembled in the "
+			       "capture; set TARGET to a filesystem on a plain disk partition or an md RAID1 array",
+			       c->device, *level ? level : "(unknown level)");
+		return -2;
+	}
+	return chain_slaves(devices, real, "member", layer, c, why, len);
 }
 
 int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain *c, char *why, size_t len)
@@ -245,8 +292,8 @@ int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain
 	(void)snprintf(c->device, sizeof(c->device), "%s", base);
 	if (has(real, "partition"))
 		*strrchr(real, '/') = '\0'; /* the partition's disk */
-	if (has(real, "dm")) {
-		if ((r = chain_dm(devices, real, c, why, len)) < 0)
+	if (has(real, "dm") || has(real, "md")) {
+		if ((r = (has(real, "dm") ? chain_dm : chain_md)(devices, real, c, why, len)) < 0)
 			return r;
 	} else if ((r = refuse_virtual(real, c->device, why, len)) < 0) {
 		return r;

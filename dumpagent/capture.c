@@ -44,7 +44,7 @@ enum capture_status capture_run(const struct capture_opts *opts)
 
 	memset(&c, 0, sizeof(c));
 	c.opts = opts;
-	c.rootfd = c.crashfd = c.dumpfd = -1;
+	c.rootfd = c.crashfd = c.dumpfd = c.md_fd = -1;
 	c.now = opts->clock ? opts->clock : (long long)time(NULL);
 	if (load_settings(&c) < 0)
 		return CAPTURE_CONFIG;
@@ -107,6 +107,8 @@ static int apply_cmdline(struct capture *c)
 	cmdline[n] = '\0';
 	if (cmdline_get(cmdline, "dumpagent.lvm", c->lvm, sizeof(c->lvm)) < 0)
 		c->lvm[0] = '\0';
+	if (cmdline_get(cmdline, "dumpagent.md", c->md, sizeof(c->md)) < 0)
+		c->md[0] = '\0';
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (cmdline_get(cmdline, map[i].param, value, sizeof(value)) < 0)
 			continue;
@@ -196,11 +198,13 @@ static int find_target(struct capture *c)
 	struct target_spec spec;
 	char err[1536];
 
-	/* On an LV the filesystem's UUID is read through the mapping, once made. */
+	/* On an LV (an md array) the filesystem's UUID is read through the
+	 * mapping (the array), once made. */
 	if (target_spec_parse(config_get(&c->cfg, KEY_TARGET), config_get(&c->cfg, KEY_FSTYPE),
 			      &spec, err, sizeof(err)) < 0 ||
-	    (c->lvm[0] ? capture_lvm_target(c, &spec, err, sizeof(err))
-		       : target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
+	    (c->lvm[0]  ? capture_lvm_target(c, &spec, err, sizeof(err))
+	     : c->md[0] ? capture_md_target(c, &spec, err, sizeof(err))
+			: target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
 		log_error("%s; nothing was written", err);
 		return -1;
 	}

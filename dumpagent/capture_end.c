@@ -32,11 +32,13 @@ static void finish(struct capture *c)
 			log_errno(errno, "close a directory of the target");
 	if (c->mounted) {
 		sync();
-		if (umount(c->opts->mountpoint) < 0)
+		if (umount(c->opts->mountpoint) < 0) {
 			log_errno(errno, "umount %s", c->opts->mountpoint);
-		else
-			log_info("unmounted %s", c->opts->mountpoint);
+			return; /* an md array stays up: md marks it at the reboot */
+		}
+		log_info("unmounted %s", c->opts->mountpoint);
 	}
+	capture_md_stop(c);
 }
 
 /* One word for the "done" marker and the screen. */

@@ -7,6 +7,7 @@
 #include "capture_dir.h"
 #include "dmesg_scan.h"
 #include "lvm_plan.h"
+#include "md_plan.h"
 #include "capture_files.h"
 #include "summary.h"
 #include "target.h"
@@ -25,6 +26,8 @@ struct capture {
 	char dirname[DUMP_ID_MAX];
 	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
 	char lvm[LVM_PLAN_TEXT_MAX + 2]; /* dumpagent.lvm=, "" when the target is no LV; longer is cut, and refused */
+	char md[MD_PLAN_TEXT_MAX + 2];   /* dumpagent.md=, "" when the target is on no md array */
+	int md_fd;                       /* the assembled array, until it is stopped; -1 */
 };
 
 struct save_ctx save_ctx_of(const struct capture *c);
@@ -38,5 +41,11 @@ void capture_end_screen(struct capture *c, enum capture_status status);
  * proven current and made, and the filesystem on it checked against spec;
  * 0 with c->dev, or -1 with err saying why nothing may be written. */
 int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
+/* The target on the md array of c->md (capture_md.c): every member found and
+ * in step, the array assembled (c->md_fd), the filesystem on it checked;
+ * 0 with c->dev, or -1 with err saying why nothing may be written. */
+int capture_md_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
+/* Stops the array, if one was assembled, once the target is unmounted. */
+void capture_md_stop(struct capture *c);
 
 #endif

@@ -1,4 +1,4 @@
-/* cli_stack.c: what the target filesystem sits on, for dumpagent status: "LV vg0/root on sda2" or "sda1". */
+/* cli_stack.c: what the target filesystem sits on, for dumpagent status: "LV vg0/root on sda2", "md0 (raid1, 2 members) on sda1, sdb1" or "sda1". */
 #include "cli_stack.h"
 
 #include <dirent.h>
@@ -61,6 +61,30 @@ static int lv_stack(const char *dir, char *out, size_t len)
 	return 0;
 }
 
+/* An md array: "md0 (raid1, 2 members) on sda1, sdb1", from md/level,
+ * md/raid_disks and slaves/. 0, or -1 for no md array. */
+static int md_stack(const char *dir, char *out, size_t len)
+{
+	char path[PATH_MAX], level[32], disks[16], members[256] = "";
+	struct dirent *de;
+	DIR *d;
+
+	if (sub(dir, "md/level", path, sizeof(path)) < 0 || read_small(path, level, sizeof(level)) < 0)
+		return -1;
+	if (sub(dir, "md/raid_disks", path, sizeof(path)) < 0 || read_small(path, disks, sizeof(disks)) < 0)
+		(void)snprintf(disks, sizeof(disks), "?");
+	level[strcspn(level, "\n")] = disks[strcspn(disks, "\n")] = '\0';
+	if (sub(dir, "slaves", path, sizeof(path)) == 0 && (d = opendir(path))) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				append(members, sizeof(members), de->d_name);
+		(void)closedir(d);
+	}
+	(void)snprintf(out, len, "%s (%s, %s members) on %s", strrchr(dir, '/') + 1, level, disks,
+		       members[0] ? members : "no member (?)");
+	return 0;
+}
+
 void cli_stack(const char *sysfs, dev_t dev, char *out, size_t len)
 {
 	char path[PATH_MAX], real[PATH_MAX];
@@ -70,6 +94,6 @@ void cli_stack(const char *sysfs, dev_t dev, char *out, size_t len)
 		(void)snprintf(out, len, "%u:%u", major(dev), minor(dev));
 		return;
 	}
-	if (lv_stack(real, out, len) < 0)
+	if (lv_stack(real, out, len) < 0 && md_stack(real, out, len) < 0)
 		(void)snprintf(out, len, "%s", strrchr(real, '/') + 1);
 }

@@ -9,6 +9,8 @@
 #include "arm_device.h"
 #include "arm_initrd.h"
 #include "arm_lvm.h"
+#include "arm_md.h"
+#include "md_plan.h"
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
@@ -45,6 +47,7 @@ struct plan {
 	char running[4096];
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
 	char lvm[LVM_PLAN_TEXT_MAX + 1]; /* dumpagent.lvm= of a target on an LV, else "" */
+	char md[MD_PLAN_TEXT_MAX];       /* dumpagent.md= of a target on an md RAID1 array, else "" */
 };
 
 static int refuse(int code, const char *why)
@@ -219,24 +222,26 @@ static void put_target_facts(const struct arm_target *t, int ok, const char *why
 }
 
 /* A target on an LVM LV: its mapping (arm_lvm.c), for dumpagent.lvm= on
- * the capture's command line; "" for any other target, and for one that
+ * the capture's command line; on an md RAID1 array, the array (arm_md.c),
+ * for dumpagent.md= into md (MD_PLAN_TEXT_MAX); "" for any other target, and for one that
  * cannot be found here (the mode's checks refused it already, unless the
  * test hook DUMPAGENT_ARM_UNCHECKED is set). Before any fact is printed:
  * EXIT_OK, or 17 after the error. */
-static int plan_lvm(const struct config *cfg, const struct arm_target *t, char *text, size_t len)
+static int plan_lvm(const struct config *cfg, const struct arm_target *t, char *text, size_t len, char *md)
 {
 	const char *devdir = getenv("DUMPAGENT_DEV") && *getenv("DUMPAGENT_DEV") ? getenv("DUMPAGENT_DEV") : "/dev";
 	struct arm_where w = { arm_proc_dir(), arm_sysfs_dir(), devdir };
 	char why[3 * ARM_PATH_MAX], fstype[32];
 	dev_t dev;
 
-	text[0] = '\0';
+	text[0] = md[0] = '\0';
 	if (t)
 		dev = t->dev;
 	else if (arm_device(&w, config_get(cfg, KEY_TARGET), config_get(cfg, KEY_FSTYPE), &dev, fstype, why,
 			    sizeof(why)) < 0)
 		return EXIT_OK;
-	if (arm_lvm_record(arm_sysfs_dir(), devdir, dev, text, len, why, sizeof(why)) < 0) {
+	if (arm_lvm_record(arm_sysfs_dir(), devdir, dev, text, len, why, sizeof(why)) < 0 ||
+	    arm_md_record(arm_sysfs_dir(), devdir, dev, md, MD_PLAN_TEXT_MAX, why, sizeof(why)) < 0) {
 		log_error("%s; the capture kernel is not armed for a target it may not reach", why);
 		return EXIT_UNREACHABLE;
 	}
@@ -268,6 +273,16 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 			return EXIT_CONFIG;
 		}
 		arm_put("lvm", p->lvm);
+	}
+	if (*p->md) {
+		size_t n = strlen(cmdline);
+
+		if ((size_t)snprintf(cmdline + n, sizeof(cmdline) - n, " dumpagent.md=%s", p->md) >= sizeof(cmdline) - n) {
+			log_error("the capture kernel's command line is longer than %d bytes with the md array; "
+				  "shorten CMDLINE_APPEND", ARM_CMDLINE_MAX - 1);
+			return EXIT_CONFIG;
+		}
+		arm_put("md", p->md);
 	}
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
@@ -347,7 +362,7 @@ int command_arm_plan(int argc, char **argv)
 	if ((rc = plan_mode(&p, &cfg, is_auto ? (auto_ok ? &t : NULL) : NULL, is_auto && !auto_ok, &mp)) != EXIT_OK)
 		return rc;
 	if (p.check != CHECK_NONE && (!is_auto || auto_ok) &&
-	    (rc = plan_lvm(&cfg, is_auto ? &t : NULL, p.lvm, sizeof(p.lvm))) != EXIT_OK)
+	    (rc = plan_lvm(&cfg, is_auto ? &t : NULL, p.lvm, sizeof(p.lvm), p.md)) != EXIT_OK)
 		return rc;
 	for (int k = 0; k < KEY_COUNT; k++) {
 		char name[64];

@@ -102,6 +102,39 @@ static void lvm_lv_is_its_pvs_chains_and_dm_mod(void **state)
 				 "cannot reach; set TARGET to a filesystem on a plain disk partition");
 }
 
+/* An md RAID1 array: its members' chains, then md_mod and raid1; other
+ * levels, and an array under an LV, refused by name. */
+static void md_raid1_is_its_members_chains_md_mod_raid1(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_file("sys/devices/" VIRTIO "/block/vda/vda1/partition", "1\n");
+	fx_driver("pci0000:00/0000:00:04.0", "pci", "virtio-pci", "virtio_pci");
+	fx_driver(VIRTIO, "virtio", "virtio_blk", "virtio_blk");
+	fx_dir("sys/devices/" SCSI "/block/sdb");
+	fx_driver(MEGA, "pci", "megaraid_sas", "megaraid_sas");
+	fx_driver(SCSI, "scsi", "sd", "sd_mod");
+	fx_file("sys/devices/virtual/block/md0/md/level", "raid1\n");
+	fx_link("sys/devices/virtual/block/md0/slaves/vda1", "sys/devices/" VIRTIO "/block/vda/vda1");
+	fx_link("sys/devices/virtual/block/md0/slaves/sdb", "sys/devices/" SCSI "/block/sdb");
+	fx_block("9:0", "virtual/block/md0");
+	assert_int_equal(chain(9, 0, "ext4", got, sizeof(got), why), 0);
+	assert_non_null(strstr(got, "megaraid_sas sd_mod"));
+	assert_non_null(strstr(got, "virtio_pci virtio_blk"));
+	assert_non_null(strstr(got, " md_mod raid1 ext4 (md0)"));
+	fx_file("sys/devices/virtual/block/md0/md/level", "raid0\n");
+	assert_int_equal(chain(9, 0, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target md0 is an md raid0 array: only md RAID1 arrays are assembled in the "
+				 "capture; set TARGET to a filesystem on a plain disk partition or an md RAID1 array");
+	/* an LV whose PV is an md array: the capture does not stack them */
+	fx_file("sys/devices/virtual/block/dm-2/dm/uuid", "LVM-" LVM_IDS "\n");
+	fx_link("sys/devices/virtual/block/dm-2/slaves/md0", "sys/devices/virtual/block/md0");
+	fx_block("253:2", "virtual/block/dm-2");
+	assert_int_equal(chain(253, 2, "ext4", got, sizeof(got), why), -2);
+	assert_non_null(strstr(why, "the target md0 is an md RAID device (under another layer"));
+}
+
 static void no_mode_reaches_dm_md_loop_network(void **state)
 {
 	char got[1024], why[2048];
@@ -124,8 +157,8 @@ static void no_mode_reaches_dm_md_loop_network(void **state)
 	fx_file("sys/devices/virtual/block/md0/md0p1/partition", "1\n");
 	fx_block("259:1", "virtual/block/md0/md0p1");
 	assert_int_equal(chain(259, 1, "ext4", got, sizeof(got), why), -2);
-	assert_string_equal(why, "the target md0p1 is an md RAID device: md RAID targets are not supported "
-				 "yet; set TARGET to a filesystem on a plain disk partition");
+	assert_string_equal(why, "the target md0p1 is a partition of the md array md0 (only whole arrays are "
+				 "assembled); set TARGET to a filesystem on a plain disk partition or an md RAID1 array");
 	fx_dir("sys/devices/virtual/block/loop0/loop");
 	fx_block("7:0", "virtual/block/loop0");
 	assert_int_equal(chain(7, 0, "ext4", got, sizeof(got), why), -2);
@@ -171,6 +204,7 @@ int main(void)
 		TMPDIR_TEST(virtio_partition_is_pci_virtio_ext4),
 		TMPDIR_TEST(scsi_disk_behind_a_port_and_a_builtin_driver),
 		TMPDIR_TEST(lvm_lv_is_its_pvs_chains_and_dm_mod),
+		TMPDIR_TEST(md_raid1_is_its_members_chains_md_mod_raid1),
 		TMPDIR_TEST(no_mode_reaches_dm_md_loop_network),
 		TMPDIR_TEST(unknown_device_says_where_it_looked),
 	};

@@ -1,8 +1,9 @@
-/* test_cli_stack.c: what dumpagent status says the target sits on, from a fake sysfs: an LV and its PVs, a partition, an unknown device. */
+/* test_cli_stack.c: what dumpagent status says the target sits on, from a fake sysfs: an LV and its PVs, an md array and its members, a partition, an unknown device. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 
 #include "cli_stack.h"
@@ -35,10 +36,29 @@ static void lv_on_its_pvs_partition_and_unknown(void **state)
 	assert_string_equal(out, "dm-1");
 }
 
+static void md_array_on_its_members(void **state)
+{
+	char sysfs[256], out[320];
+
+	(void)state;
+	(void)snprintf(sysfs, sizeof(sysfs), "%s/sys", root);
+	fx_file("sys/devices/virtual/block/md0/md/level", "raid1\n");
+	fx_file("sys/devices/virtual/block/md0/md/raid_disks", "2\n");
+	fx_link("sys/devices/virtual/block/md0/slaves/vda1", "sys/devices/" VIRTIO "/block/vda/vda1");
+	fx_block("9:0", "virtual/block/md0");
+	cli_stack(sysfs, makedev(9, 0), out, sizeof(out));
+	assert_string_equal(out, "md0 (raid1, 2 members) on vda1");
+	fx_link("sys/devices/virtual/block/md0/slaves/vdb1", "sys/devices/" VIRTIO "/block/vdb/vdb1");
+	cli_stack(sysfs, makedev(9, 0), out, sizeof(out));
+	assert_true(strcmp(out, "md0 (raid1, 2 members) on vda1, vdb1") == 0 ||
+		    strcmp(out, "md0 (raid1, 2 members) on vdb1, vda1") == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TMPDIR_TEST(lv_on_its_pvs_partition_and_unknown),
+		TMPDIR_TEST(md_array_on_its_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
