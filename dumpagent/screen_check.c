@@ -11,11 +11,13 @@
  * keeps scanning out the firmware's framebuffer, same address, same mode,
  * and the capture kernel draws there; QEMU's virtio-vga shows its VGA text
  * again once virtio_gpu stops driving it, so on a BIOS boot the capture
- * kernel's vgacon is seen. Only that is claimed: a DRM driver counts as
+ * kernel's vgacon is seen, and on a UEFI boot its simplefb on the GOP's
+ * framebuffer in the VGA BAR. Only that is claimed: a DRM driver counts as
  * keeping the boot framebuffer when it is known to (kept[]), the boot
  * screen_info is a linear framebuffer inside the card's memory, and the
- * current mode is the boot mode; virtio_gpu counts as falling back to VGA
- * text on a VGA-class PCI device (virtio-vga) booted in VGA text. */
+ * current mode is the boot mode; virtio_gpu counts as falling back to the
+ * boot screen (VGA text, or a linear framebuffer inside the card's memory)
+ * on a VGA-class PCI device (virtio-vga). */
 #include "screen_check.h"
 
 #include <fcntl.h>
@@ -190,8 +192,13 @@ static void judge_drm(const char *sysfs, const char *method, int n, struct scree
 	if (strcmp(method, "kexec_load") == 0)
 		return;
 	boot_fb(sysfs, &b);
-	if (strcmp(out->driver, "virtio_gpu") == 0 && b.type == VIDEO_TYPE_VGA && card_is_vga(sysfs, n)) {
-		out->verdict = SCREEN_VGA_TEXT;
+	if (strcmp(out->driver, "virtio_gpu") == 0 && card_is_vga(sysfs, n)) {
+		if (b.type == VIDEO_TYPE_VGA)
+			out->verdict = SCREEN_VGA_TEXT;
+		else if ((b.type == VIDEO_TYPE_EFI || b.type == VIDEO_TYPE_VLFB) && card_holds(sysfs, n, b.base))
+			out->verdict = SCREEN_VGA_FB;
+		out->width = b.width;
+		out->height = b.height;
 		return;
 	}
 	if (!IN(out->driver, kept) || (b.type != VIDEO_TYPE_EFI && b.type != VIDEO_TYPE_VLFB) || !card_holds(sysfs, n, b.base) ||
@@ -256,6 +263,10 @@ void screen_check_describe(const struct screen_check *s, char *out, size_t len)
 		(void)snprintf(out, len, "brown screen: on the boot framebuffer (%ux%u) that %s still shows; "
 					 "not verified while X or Wayland shows a buffer of its own",
 			       s->width, s->height, s->driver);
+		break;
+	case SCREEN_VGA_FB:
+		(void)snprintf(out, len, "brown screen: on the boot framebuffer (%ux%u), which the VGA device "
+					 "shows again once %s stops", s->width, s->height, s->driver);
 		break;
 	case SCREEN_NOT_POSSIBLE:
 		(void)snprintf(out, len, "brown screen: not possible with %s, the serial console still gets it",

@@ -10,13 +10,14 @@ enum screen_verdict {
 	SCREEN_VGA_TEXT,     /* no graphics driver: the capture kernel's VGA text console */
 	SCREEN_FIRMWARE_FB,  /* the firmware's framebuffer (efifb, vesafb, simplefb, simpledrm) */
 	SCREEN_KEPT_FB,      /* a DRM driver that still scans out the boot framebuffer */
+	SCREEN_VGA_FB,       /* the boot framebuffer, which the VGA device shows again when its DRM driver stops */
 	SCREEN_NOT_POSSIBLE, /* the capture kernel cannot draw where the display looks */
 };
 
 struct screen_check {
 	enum screen_verdict verdict;
 	char driver[SCREEN_DRIVER_MAX]; /* the display's driver: "bochs-drm", "EFI VGA"; "" for VGA text */
-	unsigned width, height;         /* SCREEN_KEPT_FB: the mode */
+	unsigned width, height;         /* SCREEN_KEPT_FB, SCREEN_VGA_FB: the mode */
 };
 
 /* What the capture kernel can show, judged from sysfs (a root such as /sys)

@@ -153,8 +153,24 @@ static void virtio_vga_on_bios_falls_back_to_vga_text(void **state)
 				  "virtio_gpu stops");
 	/* kexec_load passes no screen at all for a DRM framebuffer */
 	assert_int_equal(verdict_with("kexec_load", line, sizeof(line)), SCREEN_NOT_POSSIBLE);
-	/* booted on UEFI: no VGA text to fall back to */
+}
+
+/* Booted on UEFI (OVMF): the GOP's framebuffer in virtio-vga's VGA BAR, which
+ * the device shows again once virtio_gpu stops (seen: test-system-bsod). */
+static void virtio_vga_on_uefi_falls_back_to_the_boot_framebuffer(void **state)
+{
+	char line[256];
+
+	(void)state;
+	virtio_gpu("0x030000\n");
 	boot_params(0x70, 0xc0000000);
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE); /* no resources: not in the card */
+	std_vga_resources();
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_VGA_FB);
+	assert_string_equal(line, "brown screen: on the boot framebuffer (1280x800), which the VGA device shows "
+				  "again once virtio_gpu stops");
+	assert_int_equal(verdict_with("kexec_load", line, sizeof(line)), SCREEN_NOT_POSSIBLE);
+	boot_params(0x70, 0xe0000000); /* a framebuffer elsewhere */
 	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE);
 	assert_string_equal(line, "brown screen: not possible with virtio_gpu, the serial console still gets it");
 }
@@ -255,6 +271,7 @@ int main(void)
 		TMPDIR_TEST(bochs_drm_is_not_possible),
 		TMPDIR_TEST(virtio_gpu_pci_is_not_possible),
 		TMPDIR_TEST(virtio_vga_on_bios_falls_back_to_vga_text),
+		TMPDIR_TEST(virtio_vga_on_uefi_falls_back_to_the_boot_framebuffer),
 		TMPDIR_TEST(firmware_framebuffers_are_kept),
 		TMPDIR_TEST(the_gpu_driver_after_the_firmwares_decides),
 		TMPDIR_TEST(bochs_drm_on_uefi_keeps_the_boot_framebuffer),
