@@ -25,6 +25,8 @@ FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
              dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c \
              dumpagent/lvm_disk.c dumpagent/lvm_meta.c dumpagent/lvm_plan.c
+FUZZ_TARGETS += luks
+FUZZ_SRC  += dumpagent/luks_header.c dumpagent/sha256.c
 SEEDS     := $(B)/fuzz/seeds
 # What each target's seed directory is made of (vmcore's are generated).
 SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)
@@ -33,6 +35,7 @@ SEEDS_superblock := $(wildcard tests/fuzz/seeds/superblock/*)
 SEEDS_json       := $(wildcard tests/fuzz/seeds/json/*)
 SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 SEEDS_lvm        := tests/fixtures/lvm/pv-vgcreate.bin $(wildcard tests/fuzz/seeds/lvm/*)
+SEEDS_luks       := $(wildcard tests/fixtures/luks/*.bin)
 
 .PHONY: all capture-kernel initramfs check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm
