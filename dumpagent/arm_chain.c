@@ -167,8 +167,10 @@ static const char *dm_kind(const char *dir, char *uuid, size_t len)
 	uuid[strcspn(uuid, "\n")] = '\0';
 	if (strncmp(uuid, "LVM-", 4) == 0 && strlen(uuid) == 4 + 64)
 		return NULL;
+	if (strncmp(uuid, "CRYPT-LUKS1-", 12) == 0 || strncmp(uuid, "CRYPT-LUKS2-", 12) == 0)
+		return NULL; /* its enrollment is arm_luks.c's */
 	if (strncmp(uuid, "CRYPT-", 6) == 0)
-		return "a dm-crypt (LUKS) device: encrypted targets are not supported yet";
+		return "a dm-crypt device that is not LUKS (plain, TrueCrypt, BitLocker): only LUKS targets are supported";
 	if (strncmp(uuid, "LVM-", 4) == 0)
 		return "a part of an LVM snapshot, thin pool or cache, not a plain logical volume";
 	return "a device-mapper device that is no LVM logical volume (only LVs are supported)";
@@ -212,6 +214,14 @@ static int chain_dm(const char *devices, const char *real, struct arm_chain *c, 
 	(void)closedir(dir);
 	if (r == 0 && n == 0) {
 		(void)snprintf(why, len, "the LV %s has no PVs in %s/slaves", c->device, real);
+		r = -1;
+	}
+	/* dm-crypt over LUKS: Debian's default cipher, aes-xts-plain64, is the
+	 * xts template over ecb(aes) (aes_generic is built into Debian's kernel;
+	 * aesni_intel is faster, not needed). Other ciphers are not mapped. */
+	if (r == 0 && strncmp(uuid, "CRYPT-", 6) == 0 &&
+	    (add(c, "dm_mod") < 0 || add(c, "dm_crypt") < 0 || add(c, "ecb") < 0 || add(c, "xts") < 0)) {
+		(void)snprintf(why, len, "the driver chain of %s has more than %d modules", c->device, ARM_CHAIN_MAX);
 		r = -1;
 	}
 	if (r == 0 && add(c, "dm_mod") < 0) {

@@ -8,6 +8,7 @@
 #include "arm_cmdline.h"
 #include "arm_device.h"
 #include "arm_initrd.h"
+#include "arm_luks.h"
 #include "arm_lvm.h"
 #include "arm_state.h"
 #include "arm_target.h"
@@ -44,6 +45,8 @@ struct plan {
 	char running[4096];
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
 	char lvm[LVM_PLAN_TEXT_MAX + 1]; /* dumpagent.lvm= of a target on an LV, else "" */
+	char luks[ARM_LUKS_TEXT_MAX];     /* dumpagent.luks= of a target on LUKS, else "" */
+	char luks_key[LUKS_PATH_MAX];     /* its keyfile, for the loader's initramfs in /run */
 };
 
 static int refuse(int code, const char *why)
@@ -219,6 +222,30 @@ static int plan_lvm(const struct config *cfg, const struct arm_target *t, char *
 	return EXIT_OK;
 }
 
+/* A target on LUKS: its enrollment (arm_luks.c), for dumpagent.luks= and
+ * the keyfile the loader puts into the initramfs; refused (17) when it is
+ * not enrolled. Found as plan_lvm finds the device. */
+static int plan_luks(const struct config *cfg, const struct arm_target *t, struct plan *p)
+{
+	const char *devdir = getenv("DUMPAGENT_DEV") && *getenv("DUMPAGENT_DEV") ? getenv("DUMPAGENT_DEV") : "/dev";
+	struct arm_where w = { arm_proc_dir(), arm_sysfs_dir(), devdir };
+	char why[3 * ARM_PATH_MAX], fstype[32];
+	dev_t dev;
+	int r;
+
+	if (t)
+		dev = t->dev;
+	else if (arm_device(&w, config_get(cfg, KEY_TARGET), config_get(cfg, KEY_FSTYPE), &dev, fstype, why,
+			    sizeof(why)) < 0)
+		return EXIT_OK;
+	if ((r = arm_luks_record(arm_sysfs_dir(), devdir, dev, p->luks, sizeof(p->luks), p->luks_key, why,
+				 sizeof(why))) < 0) {
+		log_error("%s%s", why, r == -1 ? "; the capture kernel is not armed for a target it may not reach" : "");
+		return EXIT_UNREACHABLE;
+	}
+	return EXIT_OK;
+}
+
 /* The running kernel's crashkernel= (for the advice when none was
  * reserved), and the capture kernel's command line. */
 static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t, int distro)
@@ -244,6 +271,17 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 			return EXIT_CONFIG;
 		}
 		arm_put("lvm", p->lvm);
+	}
+	if (*p->luks) {
+		size_t n = strlen(cmdline);
+
+		if ((size_t)snprintf(cmdline + n, sizeof(cmdline) - n, " dumpagent.luks=%s", p->luks) >= sizeof(cmdline) - n) {
+			log_error("the capture kernel's command line is longer than %d bytes with the LUKS device; "
+				  "shorten CMDLINE_APPEND", ARM_CMDLINE_MAX - 1);
+			return EXIT_CONFIG;
+		}
+		arm_put("luks", p->luks);
+		arm_put("luks_key", p->luks_key);
 	}
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
@@ -323,8 +361,9 @@ int command_arm_plan(int argc, char **argv)
 	if ((rc = plan_mode(&p, &cfg, is_auto ? (auto_ok ? &t : NULL) : NULL, is_auto && !auto_ok, &mp)) != EXIT_OK)
 		return rc;
 	if (p.check != CHECK_NONE && (!is_auto || auto_ok) &&
-	    (rc = plan_lvm(&cfg, is_auto ? &t : NULL, p.lvm, sizeof(p.lvm))) != EXIT_OK)
-		return rc;
+	    ((rc = plan_luks(&cfg, is_auto ? &t : NULL, &p)) != EXIT_OK ||
+	     (!*p.luks && (rc = plan_lvm(&cfg, is_auto ? &t : NULL, p.lvm, sizeof(p.lvm))) != EXIT_OK)))
+		return rc; /* a LUKS target is no LV: plan_lvm would refuse its dm device */
 	for (int k = 0; k < KEY_COUNT; k++) {
 		char name[64];
 
