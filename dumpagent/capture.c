@@ -107,6 +107,8 @@ static int apply_cmdline(struct capture *c)
 	cmdline[n] = '\0';
 	if (cmdline_get(cmdline, "dumpagent.lvm", c->lvm, sizeof(c->lvm)) < 0)
 		c->lvm[0] = '\0';
+	if (cmdline_get(cmdline, "dumpagent.luks", c->luks, sizeof(c->luks)) < 0)
+		c->luks[0] = '\0';
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (cmdline_get(cmdline, map[i].param, value, sizeof(value)) < 0)
 			continue;
@@ -199,8 +201,9 @@ static int find_target(struct capture *c)
 	/* On an LV the filesystem's UUID is read through the mapping, once made. */
 	if (target_spec_parse(config_get(&c->cfg, KEY_TARGET), config_get(&c->cfg, KEY_FSTYPE),
 			      &spec, err, sizeof(err)) < 0 ||
-	    (c->lvm[0] ? capture_lvm_target(c, &spec, err, sizeof(err))
-		       : target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
+	    (c->lvm[0]    ? capture_lvm_target(c, &spec, err, sizeof(err))
+	     : c->luks[0] ? capture_luks_target(c, &spec, err, sizeof(err))
+			  : target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
 		log_error("%s; nothing was written", err);
 		return -1;
 	}

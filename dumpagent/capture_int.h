@@ -25,6 +25,7 @@ struct capture {
 	char dirname[DUMP_ID_MAX];
 	char crash_path[CONFIG_VALUE_MAX + 16]; /* CRASH_DIR, or its private subdirectory */
 	char lvm[LVM_PLAN_TEXT_MAX + 2]; /* dumpagent.lvm=, "" when the target is no LV; longer is cut, and refused */
+	char luks[64]; /* dumpagent.luks=UUID,SLOT, "" when the target is not on LUKS */
 };
 
 struct save_ctx save_ctx_of(const struct capture *c);
@@ -38,5 +39,9 @@ void capture_end_screen(struct capture *c, enum capture_status status);
  * proven current and made, and the filesystem on it checked against spec;
  * 0 with c->dev, or -1 with err saying why nothing may be written. */
 int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
+/* The target inside the enrolled LUKS device of c->luks (capture_luks.c):
+ * found by its header's UUID, opened by cryptsetup with the keyfile and
+ * slot, the filesystem in it checked against spec; 0 with c->dev, or -1. */
+int capture_luks_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
 
 #endif

@@ -114,7 +114,9 @@ build() {
 # A target on LUKS (arm-plan set luks_key, the keyfile of its enrolled
 # slot): the capture initramfs loaded is the one built (keyless, in $STATE)
 # followed by a second cpio archive holding only the keyfile, as the kernel
-# unpacks concatenated archives in turn. That image is written in a private
+# unpacks concatenated archives in turn (each must start 4-byte aligned, or
+# the kernel takes it for compressed junk: the image is padded with zeros,
+# which the kernel skips, to 512 bytes). That image is written in a private
 # directory under $RUN, which must be tmpfs: the keyfile never reaches a disk
 # that is not encrypted. It is deleted right after kexec read it (the kernel
 # keeps its own copy in the reserved memory), whether the load worked or not.
@@ -132,7 +134,10 @@ keyed_initrd() {
 	# luks_key is LUKS_KEY_DIR/UUID.key: the capture agent opens it at the same path.
 	if ! { (umask 077 && mkdir -p "$keyed/root${luks_key%/*}" && cp "$luks_key" "$keyed/root$luks_key" &&
 		cd "$keyed/root" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
-		cpio -o -H newc --owner=0:0 --quiet >"$keyed/key.cpio") && cat "$initrd" "$keyed/key.cpio" >"$keyed/initramfs.img"; } 2>/dev/null; then
+		cpio -o -H newc --owner=0:0 --quiet >"$keyed/key.cpio") &&
+		pad=$(($(wc -c <"$initrd") % 512)) && cp "$initrd" "$keyed/initramfs.img" &&
+		{ [ "$pad" = 0 ] || head -c $((512 - pad)) /dev/zero; } >>"$keyed/initramfs.img" &&
+		cat "$keyed/key.cpio" >>"$keyed/initramfs.img"; } 2>/dev/null; then
 		rm -rf "$keyed"
 		die 13 "cannot build the capture initramfs with the LUKS keyfile $luks_key in $keyed (cpio, the package cpio)"
 	fi
