@@ -1,9 +1,13 @@
 /* command_luks.c: dumpagent luks-enroll and luks-unenroll: a dedicated cheap keyslot for a random keyfile, added and removed with cryptsetup.
  *
  * After a panic no passphrase can be typed, and the LUKS2 volume key is not
- * in the dm table (cryptsetup hands it to dm-crypt through the kernel
- * keyring: dmsetup table --showkeys shows ":64:logon:cryptsetup:UUID-d0",
- * not the key). So the capture opens the device as anyone else would: with a
+ * in the dm table: cryptsetup hands it to dm-crypt through the kernel
+ * keyring. Seen on Debian 12 (6.1.0-50, cryptsetup 2.6.1, in a QEMU guest of
+ * test-target-luks: the build host has no device-mapper), dmsetup table
+ * --showkeys of an open LUKS2 mapping is "0 595968 crypt aes-xts-plain64
+ * :64:logon:cryptsetup:149e86f0-6c20-4e7f-964d-ee1b51396feb-d0 0 8:17 16384"
+ * (a 64-byte logon key named after the LUKS UUID and digest 0), and
+ * /proc/keys holds no logon key once cryptsetup has exited. So the capture opens the device as anyone else would: with a
  * keyslot. luks-enroll adds one for a random keyfile kept root-only on the
  * encrypted root, with PBKDF2 at 1000 iterations: no Argon2, whose memory
  * cost would not fit in the capture kernel's reservation (the slot's
