@@ -284,7 +284,7 @@ case_luks_not_enrolled_refused_17() {
 # directory holds no key. $RUN on a disk: refused (13), nothing loaded.
 case_luks_enrolled_keyed_initramfs_in_run() {
 	fake_luks
-	mkdir -p -m 0700 "$DUMPAGENT_LUKS_DIR"
+	mkdir -p "$DUMPAGENT_LUKS_DIR" && chmod 0700 "$DUMPAGENT_LUKS_DIR"
 	printf 'KEYFILE-%s' 0123456789abcdef >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.key"
 	echo 3 >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
 	chmod 0600 "$DUMPAGENT_LUKS_DIR/$LUKSUUID.key" "$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
