@@ -163,7 +163,7 @@ check-lvm: all capture-kernel
 
 # LUKS2 (issue 14): ext4 on LUKS2 (Argon2id passphrase slot) captured in distro mode through an
 # enrolled PBKDF2 slot, decrypted on the host (needs cryptsetup on the host, beyond check-lvm;
-# 236 s beside three other guests).
+# 82 s beside one other guest, 236 s beside three).
 check-luks: all capture-kernel
 	tests/run qemu/test-target-luks
 
