@@ -167,8 +167,10 @@ static const char *dm_kind(const char *dir, char *uuid, size_t len)
 	uuid[strcspn(uuid, "\n")] = '\0';
 	if (strncmp(uuid, "LVM-", 4) == 0 && strlen(uuid) == 4 + 64)
 		return NULL;
+	if (strncmp(uuid, "CRYPT-LUKS1-", 12) == 0 || strncmp(uuid, "CRYPT-LUKS2-", 12) == 0)
+		return NULL; /* its enrollment is arm_luks.c's */
 	if (strncmp(uuid, "CRYPT-", 6) == 0)
-		return "a dm-crypt (LUKS) device: encrypted targets are not supported yet";
+		return "a dm-crypt device that is not LUKS (plain, TrueCrypt, BitLocker): only LUKS targets are supported";
 	if (strncmp(uuid, "LVM-", 4) == 0)
 		return "a part of an LVM snapshot, thin pool or cache, not a plain logical volume";
 	return "a device-mapper device that is no LVM logical volume (only LVs are supported)";
@@ -207,8 +209,7 @@ static int chain_slaves(const char *devices, const char *real, const char *unit,
 	}
 	(void)closedir(dir);
 	if (r == 0 && n == 0) {
-		(void)snprintf(why, len, "the %s %s has no %ss in %s/slaves", strcmp(unit, "PV") == 0 ? "LV" : "array",
-			       c->device, unit, real);
+		(void)snprintf(why, len, "%s has no %ss in %s/slaves", c->device, unit, real);
 		r = -1;
 	}
 	for (; r == 0 && *layer; layer++)
@@ -221,11 +222,15 @@ static int chain_slaves(const char *devices, const char *real, const char *unit,
 }
 
 /* A target on an LV: each PV's driver chain, then dm_mod (dm-linear and
- * dm-stripe are in it). Whether its table holds only linear and striped
- * segments is arm_lvm.c's. */
+ * dm-stripe are in it); on LUKS: its device's chain, then dm-crypt's. Whether
+ * an LV's table holds only linear and striped segments is arm_lvm.c's. */
 static int chain_dm(const char *devices, const char *real, struct arm_chain *c, char *why, size_t len)
 {
-	static const char *const layer[] = { "dm_mod", NULL };
+	static const char *const lv[] = { "dm_mod", NULL };
+	/* dm-crypt over LUKS: Debian's default cipher, aes-xts-plain64, is the
+	 * xts template over ecb(aes) (aes_generic is built into Debian's kernel;
+	 * aesni_intel is faster, not needed). Other ciphers are not mapped. */
+	static const char *const luks[] = { "dm_mod", "dm_crypt", "ecb", "xts", NULL };
 	char uuid[160];
 	const char *kind = dm_kind(real, uuid, sizeof(uuid));
 
@@ -234,7 +239,9 @@ static int chain_dm(const char *devices, const char *real, struct arm_chain *c, 
 			       "or an LVM logical volume", c->device, kind);
 		return -2;
 	}
-	return chain_slaves(devices, real, "PV", layer, c, why, len);
+	if (strncmp(uuid, "CRYPT-", 6) == 0)
+		return chain_slaves(devices, real, "LUKS device", luks, c, why, len);
+	return chain_slaves(devices, real, "PV", lv, c, why, len);
 }
 
 /* A target on an md RAID1 array (not a partition of one): each member's

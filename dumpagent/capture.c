@@ -109,6 +109,8 @@ static int apply_cmdline(struct capture *c)
 		c->lvm[0] = '\0';
 	if (cmdline_get(cmdline, "dumpagent.md", c->md, sizeof(c->md)) < 0)
 		c->md[0] = '\0';
+	if (cmdline_get(cmdline, "dumpagent.luks", c->luks, sizeof(c->luks)) < 0)
+		c->luks[0] = '\0';
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (cmdline_get(cmdline, map[i].param, value, sizeof(value)) < 0)
 			continue;
@@ -202,9 +204,10 @@ static int find_target(struct capture *c)
 	 * mapping (the array), once made. */
 	if (target_spec_parse(config_get(&c->cfg, KEY_TARGET), config_get(&c->cfg, KEY_FSTYPE),
 			      &spec, err, sizeof(err)) < 0 ||
-	    (c->lvm[0]  ? capture_lvm_target(c, &spec, err, sizeof(err))
-	     : c->md[0] ? capture_md_target(c, &spec, err, sizeof(err))
-			: target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
+	    (c->lvm[0]    ? capture_lvm_target(c, &spec, err, sizeof(err))
+	     : c->md[0]   ? capture_md_target(c, &spec, err, sizeof(err))
+	     : c->luks[0] ? capture_luks_target(c, &spec, err, sizeof(err))
+			  : target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
 		log_error("%s; nothing was written", err);
 		return -1;
 	}

@@ -28,6 +28,7 @@ struct capture {
 	char lvm[LVM_PLAN_TEXT_MAX + 2]; /* dumpagent.lvm=, "" when the target is no LV; longer is cut, and refused */
 	char md[MD_PLAN_TEXT_MAX + 2];   /* dumpagent.md=, "" when the target is on no md array */
 	int md_fd;                       /* the assembled array, until it is stopped; -1 */
+	char luks[64]; /* dumpagent.luks=UUID,SLOT, "" when the target is not on LUKS */
 };
 
 struct save_ctx save_ctx_of(const struct capture *c);
@@ -47,5 +48,9 @@ int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *
 int capture_md_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
 /* Stops the array, if one was assembled, once the target is unmounted. */
 void capture_md_stop(struct capture *c);
+/* The target inside the enrolled LUKS device of c->luks (capture_luks.c):
+ * found by its header's UUID, opened by cryptsetup with the keyfile and
+ * slot, the filesystem in it checked against spec; 0 with c->dev, or -1. */
+int capture_luks_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
 
 #endif

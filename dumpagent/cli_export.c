@@ -276,6 +276,13 @@ int cli_export(int argc, char **argv)
 	if (r == EXIT_OK)
 		r = cli_open_dump(&c, &e, &dumpfd);
 	if (r == EXIT_OK) {
+		/* Said before anything leaves the root-only directory: a kernel dump
+		 * is the crashed kernel's memory, and dm-crypt keeps the volume key
+		 * of every open encrypted disk there (the keyring reference in its
+		 * table is only a name for it), so a dump shared is a key shared. */
+		log_warning("dump %s holds the crashed kernel's memory, with the keys of every encrypted disk "
+			    "(dm-crypt, LUKS) that was open: give it only to whom you would give those disks",
+			    c.arg);
 		r = c.tar ? export_tar(e, dumpfd, c.tar) : export_apport(e, dumpfd);
 		(void)close(dumpfd); /* read-only */
 	}

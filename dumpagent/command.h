@@ -18,6 +18,9 @@ int command_capture(int argc, char **argv);
 int command_config_check(int argc, char **argv);
 int command_config_get(int argc, char **argv);
 int command_probe(int argc, char **argv);
+/* luks-enroll and luks-unenroll (command_luks.c): the capture's keyslot. */
+int command_luks_enroll(int argc, char **argv);
+int command_luks_unenroll(int argc, char **argv);
 /* load-crashkernel's (command_arm.c, command_arm_args.c, command_arm_plan.c):
  * its command line and --help; the configuration,
  * TARGET=auto and the checks of a load; the reservation estimate; the

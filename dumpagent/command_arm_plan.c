@@ -8,6 +8,7 @@
 #include "arm_cmdline.h"
 #include "arm_device.h"
 #include "arm_initrd.h"
+#include "arm_luks.h"
 #include "arm_lvm.h"
 #include "arm_md.h"
 #include "md_plan.h"
@@ -48,6 +49,8 @@ struct plan {
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
 	char lvm[LVM_PLAN_TEXT_MAX + 1]; /* dumpagent.lvm= of a target on an LV, else "" */
 	char md[MD_PLAN_TEXT_MAX];       /* dumpagent.md= of a target on an md RAID1 array, else "" */
+	char luks[ARM_LUKS_TEXT_MAX];    /* dumpagent.luks= of a target on LUKS, else "" */
+	char luks_key[LUKS_PATH_MAX];    /* its keyfile, for the loader's initramfs in /run */
 };
 
 static int refuse(int code, const char *why)
@@ -221,30 +224,56 @@ static void put_target_facts(const struct arm_target *t, int ok, const char *why
 	arm_put("target_mount", t->mount.mountpoint);
 }
 
-/* A target on an LVM LV: its mapping (arm_lvm.c), for dumpagent.lvm= on
- * the capture's command line; on an md RAID1 array, the array (arm_md.c),
- * for dumpagent.md= into md (MD_PLAN_TEXT_MAX); "" for any other target, and for one that
- * cannot be found here (the mode's checks refused it already, unless the
- * test hook DUMPAGENT_ARM_UNCHECKED is set). Before any fact is printed:
- * EXIT_OK, or 17 after the error. */
-static int plan_lvm(const struct config *cfg, const struct arm_target *t, char *text, size_t len, char *md)
+/* A target on a stacked device, for the capture's command line: an enrolled
+ * LUKS device (arm_luks.c: dumpagent.luks= and the keyfile that the loader
+ * puts into the initramfs; refused when not enrolled), an LVM LV's mapping
+ * (arm_lvm.c: dumpagent.lvm=) or an md RAID1 array (arm_md.c:
+ * dumpagent.md=). LUKS first: its dm device is no LV, which arm_lvm.c would
+ * refuse. "" each for any other target, and for one that cannot be found
+ * here (the mode's checks refused it already, unless the test hook
+ * DUMPAGENT_ARM_UNCHECKED is set). Before any fact is printed: EXIT_OK, or
+ * 17 after the error. */
+static int plan_stack(const struct config *cfg, const struct arm_target *t, struct plan *p)
 {
 	const char *devdir = getenv("DUMPAGENT_DEV") && *getenv("DUMPAGENT_DEV") ? getenv("DUMPAGENT_DEV") : "/dev";
 	struct arm_where w = { arm_proc_dir(), arm_sysfs_dir(), devdir };
 	char why[3 * ARM_PATH_MAX], fstype[32];
 	dev_t dev;
+	int r;
 
-	text[0] = md[0] = '\0';
+	p->lvm[0] = p->md[0] = p->luks[0] = '\0';
 	if (t)
 		dev = t->dev;
 	else if (arm_device(&w, config_get(cfg, KEY_TARGET), config_get(cfg, KEY_FSTYPE), &dev, fstype, why,
 			    sizeof(why)) < 0)
 		return EXIT_OK;
-	if (arm_lvm_record(arm_sysfs_dir(), devdir, dev, text, len, why, sizeof(why)) < 0 ||
-	    arm_md_record(arm_sysfs_dir(), devdir, dev, md, MD_PLAN_TEXT_MAX, why, sizeof(why)) < 0) {
-		log_error("%s; the capture kernel is not armed for a target it may not reach", why);
+	r = arm_luks_record(arm_sysfs_dir(), devdir, dev, p->luks, sizeof(p->luks), p->luks_key, why, sizeof(why));
+	if (r == 0 && !*p->luks &&
+	    (arm_lvm_record(arm_sysfs_dir(), devdir, dev, p->lvm, sizeof(p->lvm), why, sizeof(why)) < 0 ||
+	     arm_md_record(arm_sysfs_dir(), devdir, dev, p->md, sizeof(p->md), why, sizeof(why)) < 0))
+		r = -1;
+	if (r < 0) {
+		log_error("%s%s", why, r == -1 ? "; the capture kernel is not armed for a target it may not reach" : "");
 		return EXIT_UNREACHABLE;
 	}
+	return EXIT_OK;
+}
+
+/* Adds " dumpagent.NAME=VALUE" (what: the thing it describes, for the
+ * error) to the command line in cmdline[len], and prints the fact NAME;
+ * nothing when value is "". EXIT_OK, or EXIT_CONFIG when it is too long. */
+static int put_param(char *cmdline, size_t len, const char *name, const char *value, const char *what)
+{
+	size_t n = strlen(cmdline);
+
+	if (!*value)
+		return EXIT_OK;
+	if ((size_t)snprintf(cmdline + n, len - n, " dumpagent.%s=%s", name, value) >= len - n) {
+		log_error("the capture kernel's command line is longer than %d bytes with %s; shorten CMDLINE_APPEND",
+			  ARM_CMDLINE_MAX - 1, what);
+		return EXIT_CONFIG;
+	}
+	arm_put(name, value);
 	return EXIT_OK;
 }
 
@@ -264,26 +293,12 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 			  ARM_CMDLINE_MAX - 1);
 		return EXIT_CONFIG;
 	}
-	if (*p->lvm) {
-		size_t n = strlen(cmdline);
-
-		if ((size_t)snprintf(cmdline + n, sizeof(cmdline) - n, " dumpagent.lvm=%s", p->lvm) >= sizeof(cmdline) - n) {
-			log_error("the capture kernel's command line is longer than %d bytes with the LV's mapping; "
-				  "shorten CMDLINE_APPEND", ARM_CMDLINE_MAX - 1);
-			return EXIT_CONFIG;
-		}
-		arm_put("lvm", p->lvm);
-	}
-	if (*p->md) {
-		size_t n = strlen(cmdline);
-
-		if ((size_t)snprintf(cmdline + n, sizeof(cmdline) - n, " dumpagent.md=%s", p->md) >= sizeof(cmdline) - n) {
-			log_error("the capture kernel's command line is longer than %d bytes with the md array; "
-				  "shorten CMDLINE_APPEND", ARM_CMDLINE_MAX - 1);
-			return EXIT_CONFIG;
-		}
-		arm_put("md", p->md);
-	}
+	if (put_param(cmdline, sizeof(cmdline), "lvm", p->lvm, "the LV's mapping") != EXIT_OK ||
+	    put_param(cmdline, sizeof(cmdline), "md", p->md, "the md array") != EXIT_OK ||
+	    put_param(cmdline, sizeof(cmdline), "luks", p->luks, "the LUKS device") != EXIT_OK)
+		return EXIT_CONFIG;
+	if (*p->luks)
+		arm_put("luks_key", p->luks_key);
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
 }
@@ -362,7 +377,7 @@ int command_arm_plan(int argc, char **argv)
 	if ((rc = plan_mode(&p, &cfg, is_auto ? (auto_ok ? &t : NULL) : NULL, is_auto && !auto_ok, &mp)) != EXIT_OK)
 		return rc;
 	if (p.check != CHECK_NONE && (!is_auto || auto_ok) &&
-	    (rc = plan_lvm(&cfg, is_auto ? &t : NULL, p.lvm, sizeof(p.lvm), p.md)) != EXIT_OK)
+	    (rc = plan_stack(&cfg, is_auto ? &t : NULL, &p)) != EXIT_OK)
 		return rc;
 	for (int k = 0; k < KEY_COUNT; k++) {
 		char name[64];

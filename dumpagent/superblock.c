@@ -1,4 +1,4 @@
-/* superblock.c: identifies ext2/3/4, xfs and vfat filesystems from their first bytes. */
+/* superblock.c: identifies ext2/3/4, xfs and vfat filesystems, and LUKS1 and LUKS2 headers, from their first bytes. */
 #include "superblock.h"
 
 #include <errno.h>
@@ -107,6 +107,52 @@ static int probe_vfat(const unsigned char *buf, size_t len, struct fsid *out)
 	return 0;
 }
 
+/* LUKS1 (cryptsetup's luks1 on-disk format) and LUKS2 (its binary header,
+ * the first 4096 bytes of hdr_size; the JSON area after it is cryptsetup's
+ * to read). Both start with the magic and a big-endian version; both keep
+ * the UUID as text at 168 (40 bytes), which blkid and cryptsetup print as
+ * is. Only the primary header is read: a device whose primary header is
+ * damaged is one cryptsetup must repair, not one a capture writes through.
+ * The UUID is taken only when it is 8-4-4-4-12 hex (lowercased): it comes
+ * from a disk we do not trust, and goes on the kernel's command line. */
+#define LUKS_UUID_OFF 168
+#define LUKS2_LABEL_OFF 24
+
+static int luks_uuid(const unsigned char *src, char out[37])
+{
+	for (int i = 0; i < 36; i++) {
+		unsigned char ch = src[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (ch != '-')
+				return -1;
+		} else if (ch >= 'A' && ch <= 'F') {
+			ch = (unsigned char)(ch - 'A' + 'a');
+		} else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+			return -1;
+		}
+		out[i] = (char)ch;
+	}
+	out[36] = '\0';
+	return src[36] == '\0' ? 0 : -1;
+}
+
+static int probe_luks(const unsigned char *buf, size_t len, struct fsid *out)
+{
+	unsigned version;
+
+	if (len < 512 || memcmp(buf, "LUKS\xba\xbe", 6) != 0)
+		return -1;
+	version = (unsigned)(buf[6] << 8 | buf[7]);
+	if ((version != 1 && version != 2) || luks_uuid(buf + LUKS_UUID_OFF, out->uuid) < 0)
+		return -1;
+	strcpy(out->type, version == 1 ? "luks1" : "luks2");
+	if (version == 2)
+		copy_label(out->label, sizeof(out->label), buf + LUKS2_LABEL_OFF,
+			   strnlen((const char *)buf + LUKS2_LABEL_OFF, 48));
+	return 0;
+}
+
 int superblock_read(int fd, struct fsid *out)
 {
 	static unsigned char buf[SB_PROBE_BYTES];
@@ -120,7 +166,9 @@ int superblock_read(int fd, struct fsid *out)
 int superblock_probe(const unsigned char *buf, size_t len, struct fsid *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (probe_ext(buf, len, out) == 0 || probe_xfs(buf, len, out) == 0 ||
+	/* LUKS first: its magic at 0 is certain, and what follows it is
+	 * keyslot material that may look like anything. */
+	if (probe_luks(buf, len, out) == 0 || probe_ext(buf, len, out) == 0 || probe_xfs(buf, len, out) == 0 ||
 	    probe_vfat(buf, len, out) == 0)
 		return 0;
 	memset(out, 0, sizeof(*out));

@@ -12,7 +12,8 @@
 # /usr/bin/makedumpfile (see find_makedumpfile: the static 1.7.6 when it is
 # there, else Debian 12's with its interpreter and exactly the libraries its
 # dynamic loader resolves), the static agent at /sbin/dumpagent and the
-# configuration at /etc/dumpagent.conf. With --modules (distro mode: the
+# configuration at /etc/dumpagent.conf. When the modules hold dm-crypt (a
+# LUKS target) also /sbin/cryptsetup with its libraries. With --modules (distro mode: the
 # capture kernel is the distribution's own, whose drivers are modules) it
 # also holds the listed kernel modules in /lib/modules/REL/, decompressed,
 # and /lib/modules/REL/load-order, their file names in the order /init
@@ -142,6 +143,16 @@ check_inputs() {
 	[ -f "$IH_DIR/init" ] || die "$IH_DIR/init is missing"
 	[ -f "$IH_DIR/bench" ] || die "$IH_DIR/bench is missing"
 	[ -z "$modules" ] || check_modules
+	check_cryptsetup
+}
+
+# A target on LUKS (dm-crypt among the modules): the capture agent opens it
+# with Debian's cryptsetup, copied in with its libraries like makedumpfile.
+cryptsetup=''
+check_cryptsetup() {
+	[ -n "$modules" ] && grep -q '/dm-crypt\.ko' "$modules" || return 0
+	cryptsetup=$(command -v cryptsetup) || cryptsetup=/sbin/cryptsetup
+	[ -x "$cryptsetup" ] || die "the target is on LUKS (dm-crypt is listed) and cryptsetup is not found: install the Debian package cryptsetup-bin"
 }
 
 # find_makedumpfile: sets makedumpfile, and says which one it is. The
@@ -253,6 +264,9 @@ stage() {
 	stage_busybox
 	if [ "$with_makedumpfile" = yes ]; then
 		add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+	fi
+	if [ -n "$cryptsetup" ]; then
+		add_binary_with_libs "$staging" "$cryptsetup" /sbin/cryptsetup || exit 1
 	fi
 	add_file "$staging" "$agent" /sbin/dumpagent 0755 || exit 1
 	strip_agent

@@ -111,6 +111,53 @@ build() {
 		warn "cannot write $rebuild_sums: the initramfs is built again at the next load"
 }
 
+# A target on LUKS (arm-plan set luks_key, the keyfile of its enrolled
+# slot): the capture initramfs loaded is the one built (keyless, in $STATE)
+# followed by a second cpio archive holding only the keyfile, as the kernel
+# unpacks concatenated archives in turn (each must start 4-byte aligned, or
+# the kernel takes it for compressed junk: the image is padded with zeros,
+# which the kernel skips, to 512 bytes). That image is written in a private
+# directory under $RUN, which must be tmpfs: the keyfile never reaches a disk
+# that is not encrypted. It is deleted right after kexec read it (the kernel
+# keeps its own copy in the reserved memory), whether the load worked or not.
+keyed_initrd() {
+	[ -n "${luks_key:-}" ] || return 0
+	mkdir -p "$RUN" 2>/dev/null || :
+	fs=$(stat -f -c %T "$RUN" 2>/dev/null) || fs=missing
+	case $fs in
+	tmpfs | ramfs) ;;
+	*) die 13 "$RUN is not a tmpfs ($fs): the capture initramfs holding the LUKS keyfile $luks_key would be written to a disk; mount a tmpfs on /run" ;;
+	esac
+	keyed=$(umask 077 && mktemp -d "$RUN/keyed.XXXXXX") ||
+		die 13 "cannot create a private directory in $RUN for the keyed capture initramfs"
+	trap '[ -z "${keyed:-}" ] || rm -rf -- "$keyed"' EXIT # a die between here and keyed_done
+	# luks_key is LUKS_KEY_DIR/UUID.key: the capture agent opens it at the same path.
+	if ! { (umask 077 && mkdir -p "$keyed/root${luks_key%/*}" && cp "$luks_key" "$keyed/root$luks_key" &&
+		cd "$keyed/root" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
+		cpio -o -H newc --owner=0:0 --quiet >"$keyed/key.cpio") &&
+		pad=$(($(wc -c <"$initrd") % 512)) && cp "$initrd" "$keyed/initramfs.img" &&
+		{ [ "$pad" = 0 ] || head -c $((512 - pad)) /dev/zero; } >>"$keyed/initramfs.img" &&
+		cat "$keyed/key.cpio" >>"$keyed/initramfs.img"; } 2>/dev/null; then
+		rm -rf "$keyed"
+		die 13 "cannot build the capture initramfs with the LUKS keyfile $luks_key in $keyed (cpio, the package cpio)"
+	fi
+	rm -rf "$keyed/root" "$keyed/key.cpio"
+	keyless=$initrd initrd=$keyed/initramfs.img
+}
+
+# The keyed image is gone once kexec read it; what is recorded is the keyless one.
+keyed_done() {
+	[ -n "${keyed:-}" ] || return 0
+	rm -rf "$keyed"
+	keyed='' initrd=$keyless
+}
+
+load_keyed() {
+	keyed_initrd
+	load
+	keyed_done
+}
+
 # kexec_file_load first (it verifies signatures, the only way under lockdown),
 # then kexec_load, which loads any kernel but is refused under lockdown.
 load() {
@@ -203,14 +250,14 @@ shrink() {
 	fi
 	unload
 	if ! { echo "$want" >"$f"; } 2>/dev/null; then
-		load
+		load_keyed
 		die 16 "--shrink: cannot write $want to $f (the capture kernel is loaded again, unshrunk)"
 	fi
 	read -r now <"$f" || now=$reserved
 	[ "$now" -ge "$reserved" ] ||
 		die_note="--shrink gave $(((reserved - now) / 1048576)) MiB back already: they cannot be reserved again before a reboot; reboot (and do not use --shrink) to capture crashes again"
 	before=$reserved reserved=$now
-	load
+	load_keyed
 	die_note=''
 	say "--shrink: kexec_crash_size $before -> $now: gave $(((before - now) / 1048576)) MiB back to the system"
 }
@@ -267,7 +314,9 @@ load_command() {
 	# Checksums, and the memory and CPUs in the capture kernel's core headers (a
 	# hotplug reloads: debian/dumpagent.udev); is the same armed (or another's)?
 	ask state "$kernel" "$initrd" "$conf" "$cmdline"
-	if [ -n "$armed" ] && [ -z "$opt_shrink" ]; then
+	# With a LUKS keyfile, load again: the record holds the keyless image, and
+	# an enrollment made again since holds another key.
+	if [ -n "$armed" ] && [ -z "$opt_shrink" ] && [ -z "${luks_key:-}" ]; then
 		method=$recorded_method
 		screen_warn # a DRM driver bound since the load (at boot, often after it)
 		say "already armed with the same kernel, initramfs, configuration, command line, memory and CPUs: nothing to do"
@@ -275,12 +324,12 @@ load_command() {
 	fi
 	[ -z "$warning" ] || warn "$warning"
 	need_kexec
-	if [ -n "$armed" ]; then # --shrink still shrinks
+	if [ -n "$armed" ] && [ -z "${luks_key:-}" ]; then # --shrink still shrinks
 		method=$recorded_method
 	else
 		[ -z "$foreign" ] || warn "a capture kernel that $PROG did not load is armed (kdump-tools?): replacing" \
 			"it with dumpagent's; disable the other service (systemctl disable kdump-tools), or the next to load wins"
-		load
+		load_keyed
 		check_loaded
 	fi
 	[ -z "$opt_shrink" ] || { shrink; check_loaded; }

@@ -93,6 +93,7 @@ da export 202611221841 --tar "$T/d.tar"
 names=$(tar -tf "$T/d.tar" 2>&1 | sort | tr '\n' ' ')
 [ "$rc" = 0 ] && [ "$names" = "202611221841/dmesg.202611221841 202611221841/dumpagent.log 202611221841/linux-image-6.1.0-28-amd64-202611221841.crash 202611221841/summary.202611221841.json 202611221841/summary.202611221841.txt 202611221841/vmcore.202611221841.gz " ]
 check "export --tar: one archive with every file" $? "rc=$rc $names $err"
+same "export warns that the dump holds the encrypted disks' keys" "dumpagent export: warning: dump 202611221841 holds the crashed kernel's memory, with the keys of every encrypted disk (dm-crypt, LUKS) that was open: give it only to whom you would give those disks" "$(printf "%s\n" "$err" | head -n 1)"
 mkdir "$T/x" && tar -xf "$T/d.tar" -C "$T/x" && cmp -s "$T/x/202611221841/vmcore.202611221841.gz" "$C/202611221841/vmcore.202611221841.gz"
 check "export --tar: contents read back equal" $? "differs"
 da export 202611221841 --tar "$T/d.tar"

@@ -30,6 +30,10 @@ need losetup mount
 LOOP=$(losetup -f --show "$REPO/tests/fixtures/lvm/pv-vgcreate.bin") || die "losetup (root is needed) failed"
 trap 'losetup -d "$LOOP"; rm -rf -- "$T"' EXIT
 LOOPMM=$(stat -L -c '%Hr:%Lr' "$LOOP")
+# The LUKS case: a LUKS2 header cryptsetup made, on a loop device too.
+LUKS=$(losetup -f --show "$REPO/tests/fixtures/luks/luks2-header.bin") || die "losetup of the LUKS header failed"
+trap 'losetup -d "$LOOP"; losetup -d "$LUKS"; rm -rf -- "$T"' EXIT
+LUKSMM=$(stat -L -c '%Hr:%Lr' "$LUKS") LUKSUUID=1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
 PVID=A4z9G51DYexMuyDeRIzJcbOyzXw05ahI VGID=Nwalkc4V20qRzB4Pc5UuaXnR1qnyAnw0
 
 setup() {
@@ -51,7 +55,8 @@ setup() {
 		"kernel/drivers/scsi/scsi_mod.ko.xz:" "kernel/fs/ext4/ext4.ko.xz: kernel/fs/jbd2/jbd2.ko.xz" \
 		"kernel/fs/jbd2/jbd2.ko.xz:" "kernel/crypto/crc32c_generic.ko.xz:" \
 		"kernel/drivers/virtio/virtio_pci.ko.xz:" "kernel/drivers/block/virtio_blk.ko.xz:" \
-		"kernel/drivers/md/dm-mod.ko.xz:" >"$M/modules.dep"
+		"kernel/drivers/md/dm-mod.ko.xz:" "kernel/drivers/md/dm-crypt.ko.xz: kernel/drivers/md/dm-mod.ko.xz" \
+		"kernel/crypto/ecb.ko.xz:" "kernel/crypto/xts.ko.xz:" >"$M/modules.dep"
 	echo "softdep ext4 pre: crc32c" >"$M/modules.softdep"
 	echo "alias crc32c crc32c_generic" >"$M/modules.alias"
 	cat >"$W/conf" <<-EOF
@@ -64,6 +69,7 @@ setup() {
 		{ printf '%s\n' "\$@"; echo --; } >>"$W/kexec.args"
 		if [ "\$2" = -u ]; then echo 0 >"$W/sys/kernel/kexec_crash_loaded"; exit 0; fi
 		echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+		for a; do case \$a in --initrd=*) cp "\${a#--initrd=}" "$W/kexec.initrd" ;; esac; done
 		if [ -f "$W/kexec.fail" ]; then cat "$W/kexec.fail" >&2; exit 1; fi
 		echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
@@ -236,15 +242,72 @@ $P: kexec -s -p $W/boot/vmlinuz failed (exit status 1): kernel lockdown (integri
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$SMALL"
 }
 
-case_dm_crypt_target_refused() {
+case_dm_crypt_plain_target_refused() {
 	rm -f "$W/sys/dev/block/254:1"
 	mkdir -p "$W/sys/devices/virtual/block/dm-0/dm"
-	echo CRYPT-LUKS2-0123456789abcdef0123456789abcdef-root_crypt >"$W/sys/devices/virtual/block/dm-0/dm/uuid"
+	echo CRYPT-PLAIN-root_crypt >"$W/sys/devices/virtual/block/dm-0/dm/uuid"
 	fake_block "$W/sys" 254:1 virtual/block/dm-0
 	run
 	expect_rc 17
-	expect_err "$P: the target dm-0 is a dm-crypt (LUKS) device: encrypted targets are not supported yet; set TARGET to a filesystem on a plain disk partition or an LVM logical volume"
+	expect_err "$P: the target dm-0 is a dm-crypt device that is not LUKS (plain, TrueCrypt, BitLocker): only LUKS targets are supported; set TARGET to a filesystem on a plain disk partition or an LVM logical volume"
 	expect_no_kexec
+}
+
+# fake_luks: the mounted target 254:1 is dm-0, LUKS2 (cryptsetup's dm uuid)
+# on the partition vda3 of the virtio disk, which is the LUKS header's loop device.
+fake_luks() {
+	rm -f "$W/sys/dev/block/254:1"
+	d=$W/sys/devices/virtual/block/dm-0
+	mkdir -p "$d/dm" "$d/slaves" "$W/sys/class/block/vda3" "$W/dev" "$W/run"
+	echo "CRYPT-LUKS2-1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d-vda3_crypt" >"$d/dm/uuid"
+	fake_block "$W/sys" 254:1 virtual/block/dm-0
+	fake_block "$W/sys" "$LUKSMM" pci0000:00/0000:00:04.0/virtio1/block/vda/vda3
+	ln -s "$W/sys/devices/pci0000:00/0000:00:04.0/virtio1/block/vda/vda3" "$d/slaves/vda3"
+	echo "$LUKSMM" >"$W/sys/class/block/vda3/dev"
+	mknod "$W/dev/vda3" b "${LUKSMM%:*}" "${LUKSMM#*:}"
+	export DUMPAGENT_DEV="$W/dev" DUMPAGENT_LUKS_DIR="$W/etc/dumpagent/luks"
+}
+
+# Not enrolled: refused by name, with the command that enrolls it.
+case_luks_not_enrolled_refused_17() {
+	fake_luks
+	run
+	expect_rc 17
+	expect_err "$P: the target is encrypted: dm-crypt on $W/dev/vda3 (luks2 UUID $LUKSUUID), which is not enrolled, and no passphrase can be typed after a panic; enroll it with: dumpagent luks-enroll $W/dev/vda3 (see dumpagent.conf(5) for what that trades)"
+	expect_no_kexec
+	unset DUMPAGENT_DEV DUMPAGENT_LUKS_DIR
+}
+
+# Enrolled: distro mode with dm-crypt, the command line names the LUKS UUID
+# and slot, and kexec gets the built image followed by the keyfile's cpio,
+# made in a tmpfs $RUN and gone afterwards; the image kept in the state
+# directory holds no key. $RUN on a disk: refused (13), nothing loaded.
+case_luks_enrolled_keyed_initramfs_in_run() {
+	fake_luks
+	mkdir -p "$DUMPAGENT_LUKS_DIR" && chmod 0700 "$DUMPAGENT_LUKS_DIR"
+	printf 'KEYFILE-%s' 0123456789abcdef >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.key"
+	echo 3 >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
+	chmod 0600 "$DUMPAGENT_LUKS_DIR/$LUKSUUID.key" "$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
+	run
+	expect_rc 13
+	expect_err "$P: $W/run is not a tmpfs ($(stat -f -c %T "$W/run")): the capture initramfs holding the LUKS keyfile $DUMPAGENT_LUKS_DIR/$LUKSUUID.key would be written to a disk; mount a tmpfs on /run"
+	expect_no_kexec
+	mount -t tmpfs -o size=4M,mode=0700 tmpfs "$W/run" || { fail "cannot mount a tmpfs on $W/run"; return; }
+	run
+	expect_rc 0
+	expect_err ""
+	case $(cat "$W/kexec.args" 2>/dev/null) in
+	*"--initrd=$W/run/keyed."*"/initramfs.img"*"dumpagent.luks=$LUKSUUID,3"*) ;;
+	*) fail "kexec did not get the keyed initramfs in $W/run and dumpagent.luks=: $(cat "$W/kexec.args" 2>/dev/null)" ;;
+	esac
+	grep -q "modules.*dm-crypt.ko.xz" "$W/builder.args" 2>/dev/null ||
+		grep -qx "$W/lib/modules/$REL/kernel/drivers/md/dm-crypt.ko.xz" "$W/builder.modules" ||
+		fail "dm-crypt.ko.xz not given to the builder: $(cat "$W/builder.modules" 2>/dev/null)"
+	grep -q "KEYFILE-0123456789abcdef" "$W/kexec.initrd" || fail "the initramfs kexec got holds no keyfile"
+	! grep -q "KEYFILE-" "$W/state/initramfs-distro.img" || fail "the keyfile is in the state directory's image"
+	expect_same "what is left in $W/run" "" "$(find "$W/run" -name 'keyed*')"
+	umount "$W/run"
+	unset DUMPAGENT_DEV DUMPAGENT_LUKS_DIR
 }
 
 # fake_lv: the mounted target 254:1 is dm-0, the LV dalvx/root, on the
@@ -349,7 +412,8 @@ case_distro_reserve_recommends() {
 
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change
 megaraid_small_refused small_without_builtin_list_refused lockdown_auto_distro
-small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_crypt_target_refused lvm_auto_distro
+small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_crypt_plain_target_refused luks_not_enrolled_refused_17
+luks_enrolled_keyed_initramfs_in_run lvm_auto_distro
 nfs_auto_target_refused distro_kernel_missing
 distro_dry_run_builds_nothing distro_reservation_short_refused_19 distro_reserve_recommends"
 

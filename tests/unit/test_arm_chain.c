@@ -135,6 +135,26 @@ static void md_raid1_is_its_members_chains_md_mod_raid1(void **state)
 	assert_non_null(strstr(why, "the target md0 is an md RAID device (under another layer"));
 }
 
+/* LUKS on a partition: the partition's chain, then dm-crypt and the
+ * aes-xts-plain64 templates (whether it is enrolled is arm_luks.c's). */
+static void luks_is_its_partitions_chain_and_dm_crypt(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_file("sys/devices/" VIRTIO "/block/vda/vda3/partition", "3\n");
+	fx_driver("pci0000:00/0000:00:04.0", "pci", "virtio-pci", "virtio_pci");
+	fx_driver(VIRTIO, "virtio", "virtio_blk", "virtio_blk");
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-LUKS2-0123456789abcdef0123456789abcdef-vda3_crypt\n");
+	fx_link("sys/devices/virtual/block/dm-0/slaves/vda3", "sys/devices/" VIRTIO "/block/vda/vda3");
+	fx_block("253:0", "virtual/block/dm-0");
+	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0)");
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-LUKS1-0123456789abcdef0123456789abcdef-vda3_crypt\n");
+	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0)");
+}
+
 static void no_mode_reaches_dm_md_loop_network(void **state)
 {
 	char got[1024], why[2048];
@@ -146,10 +166,11 @@ static void no_mode_reaches_dm_md_loop_network(void **state)
 	assert_string_equal(why, "the target dm-0 is a device-mapper device that is no LVM logical volume (only "
 				 "LVs are supported); set TARGET to a filesystem on a plain disk partition or an LVM "
 				 "logical volume");
-	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-LUKS2-0123456789abcdef0123456789abcdef-sda3_crypt\n");
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-PLAIN-sda3_crypt\n");
 	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), -2);
-	assert_string_equal(why, "the target dm-0 is a dm-crypt (LUKS) device: encrypted targets are not supported "
-				 "yet; set TARGET to a filesystem on a plain disk partition or an LVM logical volume");
+	assert_string_equal(why, "the target dm-0 is a dm-crypt device that is not LUKS (plain, TrueCrypt, BitLocker): "
+				 "only LUKS targets are supported; set TARGET to a filesystem on a plain disk partition "
+				 "or an LVM logical volume");
 	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "LVM-" LVM_IDS "-real\n");
 	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), -2);
 	assert_non_null(strstr(why, "is a part of an LVM snapshot, thin pool or cache, not a plain logical volume"));
@@ -205,6 +226,7 @@ int main(void)
 		TMPDIR_TEST(scsi_disk_behind_a_port_and_a_builtin_driver),
 		TMPDIR_TEST(lvm_lv_is_its_pvs_chains_and_dm_mod),
 		TMPDIR_TEST(md_raid1_is_its_members_chains_md_mod_raid1),
+		TMPDIR_TEST(luks_is_its_partitions_chain_and_dm_crypt),
 		TMPDIR_TEST(no_mode_reaches_dm_md_loop_network),
 		TMPDIR_TEST(unknown_device_says_where_it_looked),
 	};
