@@ -163,8 +163,8 @@ check-distro: deb
 	tests/run qemu/test-system-distro
 
 # Only the brown screen on a Debian 12 guest with a DRM driver (tests/qemu/test-system-bsod.sh):
-# -vga std (bochs-drm) on SeaBIOS and on OVMF, -vga virtio (virtio_gpu) on SeaBIOS, one
-# guest after the other (6 to 9 minutes each under TCG: 359, 427 and 523 s seen).
+# -vga std (bochs-drm) and -vga virtio (virtio_gpu), each on SeaBIOS and on OVMF, one
+# guest after the other (3 to 9 minutes each under TCG: 209 to 523 s seen).
 # LVM (issue 14, in progress): a linear LV captured in distro mode, and a
 # stale mapping refused (root, loop devices and lvm2 on the host; 69 s quiet, about 8 min under load).
 check-lvm: all capture-kernel
@@ -188,6 +188,7 @@ check-bsod: deb
 	SYSTEM_VGA=std SYSTEM_FIRMWARE=bios tests/run qemu/test-system-bsod
 	SYSTEM_VGA=std SYSTEM_FIRMWARE=ovmf tests/run qemu/test-system-bsod
 	SYSTEM_VGA=virtio SYSTEM_FIRMWARE=bios tests/run qemu/test-system-bsod
+	SYSTEM_VGA=virtio SYSTEM_FIRMWARE=ovmf tests/run qemu/test-system-bsod
 
 demo: all capture-kernel
 	tests/qemu/demo.sh

@@ -23,7 +23,7 @@ case $SYSTEM_VGA-$SYSTEM_FIRMWARE in
 std-bios) driver=bochs-drm want="not possible with bochs-drm, the serial console still gets it" ;;
 std-ovmf) driver=bochs-drm want="on the boot framebuffer (1280x800) that bochs-drm still shows; not verified while X or Wayland shows a buffer of its own" ;;
 virtio-bios) driver=virtio-pci want="on the VGA text console, which the VGA device shows again once virtio_gpu stops" ;;
-virtio-ovmf) driver=virtio-pci want= ;; # not pinned: not seen yet
+virtio-ovmf) driver=virtio-pci want="on the boot framebuffer (1280x800), which the VGA device shows again once virtio_gpu stops" ;;
 *) echo "SYSTEM_VGA must be std or virtio, SYSTEM_FIRMWARE bios or ovmf" >&2; exit 100 ;;
 esac
 qemu_setup "system-bsod-$SYSTEM_VGA-$SYSTEM_FIRMWARE"
