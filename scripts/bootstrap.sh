@@ -13,7 +13,7 @@ libdw-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev
 python3 dash shellcheck libcmocka-dev zlib1g-dev clang libclang-rt-14-dev
 linux-source-6.1 linux-image-amd64 kexec-tools makedumpfile busybox-static
 qemu-system-x86 e2fsprogs xfsprogs dosfstools util-linux fdisk man-db
-git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2 mdadm"
+git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2 mdadm cryptsetup-bin"
 
 # The source of makedumpfile 1.7.6 (scripts/build-makedumpfile.sh fetches
 # it with apt-get source). Only deb-src: trixie's binary packages never
