@@ -203,7 +203,7 @@ check_armed str striped
 grep -q ":linear:" "$WORK/loaded-str" || fail "LV str's mapping has no linear segment: $(mapping_of str)"
 check_captured xfs str
 lv_image str "$WORK/str.img"
-id2=$(xfs_db -r -c 'ls /var/crash' "$WORK/str.img" | dump_id)
+id2=$(xfs_db -r -c 'ls /var/crash' "$WORK/str.img" | awk '$NF == "(good)" { print $(NF - 1) }' | dump_id)
 [ -n "$id2" ] || fail "no dump directory on LV str: $(xfs_db -r -c 'ls /var/crash' "$WORK/str.img")"
 xfs_get "$WORK/str.img" "/var/crash/$id2/dump.$id2" "$WORK/dump-str" || fail "no dump.$id2 on LV str"
 check_dmesg "$WORK/dump-str"
