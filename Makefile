@@ -153,8 +153,9 @@ check-distro: deb
 # Only the brown screen on a Debian 12 guest with a DRM driver (tests/qemu/test-system-bsod.sh):
 # -vga std (bochs-drm) on SeaBIOS and on OVMF, -vga virtio (virtio_gpu) on SeaBIOS, one
 # guest after the other (6 to 9 minutes each under TCG: 359, 427 and 523 s seen).
-# LVM (issue 14, in progress): a linear LV captured in distro mode, and a
-# stale mapping refused (root, loop devices and lvm2 on the host; 69 s quiet, about 8 min under load).
+# LVM, the capture side alone (the mapping computed on the host): a linear LV captured in distro
+# mode, and a stale mapping refused (root, loop devices and lvm2 on the host; 69 s quiet, about
+# 8 min under load). The whole path, arming on a guest's real dm included, is test-system-lvm, in check.
 check-lvm: all capture-kernel
 	tests/run qemu/test-target-lvm
 
