@@ -234,8 +234,33 @@ static int add_alias(struct resolve *r, const char *name, int depth)
 	return 0;
 }
 
-/* Adds name: its softdeps, its dependencies (modules.dep lists them all,
- * the first loaded last), then itself. Not in modules.dep: built in, or
+/* The "pre:" softdeps of name's dependencies, each added before them: xfs
+ * needs libcrc32c, whose init fails ("Unknown symbol") unless a crc32c
+ * module ("softdep libcrc32c pre: crc32c") was loaded first. The names are
+ * copied out of the line first: add_softdeps recurses into add_module, which
+ * reuses the static lines. More than ARM_MODS_MAX dependencies are not
+ * copied: append refuses them anyway. 0, or -1 with why. */
+static int dep_softdeps(struct resolve *r, const char *name, int depth)
+{
+	static char line[ARM_MODLINE_MAX];
+	char deps[ARM_MODS_MAX][ARM_MODNAME_MAX], *colon, *p, *save = NULL;
+	unsigned n = 0;
+	int rc = lookup(r, "modules.dep", NULL, name, line, sizeof(line));
+
+	if (rc <= 0 || (colon = strchr(line, ':')) == NULL)
+		return rc < 0 ? -1 : 0;
+	for (p = strtok_r(colon + 1, " \t\r\n", &save); p && n < ARM_MODS_MAX;
+	     p = strtok_r(NULL, " \t\r\n", &save))
+		name_of(p, strlen(p), deps[n++], ARM_MODNAME_MAX);
+	for (unsigned i = 0; i < n; i++)
+		if (add_softdeps(r, deps[i], depth) < 0)
+			return -1;
+	return 0;
+}
+
+/* Adds name: its softdeps and its dependencies' (dep_softdeps), its
+ * dependencies (modules.dep lists them all, the first loaded last), then
+ * itself. Not in modules.dep: built in, or
  * (a softdep) perhaps an alias. 0, or -1 with why. */
 static int add_module(struct resolve *r, const char *raw, int depth, int soft)
 {
@@ -247,7 +272,7 @@ static int add_module(struct resolve *r, const char *raw, int depth, int soft)
 	for (unsigned i = 0; i < r->s->n; i++)
 		if (strcmp(r->s->name[i], name) == 0)
 			return 0;
-	if (add_softdeps(r, name, depth) < 0)
+	if (add_softdeps(r, name, depth) < 0 || dep_softdeps(r, name, depth) < 0)
 		return -1;
 	rc = lookup(r, "modules.dep", NULL, name, dep, sizeof(dep));
 	if (rc <= 0)

@@ -131,6 +131,28 @@ static void distro_set_errors_name_the_file(void **state)
 	assert_string_equal(why, want);
 }
 
+/* A dependency's softdeps come before it: xfs needs libcrc32c, whose init
+ * fails ("Unknown symbol") unless a crc32c module is loaded first (Debian
+ * 12's "softdep libcrc32c pre: crc32c"; seen in test-system-lvm). */
+static void distro_set_has_softdeps_of_dependencies(void **state)
+{
+	static const char *const xfs[] = { "xfs", NULL };
+	char got[4096], why[1024];
+
+	(void)state;
+	fake_modules();
+	fx_file(M "/modules.dep", "kernel/fs/xfs/xfs.ko.xz: kernel/lib/libcrc32c.ko.xz\n"
+				  "kernel/lib/libcrc32c.ko.xz:\n"
+				  "kernel/crypto/crc32c_generic.ko.xz:\n"
+				  "kernel/arch/x86/crypto/crc32c-intel.ko.xz:\n");
+	fx_file(M "/modules.softdep", "softdep libcrc32c pre: crc32c\n");
+	fx_file(M "/modules.alias", "alias crc32c crc32c_intel\nalias crc32c crc32c_generic\n"); /* as Debian 12's */
+	assert_int_equal(resolve(xfs, got, sizeof(got), why), 0);
+	assert_string_equal(got, "crc32c_intel=kernel/arch/x86/crypto/crc32c-intel.ko.xz "
+				 "crc32c_generic=kernel/crypto/crc32c_generic.ko.xz "
+				 "libcrc32c=kernel/lib/libcrc32c.ko.xz xfs=kernel/fs/xfs/xfs.ko.xz");
+}
+
 static void distro_set_is_bounded(void **state)
 {
 	static const char *const big[] = { "big", NULL };
@@ -157,6 +179,7 @@ int main(void)
 		TMPDIR_TEST(builtin_matches_names_and_paths),
 		TMPDIR_TEST(distro_set_in_load_order),
 		TMPDIR_TEST(distro_set_errors_name_the_file),
+		TMPDIR_TEST(distro_set_has_softdeps_of_dependencies),
 		TMPDIR_TEST(distro_set_is_bounded),
 	};
 
