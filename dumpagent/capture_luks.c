@@ -88,7 +88,7 @@ static int check_header(const struct target_dev *d, char *err, size_t errlen)
 static int probe_opened(const char *dev_dir, struct target_dev *d, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd, r;
+	int fd;
 
 	memset(d, 0, sizeof(*d));
 	(void)snprintf(d->path, sizeof(d->path), "%s/mapper/%s", dev_dir, CRYPT_NAME);
@@ -101,13 +101,7 @@ static int probe_opened(const char *dev_dir, struct target_dev *d, char *err, si
 	}
 	d->dev = st.st_rdev;
 	(void)snprintf(d->name, sizeof(d->name), "dm-%u", minor(st.st_rdev));
-	r = superblock_read(fd, &d->id);
-	(void)close(fd); /* read-only */
-	if (r < 0 && r != -ENOENT) {
-		(void)snprintf(err, errlen, "read %s: %s", d->path, strerror(-r));
-		return -1;
-	}
-	return 0;
+	return target_read_id(fd, d, err, errlen);
 }
 
 int capture_luks_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen)

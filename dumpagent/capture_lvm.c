@@ -28,7 +28,7 @@ static void sleep_ms(unsigned ms)
 static int probe_mapped(const struct target_env *env, dev_t dev, struct target_dev *d, char *err, size_t errlen)
 {
 	char name[32];
-	int fd = -ENOENT, r;
+	int fd = -ENOENT;
 
 	(void)snprintf(name, sizeof(name), "dm-%u", minor(dev));
 	for (unsigned waited = 0; waited <= NODE_WAIT_MS; waited += 100) {
@@ -48,13 +48,7 @@ static int probe_mapped(const struct target_env *env, dev_t dev, struct target_d
 			       minor(d->dev), major(dev), minor(dev));
 		return -1;
 	}
-	r = superblock_read(fd, &d->id);
-	(void)close(fd); /* read-only */
-	if (r < 0 && r != -ENOENT) {
-		(void)snprintf(err, errlen, "read %s: %s", d->path, strerror(-r));
-		return -1;
-	}
-	return 0;
+	return target_read_id(fd, d, err, errlen);
 }
 
 int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen)

@@ -1,7 +1,6 @@
 /* capture_md.c: the target on an md RAID1 array: every member found by the recorded UUID and in step, the array assembled, its UUID checked; stopped at the end. */
 #include "capture_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -30,7 +29,7 @@ static int sysfs_root(const char *sys_block, char *out, size_t len)
 static int probe_array(const struct target_env *env, dev_t dev, struct target_dev *d, char *err, size_t errlen)
 {
 	char name[16];
-	int fd, r;
+	int fd;
 
 	(void)snprintf(name, sizeof(name), "md%u", minor(dev));
 	memset(d, 0, sizeof(*d));
@@ -38,13 +37,7 @@ static int probe_array(const struct target_env *env, dev_t dev, struct target_de
 		(void)snprintf(err, errlen, "open the assembled array %s/%s: %s", env->dev_dir, name, strerror(-fd));
 		return -1;
 	}
-	r = superblock_read(fd, &d->id);
-	(void)close(fd); /* read-only */
-	if (r < 0 && r != -ENOENT) {
-		(void)snprintf(err, errlen, "read %s: %s", d->path, strerror(-r));
-		return -1;
-	}
-	return 0;
+	return target_read_id(fd, d, err, errlen);
 }
 
 int capture_md_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen)

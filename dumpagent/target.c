@@ -151,6 +151,18 @@ static int probe_dev(const struct target_env *env, const char *name, struct targ
 	return r;
 }
 
+int target_read_id(int fd, struct target_dev *d, char *err, size_t errlen)
+{
+	int r = superblock_read(fd, &d->id);
+
+	(void)close(fd); /* read-only */
+	if (r < 0 && r != -ENOENT) {
+		(void)snprintf(err, errlen, "read %s: %s", d->path, strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
 int target_name_ok(const char *name)
 {
 	size_t n = strlen(name);

@@ -47,6 +47,10 @@ int target_is_device(const struct stat *st, dev_t dev);
  * name ('!' in it read as '/'), checked to be that device: the fd, d's name,
  * path and dev filled; or -errno (-ENODEV when the node is another device). */
 int target_open_dev(const struct target_env *env, const char *name, struct target_dev *d);
+/* Reads the identity of the filesystem on fd, a block device opened
+ * read-only, into d->id (no filesystem found is no error), and closes fd:
+ * 0, or -1 with err naming d->path. */
+int target_read_id(int fd, struct target_dev *d, char *err, size_t errlen);
 /* 1 when name may be a block device's sysfs name (no dot first, no slash). */
 int target_name_ok(const char *name);
 /* Whether the filesystem found on d (d->id) is the one spec asks for: 0, or
