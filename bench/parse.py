@@ -159,6 +159,26 @@ def failure_cause(lines, panic, start, stalled, done_status, files):
     if "first-init: FAILED to arm" in text:
         m = re.search(r"load-crashkernel: (kexec[^\n]*failed[^\n]*)", text)
         return "not armed: " + (m.group(1)[:120] if m else "the loader failed")
+    cause = capture_kernel_cause(panic, start, capture)
+    if cause:
+        return cause
+    m = re.search(r"makedumpfile for dump failed with status (\d+)", capture)
+    if m:
+        return "makedumpfile failed (status %s%s)%s" % (
+            m.group(1), ": could not start" if m.group(1) == "126" else "",
+            "; the fallback, a gzip of the whole vmcore, hung or ran past the stall limit"
+            if stalled else "")
+    if stalled:
+        return "hung: no serial output for the stall limit"
+    if done_status and done_status != "complete":
+        return "capture status " + done_status
+    if done_status == "complete" and not any(n.startswith("dump.") for n in files):
+        return "no dump on the disk"
+    return "no 'done' marker (timeout?)"
+
+
+def capture_kernel_cause(panic, start, capture):
+    """Why the capture kernel never ran its capture, from its console, or None."""
     if panic is None:
         return "no panic in the first kernel"
     if start is None:
@@ -177,19 +197,7 @@ def failure_cause(lines, panic, start, stalled, done_status, files):
     m = re.search(r"\] Kernel panic - not syncing: ([^\n]*)", capture)
     if m:
         return "capture kernel panic: " + m.group(1)[:100]
-    m = re.search(r"makedumpfile for dump failed with status (\d+)", capture)
-    if m:
-        return "makedumpfile failed (status %s%s)%s" % (
-            m.group(1), ": could not start" if m.group(1) == "126" else "",
-            "; the fallback, a gzip of the whole vmcore, hung or ran past the stall limit"
-            if stalled else "")
-    if stalled:
-        return "hung: no serial output for the stall limit"
-    if done_status and done_status != "complete":
-        return "capture status " + done_status
-    if done_status == "complete" and not any(n.startswith("dump.") for n in files):
-        return "no dump on the disk"
-    return "no 'done' marker (timeout?)"
+    return None
 
 
 def timeline(host, kev, aev, bench):
@@ -216,9 +224,61 @@ def timeline(host, kev, aev, bench):
     ]
 
 
+# bench/system-run.sh's runs: the console line each system prints once the
+# dump is in place (dumpagent after its fsync and rename; kdump-tools after
+# its mv, before its sync).
+DUMP_WRITTEN = {"dumpagent": "dumpagent: dump written", "kdump-tools": "saved vmcore in"}
+
+
+def parse_system(lines, stalled, meta, files):
+    """A run of bench/system-run.sh: host times from the panic to the dump and to the reboot."""
+    panic, start = split_kernels(lines)
+    system = meta.get("system", "")
+    run = {"name": meta.get("name"), "mem": meta.get("mem"), "settings": meta.get("settings", ""),
+           "crashkernel_mb": int(meta.get("crashkernel_mb", "0") or 0), "mode": "system",
+           "system": system, "readback": meta.get("readback", "")}
+
+    def first(text):
+        if start is None:
+            return None
+        return next((i for i in range(start, len(lines)) if text in lines[i][1]), None)
+
+    def since_panic(i):
+        if i is None or lines[i][0] is None or lines[panic][0] is None:
+            return None
+        return lines[i][0] - lines[panic][0]
+
+    dump = first(DUMP_WRITTEN.get(system, "\0"))
+    reboot = first("reboot: ")  # "Restarting system", or "Power down"
+    run["times"] = {"capture_kernel": since_panic(start), "dump": since_panic(dump),
+                    "reboot": since_panic(reboot)}
+    run["dump_bytes"] = next((b for n, b in files.items() if n.startswith("dump.")), None)
+    run["files"] = files
+    run["ok"] = dump is not None and run["readback"].startswith("ok ")
+    run["cause"] = None if run["ok"] else system_cause(lines, panic, start, stalled, dump, run)
+    return run
+
+
+def system_cause(lines, panic, start, stalled, dump, run):
+    text = "\n".join(t for _, t in lines)
+    m = re.search(r"BENCH-SYSTEM: FAILED: ([^\n]*)", text)
+    if m and panic is None:
+        return m.group(1)[:120]
+    capture = "\n".join(t for _, t in lines[start:]) if start is not None else ""
+    cause = capture_kernel_cause(panic, start, capture)
+    if cause:
+        return cause
+    if dump is None:
+        return ("hung: no serial output for the stall limit" if stalled else
+                "no '%s' line (timeout?)" % DUMP_WRITTEN.get(run["system"], "dump written"))
+    return "the dump did not read back: " + (run["readback"] or "not checked")
+
+
 def parse(work):
     lines, stalled = read_lines(work)
     meta, files = read_meta(work), read_files(work)
+    if meta.get("mode") == "system":
+        return parse_system(lines, stalled, meta, files)
     panic, start = split_kernels(lines)
     capture = lines[start:] if start is not None else []
     run = {"name": meta.get("name"), "mem": meta.get("mem"), "settings": meta.get("settings", ""),
@@ -261,6 +321,10 @@ def brief(run):
     if not run["ok"]:
         return "FAILED: %s" % run["cause"]
     parts = ["ok"]
+    if run.get("mode") == "system":
+        t = run["times"]
+        parts.append("%s: panic to dump written %s s, to reboot %s s" % (
+            run["system"], fmt(t["dump"]), fmt(t["reboot"])))
     if run.get("total_s"):
         parts.append("panic to power-off %.1f s" % run["total_s"])
     if run.get("dump_bytes") is not None:
@@ -268,6 +332,10 @@ def brief(run):
     if "agent_rss_kib" in run:
         parts.append("agent %d KiB, makedumpfile %d KiB" % (run["agent_rss_kib"], run["mdf_rss_kib"]))
     return ", ".join(parts)
+
+
+def fmt(x):
+    return "-" if x is None else "%.1f" % x
 
 
 def main():

@@ -97,4 +97,64 @@ sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/stall/stamps.tsv
 echo "# stalled" >>"$T/stall/stamps.tsv"
 c=$(cause "$T/stall")
 if [ "$c" = "hung: no serial output for the stall limit" ]; then ok "a stall is the cause"; else bad "stall cause: '$c'"; fi
+# A run of bench/system-run.sh (kdump-tools): host stamps from the panic to
+# "saved vmcore in" and to the capture kernel's "reboot:" line.
+system_dir() { # DIR SYSTEM MARKER
+	mkdir -p "$1"
+	tab=$(printf '\t')
+	cat >"$1/stamps.tsv" <<EOF
+10.000${tab}[    1.000000] Linux version 6.1.0-50-amd64 (debian)
+60.000${tab}BENCH-SYSTEM: armed: $2 after 20 s
+70.000${tab}BENCH-SYSTEM: workload done: 67108864 bytes held; crashing
+71.500${tab}[   61.000000] Kernel panic - not syncing: sysrq triggered crash
+75.000${tab}[    0.000000] Linux version 6.1.0-50-amd64 (debian)
+78.000${tab}[    1.500000] Run /init as init process
+140.250${tab}$3 /var/crash/202612030130
+141.000${tab}[    2.000000] reboot: whatever the capture kernel said first
+152.000${tab}[   70.000000] reboot: Restarting system
+EOF
+	printf 'name=vs-1-%s\nmem=1G\ncrashkernel_mb=128\nmode=system\nsystem=%s\nsettings=system=%s\nreadback=ok 3145728\n' \
+		"$2" "$2" "$2" >"$1/meta"
+	printf ' 12  100600 (1)      0      0    3145728 3-Dec-2026 01:31 dump.202612030130\n' >"$1/files.txt"
+}
+system_dir "$T/kdt" kdump-tools 'kdump-tools: saved vmcore in'
+sed -i '/reboot: whatever/d' "$T/kdt/stamps.tsv"
+if python3 "$REPO/bench/parse.py" "$T/kdt" >"$T/kdt.json"; then
+	ok "a kdump-tools run that saved and read back exits 0"
+else
+	bad "a kdump-tools run did not exit 0: $(cat "$T/kdt.json")"
+fi
+out=$(python3 - "$T/kdt.json" <<'EOS' 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = r["times"]
+assert r["ok"] and r["system"] == "kdump-tools" and r["mode"] == "system", r
+assert (round(t["capture_kernel"], 3), round(t["dump"], 3), round(t["reboot"], 3)) == (3.5, 68.75, 80.5), t
+assert r["dump_bytes"] == 3145728 and r["crashkernel_mb"] == 128, r
+EOS
+)
+check "kdump-tools: panic to capture kernel, to 'saved vmcore in', to reboot, dump size" $? "$out"
+
+system_dir "$T/da" dumpagent '[   30.000000] dumpagent: dump written (id=202612030130 bytes=3145728)'
+out=$(python3 "$REPO/bench/parse.py" "$T/da" >"$T/da.json" && python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1])); t = r["times"]
+assert r["ok"] and (round(t["dump"], 3), round(t["reboot"], 3)) == (68.75, 69.5), t
+' "$T/da.json" 2>&1)
+check "dumpagent: its 'dump written' line, and the first 'reboot:' after the capture kernel's start" $? "$out"
+
+system_dir "$T/kdt-wrong" kdump-tools 'dumpagent: dump written'
+c=$(cause "$T/kdt-wrong")
+same "kdump-tools' run needs its own marker" "no 'saved vmcore in' line (timeout?)" "$c"
+
+system_dir "$T/kdt-readback" kdump-tools 'kdump-tools: saved vmcore in'
+sed -i "s/^readback=.*/readback=the dump's dmesg has no sysrq panic/" "$T/kdt-readback/meta"
+c=$(cause "$T/kdt-readback")
+same "a dump that does not read back fails the run" "the dump did not read back: the dump's dmesg has no sysrq panic" "$c"
+
+system_dir "$T/kdt-oom" kdump-tools 'kdump-tools: saved vmcore in'
+sed -i '/saved vmcore/d; /reboot:/d' "$T/kdt-oom/stamps.tsv"
+printf '90.0\t[    2.000000] Out of memory: Killed process 1 (systemd) total-vm:1kB\n' >>"$T/kdt-oom/stamps.tsv"
+c=$(cause "$T/kdt-oom")
+same "an OOM in kdump-tools' capture kernel is the cause" "out of memory (killed systemd)" "$c"
 finish
