@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """bench/report.py: bench/RESULTS.md (on stdout) and the memory figure (SVG), from the parsed runs.
 
-Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH
+Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH [--kdump-only yes]
        report.py --commit REPO     prints the commit as the results name it
 
 DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
-the commit the runs were made at). The
+the commit the runs were made at). The results lead with dumpagent against
+kdump-tools in the same run (section 0); --kdump-only prints only that. The
 figures are printed, never judged: a missing run leaves a "not measured" line.
 """
 import argparse
@@ -76,6 +77,109 @@ def fmt(x, digits=1):
 def table(head, rows):
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+VERSUS_SIDES = ("dumpagent", "kdump-tools")
+
+
+def median(xs):
+    xs = sorted(xs)
+    if not xs:
+        return None
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2.0
+
+
+def smallest(bisect, key):
+    return next((int(r[1]) for r in bisect if r[0] == key and len(r) > 2 and r[2] == "smallest"), None)
+
+
+def versus_index(run):
+    """N of a side-by-side run's name, vs-N-SYSTEM: the order of the pairs."""
+    try:
+        return int(run["name"].split("-")[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def versus_runs(runs):
+    """{system: [run]} of the side-by-side runs (vs-N-SYSTEM), in the order they ran."""
+    out = {side: [] for side in VERSUS_SIDES}
+    for run in sorted(runs.values(), key=versus_index):
+        if run.get("mode") == "system" and (run.get("name") or "").startswith("vs-") \
+                and run.get("system") in out:
+            out[run["system"]].append(run)
+    return out
+
+
+def section_versus(runs, bisect):
+    """The leading table: dumpagent against kdump-tools, measured in this run."""
+    out = ["## 0. dumpagent vs kdump-tools, same run", ""]
+    sides = versus_runs(runs)
+    if not any(sides.values()):
+        return "\n".join(out + ["Not measured (no side-by-side run: `make bench-kdump`).", ""])
+    ck = sorted({r["crashkernel_mb"] for rs in sides.values() for r in rs})
+    out += ["The same debootstrapped Debian 12 guest (tests/qemu/system-rootfs.sh: systemd, Debian's "
+            "kernel and initrd, 1 GB of RAM, 2 vCPUs, the root filesystem on one virtio disk, "
+            "crashkernel=%s), runs interleaved (dumpagent, kdump-tools, dumpagent, ...). Before the "
+            "crash, bench/system-guest waits until the system says it is armed, then fills the same "
+            "memory the same way (256 MiB page cache, 128 MiB tmpfs, 64 MiB anonymous), then sysrq-c. "
+            "dumpagent: its .deb installed with apt, defaults (CAPTURE_MODE=auto: the small capture "
+            "kernel with its busybox initramfs; zlib, dump level 31, the report's VmCore at the next "
+            "boot). kdump-tools: Debian's package with USE_KDUMP=1 and its defaults (Debian's kernel "
+            "as the capture kernel, its initramfs-tools initramfs with MODULES=dep mounting the root "
+            "filesystem and booting systemd into kdump-tools-dump.service, makedumpfile -F -c -d 31). "
+            "Both dump into /var/crash on the root filesystem, both with Debian 12's makedumpfile "
+            "unless the tree built its own. Times: the host's stamps of the serial lines from "
+            "`Kernel panic - not syncing` to the line each prints once its dump is in place "
+            "(`dumpagent: dump written`, `kdump-tools: saved vmcore in`) and to the capture kernel's "
+            "`reboot:` line. A run counts when that line came and the host read the dump back "
+            "from the disk image (`makedumpfile --dump-dmesg` finds the sysrq panic in it)." %
+            "/".join("%dM" % c for c in ck), ""]
+    rows, med = [], {}
+    for side in VERSUS_SIDES:
+        good = [r for r in sides[side] if r["ok"]]
+        med[side] = {
+            "dump": median([r["times"]["dump"] for r in good if r["times"].get("dump") is not None]),
+            "reboot": median([r["times"]["reboot"] for r in good if r["times"].get("reboot") is not None]),
+            "size": median([r["dump_bytes"] / 1048576.0 for r in good if r.get("dump_bytes")]),
+            "n": "%d of %d" % (len(good), len(sides[side])),
+        }
+    med["dumpagent"]["smallest"] = smallest(bisect, "1G")
+    med["kdump-tools"]["smallest"] = smallest(bisect, "kdump-tools-1G")
+
+    def ratio(key):
+        a, k = med["dumpagent"][key], med["kdump-tools"][key]
+        return "-" if a is None or not k else "**%.2f**" % (a / k)
+
+    for key, what, unit, digits in (("dump", "panic to dump written", "s", 1),
+                                    ("reboot", "panic to reboot", "s", 1),
+                                    ("size", "dump size", "MiB", 1),
+                                    ("smallest", "smallest working crashkernel=", "MB", 0)):
+        rows.append([what + " (" + unit + ")", fmt(med["dumpagent"][key], digits),
+                     fmt(med["kdump-tools"][key], digits), ratio(key)])
+    rows.append(["runs that completed", med["dumpagent"]["n"], med["kdump-tools"]["n"], ""])
+    out += [table(["median", "dumpagent", "kdump-tools", "ratio dumpagent / kdump-tools"], rows), ""]
+    trials = []
+    for side, key, how in (("dumpagent", "1G", "the small capture kernel in section 1's guest "
+                            "(panic_scenario: Debian's kernel booting a busybox initramfs, the same "
+                            "capture kernel and initramfs as the package's), 4 MB steps"),
+                           ("kdump-tools", "kdump-tools-1G", "the guest above, 8 MB steps")):
+        _, steps, tried = bisect_rows(runs, bisect, key, "bisect-" + key)
+        trials.append("%s: %s: %s." % (side, how, steps if tried else "not measured"))
+    out += ["Smallest reservation, each system's own bisection on a 1 GB guest: " + " ".join(trials),
+            ""]
+    lines = []
+    for r in sorted(sides["dumpagent"] + sides["kdump-tools"],
+                    key=lambda r: (versus_index(r), VERSUS_SIDES.index(r["system"]))):
+        t = r["times"]
+        lines.append("- %s (%s, crashkernel=%dM): %s" % (
+            r["name"], r["system"], r["crashkernel_mb"],
+            "panic to dump written %s s, to reboot %s s, dump %s MiB" % (
+                fmt(t.get("dump")), fmt(t.get("reboot")), fmt((r.get("dump_bytes") or 0) / 1048576.0))
+            if r["ok"] else "FAILED: %s" % r["cause"]))
+    out += ["Each run:", ""] + lines + [""]
     return "\n".join(out)
 
 
@@ -506,6 +610,7 @@ def main():
     ap.add_argument("--quick", default="no")
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--svg", required=True)
+    ap.add_argument("--kdump-only", default="no")
     a = ap.parse_args()
     quick = a.quick == "yes"
     runs, bisect = load_runs(a.runs), load_bisect(a.runs)
@@ -517,11 +622,15 @@ def main():
             ran = f.read().strip()
     except OSError:
         ran = commit(a.repo)
+    target = "bench-kdump" if a.kdump_only == "yes" else "bench-quick" if quick else "bench"
     print("Commit `%s`, %s, `make %s`: %d QEMU runs in %d min (TCG, %d host CPUs, shared). "
           "Raw runs: %s/, serial logs: build/test/%s-*/.\n" %
-          (ran, now, "bench-quick" if quick else "bench", len(runs),
+          (ran, now, target, len(runs),
            round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo),
            os.path.basename(os.path.normpath(a.runs))))
+    print(section_versus(runs, bisect))
+    if a.kdump_only == "yes":
+        return 0
     print(section_reservation(runs, bisect, quick))
     print(section_memory(runs, bisect, quick, a.svg))
     print(section_initramfs(capture_image(a.repo, a.runs)))

@@ -103,4 +103,59 @@ assert "Not measured" in report.section_report_embed({"timeline": run(0.5, 30.0,
 EOS
 )
 check "the VmCore section: downtime and bytes per crash of both REPORT_VMCORE runs" $? "$out"
+# dumpagent against kdump-tools (section 0): medians of the completed
+# side-by-side runs and their ratios, computed by hand; each system's own
+# bisection; it leads RESULTS.md, and --kdump-only prints only it.
+mkdir -p "$T/vs/runs"
+echo 0123abc >"$T/vs/commit"
+printf '1G 32 ok\n1G 28 fail\n1G 32 smallest\nkdump-tools-1G 96 fail\nkdump-tools-1G 128 ok (the side-by-side runs)\nkdump-tools-1G 112 ok\nkdump-tools-1G 104 fail\nkdump-tools-1G 112 smallest\n' >"$T/vs/bisect.txt"
+vs_run() { # NAME SYSTEM OK DUMP_S REBOOT_S DUMP_MIB
+	cat >"$T/vs/runs/$1.json" <<EOF
+{"name": "$1", "mode": "system", "system": "$2", "ok": $3, "cause": "out of memory (killed systemd)",
+ "mem": "1G", "settings": "system=$2", "crashkernel_mb": 128,
+ "times": {"capture_kernel": 3.0, "dump": $4, "reboot": $5}, "dump_bytes": $(($6 * 1048576)), "files": {}}
+EOF
+}
+vs_run vs-1-dumpagent dumpagent true 10.0 20.0 30
+vs_run vs-1-kdump-tools kdump-tools true 60.0 90.0 40
+vs_run vs-2-dumpagent dumpagent true 14.0 24.0 34
+vs_run vs-2-kdump-tools kdump-tools true 80.0 110.0 40
+vs_run vs-3-kdump-tools kdump-tools true 70.0 100.0 40
+vs_run vs-4-kdump-tools kdump-tools false 500.0 600.0 99
+vs_run bisect-kdump-tools-1G-104M kdump-tools false 1.0 2.0 1
+out=$(python3 - "$REPO/bench" "$T/vs" <<'EOS' 2>&1
+import sys
+sys.path.insert(0, sys.argv[1])
+import report
+runs, bisect = report.load_runs(sys.argv[2]), report.load_bisect(sys.argv[2])
+text = report.section_versus(runs, bisect)
+want = ["| panic to dump written (s) | 12.0 | 70.0 | **0.17** |",
+        "| panic to reboot (s) | 22.0 | 100.0 | **0.22** |",
+        "| dump size (MiB) | 32.0 | 40.0 | **0.80** |",
+        "| smallest working crashkernel= (MB) | 32 | 112 | **0.29** |",
+        "| runs that completed | 2 of 2 | 3 of 4 |  |",
+        "kdump-tools: the guest above, 8 MB steps: 96: fail; 128: ok; 112: ok; 104: fail (out of memory (killed systemd)).",
+        "- vs-4-kdump-tools (kdump-tools, crashkernel=128M): FAILED: out of memory (killed systemd)",
+        "- vs-2-dumpagent (dumpagent, crashkernel=128M): panic to dump written 14.0 s, to reboot 24.0 s, dump 34.0 MiB",
+        "crashkernel=128M)"]
+for w in want:
+    assert w in text, (w, text)
+each = text.split("Each run:")[1]
+assert "bisect-kdump-tools" not in each, "a bisection trial counted as a side-by-side run"
+order = [l.split()[1] for l in each.splitlines() if l.startswith("- ")]
+assert order == ["vs-1-dumpagent", "vs-1-kdump-tools", "vs-2-dumpagent", "vs-2-kdump-tools",
+                 "vs-3-kdump-tools", "vs-4-kdump-tools"], ("not in the order they ran", order)
+assert "Not measured" in report.section_versus({}, [])
+EOS
+)
+check "section 0: medians of the completed runs, ratios, both bisections, each run" $? "$out"
+out=$(python3 "$REPO/bench/report.py" --runs "$T/vs" --repo "$REPO" --svg "$T/vs/memory.svg" 2>&1 >"$T/vs/RESULTS.md")
+check "report.py exits 0 with side-by-side runs" $? "$out"
+heads=$(grep '^## ' "$T/vs/RESULTS.md" | head -n 2 | tr '\n' '|')
+same "RESULTS.md leads with the comparison" "## 0. dumpagent vs kdump-tools, same run|## 1. Smallest working reservation|" "$heads"
+python3 "$REPO/bench/report.py" --runs "$T/vs" --repo "$REPO" --svg "$T/vs/memory.svg" --kdump-only yes >"$T/vs/kdump.md" 2>&1
+heads=$(grep '^## ' "$T/vs/kdump.md" | tr '\n' '|')
+same "--kdump-only prints only the comparison" "## 0. dumpagent vs kdump-tools, same run|" "$heads"
+grep -qF 'make bench-kdump' "$T/vs/kdump.md"
+check "--kdump-only names its make target" $? "$(head -n 3 "$T/vs/kdump.md")"
 finish
