@@ -38,7 +38,7 @@ SEEDS_md         := tests/fixtures/md/member-v1.2.bin $(wildcard tests/fuzz/seed
 SEEDS_luks       := $(wildcard tests/fixtures/luks/*.bin)
 
 .PHONY: all capture-kernel makedumpfile initramfs check check-fast check-system deb unit lint demo clean fuzz \
-	fuzz-seeds fuzz-smoke bench bench-quick check-secureboot check-distro check-bsod check-lvm check-md check-luks
+	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump check-secureboot check-distro check-bsod check-lvm check-md check-luks
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -189,8 +189,12 @@ demo: all capture-kernel
 	tests/qemu/demo.sh
 
 # The figures of bench/RESULTS.md and bench/memory.svg (QEMU, ~30 min); not part of check.
-bench: all capture-kernel initramfs
+bench: all capture-kernel initramfs deb
 	bench/run.sh
+
+# Only dumpagent against kdump-tools on the same Debian 12 guest (bench/RESULTS.md's section 0).
+bench-kdump: all capture-kernel initramfs deb
+	bench/run.sh --kdump-only
 
 # One 1 GB guest at crashkernel=32M with the timeline: a few minutes.
 bench-quick: all capture-kernel initramfs

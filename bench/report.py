@@ -596,7 +596,8 @@ NOTES = """## How to read these figures
   fallback gzips the whole vmcore without progress output and the bench stops
   it after 90 s of silence. Which of these hits at 24 or 28 MB varies between
   runs.
-- The kdump-tools reference was measured earlier on this machine, not here.
+- Sections 1 to 3 quote a kdump-tools reference measured earlier on this
+  machine; section 0 measures kdump-tools in this run.
 """
 
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: make bench: crashes QEMU guests and writes bench/RESULTS.md and bench/memory.svg.
 #
-# Usage: bench/run.sh [--quick] [--out DIR] [--report-only]
+# Usage: bench/run.sh [--quick | --kdump-only] [--out DIR] [--report-only]
 #
 # Every run is the whole cycle of tests/qemu/lib.sh's panic_scenario: Debian's
 # kernel boots with crashkernel=N M, the shipped loader arms our capture
@@ -20,6 +20,13 @@
 # distro mode (tests/qemu/test-distro-mode.sh: Debian's kernel as the capture
 # kernel, a megasas disk) in 8 MB steps. The loader's estimates for the same
 # files (dumpagent arm-need) are printed beside them.
+# The full bench also runs dumpagent against Debian's kdump-tools on the
+# same debootstrapped Debian 12 guest (bench/system-run.sh), interleaved:
+# BENCH_KDUMP_PAIRS pairs (default 2) at crashkernel=128M, then kdump-tools'
+# smallest crashkernel= by bisection in 8 MB steps from 96 MB
+# (BENCH_KDUMP_BISECT=no skips it). RESULTS.md leads with the ratios.
+# --kdump-only (make bench-kdump): only that comparison, with dumpagent's own
+# bisection for a 1 GB guest; its results go to build/bench-kdump/.
 # --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
@@ -36,25 +43,33 @@ QEMU_LIB_REPO=$REPO
 
 B_RESULTS=
 B_QUICK=no
+B_KDUMP_ONLY=no
 B_RUN=yes
 B_STALL=${BENCH_STALL:-90}
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) B_QUICK=yes; shift ;;
+	--kdump-only) B_KDUMP_ONLY=yes; shift ;;
 	--report-only) B_RUN=no; shift ;;
 	--out)
 		[ $# -ge 2 ] || { echo "bench/run.sh: --out needs a directory" >&2; exit 100; }
 		B_RESULTS=$2
 		shift 2
 		;;
-	*) echo "usage: bench/run.sh [--quick] [--out DIR] [--report-only]" >&2; exit 100 ;;
+	*) echo "usage: bench/run.sh [--quick | --kdump-only] [--out DIR] [--report-only]" >&2; exit 100 ;;
 	esac
 done
 # The quick bench keeps its runs apart, so it never mixes into the full results.
-if [ "$B_QUICK" = yes ]; then
+if [ "$B_QUICK" = yes ] && [ "$B_KDUMP_ONLY" = yes ]; then
+	echo "bench/run.sh: --quick and --kdump-only exclude each other" >&2
+	exit 100
+elif [ "$B_QUICK" = yes ]; then
 	B_PREFIX=bench-quick
 	B_RESULTS=${B_RESULTS:-$BUILD/bench-quick}
+elif [ "$B_KDUMP_ONLY" = yes ]; then
+	B_PREFIX=bench-kdump
+	B_RESULTS=${B_RESULTS:-$BUILD/bench-kdump}
 else
 	B_PREFIX=bench
 	B_RESULTS=${B_RESULTS:-$REPO/bench}
@@ -143,16 +158,56 @@ distro_run() {
 	parse_run "$WORK"
 }
 
-# bisect MEM [distro]: the smallest crashkernel= at which MEM's capture
+# system_run NAME dumpagent|kdump-tools CRASHKERNEL_MB: one crash of the
+# debootstrapped Debian guest (bench/system-run.sh); writes
+# $B_OUT/runs/NAME.json, succeeds iff the dump was written and read back.
+system_run() {
+	WORK=$BUILD/test/$B_PREFIX-$1
+	BENCH_PREFIX=$B_PREFIX BENCH_STALL=${BENCH_STALL:-180} \
+		sh "$REPO/bench/system-run.sh" "$2" "$1" "$3" >"$BUILD/test/$B_PREFIX-$1.log" 2>&1 || {
+		say "$1: bench/system-run.sh failed: $(tail -n 3 "$BUILD/test/$B_PREFIX-$1.log")"
+		return 1
+	}
+	mv -f "$BUILD/test/$B_PREFIX-$1.log" "$WORK/scenario.log"
+	echo "$WORK" >>"$B_OUT/workdirs"
+	parse_run "$WORK"
+}
+
+# versus: dumpagent and kdump-tools on the same guest, alternating, at
+# crashkernel=128M; then kdump-tools' own bisection.
+versus() {
+	v_pairs=${BENCH_KDUMP_PAIRS:-2} i=1
+	while [ "$i" -le "$v_pairs" ]; do
+		for s in dumpagent kdump-tools; do
+			say "side by side $i of $v_pairs: $s (Debian 12 guest, 1 GB, crashkernel=128M)"
+			if system_run "vs-$i-$s" "$s" 128 && [ "$s" = kdump-tools ]; then kdump_ok=yes; fi
+		done
+		i=$((i + 1))
+	done
+	if [ "${BENCH_KDUMP_BISECT:-yes}" != no ]; then
+		say "smallest crashkernel= for kdump-tools (the same guest)"
+		bisect 1G kdump-tools
+	fi
+}
+
+# bisect MEM [distro|kdump-tools]: the smallest crashkernel= at which MEM's capture
 # completes, in 4 MB steps for the small kernel (from 32 MB up), in 8 MB
 # steps for the distro kernel (from 96 MB up: 96 failed and 104 worked at 1
 # and 4 GB when it was first measured). The first success is searched
 # upwards, then the interval is halved; every trial is a line of
-# $B_OUT/bisect.txt, keyed MEM or distro-MEM.
+# $B_OUT/bisect.txt, keyed MEM or distro-MEM. kdump-tools (bench/system-run.sh,
+# 1 GB only) in 8 MB steps from 96 MB (114 MB was its smallest when first
+# measured by hand); a side-by-side run at 128M that worked is its 128 trial.
 bisect() {
 	m=$1 lo=0 hi='' key=$1 step=4 ups="32 48 64 96 128"
 	[ "${2:-}" != distro ] || { key=distro-$1 step=8 ups="96 104 128 160 192"; }
+	[ "${2:-}" != kdump-tools ] || { key=kdump-tools-$1 step=8 ups="96 128 160 192"; }
 	for ck in $ups; do
+		if [ "$key $ck" = "kdump-tools-1G 128" ] && [ "$kdump_ok" = yes ]; then
+			hi=128
+			echo "$key $ck ok (the side-by-side runs)" >>"$B_OUT/bisect.txt"
+			break
+		fi
 		if [ "$key $ck" = "1G 32" ] && [ "$timeline_ok" = yes ]; then
 			hi=32 # the timeline run is this trial
 			echo "$key $ck ok (the timeline run)" >>"$B_OUT/bisect.txt"
@@ -189,6 +244,7 @@ bisect() {
 trial() {
 	case $1 in
 	distro-*) distro_run "bisect-$1-${3}M" "$2" "$3" ;;
+	kdump-tools-*) system_run "bisect-$1-${3}M" kdump-tools "$3" ;;
 	*) capture_run "bisect-$1-${3}M" "$2" "$3" mem ;;
 	esac
 }
@@ -223,7 +279,7 @@ write_results() {
 	say "writing $B_RESULTS/RESULTS.md"
 	mkdir -p "$B_RESULTS"
 	python3 "$REPO/bench/report.py" --runs "$B_OUT" --repo "$REPO" --quick "$B_QUICK" \
-		--seconds "$1" --svg "$B_RESULTS/memory.svg" >"$B_RESULTS/RESULTS.md.tmp"
+		--kdump-only "$B_KDUMP_ONLY" --seconds "$1" --svg "$B_RESULTS/memory.svg" >"$B_RESULTS/RESULTS.md.tmp"
 	mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
 	cat "$B_RESULTS/RESULTS.md"
 }
@@ -246,6 +302,19 @@ mkdir -p "$B_OUT/runs"
 : >"$B_OUT/workdirs"
 python3 "$REPO/bench/report.py" --commit "$REPO" >"$B_OUT/commit"
 started=$(date +%s)
+timeline_ok=no kdump_ok=no
+
+if [ "$B_KDUMP_ONLY" = yes ]; then
+	versus
+	if [ "${BENCH_KDUMP_BISECT:-yes}" != no ]; then
+		say "smallest crashkernel= for a 1G guest (dumpagent's small kernel)"
+		bisect 1G
+	fi
+	echo $(($(date +%s) - started)) >"$B_OUT/seconds"
+	say "all runs done in $(cat "$B_OUT/seconds") s"
+	write_results "$(cat "$B_OUT/seconds")"
+	exit 0
+fi
 
 say "timeline: 1 GB guest, crashkernel=32M, zlib, dump level 31, then makedumpfile alone"
 timeline_ok=no
@@ -266,6 +335,7 @@ if [ "$B_QUICK" = no ]; then
 		say "smallest crashkernel= for a $m guest"
 		bisect "$m"
 	done
+	versus
 fi
 estimates
 echo $(($(date +%s) - started)) >"$B_OUT/seconds"
