@@ -94,17 +94,14 @@ chroot_prepare() {
 		"$1/etc/systemd/system/multi-user.target.wants/bench-system-guest.service"
 }
 
-# install_system ROOT: the crash-dump system, installed as an admin would.
+# install_system ROOT: the crash-dump system, installed as an admin would
+# (lib.sh's in_root runs in $ROOT).
 install_system() {
-	in_root() {
-		r_root=$1
-		shift
-		chroot "$r_root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"
-	}
+	ROOT=$1
 	case $S_SYSTEM in
 	dumpagent)
 		cp "$S_DEB" "$1/tmp/${S_DEB##*/}"
-		in_root "$1" apt-get install -y -q --no-install-recommends "/tmp/${S_DEB##*/}" \
+		in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "/tmp/${S_DEB##*/}" \
 			>"$S_LOG" 2>&1 || die "apt-get install of ${S_DEB##*/} failed: $(tail -n 20 "$S_LOG")"
 		rm -f "$1/tmp/${S_DEB##*/}"
 		sed -i "s/^TARGET=.*/TARGET=UUID=$S_UUID/; s/^FSTYPE=.*/FSTYPE=ext4/" "$1/etc/dumpagent.conf"
@@ -112,7 +109,7 @@ install_system() {
 	kdump-tools)
 		cp /etc/resolv.conf "$1/etc/resolv.conf"
 		echo 'kdump-tools kdump-tools/use_kdump boolean true' | chroot "$1" debconf-set-selections
-		{ in_root "$1" apt-get update -q && in_root "$1" apt-get install -y -q --no-install-recommends \
+		{ in_root apt-get update -q && in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 			kdump-tools makedumpfile kexec-tools; } >"$S_LOG" 2>&1 ||
 			die "apt-get install kdump-tools in the rootfs failed: $(tail -n 20 "$S_LOG")"
 		rm -f "$1"/var/cache/apt/archives/*.deb
