@@ -126,7 +126,7 @@ def section_versus(runs, bisect):
             "crash, bench/system-guest waits until the system says it is armed, then fills the same "
             "memory the same way (256 MiB page cache, 128 MiB tmpfs, 64 MiB anonymous), then sysrq-c. "
             "dumpagent: its .deb installed with apt, defaults (CAPTURE_MODE=auto: the small capture "
-            "kernel with its busybox initramfs; zlib, dump level 31, the report's VmCore at the next "
+            "kernel with its busybox initramfs; lzo, dump level 31, the report's VmCore at the next "
             "boot). kdump-tools: Debian's package with USE_KDUMP=1 and its defaults (Debian's kernel "
             "as the capture kernel, its initramfs-tools initramfs with MODULES=dep mounting the root "
             "filesystem and booting systemd into kdump-tools-dump.service, makedumpfile -F -c -d 31). "
@@ -193,7 +193,7 @@ def section_reservation(runs, bisect, quick):
         return "\n".join(out)
     out += ["Bisection in 4 MB steps; a trial works when the capture ends with "
             "`dumpagent: done (status=complete)` and the dump is on the disk. "
-            "Default configuration (zlib, dump level 31; the report gets its VmCore at the next boot, REPORT_VMCORE=boot).", ""]
+            "Default configuration (lzo, dump level 31; the report gets its VmCore at the next boot, REPORT_VMCORE=boot).", ""]
     rows = []
     for mem in ("1G", "4G", "16G"):
         trials = [r for r in bisect if r[0] == mem]
@@ -436,7 +436,7 @@ def section_timeline(runs):
         why = "not run" if not t else (t.get("cause") or "marks missing from the serial log")
         return "\n".join(out + ["Not measured: %s." % why, ""])
     total = t["total_s"]
-    out += ["1 GB guest, crashkernel=32M, zlib, dump level 31. Up to /init, the host's stamps "
+    out += ["1 GB guest, crashkernel=32M, lzo (the default), dump level 31. Up to /init, the host's stamps "
             "of the serial lines (the capture kernel's clock is not steady that early under "
             "TCG); from /init on, the capture kernel's printk clock (the agent's lines come "
             "from its ring buffer). The bench hook's own time after the capture is left out.", ""]
@@ -496,7 +496,7 @@ def section_report_embed(runs):
                      fmt(r["total_s"], 1), fmt(r["dump_bytes"] / 1048576), fmt(r["report_bytes"] / 1048576),
                      "%s (%.2fx the dump)" % (fmt(on_disk / 1048576), on_disk / r["dump_bytes"])])
     boot, cap = pair[0][1], pair[1][1]
-    out += ["1 GB guest, crashkernel=32M, zlib, dump level 31, the same run. The machine is down "
+    out += ["1 GB guest, crashkernel=32M, lzo (the default), dump level 31, the same run. The machine is down "
             "from the panic to the power-off (the bench powers off instead of rebooting).", "",
             table(["REPORT_VMCORE", "panic to dump written s", "report s", "panic to power-off s",
                    "dump MiB", "report MiB", "on disk at the reboot MiB"], rows), "",
@@ -537,7 +537,7 @@ def section_dumps(runs):
         for level in ("1", "17", "31"):
             name = "dump-%s-%s" % (comp, level)
             run = runs.get(name)
-            if comp == "zlib" and level == "31" and not run:
+            if comp == "lzo" and level == "31" and not run:
                 run = runs.get("timeline")
             if not run:
                 rows.append([comp, level, "not measured", "", "", "", "", ""])
@@ -555,8 +555,8 @@ def section_dumps(runs):
                          fmt(size / secs if secs else None, 2),
                          "%s (%s)" % (fmt(rep / 1048576 if rep else None), run.get("report_vmcore", "-")),
                          fmt(rep_s, 1)])
-    out += ["1 GB guest, crashkernel=64M, every combination in the same conditions (zlib/31 "
-            "falls back to the timeline run at 32M only when its own run is missing). Throughput: "
+    out += ["1 GB guest, crashkernel=64M, every combination in the same conditions (lzo/31, "
+            "the default, falls back to the timeline run at 32M only when its own run is missing). Throughput: "
             "the crashed RAM (vmcore size) per second of the dump phase, and the bytes written "
             "per second. The report column is what the capture kernel wrote: with "
             "REPORT_VMCORE=boot (the default) the VmCore comes at the next boot (section 3b).", "",

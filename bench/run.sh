@@ -316,7 +316,7 @@ if [ "$B_KDUMP_ONLY" = yes ]; then
 	exit 0
 fi
 
-say "timeline: 1 GB guest, crashkernel=32M, zlib, dump level 31, then makedumpfile alone"
+say "timeline: 1 GB guest, crashkernel=32M, the default compression (lzo), dump level 31, then makedumpfile alone"
 timeline_ok=no
 ! capture_run timeline 1G 32 time || timeline_ok=yes
 say "the same with REPORT_VMCORE=capture: the report's VmCore written before the reboot"

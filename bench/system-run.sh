@@ -28,7 +28,7 @@
 # - dumpagent: build/deb's package installed with apt in a chroot, as
 #   tests/qemu/test-system-deb.sh does, TARGET=UUID= of the root filesystem;
 #   the rest is the package's defaults (CAPTURE_MODE=auto: the small kernel
-#   on virtio, zlib, dump level 31, REPORT_VMCORE=boot, FINAL_ACTION=reboot).
+#   on virtio, lzo, dump level 31, REPORT_VMCORE=boot, FINAL_ACTION=reboot).
 # bench/system-guest waits until the system is armed, fills memory the same
 # way, crashes with sysrq; QEMU runs with -no-reboot, so the capture
 # kernel's reboot ends it. bench/stamp.py stamps the serial lines on the host.

@@ -21,7 +21,7 @@ static const struct {
 	[KEY_FSTYPE] = { "FSTYPE", "auto" },
 	[KEY_CRASH_DIR] = { "CRASH_DIR", "/var/crash" },
 	[KEY_DUMP_LEVEL] = { "DUMP_LEVEL", "31" },
-	[KEY_COMPRESSION] = { "COMPRESSION", "zlib" },
+	[KEY_COMPRESSION] = { "COMPRESSION", "lzo" },
 	[KEY_FINAL_ACTION] = { "FINAL_ACTION", "reboot" },
 	[KEY_FAILURE_ACTION] = { "FAILURE_ACTION", "reboot" },
 	[KEY_CAPTURE_KERNEL] = { "CAPTURE_KERNEL", "/usr/lib/dumpagent/vmlinuz" },

@@ -83,7 +83,7 @@ case $first in
 *) bad "first makedumpfile run was '$first'" ;;
 esac
 case $(sed -n 2p "$FAKE_LOG") in
-"-d 31 -c $T/vmcore dump.202611221840.part $d") ok "dump written with -d 31 -c" ;;
+"-d 31 -l $T/vmcore dump.202611221840.part $d") ok "dump written with -d 31 -l (lzo, the default)" ;;
 *) bad "second makedumpfile run was '$(sed -n 2p "$FAKE_LOG")'" ;;
 esac
 case $out in
@@ -154,9 +154,15 @@ else
 fi
 
 # 1c. A dump larger than REPORT_VMCORE_MAX_MB is named, not embedded.
-printf 'TARGET=UUID=1234\nFSTYPE=ext4\nREPORT_VMCORE_MAX_MB=0\n' >"$T/conf"
+# With COMPRESSION=zlib, makedumpfile gets -c instead of the default -l.
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\nREPORT_VMCORE_MAX_MB=0\nCOMPRESSION=zlib\n' >"$T/conf"
+: >"$FAKE_LOG"
 capture "$T/t1c"
 printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+case $(sed -n 2p "$FAKE_LOG") in
+"-d 31 -c $T/vmcore dump.202611221840.part $T/t1c/var/crash/202611221840") ok "COMPRESSION=zlib: dump written with -d 31 -c" ;;
+*) bad "COMPRESSION=zlib: second makedumpfile run was '$(sed -n 2p "$FAKE_LOG")'" ;;
+esac
 r=$T/t1c/var/crash/202611221840/$REPORT
 if [ "$rc" = 0 ] && ! $READ "$r" VmCore >/dev/null 2>&1 &&
 	[ "$($READ "$r" VmCorePath)" = "/var/crash/202611221840/dump.202611221840" ]; then
