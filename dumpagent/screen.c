@@ -15,6 +15,7 @@
 
 #include "io.h"
 #include "log.h"
+#include "screen_fb.h"
 
 #define COLS 78
 #define ROW_TRACE 7
@@ -42,6 +43,23 @@ static void row(int r, const char *text)
 	if (n > 0)
 		put(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	put("\r\n", 2); /* for the serial copy: one line per row */
+	(void)snprintf(buf, sizeof(buf), " %.*s", COLS, text);
+	screen_fb_row(r, buf);
+}
+
+/* Where the capture kernel has no visible console, the agent draws on the
+ * display's framebuffer itself when it can (screen_fb.c). */
+static void open_fb(void)
+{
+	char why[512];
+	int r = screen_fb_open("/sys", SCREEN_FONT, why, sizeof(why));
+
+	if (r == 0)
+		log_info("brown screen: %s", why);
+	else if (r < 0)
+		log_error("brown screen: only on the serial console: %s", why);
+	else if (strstr(why, "dummy"))
+		log_info("brown screen: only on the serial console: %s", why);
 }
 
 int screen_open(const char *tty, int mirror_fd)
@@ -52,6 +70,7 @@ int screen_open(const char *tty, int mirror_fd)
 	if (tty_fd < 0)
 		return -errno;
 	mirror = mirror_fd;
+	open_fb();
 	put(clear, sizeof(clear) - 1);
 	row(1, "The Linux kernel crashed. dumpagent is saving what it can.");
 	row(2, "Do not power off: the machine restarts by itself when this is done.");
@@ -112,6 +131,7 @@ void screen_close(void)
 	if (tty_fd < 0)
 		return;
 	put("\033[0m\033[24;1H\r\n", 12);
+	screen_fb_close(); /* the picture stays in video memory */
 	if (close(tty_fd) < 0)
 		log_errno(errno, "close the screen's tty");
 	tty_fd = -1;
