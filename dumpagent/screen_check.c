@@ -17,7 +17,10 @@
  * screen_info is a linear framebuffer inside the card's memory, and the
  * current mode is the boot mode; virtio_gpu counts as falling back to the
  * boot screen (VGA text, or a linear framebuffer inside the card's memory)
- * on a VGA-class PCI device (virtio-vga). */
+ * on a VGA-class PCI device (virtio-vga). Where bochs-drm drives QEMU's
+ * standard VGA (PCI 1234:1111) and the capture kernel gets no console on
+ * it (a BIOS boot, or kexec_load), the agent finds the scanout itself and
+ * draws there (screen_fb.c, bochs_fb.c). */
 #include "screen_check.h"
 
 #include <fcntl.h>
@@ -183,8 +186,22 @@ static int same_mode(const char *sysfs, const char *driver, const struct boot_fb
 	return 0;
 }
 
-/* The verdict on DRM card n, bound to a driver that is not the firmware's. */
-static void judge_drm(const char *sysfs, const char *method, int n, struct screen_check *out)
+/* 1 when DRM card n is QEMU's standard VGA (PCI 1234:1111), which bochs_fb.c knows. */
+static int card_is_std_vga(const char *sysfs, int n)
+{
+	char path[512], vendor[16], device[16];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/class/drm/card%d/device/vendor", sysfs, n) >= sizeof(path) ||
+	    read_small(path, vendor, sizeof(vendor)) < 0)
+		return 0;
+	(void)snprintf(path, sizeof(path), "%s/class/drm/card%d/device/device", sysfs, n);
+	if (read_small(path, device, sizeof(device)) < 0)
+		return 0;
+	return strncmp(vendor, "0x1234", 6) == 0 && strncmp(device, "0x1111", 6) == 0;
+}
+
+/* The verdict from what the capture kernel itself shows: the boot screen that the card keeps or shows again. */
+static void judge_kept(const char *sysfs, const char *method, int n, struct screen_check *out)
 {
 	struct boot_fb b;
 
@@ -207,6 +224,14 @@ static void judge_drm(const char *sysfs, const char *method, int n, struct scree
 	out->verdict = SCREEN_KEPT_FB;
 	out->width = b.width;
 	out->height = b.height;
+}
+
+/* The verdict on DRM card n, bound to a driver that is not the firmware's. */
+static void judge_drm(const char *sysfs, const char *method, int n, struct screen_check *out)
+{
+	judge_kept(sysfs, method, n, out);
+	if (out->verdict == SCREEN_NOT_POSSIBLE && strcmp(out->driver, "bochs-drm") == 0 && card_is_std_vga(sysfs, n))
+		out->verdict = SCREEN_AGENT_FB;
 }
 
 /* fbdev drivers without DRM; a DRM driver's emulation ("...drmfb") is judged with its card. */
@@ -267,6 +292,10 @@ void screen_check_describe(const struct screen_check *s, char *out, size_t len)
 	case SCREEN_VGA_FB:
 		(void)snprintf(out, len, "brown screen: on the boot framebuffer (%ux%u), which the VGA device "
 					 "shows again once %s stops", s->width, s->height, s->driver);
+		break;
+	case SCREEN_AGENT_FB:
+		(void)snprintf(out, len, "brown screen: drawn by dumpagent where %s's picture is (QEMU's standard "
+					 "VGA), the capture kernel having no console there", s->driver);
 		break;
 	case SCREEN_NOT_POSSIBLE:
 		(void)snprintf(out, len, "brown screen: not possible with %s, the serial console still gets it",

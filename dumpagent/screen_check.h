@@ -11,6 +11,7 @@ enum screen_verdict {
 	SCREEN_FIRMWARE_FB,  /* the firmware's framebuffer (efifb, vesafb, simplefb, simpledrm) */
 	SCREEN_KEPT_FB,      /* a DRM driver that still scans out the boot framebuffer */
 	SCREEN_VGA_FB,       /* the boot framebuffer, which the VGA device shows again when its DRM driver stops */
+	SCREEN_AGENT_FB,     /* QEMU's standard VGA: the agent draws where bochs-drm's scanout is (screen_fb.c) */
 	SCREEN_NOT_POSSIBLE, /* the capture kernel cannot draw where the display looks */
 };
 

@@ -30,11 +30,14 @@ IH_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 . "$IH_DIR/lib.sh"
 
 BUSYBOX=/bin/busybox
+# console-setup's VGA font: public domain, 8x16, with a Unicode table.
+DEFAULT_FONT=/usr/share/consolefonts/Lat15-VGA16.psf.gz
 
 usage() {
 	cat <<EOF
 usage: $IH_PROG --config FILE --agent FILE --output FILE
                  [--makedumpfile FILE] [--modules FILE --kernel-release REL]
+                 [--font FILE]
        $IH_PROG --list IMAGE
        $IH_PROG --help
 
@@ -54,11 +57,18 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
                   in /lib/modules/REL/ and /init insmods them in that order
   --kernel-release REL
                   the capture kernel's release (uname -r); needed with --modules
+  --font FILE     the console font (PSF, gzipped) with which the agent draws
+                  the brown screen where the capture kernel has no visible
+                  console (QEMU's standard VGA after bochs-drm), installed as
+                  /usr/share/dumpagent/screen-font.psf.gz (default:
+                  screen-font.psf.gz next to this script, as the package
+                  ships it, else console-setup's $DEFAULT_FONT)
   --list IMAGE    print the file names in IMAGE, one a line, and exit
   --without-makedumpfile
                   leave makedumpfile out (for testing the agent's fallback)
 
-Needs the Debian packages busybox-static, cpio, gzip and binutils, and
+Needs the Debian packages busybox-static, cpio, gzip and binutils,
+console-setup-linux (the font) outside the package, and
 makedumpfile when there is no static one; with compressed modules also xz-utils or zstd. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
 EOF
 }
@@ -81,13 +91,13 @@ list_image() {
 	gzip -dc "$1" | cpio -i -t --quiet || die "$1 is not a cpio archive"
 }
 
-config='' agent='' output='' with_makedumpfile=yes modules='' release='' makedumpfile_opt=''
+config='' agent='' output='' with_makedumpfile=yes modules='' release='' makedumpfile_opt='' font=''
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--help | -h) usage; exit 0 ;;
 		--without-makedumpfile) with_makedumpfile=no; shift ;;
-		--config | --agent | --output | --list | --modules | --kernel-release | --makedumpfile)
+		--config | --agent | --output | --list | --modules | --kernel-release | --makedumpfile | --font)
 			if [ $# -lt 2 ] || [ -z "$2" ]; then
 				usage_error "$1 needs a value"
 			fi
@@ -98,6 +108,7 @@ parse_args() {
 			--modules) modules=$2 ;;
 			--kernel-release) release=$2 ;;
 			--makedumpfile) makedumpfile_opt=$2 ;;
+			--font) font=$2 ;;
 			--list) list_image "$2"; exit 0 ;;
 			esac
 			shift 2
@@ -129,6 +140,13 @@ check_inputs() {
 		die "agent $agent: not an executable file"
 	fi
 	require_static "$agent" "agent" || exit 1
+	if [ -z "$font" ]; then
+		font=$DEFAULT_FONT
+		[ ! -f "$IH_DIR/screen-font.psf.gz" ] || font=$IH_DIR/screen-font.psf.gz
+	fi
+	if [ ! -f "$font" ] || ! gzip -t "$font" 2>/dev/null; then
+		die "font $font: not a readable gzip file (the brown screen's font): install the Debian package console-setup-linux, or give --font"
+	fi
 	# The agent that will read the file at crash time judges it now, when a
 	# mistake is cheap. It is static, so it runs here as it will run there.
 	if ! check_out=$("$agent" config check --config "$config" 2>&1); then
@@ -271,6 +289,7 @@ stage() {
 	add_file "$staging" "$agent" /sbin/dumpagent 0755 || exit 1
 	strip_agent
 	add_file "$staging" "$config" /etc/dumpagent.conf 0644 || exit 1
+	add_file "$staging" "$font" /usr/share/dumpagent/screen-font.psf.gz 0644 || exit 1
 	add_file "$staging" "$IH_DIR/init" /init 0755 || exit 1
 	add_file "$staging" "$IH_DIR/bench" /sbin/dumpagent-bench 0755 || exit 1
 	[ -z "$modules" ] || stage_modules

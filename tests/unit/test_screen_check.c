@@ -111,15 +111,25 @@ static void no_graphics_driver_is_vga_text(void **state)
 	assert_int_equal(verdict(line, sizeof(line)), SCREEN_VGA_TEXT);
 }
 
-static void bochs_drm_is_not_possible(void **state)
+/* On a BIOS boot: the capture kernel has no console on bochs-drm's mode, so the
+ * agent draws there on QEMU's standard VGA (1234:1111), and only there. */
+static void bochs_drm_on_bios_is_drawn_by_the_agent_on_std_vga_only(void **state)
 {
 	char line[256];
 
 	(void)state;
 	card(0, STD_VGA, "pci", "bochs-drm");
 	fb(0, "bochs-drmdrmfb");
-	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE);
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE); /* no PCI ids: another card */
 	assert_string_equal(line, "brown screen: not possible with bochs-drm, the serial console still gets it");
+	fx_file("sys/devices/" STD_VGA "/vendor", "0x1234\n");
+	fx_file("sys/devices/" STD_VGA "/device", "0x1111\n");
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_AGENT_FB);
+	assert_string_equal(line, "brown screen: drawn by dumpagent where bochs-drm's picture is (QEMU's standard VGA), "
+				  "the capture kernel having no console there");
+	assert_int_equal(verdict_with("kexec_load", line, sizeof(line)), SCREEN_AGENT_FB);
+	fx_file("sys/devices/" STD_VGA "/device", "0x1112\n");
+	assert_int_equal(verdict(line, sizeof(line)), SCREEN_NOT_POSSIBLE);
 }
 
 /* virtio-gpu's card hangs off its PCI device, driven by virtio-pci (as seen under QEMU). */
@@ -268,7 +278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TMPDIR_TEST(no_graphics_driver_is_vga_text),
-		TMPDIR_TEST(bochs_drm_is_not_possible),
+		TMPDIR_TEST(bochs_drm_on_bios_is_drawn_by_the_agent_on_std_vga_only),
 		TMPDIR_TEST(virtio_gpu_pci_is_not_possible),
 		TMPDIR_TEST(virtio_vga_on_bios_falls_back_to_vga_text),
 		TMPDIR_TEST(virtio_vga_on_uefi_falls_back_to_the_boot_framebuffer),
