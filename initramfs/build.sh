@@ -144,8 +144,8 @@ check_inputs() {
 		font=$DEFAULT_FONT
 		[ ! -f "$IH_DIR/screen-font.psf.gz" ] || font=$IH_DIR/screen-font.psf.gz
 	fi
-	if [ ! -f "$font" ] || ! gzip -t "$font" 2>/dev/null; then
-		die "font $font: not a readable gzip file (the brown screen's font): install the Debian package console-setup-linux, or give --font"
+	if [ ! -f "$font" ] || [ ! -r "$font" ]; then
+		die "font $font: not a readable file (the brown screen's font): install the Debian package console-setup-linux, or give --font"
 	fi
 	# The agent that will read the file at crash time judges it now, when a
 	# mistake is cheap. It is static, so it runs here as it will run there.
