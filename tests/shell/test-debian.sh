@@ -62,7 +62,10 @@ has "$D/rules" 'install -D -m 0644 build/capture/vmlinuz.builtin $(L)/vmlinuz.bu
 # The installed builder regenerates the initramfs: it needs every file of initramfs/ it reads.
 needed=$(grep -o 'IH_DIR/[A-Za-z0-9._-]*' "$REPO/initramfs/build.sh" | sed 's|IH_DIR/||' | sort -u)
 for f in $needed; do
-	if grep -q "install .*initramfs/$f \$(L)/initramfs/$f\$" "$D/rules"; then
+	src=initramfs/$f
+	# the font comes from the build dependency console-setup-linux
+	[ "$f" != screen-font.psf.gz ] || src=/usr/share/consolefonts/Lat15-VGA16.psf.gz
+	if grep -q "install .*$src \$(L)/initramfs/$f\$" "$D/rules"; then
 		ok "debian/rules installs initramfs/$f for the builder"
 	else
 		bad "debian/rules does not install initramfs/$f, which initramfs/build.sh needs"
