@@ -21,7 +21,7 @@ TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm md luks
-FUZZ_SRC  := dumpagent/vmcore.c dumpagent/config.c dumpagent/config_values.c \
+FUZZ_SRC  := dumpagent/vmcore.c dumpagent/vmcore_regs.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
              dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c \
              dumpagent/lvm_disk.c dumpagent/lvm_meta.c dumpagent/lvm_plan.c \
@@ -74,6 +74,7 @@ $(SEEDS)/vmcore.ok: tests/fixtures/mkvmcore.py
 	rm -rf $(@:.ok=) && mkdir -p $(@:.ok=)
 	python3 $< $(@:.ok=)/cpus1
 	python3 $< $(@:.ok=)/cpus2 --cpus 2
+	python3 $< $(@:.ok=)/cpus2-arm64 --cpus 2 --arch arm64
 	touch $@
 
 .SECONDEXPANSION:
