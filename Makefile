@@ -133,8 +133,19 @@ fuzz-smoke-%: $(B)/fuzz/fuzz_% fuzz-seeds
 		$(B)/fuzz/smoke-$$t $(SEEDS)/$$t >$(B)/fuzz/smoke-$$t.log 2>&1 || \
 		{ tail -n 60 $(B)/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t FAILED (log: $(B)/fuzz/smoke-$$t.log)"; exit 1; }
 
+# make capture-kernel ARCH=arm64 cross-builds the arm64 capture kernel into
+# build/capture-arm64 (capture-kernel/capture-arm64.config); x86_64's stays in
+# build/capture. Only ARCH given on make's command line counts: one exported
+# for some other kernel work does not switch this tree's architecture.
+# Nor does it reach the kernel's make through the environment or MAKEFLAGS:
+# build.sh passes arm64's ARCH itself, and x86_64's .config is the one made
+# with no ARCH (capture-kernel/build.sh says why).
+ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),x86_64)
+unexport ARCH
+MAKEOVERRIDES := $(filter-out ARCH=%,$(MAKEOVERRIDES))
+
 capture-kernel:
-	capture-kernel/build.sh --out $(B)/capture
+	capture-kernel/build.sh --arch $(ARCH) --out $(B)/capture$(if $(filter-out x86_64,$(ARCH)),-$(ARCH))
 
 # The static makedumpfile 1.7.6 (Debian trixie's source, pinned in the script),
 # which initramfs/build.sh then takes. Where apt cannot get that source, the
