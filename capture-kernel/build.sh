@@ -1,19 +1,21 @@
 #!/bin/sh
 # capture-kernel/build.sh: builds the capture kernel from Debian's linux-source-6.1, out of tree.
 #
-# Usage: capture-kernel/build.sh [--out DIR] [--help]
+# Usage: capture-kernel/build.sh [--arch x86_64|arm64] [--out DIR] [--help]
 #
 # Unpacks /usr/src/linux-source-6.1.tar.xz (Debian package linux-source-6.1)
 # into build/linux-source-6.1 and applies capture-kernel/patches/*.patch,
-# configures tinyconfig + capture-kernel/capture.config in build/kernel,
-# checks that every option of the fragment made it, builds the bzImage and
-# installs DIR/vmlinuz, DIR/config (the final .config), DIR/release (the
+# configures tinyconfig + capture-kernel/capture.config (shared) +
+# capture-kernel/capture-ARCH.config in build/kernel (build/kernel-arm64 for
+# arm64), checks that every option of the fragments made it, builds the
+# bzImage (arm64: the Image, cross-compiled with Debian's gcc-aarch64-linux-gnu)
+# and installs DIR/vmlinuz, DIR/config (the final .config), DIR/release (the
 # kernel release) and DIR/vmlinuz.builtin (the drivers built in: the names of
 # the kernel build's modules.builtin, '-' written as '_', sorted; the loader
 # compares them with the target's driver chain). The image has the EFI stub:
 # it is a PE file that sbsign can sign (docs/secure-boot.md). build/ is the
 # repository's, wherever the script is run from; DIR defaults to
-# build/capture, and a relative DIR is taken from the current directory. A
+# build/capture (build/capture-arm64 for arm64), and a relative DIR is taken from the current directory. A
 # stamp next to the image makes a rebuild with nothing changed do no work at
 # all.
 #
@@ -26,8 +28,8 @@ TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 FRAGMENT=$REPO/capture-kernel/capture.config
 PATCHES=$REPO/capture-kernel/patches
 SRC=$REPO/build/linux-source-6.1
-OBJ=$REPO/build/kernel
-OUT=$REPO/build/capture
+CAPTURE_ARCH=x86_64
+OUT=
 
 say() { echo "capture-kernel: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -39,6 +41,11 @@ usage() {
 
 while [ $# -gt 0 ]; do
 	case $1 in
+	--arch)
+		[ $# -ge 2 ] || { say "--arch needs x86_64 or arm64"; exit 100; }
+		CAPTURE_ARCH=$2
+		shift 2
+		;;
 	--out)
 		[ $# -ge 2 ] || { say "--out needs a directory"; exit 100; }
 		case $2 in /*) OUT=$2 ;; *) OUT=$(pwd)/$2 ;; esac
@@ -49,19 +56,39 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# What differs between the architectures: the kernel's ARCH, the compiler,
+# the image and where the build goes (both share the unpacked source).
+case $CAPTURE_ARCH in
+x86_64)
+	# No ARCH= at all: kbuild's default, ARCH=x86, starts tinyconfig 32-bit
+	# and ends with other defaults than ARCH=x86_64 would (5-level paging,
+	# VMAP_STACK...): this keeps the .config the x86_64 kernel always had.
+	KARCH='' CROSS='' TARGET=bzImage IMAGE=arch/x86/boot/bzImage
+	OBJ=$REPO/build/kernel
+	;;
+arm64)
+	KARCH=arm64 CROSS=aarch64-linux-gnu- TARGET=Image IMAGE=arch/arm64/boot/Image
+	OBJ=$REPO/build/kernel-arm64
+	;;
+*) say "unknown architecture '$CAPTURE_ARCH': x86_64 or arm64"; exit 100 ;;
+esac
+ARCH_FRAGMENT=$REPO/capture-kernel/capture-$CAPTURE_ARCH.config
+[ -n "$OUT" ] || OUT=$REPO/build/capture${CROSS:+-$CAPTURE_ARCH}
+
+[ -r "$ARCH_FRAGMENT" ] || die "$ARCH_FRAGMENT is missing: restore it with 'git checkout -- capture-kernel'"
 [ -r "$FRAGMENT" ] || die "$FRAGMENT is missing: restore it with 'git checkout -- capture-kernel'"
 [ -r "$TARBALL" ] || die "$TARBALL is missing: install it with 'apt-get install linux-source-6.1'"
 
 # The kernel's own build needs these; kbuild's errors for them are obscure.
 need_tools() {
 	missing=
-	for tool in make gcc ld flex bison bc xz perl patch; do
+	for tool in make gcc ld "${CROSS}gcc" "${CROSS}ld" flex bison bc xz perl patch; do
 		command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 	done
 	# objtool, which every x86_64 6.1 build compiles, needs libelf's headers.
-	[ -r /usr/include/gelf.h ] || missing="$missing libelf-headers"
+	[ -n "$CROSS" ] || [ -r /usr/include/gelf.h ] || missing="$missing libelf-headers"
 	[ -z "$missing" ] || die "missing build tools:$missing; install them with" \
-		"'apt-get install build-essential flex bison bc xz-utils perl patch libelf-dev'"
+		"'apt-get install build-essential flex bison bc xz-utils perl patch libelf-dev${CROSS:+ gcc-aarch64-linux-gnu}'"
 }
 
 # What the image depends on: the fragment, this script, the source (tarball
@@ -79,8 +106,8 @@ source_id() {
 stamp_of_inputs() {
 	{
 		source_id
-		gcc --version 2>/dev/null | head -n 1
-		cat "$FRAGMENT" "$0"
+		"${CROSS}gcc" --version 2>/dev/null | head -n 1
+		cat "$FRAGMENT" "$ARCH_FRAGMENT" "$0"
 	} | sha256sum | cut -d' ' -f1
 }
 
@@ -111,7 +138,7 @@ unpack() {
 }
 
 kmake() {
-	make -C "$SRC" O="$OBJ" KBUILD_BUILD_USER=dumpagent KBUILD_BUILD_HOST=dumpagent \
+	make -C "$SRC" O="$OBJ" ${KARCH:+ARCH="$KARCH" CROSS_COMPILE="$CROSS"} KBUILD_BUILD_USER=dumpagent KBUILD_BUILD_HOST=dumpagent \
 		KBUILD_BUILD_TIMESTAMP="${SOURCE_DATE_EPOCH:+@$SOURCE_DATE_EPOCH}" "$@"
 }
 
@@ -127,10 +154,12 @@ verify_config() {
 			! grep -q "^$opt=" "$OBJ/.config" || missing="$missing $opt(should be off)"
 			;;
 		esac
-	done <"$FRAGMENT"
-	[ -z "$missing" ] || die "options of capture.config not in the final .config:$missing;" \
+	done <<EOF
+$(cat "$FRAGMENT" "$ARCH_FRAGMENT")
+EOF
+	[ -z "$missing" ] || die "options of capture.config or ${ARCH_FRAGMENT##*/} not in the final .config:$missing;" \
 		"Kconfig dropped them for unmet dependencies: look them up with" \
-		"'make -C $SRC O=$OBJ menuconfig' (press /) and add what they depend on to $FRAGMENT"
+		"'make -C $SRC O=$OBJ${KARCH:+ ARCH=$KARCH} menuconfig' (press /) and add what they depend on to the fragment"
 }
 
 # The kernel's share of the crashkernel= reservation: _text to _end while it
@@ -143,9 +172,10 @@ footprint() {
 	     END { print t, e, b, s }' "$OBJ/System.map" | {
 		read -r text end bss_start bss_stop || return 0
 		[ -n "$bss_stop" ] || return 0
-		# Kernel addresses are ffffffff8xxxxxxx: subtract the low 32 bits, as
-		# the full values overflow the shell's signed arithmetic.
-		kib() { echo $(((0x${2#ffffffff} - 0x${1#ffffffff}) / 1024)); }
+		# Kernel addresses are ffffffff8xxxxxxx (arm64: ffff8000xxxxxxxx):
+		# subtract the low 32 bits, as the full values overflow the shell's
+		# signed arithmetic.
+		kib() { echo $(((0x${2#????????} - 0x${1#????????}) / 1024)); }
 		say "memory: the kernel image spans $(kib "$text" "$end") KiB while booting;" \
 			".bss $(kib "$bss_start" "$bss_stop") KiB"
 	}
@@ -172,24 +202,24 @@ need_tools
 start=$(date +%s)
 unpack
 mkdir -p "$OBJ" "$OUT"
-say "configuring: tinyconfig + capture.config"
+say "configuring $CAPTURE_ARCH: tinyconfig + capture.config + ${ARCH_FRAGMENT##*/}"
 # Kconfig's chatter (choice overrides, values merge_config could not apply)
 # goes to a log: verify_config below is what judges the result.
 {
 	kmake -s tinyconfig &&
-		"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" &&
+		"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" "$ARCH_FRAGMENT" &&
 		kmake -s olddefconfig
 } >"$OBJ/config.log" 2>&1 || {
 	tail -n 20 "$OBJ/config.log" >&2
 	die "configuring the kernel failed; full log: $OBJ/config.log"
 }
 verify_config
-say "building bzImage with $(nproc) jobs (a few minutes)"
-kmake -j"$(nproc)" bzImage >"$OBJ/build.log" 2>&1 || {
+say "building $TARGET with $(nproc) jobs (a few minutes)"
+kmake -j"$(nproc)" "$TARGET" >"$OBJ/build.log" 2>&1 || {
 	tail -n 40 "$OBJ/build.log" >&2
 	die "kernel build failed; full log: $OBJ/build.log"
 }
-cp "$OBJ/arch/x86/boot/bzImage" "$OUT/vmlinuz.tmp"
+cp "$OBJ/$IMAGE" "$OUT/vmlinuz.tmp"
 cp "$OBJ/.config" "$OUT/config"
 builtin_list >"$OUT/vmlinuz.builtin.tmp"
 mv "$OUT/vmlinuz.builtin.tmp" "$OUT/vmlinuz.builtin"

@@ -165,6 +165,8 @@ static int check_vmcore(struct capture *c)
 		 c->vmcore.osrelease[0] ? c->vmcore.osrelease : "(unknown)",
 		 c->vmcore.prstatus_count, (unsigned long long)(c->vmcore.memory_bytes >> 20),
 		 c->vmcore.load_segments);
+	if (c->vmcore.regs_error[0])
+		log_warning("vmcore: CPU registers not decoded: %s", c->vmcore.regs_error);
 	for (unsigned i = 0; i < c->vmcore.prstatus_count && i < 8 && i < VMCORE_MAX_CPUS; i++)
 		log_info("vmcore: CPU note %u: pid %d, ip %016llx, sp %016llx", i,
 			 (int)c->vmcore.cpu[i].pid, (unsigned long long)c->vmcore.cpu[i].ip,

@@ -14,7 +14,7 @@ static int find_panic_note(const struct vmcore_info *v, const struct dmesg_facts
 	unsigned n = v->prstatus_count < VMCORE_MAX_CPUS ? v->prstatus_count : VMCORE_MAX_CPUS;
 	int found = -1, matches = 0;
 
-	if (!v->regs_decoded)
+	if (vmcore_reg_count(v) == 0)
 		return -1;
 	for (unsigned i = 0; f->pid > 0 && i < n; i++)
 		if (v->cpu[i].pid == f->pid)
@@ -57,7 +57,7 @@ static int note_at(const struct summary *s, unsigned k)
 
 static unsigned notes_kept(const struct summary *s)
 {
-	if (!s->vmcore->regs_decoded)
+	if (vmcore_reg_count(s->vmcore) == 0)
 		return 0;
 	return s->vmcore->prstatus_count < VMCORE_MAX_CPUS ? s->vmcore->prstatus_count
 							   : VMCORE_MAX_CPUS;
@@ -70,16 +70,18 @@ static const char *or_unknown(const char *s)
 
 void summary_write_registers(const struct summary *s, struct outbuf *o)
 {
+	unsigned nregs = vmcore_reg_count(s->vmcore);
+
 	for (unsigned k = 0; k < notes_kept(s); k++) {
 		int i = note_at(s, k);
 		const struct vmcore_cpu *c = &s->vmcore->cpu[i];
 
 		outbuf_printf(o, "CPU note %d, pid %d%s:\n", i, (int)c->pid,
 			      i == s->panic_note ? " (panicking)" : "");
-		for (unsigned r = 0; r < VMCORE_X86_64_REGS; r++) {
-			outbuf_printf(o, "  %-8s 0x%016llx", vmcore_x86_64_reg_names[r],
+		for (unsigned r = 0; r < nregs; r++) {
+			outbuf_printf(o, "  %-8s 0x%016llx", vmcore_reg_name(s->vmcore, r),
 				      (unsigned long long)c->regs[r]);
-			if (r % 3 == 2 || r + 1 == VMCORE_X86_64_REGS)
+			if (r % 3 == 2 || r + 1 == nregs)
 				outbuf_puts(o, "\n");
 		}
 	}
@@ -115,6 +117,10 @@ void summary_write_text(const struct summary *s, struct outbuf *o)
 	outbuf_puts(o, "\n");
 	outbuf_puts(o, "\nRegisters:\n");
 	summary_write_registers(s, o);
-	if (notes_kept(s) == 0)
-		outbuf_puts(o, "  (no x86_64 CPU notes in the vmcore)\n");
+	if (notes_kept(s) > 0)
+		return;
+	if (s->vmcore->regs_error[0])
+		outbuf_printf(o, "  (not decoded: %s)\n", s->vmcore->regs_error);
+	else
+		outbuf_puts(o, "  (no CPU notes in the vmcore)\n");
 }

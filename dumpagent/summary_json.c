@@ -101,15 +101,24 @@ static void json_cpu(struct outbuf *o, const struct summary *s, int i)
 
 	outbuf_printf(o, "{\"note\":%d,\"pid\":%d,\"panicking\":%s,\"registers\":{", i, (int)c->pid,
 		      i == s->panic_note ? "true" : "false");
-	for (unsigned r = 0; r < VMCORE_X86_64_REGS; r++)
-		outbuf_printf(o, "%s\"%s\":\"0x%016llx\"", r ? "," : "", vmcore_x86_64_reg_names[r],
+	for (unsigned r = 0; r < vmcore_reg_count(s->vmcore); r++)
+		outbuf_printf(o, "%s\"%s\":\"0x%016llx\"", r ? "," : "", vmcore_reg_name(s->vmcore, r),
 			      (unsigned long long)c->regs[r]);
 	outbuf_puts(o, "}}");
 }
 
+/* A 64-bit number from the VMCOREINFO as a string "0x...", or null when absent. */
+static void json_hex(struct outbuf *o, const char *key, int present, uint64_t v)
+{
+	if (present)
+		outbuf_printf(o, ",\"%s\":\"0x%016llx\"", key, (unsigned long long)v);
+	else
+		outbuf_printf(o, ",\"%s\":null", key);
+}
+
 static void json_cpus(struct outbuf *o, const struct summary *s)
 {
-	unsigned n = s->vmcore->regs_decoded ? s->vmcore->prstatus_count : 0;
+	unsigned n = vmcore_reg_count(s->vmcore) ? s->vmcore->prstatus_count : 0;
 	unsigned k = 0;
 
 	if (n > VMCORE_MAX_CPUS)
@@ -151,6 +160,8 @@ void summary_write_json(const struct summary *s, struct outbuf *o)
 	json_modules(o, f->modules);
 	json_trace(o, f);
 	json_cpus(o, s);
+	json_hex(o, "kernel_offset", s->vmcore->has_kernel_offset, s->vmcore->kernel_offset);
+	json_hex(o, "kimage_voffset", s->vmcore->has_kimage_voffset, s->vmcore->kimage_voffset);
 	outbuf_printf(o, ",\"memory_bytes\":%llu", (unsigned long long)s->vmcore->memory_bytes);
 	outbuf_printf(o, s->vmcore->page_size > 0 ? ",\"page_size\":%ld}\n" : ",\"page_size\":null}\n",
 		      s->vmcore->page_size);

@@ -11,6 +11,7 @@
 
 #include "io.h"
 #include "text.h"
+#include "vmcore_regs.h"
 
 struct phdr {
 	uint32_t type;
@@ -74,42 +75,65 @@ static int read_phdr(struct reader *r, int cls, uint64_t off, struct phdr *ph)
 	return 0;
 }
 
-/* x86_64 struct elf_prstatus: pr_pid at 32, pr_reg (struct user_regs_struct) at
- * 112, where ip is register 16 and sp register 19. */
-#define PRSTATUS_X86_64_SIZE 336
-#define PRSTATUS_PID 32
-#define PRSTATUS_REG 112
-
-static uint64_t reg_at(const unsigned char *d, unsigned idx)
+/* Why the registers are not decoded: the first reason is kept, and no note's
+ * registers are shown, as a set with one bad note cannot be trusted either. */
+static void regs_problem(struct vmcore_info *info, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void regs_problem(struct vmcore_info *info, const char *fmt, ...)
 {
-	uint64_t v;
+	va_list ap;
 
-	memcpy(&v, d + PRSTATUS_REG + 8 * idx, sizeof(v));
-	return v;
+	info->regs_decoded = 0;
+	if (info->regs_error[0])
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(info->regs_error, sizeof(info->regs_error), fmt, ap);
+	va_end(ap);
 }
 
-const char *const vmcore_x86_64_reg_names[VMCORE_X86_64_REGS] = {
-	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi",
-	"rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
-};
-
+/* A note of the wrong size is not the dead kernel's struct elf_prstatus: it is
+ * reported, never decoded, and the capture goes on, as the memory is still
+ * worth saving. */
 static int read_prstatus(struct reader *r, struct vmcore_info *info, uint64_t off, uint32_t len)
 {
-	unsigned char d[PRSTATUS_X86_64_SIZE];
-	struct vmcore_cpu *cpu;
+	const struct vmcore_arch *a = vmcore_arch_of(info->machine);
+	unsigned char d[VMCORE_PRSTATUS_MAX];
+	unsigned n = info->prstatus_count++;
 
-	if (info->prstatus_count++ >= VMCORE_MAX_CPUS || len != sizeof(d) ||
-	    info->machine != EM_X86_64)
-		return 0; /* counted; another architecture's layout is not decoded */
-	if (read_at(r, d, sizeof(d), off, "NT_PRSTATUS note") < 0)
+	if (n >= VMCORE_MAX_CPUS)
+		return 0; /* counted; its registers are not kept */
+	if (!a) {
+		regs_problem(info, "the registers of %s (e_machine %u) are not decoded",
+			     vmcore_uname_machine(info), info->machine);
+		return 0;
+	}
+	if (len != a->prstatus_size) {
+		regs_problem(info, "NT_PRSTATUS note %u is %u bytes, not %u as on %s", n,
+			     (unsigned)len, (unsigned)a->prstatus_size, vmcore_uname_machine(info));
+		return 0;
+	}
+	if (read_at(r, d, a->prstatus_size, off, "NT_PRSTATUS note") < 0)
 		return -1;
-	cpu = &info->cpu[info->prstatus_count - 1];
-	memcpy(&cpu->pid, d + PRSTATUS_PID, sizeof(cpu->pid));
-	for (unsigned i = 0; i < VMCORE_X86_64_REGS; i++)
-		cpu->regs[i] = reg_at(d, i);
-	cpu->ip = cpu->regs[16];
-	cpu->sp = cpu->regs[19];
-	info->regs_decoded = 1;
+	vmcore_regs_decode(a, d, &info->cpu[n]);
+	if (!info->regs_error[0])
+		info->regs_decoded = 1;
+	return 0;
+}
+
+/* A hexadecimal VMCOREINFO number, with or without 0x (arm64 writes
+ * KERNELOFFSET without it, NUMBER(kimage_voffset) with it); 0 when it is one. */
+static int info_hex(const struct vmcore_info *info, const char *key, uint64_t *out)
+{
+	char v[32], *end;
+	unsigned long long n;
+
+	if (vmcore_info_value(info, key, v, sizeof(v)) < 0 || v[0] == '\0' || v[0] == '-')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 16);
+	if (errno != 0 || end == v || *end != '\0')
+		return -1;
+	*out = n;
 	return 0;
 }
 
@@ -128,8 +152,9 @@ static void parse_vmcoreinfo(struct vmcore_info *info)
 		if (end != v && *end == '\0' && t > 0)
 			info->crash_time = t;
 	}
-	if (vmcore_info_value(info, "KERNELOFFSET", v, sizeof(v)) == 0)
-		info->kernel_offset = strtoull(v, NULL, 16);
+	info->has_kernel_offset = info_hex(info, "KERNELOFFSET", &info->kernel_offset) == 0;
+	info->has_kimage_voffset =
+		info_hex(info, "NUMBER(kimage_voffset)", &info->kimage_voffset) == 0;
 }
 
 static int read_note_desc(struct reader *r, struct vmcore_info *info, uint64_t off, uint32_t len)

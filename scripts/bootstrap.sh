@@ -8,12 +8,15 @@ set -eu
 cd "$(dirname -- "$0")/.."
 
 # libdw-dev .. libbz2-dev: the static archives scripts/build-makedumpfile.sh links.
+# gcc-aarch64-linux-gnu .. qemu-system-arm: the arm64 agent (make agent-arm64)
+# and capture kernel (make capture-kernel ARCH=arm64), and the guest that boots it.
 PACKAGES="build-essential bc bison flex patch libelf-dev libssl-dev cpio xz-utils file
 libdw-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev
 python3 dash shellcheck libcmocka-dev zlib1g-dev clang libclang-rt-14-dev
 linux-source-6.1 linux-image-amd64 kexec-tools makedumpfile busybox-static console-setup-linux
 qemu-system-x86 e2fsprogs xfsprogs dosfstools util-linux fdisk man-db
-git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2 mdadm cryptsetup-bin"
+git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2 mdadm cryptsetup-bin
+gcc-aarch64-linux-gnu zlib1g-dev:arm64 qemu-system-arm"
 
 # The source of makedumpfile 1.7.6 (scripts/build-makedumpfile.sh fetches
 # it with apt-get source). Only deb-src: trixie's binary packages never
@@ -60,6 +63,11 @@ install_missing() {
 		exit 1
 	fi
 	echo "bootstrap: installing:$missing"
+	# A package of another architecture (zlib1g-dev:arm64) needs dpkg to know
+	# that architecture before apt-get update fetches its index.
+	case $missing in
+	*:arm64*) dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64 ;;
+	esac
 	apt_update
 	# shellcheck disable=SC2086 # a list of package names
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

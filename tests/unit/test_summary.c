@@ -141,6 +141,76 @@ static void json_puts_the_panicking_cpu_first(void **state)
 	assert_non_null(strstr(json, "\"page_size\":null}\n"));
 }
 
+/* arm64: the registers by their names (x0-x30, sp, pc, pstate), in the JSON
+ * and the text, and the VMCOREINFO numbers that place the kernel. */
+static void arm64_registers_by_name(void **state)
+{
+	static struct vmcore_info v;
+	static char text[16384];
+	struct summary s;
+	struct outbuf o;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.machine = 183; /* EM_AARCH64 */
+	v.regs_decoded = 1;
+	v.prstatus_count = 2;
+	v.cpu[1].pid = 57;
+	v.cpu[1].regs[30] = 0xffff800008a1c2d4ULL;
+	v.cpu[1].regs[31] = 0xffff80000a003c80ULL;
+	v.cpu[1].regs[32] = 0xffff800008a1c2e0ULL;
+	v.cpu[1].regs[33] = 0x60400005ULL;
+	v.has_kernel_offset = 1;
+	v.kernel_offset = 0x10000;
+	v.has_kimage_voffset = 1;
+	v.kimage_voffset = 0xffff7fff47e00000ULL;
+	v.crash_time = -1;
+	scan_text(sysrq, 64);
+	summary_init(&s, "202611221840", &v, &facts);
+	assert_int_equal(s.panic_note, 1);
+	write_json(&s);
+	assert_non_null(strstr(json, "\"cpus\":[{\"note\":1,\"pid\":57,\"panicking\":true,"
+				     "\"registers\":{\"x0\":\"0x0000000000000000\""));
+	assert_non_null(strstr(json, ",\"x30\":\"0xffff800008a1c2d4\",\"sp\":\"0xffff80000a003c80\","
+				     "\"pc\":\"0xffff800008a1c2e0\",\"pstate\":\"0x0000000060400005\"}}"));
+	assert_null(strstr(json, "rip"));
+	assert_non_null(strstr(json, "\"kernel_offset\":\"0x0000000000010000\","
+				     "\"kimage_voffset\":\"0xffff7fff47e00000\""));
+	assert_non_null(strstr(json, "\"machine\":\"aarch64\""));
+	outbuf_init_mem(&o, text, sizeof(text));
+	summary_write_text(&s, &o);
+	assert_non_null(strstr(text, "Kernel:   (unknown) (aarch64)\n"));
+	assert_non_null(strstr(text, "CPU note 1, pid 57 (panicking):\n"
+				     "  x0       0x0000000000000000  x1       0x0000000000000000"));
+	assert_non_null(strstr(text, "  x30      0xffff800008a1c2d4  sp       0xffff80000a003c80"
+				     "  pc       0xffff800008a1c2e0\n  pstate   0x0000000060400005\n"));
+}
+
+/* Notes that could not be decoded: the summary says why, and lists no CPU. */
+static void undecoded_registers_say_why(void **state)
+{
+	static struct vmcore_info v;
+	static char text[16384];
+	struct summary s;
+	struct outbuf o;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.machine = 183;
+	v.prstatus_count = 2;
+	v.crash_time = -1;
+	strcpy(v.regs_error, "NT_PRSTATUS note 0 is 336 bytes, not 392 as on aarch64");
+	scan_text(sysrq, 64);
+	summary_init(&s, "202611221840", &v, &facts);
+	assert_int_equal(s.panic_note, -1);
+	outbuf_init_mem(&o, text, sizeof(text));
+	summary_write_text(&s, &o);
+	assert_non_null(strstr(text, "\nRegisters:\n  (not decoded: NT_PRSTATUS note 0 is 336 bytes,"
+				     " not 392 as on aarch64)\n"));
+	write_json(&s);
+	assert_non_null(strstr(json, "\"cpus\":[],\"kernel_offset\":null,\"kimage_voffset\":null,"));
+}
+
 /* Control bytes from the dead kernel's log (ESC[2J would clear the console)
  * reach no fact raw: they are written as \ooo, like savecore's vis(). */
 static void control_bytes_are_made_visible(void **state)
@@ -233,6 +303,8 @@ int main(void)
 		cmocka_unit_test(no_panic_line_takes_the_oops),
 		cmocka_unit_test(json_puts_the_panicking_cpu_first),
 		cmocka_unit_test(json_valid_utf8_passes_through),
+		cmocka_unit_test(arm64_registers_by_name),
+		cmocka_unit_test(undecoded_registers_say_why),
 		cmocka_unit_test(control_bytes_are_made_visible),
 		cmocka_unit_test(long_modules_line_is_whole),
 		cmocka_unit_test(cut_line_is_marked),

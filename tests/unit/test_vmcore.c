@@ -22,6 +22,8 @@ static int read_fixture(void)
 	return r;
 }
 
+static void expect_error(const char *what);
+
 static void good_core(void **state)
 {
 	(void)state;
@@ -46,6 +48,104 @@ static void good_core(void **state)
 	assert_string_equal(vmcore_x86_64_reg_names[26], "gs");
 	assert_string_equal(vmcore_uname_machine(&info), "x86_64");
 	assert_string_equal(vmcore_dpkg_arch(&info), "amd64");
+	assert_int_equal(vmcore_reg_count(&info), 27);
+	assert_string_equal(vmcore_reg_name(&info, 16), "rip");
+	assert_true(info.has_kernel_offset);
+	assert_false(info.has_kimage_voffset);
+	assert_string_equal(info.regs_error, "");
+}
+
+/* arm64: struct user_pt_regs (x0-x30, sp, pc, pstate) chosen by e_machine,
+ * and the VMCOREINFO numbers that place the kernel. */
+static void arm64_core(void **state)
+{
+	(void)state;
+	fx_build_core(&fx, EM_AARCH64, 2, 392, 392, FX_VMCOREINFO_ARM64);
+	assert_int_equal(read_fixture(), 0);
+	assert_true(info.regs_decoded);
+	assert_int_equal(info.prstatus_count, 2);
+	assert_int_equal(info.cpu[1].pid, 1001);
+	assert_int_equal(info.cpu[1].ip, 0xffff800008a10001ULL);
+	assert_int_equal(info.cpu[1].sp, 0xffff80000a003001ULL);
+	assert_int_equal(info.cpu[1].regs[0], 0x1000);  /* x0 */
+	assert_int_equal(info.cpu[1].regs[30], 0x101e); /* x30, the link register */
+	assert_int_equal(info.cpu[1].regs[32], 0xffff800008a10001ULL);
+	assert_int_equal(info.cpu[1].regs[33], 0x1021); /* pstate */
+	assert_int_equal(vmcore_reg_count(&info), 34);
+	assert_string_equal(vmcore_reg_name(&info, 0), "x0");
+	assert_string_equal(vmcore_reg_name(&info, 30), "x30");
+	assert_string_equal(vmcore_reg_name(&info, 31), "sp");
+	assert_string_equal(vmcore_reg_name(&info, 32), "pc");
+	assert_string_equal(vmcore_reg_name(&info, 33), "pstate");
+	assert_string_equal(vmcore_reg_name(&info, 34), "?");
+	assert_true(info.has_kernel_offset);
+	assert_int_equal(info.kernel_offset, 0x10000);
+	assert_true(info.has_kimage_voffset);
+	assert_int_equal(info.kimage_voffset, 0xffff7fff47e00000ULL);
+	assert_string_equal(info.osrelease, "6.1.0-99-arm64");
+	assert_string_equal(vmcore_uname_machine(&info), "aarch64");
+	assert_string_equal(vmcore_dpkg_arch(&info), "arm64");
+}
+
+/* A note of another size than the architecture's struct elf_prstatus (here
+ * x86_64's in an arm64 core, or one cut short) is named, and no CPU's
+ * registers are shown; the dump itself is still read. */
+static void arm64_note_of_wrong_size(void **state)
+{
+	static const size_t sizes[] = { 336, 100, 0, 391, 400 };
+	char want[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		fx_build_core(&fx, EM_AARCH64, 2, sizes[i], sizes[i], FX_VMCOREINFO_ARM64);
+		assert_int_equal(read_fixture(), 0);
+		assert_false(info.regs_decoded);
+		assert_int_equal(vmcore_reg_count(&info), 0);
+		assert_int_equal(info.prstatus_count, 2);
+		snprintf(want, sizeof(want), "NT_PRSTATUS note 0 is %zu bytes, not 392 as on aarch64",
+			 sizes[i]);
+		assert_string_equal(info.regs_error, want);
+	}
+}
+
+/* One bad note among good ones: the set is not trusted. */
+static void one_bad_note_spoils_the_set(void **state)
+{
+	(void)state;
+	fx_build_core(&fx, EM_AARCH64, 2, 392, 388, FX_VMCOREINFO_ARM64);
+	assert_int_equal(read_fixture(), 0);
+	assert_false(info.regs_decoded);
+	assert_string_equal(info.regs_error, "NT_PRSTATUS note 1 is 388 bytes, not 392 as on aarch64");
+}
+
+static void unknown_machine_not_decoded(void **state)
+{
+	(void)state;
+	fx_build_core(&fx, EM_RISCV, 1, 392, 392, FX_VMCOREINFO);
+	assert_int_equal(read_fixture(), 0);
+	assert_false(info.regs_decoded);
+	assert_string_equal(info.regs_error, "the registers of riscv64 (e_machine 243) are not decoded");
+}
+
+/* A note cut by the end of the file is an error, as any other read past it. */
+static void arm64_note_past_end_of_file(void **state)
+{
+	(void)state;
+	fx_build_core(&fx, EM_AARCH64, 1, 392, 392, FX_VMCOREINFO_ARM64);
+	fx.len = sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Phdr) + sizeof(Elf64_Nhdr) + 8 + 200;
+	expect_error("vmcore: PT_NOTE segment");
+}
+
+/* Hexadecimal VMCOREINFO numbers that do not parse are absent, not zero. */
+static void bad_offsets_are_absent(void **state)
+{
+	(void)state;
+	fx_build_core(&fx, EM_AARCH64, 1, 392, 392,
+		      "OSRELEASE=6.1.0-99-arm64\nKERNELOFFSET=12zz\nNUMBER(kimage_voffset)=\n");
+	assert_int_equal(read_fixture(), 0);
+	assert_false(info.has_kernel_offset);
+	assert_false(info.has_kimage_voffset);
+	assert_true(info.regs_decoded);
 }
 
 static void elf32_core(void **state)
@@ -161,6 +261,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_core),
 		cmocka_unit_test(elf32_core),
+		cmocka_unit_test(arm64_core),
+		cmocka_unit_test(arm64_note_of_wrong_size),
+		cmocka_unit_test(one_bad_note_spoils_the_set),
+		cmocka_unit_test(unknown_machine_not_decoded),
+		cmocka_unit_test(arm64_note_past_end_of_file),
+		cmocka_unit_test(bad_offsets_are_absent),
 		cmocka_unit_test(many_cpus_counted_registers_bounded),
 		cmocka_unit_test(info_value_is_bounded_and_sanitized),
 		cmocka_unit_test(truncated_header),

@@ -26,40 +26,58 @@ static inline size_t fx_note(unsigned char *p, const char *name, uint32_t type, 
 	return sizeof(nh) + namesz + dsz;
 }
 
-/* A 64-bit core: 1 PT_NOTE (cpus PRSTATUS notes + VMCOREINFO) and 2 PT_LOAD. */
-static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmcoreinfo)
+/* One CPU's struct elf_prstatus of size bytes: pid 1000 + cpu at 32, and at
+ * 112 the registers 0x<cpu>00<index>, but for ip and sp (indices ipi, spi). */
+static inline void fx_prstatus(unsigned char *p, size_t size, unsigned cpu, unsigned nregs,
+			       unsigned ipi, uint64_t ip, unsigned spi, uint64_t sp)
+{
+	int32_t pid = 1000 + (int32_t)cpu;
+
+	memset(p, 0, size);
+	memcpy(p + 32, &pid, sizeof(pid));
+	for (uint64_t r = 0; r < nregs && 112 + r * 8 + 8 <= size; r++) {
+		uint64_t v = r == ipi ? ip + cpu : r == spi ? sp + cpu : (uint64_t)cpu << 12 | r;
+
+		memcpy(p + 112 + r * 8, &v, sizeof(v));
+	}
+}
+
+/* A 64-bit core of machine: 1 PT_NOTE (cpus PRSTATUS notes of prsize bytes,
+ * the last one of last_prsize, + VMCOREINFO) and 2 PT_LOAD. x86_64's notes have rip 0xffffffff81000000 +
+ * cpu and rsp 0xffffc90000000000 + cpu; arm64's pc 0xffff800008a10000 + cpu
+ * and sp 0xffff80000a003000 + cpu. */
+static inline void fx_build_core(struct fixture *f, unsigned machine, unsigned cpus,
+				 size_t prsize, size_t last_prsize, const char *vmcoreinfo)
 {
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)f->buf;
 	Elf64_Phdr *ph = (Elf64_Phdr *)(f->buf + sizeof(*eh));
-	unsigned char prstatus[336] = { 0 };
+	unsigned char prstatus[512];
 	size_t off = sizeof(*eh) + 3 * sizeof(*ph), notes = off;
 
+	if (prsize > sizeof(prstatus) || last_prsize > sizeof(prstatus))
+		abort();
 	memset(f->buf, 0, sizeof(f->buf));
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
 	eh->e_ident[EI_CLASS] = ELFCLASS64;
 	eh->e_ident[EI_DATA] = ELFDATA2LSB;
 	eh->e_ident[EI_VERSION] = EV_CURRENT;
 	eh->e_type = ET_CORE;
-	eh->e_machine = EM_X86_64;
+	eh->e_machine = (uint16_t)machine;
 	eh->e_version = EV_CURRENT;
 	eh->e_phoff = sizeof(*eh);
 	eh->e_ehsize = sizeof(*eh);
 	eh->e_phentsize = sizeof(*ph);
 	eh->e_phnum = 3;
 	for (unsigned i = 0; i < cpus; i++) {
-		int32_t pid = 1000 + (int32_t)i;
-		uint64_t ip = 0xffffffff81000000ULL + i, sp = 0xffffc90000000000ULL + i;
-
-		memcpy(prstatus + 32, &pid, sizeof(pid));
-		memcpy(prstatus + 112 + 16 * 8, &ip, sizeof(ip));
-		memcpy(prstatus + 112 + 19 * 8, &sp, sizeof(sp));
-		for (uint64_t r = 0; r < 27; r++) /* other registers: 0x<cpu>00<index> */
-			if (r != 16 && r != 19) {
-				uint64_t v = (uint64_t)i << 12 | r;
-
-				memcpy(prstatus + 112 + r * 8, &v, sizeof(v));
-			}
-		off += fx_note(f->buf + off, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+		if (i + 1 == cpus)
+			prsize = last_prsize;
+		if (machine == EM_AARCH64)
+			fx_prstatus(prstatus, prsize, i, 34, 32, 0xffff800008a10000ULL, 31,
+				    0xffff80000a003000ULL);
+		else
+			fx_prstatus(prstatus, prsize, i, 27, 16, 0xffffffff81000000ULL, 19,
+				    0xffffc90000000000ULL);
+		off += fx_note(f->buf + off, "CORE", NT_PRSTATUS, prstatus, (uint32_t)prsize);
 	}
 	if (vmcoreinfo)
 		off += fx_note(f->buf + off, "VMCOREINFO", 0, vmcoreinfo,
@@ -69,6 +87,12 @@ static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmco
 	ph[2] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = off + 64, .p_filesz = 64,
 			      .p_memsz = 3 << 20 };
 	f->len = off + 128;
+}
+
+/* An x86_64 core with cpus well-formed notes. */
+static inline void fx_build64(struct fixture *f, unsigned cpus, const char *vmcoreinfo)
+{
+	fx_build_core(f, EM_X86_64, cpus, 336, 336, vmcoreinfo);
 }
 
 /* A 32-bit core (as kexec makes for i386): 1 PT_NOTE with VMCOREINFO, 1 PT_LOAD. */
@@ -110,5 +134,11 @@ static inline int fx_file(const struct fixture *f, char path[64])
 #define FX_VMCOREINFO                                                                           \
 	"OSRELEASE=6.1.0-99-amd64\nPAGESIZE=4096\nSYMBOL(init_uts_ns)=ffffffff82a1e3c0\n"         \
 	"CRASHTIME=1795372801\nKERNELOFFSET=1a000000\n"
+
+/* As arm64's arch_crash_save_vmcoreinfo() writes them (6.1). */
+#define FX_VMCOREINFO_ARM64                                                                     \
+	"OSRELEASE=6.1.0-99-arm64\nPAGESIZE=4096\nCRASHTIME=1795372801\n"                          \
+	"NUMBER(VA_BITS)=48\nNUMBER(kimage_voffset)=0xffff7fff47e00000\n"                          \
+	"NUMBER(PHYS_OFFSET)=0x40000000\nKERNELOFFSET=10000\nNUMBER(KERNELPACMASK)=0x0\n"
 
 #endif
