@@ -6,7 +6,8 @@ Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH [-
 
 DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
 the commit the runs were made at). The results lead with dumpagent against
-kdump-tools in the same run (section 0); --kdump-only prints only that. The
+kdump-tools in the same run (section 0); --kdump-only prints only that.
+Section 6 is kernel_cost.py's, from the runs' kernel-cost.json. The
 figures are printed, never judged: a missing run leaves a "not measured" line.
 """
 import argparse
@@ -18,6 +19,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_cost  # noqa: E402
 import plot  # noqa: E402
 
 REFERENCE = ("Debian kdump-tools, measured earlier on this machine (not in this run): "
@@ -54,6 +56,15 @@ def load_runs(d):
             continue
         runs[run.get("name") or os.path.basename(path)[:-5]] = run
     return runs
+
+
+def load_json(path):
+    """A JSON file's value, None when it is missing or unreadable."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
 
 
 def load_bisect(d):
@@ -640,6 +651,7 @@ def main():
     print(by_guest_size(runs))
     print(section_dumps(runs))
     print(section_rss(runs))
+    print(kernel_cost.section(load_json(os.path.join(a.runs, "kernel-cost.json"))))
     print(NOTES)
     print(by_hand())
     return 0

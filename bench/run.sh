@@ -31,6 +31,8 @@
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
 #
+# Section 6: what device-mapper, md RAID1 and dm-crypt cost in the small
+# kernel's image, from its build (bench/kernel_cost.py).
 # The bench prints the figures; it fails only when it cannot run at all.
 # Raw runs are kept under build/bench/ or build/bench-quick/ (serial logs
 # under build/test/bench-* and build/test/bench-quick-*).
@@ -301,6 +303,9 @@ mkdir -p "$B_OUT/runs"
 : >"$B_OUT/bisect.txt"
 : >"$B_OUT/workdirs"
 python3 "$REPO/bench/report.py" --commit "$REPO" >"$B_OUT/commit"
+# What the stacked-target drivers cost, from the build of the kernel booted below.
+python3 "$REPO/bench/kernel_cost.py" --measure "$BUILD/kernel" "$BUILD/capture" >"$B_OUT/kernel-cost.json" ||
+	say "warning: cannot measure the small kernel's drivers in $BUILD/kernel"
 started=$(date +%s)
 timeline_ok=no kdump_ok=no
 

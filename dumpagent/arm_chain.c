@@ -239,8 +239,11 @@ static int chain_dm(const char *devices, const char *real, struct arm_chain *c, 
 			       "or an LVM logical volume", c->device, kind);
 		return -2;
 	}
-	if (strncmp(uuid, "CRYPT-", 6) == 0)
+	if (strncmp(uuid, "CRYPT-", 6) == 0) {
+		c->tool = "cryptsetup"; /* capture_luks.c runs Debian's */
+		c->tool_use = "open the LUKS device";
 		return chain_slaves(devices, real, "LUKS device", luks, c, why, len);
+	}
 	return chain_slaves(devices, real, "PV", lv, c, why, len);
 }
 

@@ -14,6 +14,10 @@ struct arm_chain {
 	char device[64]; /* the kernel name of the device holding the filesystem: "sda1" */
 	unsigned n;
 	char module[ARM_CHAIN_MAX][ARM_MODNAME_MAX];
+	/* A program the capture must run to reach the device ("cryptsetup", to
+	 * open a LUKS device), and what for; NULL when the agent needs none (it
+	 * maps LVs and assembles md arrays itself). */
+	const char *tool, *tool_use;
 };
 
 /* "network filesystem nfs4" when fstype is one no capture kernel can

@@ -19,6 +19,15 @@ static void chain_text(const struct arm_chain *c, char *out, size_t len)
 		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", c->module[i]);
 }
 
+/* The program the small initramfs would need and lacks, else NULL. It
+ * holds busybox, makedumpfile and the agent, which maps LVs and assembles md
+ * arrays with ioctls; it has no cryptsetup, and so opens no LUKS device (the
+ * distro initramfs gets Debian's cryptsetup and its libraries). */
+static const char *small_lacks(const struct arm_chain *c)
+{
+	return c->tool;
+}
+
 /* CAPTURE_MODE=small: refused when the small kernel cannot reach the target;
  * lockdown does not refuse it up front (an admin may have signed it). */
 static int decide_small(const struct arm_mode_facts *f, char *why, size_t len)
@@ -35,6 +44,12 @@ static int decide_small(const struct arm_mode_facts *f, char *why, size_t len)
 		(void)snprintf(why, len, "%s: the small kernel lacks %s, needed to reach %s (%s lists its "
 				 "drivers); set CAPTURE_MODE=distro or CAPTURE_MODE=auto", by, f->missing,
 			       f->chain->device, f->builtin);
+		return -1;
+	}
+	if (small_lacks(f->chain)) {
+		(void)snprintf(why, len, "%s: the small initramfs lacks %s, needed to %s of %s; set "
+				 "CAPTURE_MODE=distro or CAPTURE_MODE=auto", by, small_lacks(f->chain),
+			       f->chain->tool_use, f->chain->device);
 		return -1;
 	}
 	if (*f->lockdown)
@@ -63,6 +78,9 @@ int arm_mode_decide(const struct arm_mode_facts *f, enum arm_mode *mode, char *w
 			       f->builtin_error);
 	else if (*f->missing)
 		(void)snprintf(why, len, "auto: distro: the small kernel lacks %s", f->missing);
+	else if (small_lacks(f->chain))
+		(void)snprintf(why, len, "auto: distro: the small initramfs lacks %s, needed to %s of %s",
+			       small_lacks(f->chain), f->chain->tool_use, f->chain->device);
 	else {
 		*mode = ARM_MODE_SMALL;
 		chain_text(f->chain, have, sizeof(have));

@@ -23,17 +23,23 @@ esac
 for opt in SMP ACPI PCI_MSI CRASH_DUMP PROC_VMCORE RELOCATABLE VIRTIO_BLK SCSI_VIRTIO SATA_AHCI \
 	BLK_DEV_NVME BLK_DEV_SD USB_XHCI_HCD USB_EHCI_HCD USB_STORAGE EXT4_FS XFS_FS VFAT_FS \
 	SERIAL_8250_CONSOLE VGA_CONSOLE EFI_PARTITION MSDOS_PARTITION DEVTMPFS EFI_STUB \
-	HYPERV HYPERV_STORAGE XEN_BLKDEV_FRONTEND VMWARE_PVSCSI; do
+	HYPERV HYPERV_STORAGE XEN_BLKDEV_FRONTEND VMWARE_PVSCSI \
+	BLK_DEV_DM DM_CRYPT BLK_DEV_MD MD_RAID1 CRYPTO_AES_NI_INTEL CRYPTO_AES_TI CRYPTO_XTS CRYPTO_ECB; do
 	grep -qx "CONFIG_$opt=y" "$OUT/config" || fail "CONFIG_$opt is not built in"
 done
-for opt in NET SOUND DRM WLAN MODULES; do
+# The agent assembles md arrays itself, from members it has checked.
+for opt in NET SOUND DRM WLAN MODULES MD_AUTODETECT; do
 	! grep -q "^CONFIG_$opt=" "$OUT/config" || fail "CONFIG_$opt is set in a storage-only kernel"
 done
 
 # The record of the drivers built in, which the loader's choice of capture
-# kernel reads: module names with '_' for '-', sorted, one a line.
+# kernel reads: module names with '_' for '-', sorted, one a line. Stacked
+# targets need the names arm_chain.c puts in their chains: dm_mod (LVs),
+# md_mod and raid1 (md RAID1), dm_crypt, ecb and xts (LUKS; aesni_intel for
+# speed).
 for m in virtio_blk virtio_scsi ahci nvme sd_mod usb_storage ext4 xfs vfat \
-	hv_vmbus hv_storvsc xen_blkfront vmw_pvscsi; do
+	hv_vmbus hv_storvsc xen_blkfront vmw_pvscsi \
+	dm_mod md_mod raid1 dm_crypt ecb xts aesni_intel; do
 	grep -qx "$m" "$OUT/vmlinuz.builtin" || fail "$OUT/vmlinuz.builtin does not list $m"
 done
 LC_ALL=C sort -uc "$OUT/vmlinuz.builtin" || fail "$OUT/vmlinuz.builtin is not sorted, one name a line"

@@ -81,6 +81,23 @@ assert "vmcore 1043 MiB: agent: 1.5 MiB" in segs, sorted(segs)
 ')
 check "the report's figure has the run's memory and peak RSS bars" $? "$out"
 
+# Section 6: without the bench's kernel-cost.json it says so; with one it
+# lists each group of drivers and their sum.
+grep -qx 'Not measured: no kernel build in build/kernel when the bench started.' "$T/results/RESULTS.md"
+check "section 6 says when the kernel's drivers were not measured" $? "$(grep -A3 '^## 6' "$T/results/RESULTS.md")"
+cat >"$T/runs/kernel-cost.json" <<'EOF'
+{"groups": [{"name": "device-mapper (dm_mod: linear, striped, ioctls)", "objects": 12, "bytes": 102400, "from": ""},
+            {"name": "raid1", "objects": 1, "bytes": 30720, "from": ""}],
+ "vmlinux_bytes": 7340032, "vmlinuz_bytes": 2621440, "span_bytes": 7340032}
+EOF
+python3 "$REPO/bench/report.py" --runs "$T/runs" --repo "$REPO" --quick yes --svg "$T/results/memory.svg" \
+	>"$T/results/RESULTS.md" 2>&1 &&
+	grep -qxF '| device-mapper (dm_mod: linear, striped, ioctls) | 12 | 100 KiB |' "$T/results/RESULTS.md" &&
+	grep -qxF '| **all of them** | 13 | **130 KiB** |' "$T/results/RESULTS.md" &&
+	grep -qxF '| vmlinuz (compressed) | | 2560 KiB |' "$T/results/RESULTS.md"
+check "section 6 lists the drivers' sizes from kernel-cost.json" $? "$(grep -A14 '^## 6' "$T/results/RESULTS.md")"
+rm "$T/runs/kernel-cost.json"
+
 # The report's VmCore at the next boot against the capture kernel's: downtime
 # and bytes on disk as computed by hand (30 MiB dump; 40 MiB embedded report).
 out=$(python3 - "$REPO/bench" <<'EOS' 2>&1

@@ -353,6 +353,50 @@ case_lvm_auto_distro() {
 	unset DUMPAGENT_DEV DUMPAGENT_DM_TABLE
 }
 
+# A small kernel with device-mapper, md and dm-crypt built in (as
+# capture-kernel/capture.config has them): auto takes it for an LV, whose
+# mapping the agent makes itself; for LUKS it takes distro, as the small
+# initramfs has no cryptsetup, and CAPTURE_MODE=small is refused (17).
+case_stacked_small_when_built_in() {
+	printf '%s\n' dm_crypt dm_mod ecb md_mod raid1 xts >>"$W/boot/vmlinuz.builtin"
+	fake_lv
+	export DUMPAGENT_DEV="$W/dev" DUMPAGENT_DM_TABLE="$W/table"
+	run
+	lvm="dumpagent.lvm=dalvx/root,$VGID,1,0+8192:linear:$PVID+2048"
+	expect_rc 0
+	expect_err ""
+	expect_out "$P: mode: auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk dm_mod ext4
+$P: armed: $W/boot/vmlinuz ($W/boot/initrd.img) with 64 MB reserved; capture cmdline: $SMALL $lvm"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$SMALL $lvm"
+	expect_no_build
+	unset DUMPAGENT_DEV DUMPAGENT_DM_TABLE
+	rm -rf "${W:?}/dev" "$W/sys/devices/virtual/block/dm-0" "$W/sys/class/block/vda2"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	fake_luks
+	mkdir -p "$DUMPAGENT_LUKS_DIR" "$W/run" && chmod 0700 "$DUMPAGENT_LUKS_DIR"
+	printf 'KEYFILE-%s' 0123456789abcdef >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.key"
+	echo 3 >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
+	chmod 0600 "$DUMPAGENT_LUKS_DIR/$LUKSUUID.key" "$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
+	mount -t tmpfs -o size=4M,mode=0700 tmpfs "$W/run" || { fail "cannot mount a tmpfs on $W/run"; return; }
+	run
+	expect_rc 0
+	expect_err ""
+	case $out in
+	*"$P: mode: auto: distro: the small initramfs lacks cryptsetup, needed to open the LUKS device of dm-0
+$P: armed: $W/boot/vmlinuz-$REL "*) ;;
+	*) fail "LUKS with dm-crypt built in: not armed in distro mode for want of cryptsetup: $out" ;;
+	esac
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	rm -f "$W/kexec.args"
+	echo CAPTURE_MODE=small >>"$W/conf"
+	run
+	expect_rc 17
+	expect_err "$P: CAPTURE_MODE=small: the small initramfs lacks cryptsetup, needed to open the LUKS device of dm-0; set CAPTURE_MODE=distro or CAPTURE_MODE=auto"
+	expect_no_kexec
+	umount "$W/run"
+	unset DUMPAGENT_DEV DUMPAGENT_LUKS_DIR
+}
+
 case_nfs_auto_target_refused() {
 	mkdir -p "$W/var"
 	sed -i 's/^TARGET=.*/TARGET=auto/' "$W/conf"
@@ -413,7 +457,7 @@ case_distro_reserve_recommends() {
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change
 megaraid_small_refused small_without_builtin_list_refused lockdown_auto_distro
 small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_crypt_plain_target_refused luks_not_enrolled_refused_17
-luks_enrolled_keyed_initramfs_in_run lvm_auto_distro
+luks_enrolled_keyed_initramfs_in_run lvm_auto_distro stacked_small_when_built_in
 nfs_auto_target_refused distro_kernel_missing
 distro_dry_run_builds_nothing distro_reservation_short_refused_19 distro_reserve_recommends"
 

@@ -13,7 +13,8 @@
 #define MEGA "pci0000:00/0000:00:1c.0/0000:02:00.0"
 #define SCSI MEGA "/host0/target0:0:0/0:0:0:0"
 
-/* arm_chain of MAJ:MIN under root/sys: its return, the modules as "a b c" in got. */
+/* arm_chain of MAJ:MIN under root/sys: its return, the modules as "a b c"
+ * in got, then the device, and the program the capture needs, if any. */
 static int chain(unsigned maj, unsigned min, const char *fstype, char *got, size_t len, char *why)
 {
 	char sysfs[256];
@@ -28,6 +29,8 @@ static int chain(unsigned maj, unsigned min, const char *fstype, char *got, size
 		used += (size_t)snprintf(got + used, len - used, "%s%s", i ? " " : "", c.module[i]);
 	if (r == 0)
 		used += (size_t)snprintf(got + used, len - used, " (%s)", c.device);
+	if (r == 0 && c.tool)
+		used += (size_t)snprintf(got + used, len - used, " [%s to %s]", c.tool, c.tool_use);
 	return r;
 }
 
@@ -136,7 +139,8 @@ static void md_raid1_is_its_members_chains_md_mod_raid1(void **state)
 }
 
 /* LUKS on a partition: the partition's chain, then dm-crypt and the
- * aes-xts-plain64 templates (whether it is enrolled is arm_luks.c's). */
+ * aes-xts-plain64 templates (whether it is enrolled is arm_luks.c's), and
+ * cryptsetup to open it (an LV or an md array needs no program). */
 static void luks_is_its_partitions_chain_and_dm_crypt(void **state)
 {
 	char got[1024], why[2048];
@@ -149,10 +153,12 @@ static void luks_is_its_partitions_chain_and_dm_crypt(void **state)
 	fx_link("sys/devices/virtual/block/dm-0/slaves/vda3", "sys/devices/" VIRTIO "/block/vda/vda3");
 	fx_block("253:0", "virtual/block/dm-0");
 	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), 0);
-	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0)");
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0) [cryptsetup to open the "
+				 "LUKS device]");
 	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-LUKS1-0123456789abcdef0123456789abcdef-vda3_crypt\n");
 	assert_int_equal(chain(253, 0, "ext4", got, sizeof(got), why), 0);
-	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0)");
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0) [cryptsetup to open the "
+				 "LUKS device]");
 }
 
 static void no_mode_reaches_dm_md_loop_network(void **state)

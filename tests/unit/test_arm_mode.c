@@ -8,7 +8,7 @@
 
 #include "arm_mode.h"
 
-static struct arm_chain virtio = { "vda1", 3, { "virtio_pci", "virtio_blk", "ext4" } };
+static struct arm_chain virtio = { "vda1", 3, { "virtio_pci", "virtio_blk", "ext4" }, NULL, NULL };
 
 /* arm_mode_decide: want_rc, the mode, and the reason. */
 static void decide(const char *setting, const char *lockdown, const char *error, const char *missing,
@@ -60,6 +60,47 @@ static void small_refused_when_it_cannot_reach(void **state)
 	decide("small", "", "", "", 0, ARM_MODE_SMALL, "small: CAPTURE_MODE=small");
 }
 
+/* Stacked targets: the agent maps an LV and assembles an md array itself,
+ * so the small kernel takes them when it has their drivers built in; a LUKS
+ * device needs cryptsetup, which the small initramfs lacks. */
+static void stacked_small_unless_a_tool_is_needed(void **state)
+{
+	static struct arm_chain lv = { "dm-1", 4, { "virtio_pci", "virtio_blk", "dm_mod", "xfs" }, NULL, NULL };
+	static struct arm_chain md = { "md0", 5, { "virtio_pci", "virtio_blk", "md_mod", "raid1", "ext4" },
+				       NULL, NULL };
+	static struct arm_chain luks = { "dm-0", 7,
+					 { "virtio_pci", "virtio_blk", "dm_mod", "dm_crypt", "ecb", "xts", "ext4" },
+					 "cryptsetup", "open the LUKS device" };
+	struct arm_mode_facts f = { "auto", "", "/k.builtin", "", "", &lv, NULL };
+	enum arm_mode mode;
+	char why[1024];
+
+	(void)state;
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), 0);
+	assert_int_equal(mode, ARM_MODE_SMALL);
+	assert_string_equal(why, "auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk dm_mod xfs");
+	f.chain = &md;
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), 0);
+	assert_int_equal(mode, ARM_MODE_SMALL);
+	assert_string_equal(why, "auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk md_mod "
+				 "raid1 ext4");
+	f.chain = &luks;
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), 0);
+	assert_int_equal(mode, ARM_MODE_DISTRO);
+	assert_string_equal(why, "auto: distro: the small initramfs lacks cryptsetup, needed to open the LUKS device "
+				 "of dm-0");
+	f.setting = "small";
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), -1);
+	assert_string_equal(why, "CAPTURE_MODE=small: the small initramfs lacks cryptsetup, needed to open the LUKS "
+				 "device of dm-0; set CAPTURE_MODE=distro or CAPTURE_MODE=auto");
+	/* A kernel without dm-crypt is named first: it is the bigger gap. */
+	f.setting = "auto";
+	f.missing = "dm_crypt";
+	assert_int_equal(arm_mode_decide(&f, &mode, why, sizeof(why)), 0);
+	assert_int_equal(mode, ARM_MODE_DISTRO);
+	assert_string_equal(why, "auto: distro: the small kernel lacks dm_crypt");
+}
+
 /* --kernel sets the small mode, whatever CAPTURE_MODE says, and is named. */
 static void kernel_option_sets_small(void **state)
 {
@@ -84,6 +125,7 @@ int main(void)
 		cmocka_unit_test(auto_small_when_it_can),
 		cmocka_unit_test(auto_distro_under_lockdown_or_a_missing_driver),
 		cmocka_unit_test(small_refused_when_it_cannot_reach),
+		cmocka_unit_test(stacked_small_unless_a_tool_is_needed),
 		cmocka_unit_test(kernel_option_sets_small),
 	};
 
