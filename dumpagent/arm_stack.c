@@ -67,14 +67,14 @@ static int luks_on_lv(const struct target_env *env, const char *sysfs, dev_t dev
 {
 	dev_t under[1];
 	char name[1][32];
-	int r;
 
 	if (slaves(env, sysfs, dev, under, name, 1) != 1)
 		return 0; /* arm_luks.c found the one device under it, or refused */
 	/* A partition or a disk records nothing (plain LUKS); a dm device that
-	 * is no LV is refused (arm_chain.c refused it first). */
-	if ((r = arm_lvm_record(env, sysfs, under[0], s->lvm, sizeof(s->lvm), why, len)) < 0)
-		return r;
+	 * is no LV is refused (arm_chain.c refused it first). The LVM and md
+	 * refusals are -1: the caller adds that the capture is not armed. */
+	if (arm_lvm_record(env, sysfs, under[0], s->lvm, sizeof(s->lvm), why, len) < 0)
+		return -1;
 	return *s->lvm ? luks_way(s, "lv", why, len) : 0;
 }
 
@@ -116,11 +116,11 @@ static int layers(const struct target_env *env, const char *sysfs, dev_t dev, st
 		return r;
 	if (*s->luks)
 		return luks_on_lv(env, sysfs, dev, s, why, len);
-	if ((r = arm_lvm_record(env, sysfs, dev, s->lvm, sizeof(s->lvm), why, len)) < 0)
-		return r;
+	if (arm_lvm_record(env, sysfs, dev, s->lvm, sizeof(s->lvm), why, len) < 0)
+		return -1;
 	if (*s->lvm)
 		return lv_on_luks(env, sysfs, dev, s, why, len);
-	return arm_md_record(sysfs, env->dev_dir, dev, s->md, sizeof(s->md), why, len);
+	return arm_md_record(sysfs, env->dev_dir, dev, s->md, sizeof(s->md), why, len) < 0 ? -1 : 0;
 }
 
 int arm_stack_record(const struct target_env *env, const char *sysfs, dev_t dev, struct arm_stack *s, char *why,

@@ -24,8 +24,8 @@ struct arm_stack {
 
 /* The layers under dev into s (every field "" for a plain device): 0; -2
  * with why naming the device and the fix (a LUKS device not enrolled, with
- * the luks-enroll command; an LV on more than one LUKS device; a layer no
- * capture makes); -1 with why otherwise. Reads sysfs/dev/block, and the
+ * the luks-enroll command; an LV on more than one LUKS device); -1 with why
+ * otherwise (an LV or md array that no capture maps, and any failure). Reads sysfs/dev/block, and the
  * headers, labels and tables through env (arm_luks.c, arm_lvm.c, arm_md.c). */
 int arm_stack_record(const struct target_env *env, const char *sysfs, dev_t dev, struct arm_stack *s, char *why,
 		     size_t len);
