@@ -1,24 +1,37 @@
 #!/bin/sh
-# tests/qemu/test-target-luks.sh: distro mode captures into ext4 on LUKS2 (Argon2id, as Debian formats it) through an enrolled PBKDF2 keyslot; the host decrypts the dump and reads it back.
+# tests/qemu/test-target-luks.sh: distro mode captures into ext4 on LUKS2 (Argon2id, as Debian formats it) through an enrolled PBKDF2 keyslot, and into ext4 on an LV on LUKS2 (Debian's "encrypted LVM"); the host decrypts both and reads the dumps back, and finds no key where none may be.
 #
 # As test-target-lvm.sh (Debian's kernel as the capture kernel, its root
-# disk behind megasas, the distro initramfs built on the host), with a
-# second disk whose partition 1 is LUKS2: the host makes it without
-# device-mapper (cryptsetup reencrypt --encrypt in userspace over an ext4
-# image), its passphrase slot Argon2id, then enrolls it with the agent's own
-# "dumpagent luks-enroll" (a PBKDF2 slot for a keyfile) and builds the
-# capture initramfs as the loader does: the built image, then a cpio of the
-# keyfile. The guest (luks-guest) first opens the partition with its
-# passphrase to show what dmsetup table --showkeys gives for LUKS2 (the
-# finding of issue 14), then arms and crashes. The capture must find the
-# device by its header's UUID, open it with cryptsetup and the keyfile on
-# the enrolled slot alone, check the ext4 UUID and write the dump. The host
-# decrypts the partition offline with the keyfile (cryptsetup reencrypt
-# --decrypt, userspace) and reads the dump with makedumpfile.
-#
-# Not proven here: the key on no unencrypted disk. The rig puts the keyed
-# initramfs on the guest's (plain) root disk, where distro-guest loads it;
-# the loader's own rule (tmpfs only, deleted after kexec) is test-loader-mode's.
+# disk behind megasas, the distro initramfs built on the host), with two
+# more disks whose partition 1 is LUKS2. The host makes them without
+# device-mapper (cryptsetup reencrypt --encrypt in userspace over a
+# plaintext image), their passphrase slots Argon2id, and enrolls them with
+# the agent's own "dumpagent luks-enroll" (a PBKDF2 slot for a keyfile).
+#   1. sdb1: ext4 on LUKS2. The guest (luks-guest) first opens it with its
+#      passphrase to show what dmsetup table --showkeys gives for LUKS2
+#      (the finding of issue 14), then arms and crashes. The capture finds
+#      the device by its header's UUID, opens it with cryptsetup and the
+#      keyfile on the enrolled slot alone, checks the ext4 UUID, writes.
+#   2. sdc1: LUKS2 holding an LVM PV, VG and LV (lvm2 on a loop device
+#      before encryption), ext4 on the LV, and the keyfile inside that ext4
+#      at /etc/dumpagent/luks/UUID.key, where luks-enroll keeps it on a
+#      real system. The keyfile exists only after enrollment, so the header
+#      is made first on a small image with a chosen volume key (cryptsetup
+#      reencrypt --volume-key-file), enrolled, and copied over the big
+#      image encrypted with the same UUID and volume key: both are
+#      cryptsetup's own headers, none is written here. The capture opens
+#      LUKS first (dumpagent.luks=UUID,SLOT,pv), proves the VG's seqno on
+#      the opened device, maps the LV, checks the ext4 UUID and writes.
+# The guest never reads volume 2 itself. The keyed initramfs reaches the
+# guest through QEMU's fw_cfg (memory, no disk) and luks-guest builds it in
+# /run, as the loader does. Afterwards the host looks for the keyfiles and
+# the volume keys (cryptsetup luksDump --dump-volume-key), byte for byte:
+# no keyfile on any raw disk image, volume 2's keyfile found inside
+# decrypted volume 2 (which shows the search finds it), and no volume key
+# on any raw image or decrypted volume. Not searched: volume 1's own key in
+# decrypted volume 1, whose dump is of a first kernel that opened volume 1
+# with its passphrase (a dump of a machine with open encrypted disks holds
+# their keys: dumpagent export warns of it).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -29,43 +42,127 @@ QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 export QEMU_MEM QEMU_TIMEOUT
 UUID=3b9c1f0e-6d2a-4e57-8c11-0d15e7a0c0de
 TUUID=7e1d2c3b-4a59-4867-9f0e-1d2c3b4a5968
+TUUID2=2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d
+LUUID2=5e1a9c7d-3b2f-4d6e-8a0c-1b2d3e4f5a6b
+VG=dalux$$
 ROOT=$WORK/root
 IMG=$WORK/disk.img
 CR=$WORK/crypt.img
+CL=$WORK/cryptlvm.img
 PART=$WORK/part.img
+PART2=$WORK/part2.img
 STATE=/var/lib/dumpagent
 DISTRO_CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll nousb panic=10 printk.devkmsg=on"
+ENCRYPT="cryptsetup reencrypt --encrypt -q --type luks2 --reduce-device-size 16M --force-offline-reencrypt"
 
 require_file "$BUILD/dumpagent" "run make"
-for tool in mkfs.ext4 debugfs makedumpfile sfdisk cryptsetup cpio; do
-	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found (cryptsetup: apt-get install cryptsetup-bin)"
+for tool in mkfs.ext4 debugfs makedumpfile sfdisk cryptsetup cpio losetup pvcreate python3; do
+	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found (cryptsetup: apt-get install cryptsetup-bin; lvm2)"
 done
 
-# --- the LUKS2 partition: ext4 encrypted in place (userspace), Argon2id for the passphrase
+# enroll IMAGE: dumpagent luks-enroll of the image with the passphrase,
+# into $WORK/keys; prints the slot.
+enroll() {
+	DUMPAGENT_LUKS_DIR=$WORK/keys/etc/dumpagent/luks DUMPAGENT_CRYPTSETUP=$(command -v cryptsetup) \
+		"$BUILD/dumpagent" luks-enroll "$1" <"$WORK/passphrase" >>"$WORK/enroll.log" 2>&1 ||
+		fail "dumpagent luks-enroll $1 failed: $(cat "$WORK/enroll.log")"
+	cat "$WORK/keys/etc/dumpagent/luks/$(cryptsetup luksUUID "$1").slot"
+}
+# check_slots IMAGE SLOT: the passphrase slot Argon2id, the enrolled one PBKDF2.
+check_slots() {
+	cryptsetup luksDump "$1" >"$1.dump.txt"
+	awk -v s="  $2: luks2" '$0 == s { on = 1; next } on && /PBKDF:/ { print $2; exit }' "$1.dump.txt" | grep -qx pbkdf2 ||
+		fail "the enrolled slot $2 of $1 is not pbkdf2: $(cat "$1.dump.txt")"
+	grep -q 'PBKDF:      argon2id' "$1.dump.txt" || fail "the passphrase slot of $1 is not argon2id"
+}
+# volume_key IMAGE KEYFILE OUT: the volume key's bytes, as cryptsetup dumps them.
+volume_key() {
+	cryptsetup luksDump -q --dump-volume-key --key-file "$2" "$1" >"$3.txt" 2>&1 ||
+		fail "cryptsetup luksDump --dump-volume-key $1 failed: $(cat "$3.txt")"
+	awk '/[Kk]ey:|dump:/ { on = 1 } on { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9a-f][0-9a-f]$/) printf "%s", $i }' "$3.txt" |
+		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$3"
+	[ "$(wc -c <"$3")" = 64 ] || fail "no 64-byte volume key in $3.txt: $(cat "$3.txt")"
+}
+# disk IMAGE PART: a 300 MiB disk whose partition 1 (from 1 MiB) is PART.
+disk() {
+	truncate -s 300M "$1"
+	echo 'start=2048, type=83' | sfdisk -q "$1" >/dev/null || fail "sfdisk $1 failed"
+	dd if="$2" of="$1" bs=1M seek=1 conv=notrunc status=none
+}
+
+# --- volume 1: ext4 encrypted in place (userspace), Argon2id for the passphrase
 printf 'test-only passphrase' >"$WORK/passphrase"
+mkdir -p "$WORK/keys/etc"
 truncate -s 299M "$PART"
 mkfs.ext4 -q -F -U "$TUUID" -L lukscrash "$PART" 280M >"$WORK/mkfs-part.log" 2>&1 || fail "mkfs.ext4 part.img failed"
-cryptsetup reencrypt --encrypt -q --type luks2 --pbkdf argon2id --pbkdf-memory 32768 --pbkdf-force-iterations 4 \
-	--reduce-device-size 16M --force-offline-reencrypt --key-file "$WORK/passphrase" "$PART" >"$WORK/encrypt.log" 2>&1 ||
-	fail "cryptsetup reencrypt --encrypt failed: $(cat "$WORK/encrypt.log")"
+$ENCRYPT --pbkdf argon2id --pbkdf-memory 32768 --pbkdf-force-iterations 4 --key-file "$WORK/passphrase" "$PART" \
+	>"$WORK/encrypt.log" 2>&1 || fail "cryptsetup reencrypt --encrypt failed: $(cat "$WORK/encrypt.log")"
 LUUID=$(cryptsetup luksUUID "$PART")
-DUMPAGENT_LUKS_DIR=$WORK/keys/etc/dumpagent/luks
-mkdir -p "$WORK/keys/etc"
-DUMPAGENT_LUKS_DIR=$DUMPAGENT_LUKS_DIR DUMPAGENT_CRYPTSETUP=$(command -v cryptsetup) \
-	"$BUILD/dumpagent" luks-enroll "$PART" <"$WORK/passphrase" >"$WORK/enroll.log" 2>&1 ||
-	fail "dumpagent luks-enroll failed: $(cat "$WORK/enroll.log")"
-SLOT=$(cat "$DUMPAGENT_LUKS_DIR/$LUUID.slot")
-KEY=$DUMPAGENT_LUKS_DIR/$LUUID.key
-cryptsetup luksDump "$PART" >"$WORK/luksdump.txt"
-awk -v s="  $SLOT: luks2" '$0 == s { on = 1; next } on && /PBKDF:/ { print $2; exit }' "$WORK/luksdump.txt" | grep -qx pbkdf2 ||
-	fail "the enrolled slot $SLOT is not pbkdf2: $(cat "$WORK/luksdump.txt")"
-grep -q 'PBKDF:      argon2id' "$WORK/luksdump.txt" || fail "the passphrase slot is not argon2id"
-echo "LUKS2 $LUUID: passphrase slot argon2id, enrolled slot $SLOT pbkdf2 ($(cat "$WORK/enroll.log"))"
-truncate -s 300M "$CR"
-echo 'start=2048, type=83' | sfdisk -q "$CR" >/dev/null || fail "sfdisk $CR failed"
-dd if="$PART" of="$CR" bs=1M seek=1 conv=notrunc status=none
+SLOT=$(enroll "$PART")
+KEY=$WORK/keys/etc/dumpagent/luks/$LUUID.key
+check_slots "$PART" "$SLOT"
+volume_key "$PART" "$KEY" "$WORK/vk1"
+echo "volume 1: LUKS2 $LUUID: passphrase slot argon2id, enrolled slot $SLOT pbkdf2"
+disk "$CR" "$PART"
 
-# --- the rootfs, the distro initramfs (with cryptsetup, as dm-crypt is listed), then the keyfile's cpio
+# --- volume 2: the header first, on a small image with the volume key vk2
+head -c 64 /dev/urandom >"$WORK/vk2-chosen"
+truncate -s 20M "$WORK/header2.img"
+$ENCRYPT --uuid "$LUUID2" --volume-key-file "$WORK/vk2-chosen" --key-size 512 --pbkdf argon2id --pbkdf-memory 32768 \
+	--pbkdf-force-iterations 4 --key-file "$WORK/passphrase" "$WORK/header2.img" >"$WORK/encrypt2.log" 2>&1 ||
+	fail "cryptsetup reencrypt --encrypt of header2.img failed: $(cat "$WORK/encrypt2.log")"
+SLOT2=$(enroll "$WORK/header2.img")
+KEY2=$WORK/keys/etc/dumpagent/luks/$LUUID2.key
+check_slots "$WORK/header2.img" "$SLOT2"
+# the plaintext: a PV on the first 283 MiB (what LUKS leaves of 299), the LV
+# root at its pe_start; lvm only on the loop device, activation off.
+# shellcheck disable=SC2089,SC2090 # the quotes are lvm's config syntax, passed as one word
+LVMCONF='devices{filter=["a|^/dev/loop|","r|.*|"] use_devicesfile=0 obtain_device_list_from_udev=0} activation{udev_sync=0 udev_rules=0} global{activation=0}'
+lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
+truncate -s 299M "$PART2"
+LOOP=$(losetup -f --show --sizelimit $((283 * 1048576)) "$PART2") || fail "losetup $PART2 failed"
+trap 'losetup -d "$LOOP"' EXIT # activation is off: nothing of the VG is active
+lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q --setautoactivation n "$VG" "$LOOP" >/dev/null &&
+	lvm_q lvcreate -q -an -Zn -y -L 240M -n root "$VG" >/dev/null || fail "lvm on $LOOP failed: $(cat "$WORK/lvm.log")"
+pvid=$(lvm_q pvs --noheadings -o pv_uuid "$LOOP" | tr -d -- '- ')
+pe=$(lvm_q pvs --noheadings --units s --nosuffix -o pe_start "$LOOP" | tr -d ' ')
+vgid=$(lvm_q vgs --noheadings -o vg_uuid "$VG" | tr -d -- '- ')
+seqno=$(lvm_q vgs --noheadings -o vg_seqno "$VG" | tr -d ' ')
+ranges=$(lvm_q lvs --noheadings -o seg_pe_ranges "$VG/root" | tr -d ' ')
+losetup -d "$LOOP"
+trap - EXIT
+[ "$ranges" = "$LOOP:0-59" ] || fail "the LV is not extents 0-59 of the PV: $ranges"
+[ -n "$pvid" ] && [ -n "$vgid" ] && [ -n "$seqno" ] && [ "$pe" = 2048 ] ||
+	fail "no PV id, VG id, seqno or pe_start 2048: '$pvid' '$vgid' '$seqno' '$pe'"
+LVSIZE=$((240 * 1048576))
+plan="$VG/root,$vgid,$seqno,0+$((LVSIZE / 512)):linear:$pvid+$pe"
+mkdir -p "$WORK/lvroot/etc/dumpagent/luks"
+chmod 0700 "$WORK/lvroot/etc/dumpagent/luks"
+install -m 0600 "$KEY2" "$WORK/keys/etc/dumpagent/luks/$LUUID2.slot" "$WORK/lvroot/etc/dumpagent/luks/"
+truncate -s "$LVSIZE" "$WORK/lv2.img"
+mkfs.ext4 -q -F -U "$TUUID2" -L lvmcrypt -d "$WORK/lvroot" "$WORK/lv2.img" >"$WORK/mkfs-lv.log" 2>&1 ||
+	fail "mkfs.ext4 lv2.img failed: $(cat "$WORK/mkfs-lv.log")"
+dd if="$WORK/lv2.img" of="$PART2" bs=512 seek="$pe" conv=notrunc status=none
+rm -f "$WORK/lv2.img"
+# encrypted with the same UUID and volume key, then the enrolled header on it
+$ENCRYPT --uuid "$LUUID2" --volume-key-file "$WORK/vk2-chosen" --key-size 512 --pbkdf pbkdf2 \
+	--pbkdf-force-iterations 1000 --key-file "$WORK/passphrase" "$PART2" >>"$WORK/encrypt2.log" 2>&1 ||
+	fail "cryptsetup reencrypt --encrypt of part2.img failed: $(cat "$WORK/encrypt2.log")"
+off1=$(cryptsetup luksDump "$WORK/header2.img" | awk '/^Data segments:/ { on = 1 } on && /offset:/ { print $2; exit }')
+off2=$(cryptsetup luksDump "$PART2" | awk '/^Data segments:/ { on = 1 } on && /offset:/ { print $2; exit }')
+[ -n "$off1" ] && [ "$off1" = "$off2" ] || fail "the data offsets differ: header2.img '$off1', part2.img '$off2'"
+dd if="$WORK/header2.img" of="$PART2" bs=1M count=16 conv=notrunc status=none
+rm -f "$WORK/header2.img"
+check_slots "$PART2" "$SLOT2"
+cryptsetup open --test-passphrase --key-file "$KEY2" --key-slot "$SLOT2" "$PART2" ||
+	fail "the enrolled keyfile does not open slot $SLOT2 of part2.img"
+volume_key "$PART2" "$KEY2" "$WORK/vk2"
+cmp -s "$WORK/vk2" "$WORK/vk2-chosen" || fail "part2.img's volume key is not the one chosen"
+rm -f "$WORK/vk2-chosen"
+echo "volume 2: LUKS2 $LUUID2 (enrolled slot $SLOT2 pbkdf2), PV $pvid, LV $VG/root at $pe: $plan"
+disk "$CL" "$PART2"
+
+# --- the rootfs and the distro initramfs (with cryptsetup, as dm-crypt is listed)
 tarball=$(sh "$REPO/tests/qemu/system-rootfs.sh" "$BUILD/system") ||
 	fail "no Debian rootfs (debootstrap); see $BUILD/system/debootstrap.log"
 mkdir -p "$ROOT"
@@ -75,18 +172,21 @@ modules_for "$ROOT" "$release" "crc32c_generic megaraid_sas sd_mod dm_mod dm_cry
 	>"$WORK/modules.list" 2>"$WORK/modules.err" || fail "cannot list the target's modules: $(cat "$WORK/modules.err")"
 echo "modules ($release): $(sed 's|.*/||' "$WORK/modules.list" | tr '\n' ' ')"
 write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$TUUID" FSTYPE=ext4 FINAL_ACTION=poweroff FAILURE_ACTION=poweroff
-"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
-	--modules "$WORK/modules.list" --kernel-release "$release" --output "$WORK/initramfs-distro.img" >"$WORK/build.log" 2>&1 ||
-	fail "building the distro initramfs failed: $(cat "$WORK/build.log")"
-"$REPO/initramfs/build.sh" --list "$WORK/initramfs-distro.img" | grep -qx sbin/cryptsetup || fail "no sbin/cryptsetup in the initramfs"
-# What load-crashkernel's keyed_initrd does: the keyfile at /etc/dumpagent/luks/UUID.key.
-mkdir -p "$WORK/keyroot/etc/dumpagent/luks"
-cp "$KEY" "$WORK/keyroot/etc/dumpagent/luks/"
-(cd "$WORK/keyroot" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$WORK/key.cpio"
 mkdir -p "$ROOT$STATE"
-pad=$(($(wc -c <"$WORK/initramfs-distro.img") % 512))
-{ cat "$WORK/initramfs-distro.img" && { [ "$pad" = 0 ] || head -c $((512 - pad)) /dev/zero; } && cat "$WORK/key.cpio"; } \
-	>"$ROOT$STATE/initramfs-distro.img"
+"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
+	--modules "$WORK/modules.list" --kernel-release "$release" --output "$ROOT$STATE/initramfs-distro.img" >"$WORK/build.log" 2>&1 ||
+	fail "building the distro initramfs failed: $(cat "$WORK/build.log")"
+"$REPO/initramfs/build.sh" --list "$ROOT$STATE/initramfs-distro.img" | grep -qx sbin/cryptsetup || fail "no sbin/cryptsetup in the initramfs"
+# What load-crashkernel's keyed_initrd appends: a cpio of the keyfile at
+# /etc/dumpagent/luks/UUID.key. It goes to the guest through fw_cfg, never
+# onto a disk image.
+key_cpio() {
+	rm -rf "$WORK/keyroot" && mkdir -p "$WORK/keyroot/etc/dumpagent/luks" && cp "$1" "$WORK/keyroot/etc/dumpagent/luks/"
+	(cd "$WORK/keyroot" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$2"
+	rm -rf "$WORK/keyroot"
+}
+key_cpio "$KEY" "$WORK/key1.cpio"
+key_cpio "$KEY2" "$WORK/key2.cpio"
 echo "$DISTRO_CMDLINE dumpagent.target=UUID=$TUUID dumpagent.fstype=ext4 dumpagent.luks=$LUUID,$SLOT" >"$ROOT$STATE/distro-cmdline"
 install -m 0755 "$REPO/tests/qemu/distro-guest" "$ROOT/usr/local/sbin/distro-guest"
 install -m 0755 "$REPO/tests/qemu/luks-guest" "$ROOT/usr/local/sbin/luks-guest"
@@ -104,31 +204,81 @@ mkfs.ext4 -q -F -U "$UUID" -L distro-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log" 2>
 	fail "mkfs.ext4 -d $ROOT failed: $(cat "$WORK/mkfs.log")"
 rm -rf "$ROOT"
 
-# --- one VM: the root disk and the LUKS disk on one megasas controller
-qemu_run "$WORK/vmlinuz" "$WORK/initrd.img" \
-	"console=ttyS0 root=UUID=$UUID ro init=/usr/local/sbin/luks-guest crashkernel=$CRASHKERNEL" \
-	-device megasas,id=scsi0 -drive "file=$IMG,if=none,id=root,format=raw" \
-	-device scsi-hd,drive=root,bus=scsi0.0,scsi-id=0 -drive "file=$CR,if=none,id=cr,format=raw" \
-	-device scsi-hd,drive=cr,bus=scsi0.0,scsi-id=1
-tr -d '\r' <"$SERIAL" >"$WORK/serial.txt"
-echo "guest: $QEMU_SECONDS s"
-grep 'LUKS-FINDING' "$WORK/serial.txt" || echo "(no LUKS-FINDING line)"
-grep -q 'DISTRO-TEST: FAILED' "$WORK/serial.txt" && fail "the guest failed: $(grep 'DISTRO-TEST: FAILED' "$WORK/serial.txt")"
-grep -q 'sysrq: Trigger a crash' "$WORK/serial.txt" || fail "the first kernel did not crash"
-grep -q "dumpagent: capture complete" "$WORK/serial.txt" ||
-	fail "no complete capture: $(grep 'dumpagent' "$WORK/serial.txt" | tail -n 8)"
-grep -q "cryptsetup: Key slot $SLOT unlocked" "$WORK/serial.txt" || fail "the capture's log does not show keyslot $SLOT unlocked"
-grep -q "LUKS .* opened as .* (ext4 UUID=$TUUID)" "$WORK/serial.txt" || fail "the agent did not say it opened the LUKS device"
+# boot NAME KEYCPIO [WORDS]: one VM, the three disks on one megasas
+# controller (sda root, sdb volume 1, sdc volume 2), the keyed cpio in fw_cfg.
+boot() {
+	: >"$SERIAL"
+	qemu_run "$WORK/vmlinuz" "$WORK/initrd.img" \
+		"console=ttyS0 root=UUID=$UUID ro init=/usr/local/sbin/luks-guest crashkernel=$CRASHKERNEL ${3:-}" \
+		-fw_cfg "name=opt/dumpagent/key.cpio,file=$2" \
+		-device megasas,id=scsi0 -drive "file=$IMG,if=none,id=root,format=raw" \
+		-device scsi-hd,drive=root,bus=scsi0.0,scsi-id=0 -drive "file=$CR,if=none,id=cr,format=raw" \
+		-device scsi-hd,drive=cr,bus=scsi0.0,scsi-id=1 -drive "file=$CL,if=none,id=cl,format=raw" \
+		-device scsi-hd,drive=cl,bus=scsi0.0,scsi-id=2
+	tr -d '\r' <"$SERIAL" >"$WORK/serial-$1.txt"
+	echo "guest $1: $QEMU_SECONDS s"
+	grep -q 'DISTRO-TEST: FAILED\|LUKS-GUEST: FAILED' "$WORK/serial-$1.txt" &&
+		fail "$1: the guest failed: $(grep 'FAILED' "$WORK/serial-$1.txt")"
+	grep -q 'sysrq: Trigger a crash' "$WORK/serial-$1.txt" || fail "$1: the first kernel did not crash"
+	grep -q "dumpagent: capture complete" "$WORK/serial-$1.txt" ||
+		fail "$1: no complete capture: $(grep 'dumpagent' "$WORK/serial-$1.txt" | tail -n 8)"
+}
+# decrypt DISK KEYFILE OUT: partition 1 of DISK decrypted (userspace) into OUT.
+decrypt() {
+	dd if="$1" of="$3" bs=1M skip=1 status=none
+	rm -f "$3.header"
+	cryptsetup reencrypt --decrypt -q --force-offline-reencrypt --key-file "$2" --header "$3.header" "$3" \
+		>"$3.log" 2>&1 || fail "cryptsetup reencrypt --decrypt of $1 failed: $(cat "$3.log")"
+	rm -f "$3.header"
+}
+# read_back EXT4IMAGE WHAT: the dump in its /var/crash, read by makedumpfile.
+read_back() {
+	id=$(img_ls "$1" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1)
+	[ -n "$id" ] || fail "no dump directory in /var/crash of $2: $(img_ls "$1" /var/crash)"
+	img_get "$1" "/var/crash/$id/dump.$id" "$WORK/dump" || fail "no dump.$id in $2"
+	makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dmesg.txt" >"$WORK/makedumpfile.log" 2>&1 ||
+		fail "makedumpfile --dump-dmesg cannot read the dump in $2: $(cat "$WORK/makedumpfile.log")"
+	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dmesg.txt" || fail "the dump's dmesg in $2 has no sysrq panic"
+	rm -f "$WORK/dump"
+}
 
-# --- the host decrypts the partition (userspace) and reads the dump back
-dd if="$CR" of="$WORK/part-after.img" bs=1M skip=1 status=none
-cryptsetup reencrypt --decrypt -q --force-offline-reencrypt --key-file "$KEY" --header "$WORK/header.img" \
-	"$WORK/part-after.img" >"$WORK/decrypt.log" 2>&1 || fail "cryptsetup reencrypt --decrypt failed: $(cat "$WORK/decrypt.log")"
-id=$(img_ls "$WORK/part-after.img" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1)
-[ -n "$id" ] || fail "no dump directory in /var/crash of the LUKS volume: $(img_ls "$WORK/part-after.img" /var/crash)"
-img_get "$WORK/part-after.img" "/var/crash/$id/dump.$id" "$WORK/dump" || fail "no dump.$id in the LUKS volume"
-makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dmesg.txt" >"$WORK/makedumpfile.log" 2>&1 ||
-	fail "makedumpfile --dump-dmesg cannot read the dump: $(cat "$WORK/makedumpfile.log")"
-grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dmesg.txt" || fail "the dump's dmesg has no sysrq panic"
+# --- 1: ext4 on LUKS2
+boot luks "$WORK/key1.cpio" LUKS_FINDING=1
+grep 'LUKS-FINDING' "$WORK/serial-luks.txt" || echo "(no LUKS-FINDING line)"
+grep -q "cryptsetup: Key slot $SLOT unlocked" "$WORK/serial-luks.txt" || fail "the capture's log does not show keyslot $SLOT unlocked"
+grep -q "LUKS .* opened as .* (ext4 UUID=$TUUID)" "$WORK/serial-luks.txt" || fail "the agent did not say it opened the LUKS device"
+decrypt "$CR" "$KEY" "$WORK/part-after.img"
+read_back "$WORK/part-after.img" "the LUKS volume"
+id1=$id
+
+# --- 2: ext4 on an LV on LUKS2 (Debian's "encrypted LVM")
+echo "$DISTRO_CMDLINE dumpagent.target=UUID=$TUUID2 dumpagent.fstype=ext4 dumpagent.lvm=$plan dumpagent.luks=$LUUID2,$SLOT2,pv" >"$WORK/cmdline-lvm"
+debugfs -w -R "rm $STATE/distro-cmdline" "$IMG" >/dev/null 2>&1
+debugfs -w -R "write $WORK/cmdline-lvm $STATE/distro-cmdline" "$IMG" >/dev/null 2>&1 || fail "cannot write the encrypted LVM command line"
+cr_sum=$(sha256sum <"$CR")
+boot lvm "$WORK/key2.cpio"
+grep -q "cryptsetup: Key slot $SLOT2 unlocked" "$WORK/serial-lvm.txt" || fail "the capture's log does not show keyslot $SLOT2 unlocked"
+grep -q "LUKS .* opened as .* (LVM2_member" "$WORK/serial-lvm.txt" || fail "the agent did not say it opened the LUKS device holding the PV: $(grep 'dumpagent' "$WORK/serial-lvm.txt" | tail -n 8)"
+grep -q "VG $VG (id $vgid) seqno $seqno on 1 metadata area(s), as when armed: mapping LV $VG/root (1 segment(s) on dm-" "$WORK/serial-lvm.txt" ||
+	fail "the agent did not prove the seqno on the opened LUKS device: $(grep 'dumpagent' "$WORK/serial-lvm.txt" | tail -n 8)"
+grep -q "LV $VG/root mapped as .* (ext4 UUID=$TUUID2)" "$WORK/serial-lvm.txt" || fail "the agent did not map the LV on LUKS"
+decrypt "$CL" "$KEY2" "$WORK/part2-after.img"
+dd if="$WORK/part2-after.img" of="$WORK/lv2-after.img" bs=512 skip="$pe" count=$((LVSIZE / 512)) status=none
+read_back "$WORK/lv2-after.img" "the LV on LUKS"
 ! img_ls "$IMG" /var/crash | awk '{ print $NF }' | grep -qE '^[0-9]{12}' || fail "a dump went to the root disk"
-pass "$id: captured into ext4 on LUKS2 $LUUID (Argon2id passphrase slot; enrolled pbkdf2 slot $SLOT opened by cryptsetup in the capture), decrypted on the host and read back by makedumpfile"
+[ "$(sha256sum <"$CR")" = "$cr_sum" ] || fail "the encrypted LVM boot changed volume 1's disk"
+
+# --- no key where none may be: the keyfiles on no raw disk image (volume
+# 2's found inside decrypted volume 2, where it lives), the volume keys on
+# no raw image and in no decrypted volume (but volume 1's own, see above).
+found=$(python3 "$REPO/tests/qemu/find_bytes.py" "$KEY2" "$WORK/part2-after.img") || fail "find_bytes.py failed"
+[ -n "$found" ] || fail "the keyfile of volume 2 is not found in decrypted volume 2: the search finds nothing"
+for needle in "$KEY" "$KEY2" "$WORK/vk1" "$WORK/vk2"; do
+	found=$(python3 "$REPO/tests/qemu/find_bytes.py" "$needle" "$IMG" "$CR" "$CL") || fail "find_bytes.py failed"
+	[ -z "$found" ] || fail "$(basename "$needle")'s bytes are on the raw disk image(s): $found"
+done
+found=$(python3 "$REPO/tests/qemu/find_bytes.py" "$WORK/vk2" "$WORK/part-after.img" "$WORK/part2-after.img" &&
+	python3 "$REPO/tests/qemu/find_bytes.py" "$WORK/vk1" "$WORK/part2-after.img") || fail "find_bytes.py failed"
+[ -z "$found" ] || fail "a volume key is in a decrypted volume: $found"
+rm -f "$WORK/part-after.img" "$WORK/part2-after.img"
+pass "$id1: captured into ext4 on LUKS2 $LUUID (Argon2id passphrase slot; enrolled pbkdf2 slot $SLOT opened by cryptsetup in the capture); $id: into ext4 on LV $VG/root on LUKS2 $LUUID2 (opened, seqno $seqno proven on it, LV mapped); both decrypted on the host and read back by makedumpfile; no keyfile on a raw image, no volume key on any image"
