@@ -177,7 +177,8 @@ static void encrypted_lvm_is_both_layers(void **state)
 	fx_link("sys/devices/virtual/block/dm-1/slaves/dm-0", "sys/devices/virtual/block/dm-0");
 	fx_block("253:1", "virtual/block/dm-1");
 	assert_int_equal(chain(253, 1, "ext4", got, sizeof(got), why), 0);
-	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-1)");
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-1) [cryptsetup to open the "
+				  "LUKS device]");
 	/* LUKS on an LV on the partition */
 	fx_file("sys/devices/virtual/block/dm-2/dm/uuid", "LVM-" LVM_IDS "\n");
 	fx_link("sys/devices/virtual/block/dm-2/slaves/vda3", "sys/devices/" VIRTIO "/block/vda/vda3");
@@ -185,7 +186,8 @@ static void encrypted_lvm_is_both_layers(void **state)
 	fx_link("sys/devices/virtual/block/dm-3/slaves/dm-2", "sys/devices/virtual/block/dm-2");
 	fx_block("253:3", "virtual/block/dm-3");
 	assert_int_equal(chain(253, 3, "ext4", got, sizeof(got), why), 0);
-	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-3)");
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-3) [cryptsetup to open the "
+				  "LUKS device]");
 	/* an LV on an LV, and LUKS on LVM on LUKS: refused by name */
 	fx_file("sys/devices/virtual/block/dm-4/dm/uuid", "LVM-" LVM_IDS "\n");
 	fx_link("sys/devices/virtual/block/dm-4/slaves/dm-2", "sys/devices/virtual/block/dm-2");
