@@ -106,6 +106,8 @@ static int lv_on_luks(const struct target_env *env, const char *sysfs, dev_t dev
 	return found ? luks_way(s, "pv", why, len) : 0;
 }
 
+/* The layers of dev, from the top: LUKS (and an LV under it), else an LV
+ * (and LUKS under it), else an md array. */
 static int layers(const struct target_env *env, const char *sysfs, dev_t dev, struct arm_stack *s, char *why,
 		  size_t len)
 {

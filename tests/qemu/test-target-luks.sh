@@ -142,7 +142,7 @@ install -m 0600 "$KEY2" "$WORK/keys/etc/dumpagent/luks/$LUUID2.slot" "$WORK/lvro
 truncate -s "$LVSIZE" "$WORK/lv2.img"
 mkfs.ext4 -q -F -U "$TUUID2" -L lvmcrypt -d "$WORK/lvroot" "$WORK/lv2.img" >"$WORK/mkfs-lv.log" 2>&1 ||
 	fail "mkfs.ext4 lv2.img failed: $(cat "$WORK/mkfs-lv.log")"
-dd if="$WORK/lv2.img" of="$PART2" bs=512 seek="$pe" conv=notrunc status=none
+dd if="$WORK/lv2.img" of="$PART2" bs=1M seek=$((pe * 512)) oflag=seek_bytes conv=notrunc status=none
 rm -f "$WORK/lv2.img"
 # encrypted with the same UUID and volume key, then the enrolled header on it
 $ENCRYPT --uuid "$LUUID2" --volume-key-file "$WORK/vk2-chosen" --key-size 512 --pbkdf pbkdf2 \
@@ -150,8 +150,10 @@ $ENCRYPT --uuid "$LUUID2" --volume-key-file "$WORK/vk2-chosen" --key-size 512 --
 	fail "cryptsetup reencrypt --encrypt of part2.img failed: $(cat "$WORK/encrypt2.log")"
 off1=$(cryptsetup luksDump "$WORK/header2.img" | awk '/^Data segments:/ { on = 1 } on && /offset:/ { print $2; exit }')
 off2=$(cryptsetup luksDump "$PART2" | awk '/^Data segments:/ { on = 1 } on && /offset:/ { print $2; exit }')
-[ -n "$off1" ] && [ "$off1" = "$off2" ] || fail "the data offsets differ: header2.img '$off1', part2.img '$off2'"
-dd if="$WORK/header2.img" of="$PART2" bs=1M count=16 conv=notrunc status=none
+[ -n "$off1" ] && [ "$off1" = "$off2" ] && [ $((off1 % 1048576)) = 0 ] ||
+	fail "the data offsets differ or are not whole MiB: header2.img '$off1', part2.img '$off2'"
+# the header and its keyslots, up to the data (half of --reduce-device-size)
+dd if="$WORK/header2.img" of="$PART2" bs=1M count=$((off1 / 1048576)) conv=notrunc status=none
 rm -f "$WORK/header2.img"
 check_slots "$PART2" "$SLOT2"
 cryptsetup open --test-passphrase --key-file "$KEY2" --key-slot "$SLOT2" "$PART2" ||
@@ -235,6 +237,7 @@ decrypt() {
 read_back() {
 	id=$(img_ls "$1" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1)
 	[ -n "$id" ] || fail "no dump directory in /var/crash of $2: $(img_ls "$1" /var/crash)"
+	rm -f "$WORK/dump" "$WORK/dmesg.txt"
 	img_get "$1" "/var/crash/$id/dump.$id" "$WORK/dump" || fail "no dump.$id in $2"
 	makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dmesg.txt" >"$WORK/makedumpfile.log" 2>&1 ||
 		fail "makedumpfile --dump-dmesg cannot read the dump in $2: $(cat "$WORK/makedumpfile.log")"
@@ -258,12 +261,12 @@ debugfs -w -R "write $WORK/cmdline-lvm $STATE/distro-cmdline" "$IMG" >/dev/null 
 cr_sum=$(sha256sum <"$CR")
 boot lvm "$WORK/key2.cpio"
 grep -q "cryptsetup: Key slot $SLOT2 unlocked" "$WORK/serial-lvm.txt" || fail "the capture's log does not show keyslot $SLOT2 unlocked"
-grep -q "LUKS .* opened as .* (LVM2_member" "$WORK/serial-lvm.txt" || fail "the agent did not say it opened the LUKS device holding the PV: $(grep 'dumpagent' "$WORK/serial-lvm.txt" | tail -n 8)"
+grep -q "LUKS /dev/sd[a-z]1 opened as /dev/mapper/dumpagent-crypt" "$WORK/serial-lvm.txt" || fail "the agent did not say it opened the LUKS device holding the PV: $(grep 'dumpagent' "$WORK/serial-lvm.txt" | tail -n 8)"
 grep -q "VG $VG (id $vgid) seqno $seqno on 1 metadata area(s), as when armed: mapping LV $VG/root (1 segment(s) on dm-" "$WORK/serial-lvm.txt" ||
 	fail "the agent did not prove the seqno on the opened LUKS device: $(grep 'dumpagent' "$WORK/serial-lvm.txt" | tail -n 8)"
 grep -q "LV $VG/root mapped as .* (ext4 UUID=$TUUID2)" "$WORK/serial-lvm.txt" || fail "the agent did not map the LV on LUKS"
 decrypt "$CL" "$KEY2" "$WORK/part2-after.img"
-dd if="$WORK/part2-after.img" of="$WORK/lv2-after.img" bs=512 skip="$pe" count=$((LVSIZE / 512)) status=none
+dd if="$WORK/part2-after.img" of="$WORK/lv2-after.img" bs=1M skip=$((pe * 512)) count=$((LVSIZE / 1048576)) iflag=skip_bytes status=none
 read_back "$WORK/lv2-after.img" "the LV on LUKS"
 ! img_ls "$IMG" /var/crash | awk '{ print $NF }' | grep -qE '^[0-9]{12}' || fail "a dump went to the root disk"
 [ "$(sha256sum <"$CR")" = "$cr_sum" ] || fail "the encrypted LVM boot changed volume 1's disk"
