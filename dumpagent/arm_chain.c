@@ -176,11 +176,28 @@ static const char *dm_kind(const char *dir, char *uuid, size_t len)
 	return "a device-mapper device that is no LVM logical volume (only LVs are supported)";
 }
 
+static int chain_dm(const char *devices, const char *real, int nest, struct arm_chain *c, char *why, size_t len);
+
+/* 1 when the slave dir is the other half of encrypted LVM under a dm device
+ * of dm/uuid above: a LUKS device under an LV (LVM on LUKS, as Debian's
+ * installer makes it), or an LV under a LUKS device (LUKS on LVM). One
+ * such layer only: above is NULL below it, and two of a kind never nest. */
+static int other_half(const char *above, const char *slave)
+{
+	char uuid[160];
+
+	if (!above || !has(slave, "dm") || dm_kind(slave, uuid, sizeof(uuid)))
+		return 0;
+	return strncmp(above, "LVM-", 4) == 0 ? strncmp(uuid, "CRYPT-", 6) == 0 : strncmp(uuid, "LVM-", 4) == 0;
+}
+
 /* The driver chains of a stacked device's slaves (an LV's PVs, an md
- * array's members: unit), each a partition or a disk, and none virtual;
- * then the modules of the layer itself. 0, or -1/-2 with why. */
-static int chain_slaves(const char *devices, const char *real, const char *unit, const char *const *layer,
-			struct arm_chain *c, char *why, size_t len)
+ * array's members: unit), each a partition or a disk, and none virtual
+ * except the other half of encrypted LVM (other_half, under the dm device
+ * of dm/uuid above, else NULL); then the modules of the layer itself. 0,
+ * or -1/-2 with why. */
+static int chain_slaves(const char *devices, const char *real, const char *above, const char *unit,
+			const char *const *layer, struct arm_chain *c, char *why, size_t len)
 {
 	char path[PATH_MAX], slave[PATH_MAX];
 	struct dirent *de;
@@ -204,7 +221,9 @@ static int chain_slaves(const char *devices, const char *real, const char *unit,
 		if (has(slave, "partition"))
 			*strrchr(slave, '/') = '\0';
 		n++;
-		if ((r = refuse_virtual(slave, de->d_name, why, len)) == 0)
+		if (other_half(above, slave))
+			r = chain_dm(devices, slave, 0, c, why, len);
+		else if ((r = refuse_virtual(slave, de->d_name, why, len)) == 0)
 			r = walk_up(devices, slave, c, why, len);
 	}
 	(void)closedir(dir);
@@ -223,8 +242,10 @@ static int chain_slaves(const char *devices, const char *real, const char *unit,
 
 /* A target on an LV: each PV's driver chain, then dm_mod (dm-linear and
  * dm-stripe are in it); on LUKS: its device's chain, then dm-crypt's. Whether
- * an LV's table holds only linear and striped segments is arm_lvm.c's. */
-static int chain_dm(const char *devices, const char *real, struct arm_chain *c, char *why, size_t len)
+ * an LV's table holds only linear and striped segments is arm_lvm.c's. nest:
+ * 1 for the target's own dm device, which may sit on the other half of
+ * encrypted LVM (a dm device of the other kind), 0 for that half. */
+static int chain_dm(const char *devices, const char *real, int nest, struct arm_chain *c, char *why, size_t len)
 {
 	static const char *const lv[] = { "dm_mod", NULL };
 	/* dm-crypt over LUKS: Debian's default cipher, aes-xts-plain64, is the
@@ -240,8 +261,8 @@ static int chain_dm(const char *devices, const char *real, struct arm_chain *c, 
 		return -2;
 	}
 	if (strncmp(uuid, "CRYPT-", 6) == 0)
-		return chain_slaves(devices, real, "LUKS device", luks, c, why, len);
-	return chain_slaves(devices, real, "PV", lv, c, why, len);
+		return chain_slaves(devices, real, nest ? uuid : NULL, "LUKS device", luks, c, why, len);
+	return chain_slaves(devices, real, nest ? uuid : NULL, "PV", lv, c, why, len);
 }
 
 /* A target on an md RAID1 array (not a partition of one): each member's
@@ -272,7 +293,7 @@ static int chain_md(const char *devices, const char *real, struct arm_chain *c, 
 			       c->device, *level ? level : "(unknown level)");
 		return -2;
 	}
-	return chain_slaves(devices, real, "member", layer, c, why, len);
+	return chain_slaves(devices, real, NULL, "member", layer, c, why, len);
 }
 
 int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain *c, char *why, size_t len)
@@ -300,7 +321,8 @@ int arm_chain(const char *sysfs, dev_t dev, const char *fstype, struct arm_chain
 	if (has(real, "partition"))
 		*strrchr(real, '/') = '\0'; /* the partition's disk */
 	if (has(real, "dm") || has(real, "md")) {
-		if ((r = (has(real, "dm") ? chain_dm : chain_md)(devices, real, c, why, len)) < 0)
+		if ((r = has(real, "dm") ? chain_dm(devices, real, 1, c, why, len)
+					 : chain_md(devices, real, c, why, len)) < 0)
 			return r;
 	} else if ((r = refuse_virtual(real, c->device, why, len)) < 0) {
 		return r;

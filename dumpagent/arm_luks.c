@@ -46,11 +46,10 @@ static int slave_of(const char *sysfs, dev_t dev, char *name, size_t namelen, ch
 	return 0;
 }
 
-int arm_luks_record(const char *sysfs, const char *dev_dir, dev_t dev, char *text, size_t textlen,
+int arm_luks_record(const struct target_env *env, const char *sysfs, dev_t dev, char *text, size_t textlen,
 		    char key[LUKS_PATH_MAX], char *why, size_t len)
 {
-	char uuid[160], path[PATH_MAX], block[PATH_MAX], name[256];
-	struct target_env env = { block, dev_dir, 0, 0, NULL };
+	char uuid[160], path[PATH_MAX], name[256];
 	struct target_dev d;
 	int fd, r, slot;
 
@@ -60,9 +59,8 @@ int arm_luks_record(const char *sysfs, const char *dev_dir, dev_t dev, char *tex
 		return 0; /* no dm-crypt LUKS device: nothing to record */
 	if (slave_of(sysfs, dev, name, sizeof(name), why, len) < 0)
 		return -1;
-	(void)snprintf(block, sizeof(block), "%s/class/block", sysfs);
 	memset(&d, 0, sizeof(d));
-	if ((fd = target_open_dev(&env, name, &d)) < 0) {
+	if ((fd = target_open_dev(env, name, &d)) < 0) {
 		(void)snprintf(why, len, "open the LUKS device %s under the target: %s", name, strerror(-fd));
 		return -1;
 	}

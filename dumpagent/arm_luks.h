@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "luks_key.h"
+#include "target.h"
 
 #define ARM_LUKS_TEXT_MAX 48 /* "UUID,SLOT" */
 
@@ -14,8 +15,8 @@
  * header of the device under it, and the keyslot) and key its keyfile (0);
  * not enrolled, -2 with why naming the device and the luks-enroll command;
  * else -1 with why. Reads sysfs/dev/block/MAJ:MIN/{dm/uuid,slaves} and the
- * header through dev_dir. */
-int arm_luks_record(const char *sysfs, const char *dev_dir, dev_t dev, char *text, size_t textlen,
+ * header through env (sysfs/class/block and the device nodes). */
+int arm_luks_record(const struct target_env *env, const char *sysfs, dev_t dev, char *text, size_t textlen,
 		    char key[LUKS_PATH_MAX], char *why, size_t len);
 
 #endif

@@ -227,20 +227,18 @@ static int dm_attr(const char *sysfs, dev_t dev, const char *name, char *out, si
 	return 0;
 }
 
-int arm_lvm_record(const char *sysfs, const char *dev_dir, dev_t dev, char *out, size_t outlen, char *why,
-		   size_t len)
+int arm_lvm_record(const struct target_env *env, const char *sysfs, dev_t dev, char *out, size_t outlen,
+		   char *why, size_t len)
 {
 	static char table[TABLE_MAX];
 	static struct lvm_plan p, back;
-	char uuid[160], name[2 * LVM_NAME_MAX + 8], block[PATH_MAX];
-	struct target_env env = { block, dev_dir, 0, 0, NULL };
+	char uuid[160], name[2 * LVM_NAME_MAX + 8];
 	const char *hook = getenv("DUMPAGENT_DM_TABLE"), *seqno = getenv("DUMPAGENT_LVM_SEQNO");
 	int r;
 
 	out[0] = '\0';
 	if (dm_attr(sysfs, dev, "uuid", uuid, sizeof(uuid)) < 0)
 		return 0; /* no dm device: nothing to record */
-	(void)snprintf(block, sizeof(block), "%s/class/block", sysfs);
 	if (strncmp(uuid, "LVM-", 4) != 0 || strlen(uuid) != 4 + 2 * LVM_ID_LEN ||
 	    dm_attr(sysfs, dev, "name", name, sizeof(name)) < 0) {
 		(void)snprintf(why, len, "the target %u:%u is a device-mapper device that is no LVM logical volume",
@@ -254,11 +252,11 @@ int arm_lvm_record(const char *sysfs, const char *dev_dir, dev_t dev, char *out,
 			(void)snprintf(why, len, "read %s (DUMPAGENT_DM_TABLE): %s", hook, strerror((int)-n));
 			return -1;
 		}
-	} else if (live_table(dev_dir, dev, table, sizeof(table), why, len) < 0) {
+	} else if (live_table(env->dev_dir, dev, table, sizeof(table), why, len) < 0) {
 		return -1;
 	}
 	uuid[4 + LVM_ID_LEN] = '\0';
-	if ((r = arm_lvm_from_table(&env, sysfs, uuid + 4, name, table, &p, why, len)) < 0)
+	if ((r = arm_lvm_from_table(env, sysfs, uuid + 4, name, table, &p, why, len)) < 0)
 		return r;
 	if (seqno && *seqno) /* the test hook: a stale mapping, on purpose */
 		p.seqno = strtoull(seqno, NULL, 10);

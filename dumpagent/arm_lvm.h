@@ -18,9 +18,10 @@ int arm_lvm_from_table(const struct target_env *env, const char *sysfs, const ch
 /* The device dev: no dm device, *out is "" (0); an LV, *out is the value of
  * dumpagent.lvm= (0); else -2 or -1 with why as arm_lvm_from_table. Reads
  * sysfs/dev/block/MAJ:MIN/dm/{uuid,name}, the table with DM_TABLE_STATUS
- * through dev_dir/mapper/control ($DUMPAGENT_DM_TABLE, a file, instead in
- * tests), and $DUMPAGENT_LVM_SEQNO, a test hook, replaces the seqno. */
-int arm_lvm_record(const char *sysfs, const char *dev_dir, dev_t dev, char *out, size_t outlen, char *why,
-		   size_t len);
+ * through env->dev_dir/mapper/control ($DUMPAGENT_DM_TABLE, a file, instead
+ * in tests), the PVs' labels through env, and $DUMPAGENT_LVM_SEQNO, a test
+ * hook, replaces the seqno. */
+int arm_lvm_record(const struct target_env *env, const char *sysfs, dev_t dev, char *out, size_t outlen,
+		   char *why, size_t len);
 
 #endif

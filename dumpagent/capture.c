@@ -204,10 +204,10 @@ static int find_target(struct capture *c)
 	 * mapping (the array), once made. */
 	if (target_spec_parse(config_get(&c->cfg, KEY_TARGET), config_get(&c->cfg, KEY_FSTYPE),
 			      &spec, err, sizeof(err)) < 0 ||
-	    (c->lvm[0]    ? capture_lvm_target(c, &spec, err, sizeof(err))
-	     : c->md[0]   ? capture_md_target(c, &spec, err, sizeof(err))
-	     : c->luks[0] ? capture_luks_target(c, &spec, err, sizeof(err))
-			  : target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
+	    (c->luks[0]  ? capture_luks_target(c, &spec, err, sizeof(err)) /* and an LV under or over it */
+	     : c->lvm[0] ? capture_lvm_target(c, &spec, NULL, err, sizeof(err))
+	     : c->md[0]  ? capture_md_target(c, &spec, err, sizeof(err))
+			 : target_find(&env, &spec, &c->dev, err, sizeof(err))) < 0) {
 		log_error("%s; nothing was written", err);
 		return -1;
 	}

@@ -28,7 +28,7 @@ struct capture {
 	char lvm[LVM_PLAN_TEXT_MAX + 2]; /* dumpagent.lvm=, "" when the target is no LV; longer is cut, and refused */
 	char md[MD_PLAN_TEXT_MAX + 2];   /* dumpagent.md=, "" when the target is on no md array */
 	int md_fd;                       /* the assembled array, until it is stopped; -1 */
-	char luks[64]; /* dumpagent.luks=UUID,SLOT, "" when the target is not on LUKS */
+	char luks[64]; /* dumpagent.luks=UUID,SLOT[,pv|,lv], "" when the target is not on LUKS */
 };
 
 struct save_ctx save_ctx_of(const struct capture *c);
@@ -38,10 +38,14 @@ enum capture_status save_all(struct capture *c);
 void capture_end(struct capture *c, enum capture_status status);
 /* The outcome on the brown screen, and the screen closed. */
 void capture_end_screen(struct capture *c, enum capture_status status);
-/* The target inside the LV of c->lvm (capture_lvm.c): the recorded mapping
- * proven current and made, and the filesystem on it checked against spec;
- * 0 with c->dev, or -1 with err saying why nothing may be written. */
-int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
+/* The LV of c->lvm (capture_lvm.c): the recorded mapping proven current on
+ * its PVs (also: the dm device of a LUKS device opened under it, scanned
+ * for a PV too; NULL for none) and made; 0 with d (what it holds read), or
+ * -1 with err saying why nothing may be written. */
+int capture_lvm_map(struct capture *c, const char *also, struct target_dev *d, char *err, size_t errlen);
+/* capture_lvm_map into c->dev, and the filesystem on it checked against spec. */
+int capture_lvm_target(struct capture *c, const struct target_spec *spec, const char *also, char *err,
+		       size_t errlen);
 /* The target on the md array of c->md (capture_md.c): every member found and
  * in step, the array assembled (c->md_fd), the filesystem on it checked;
  * 0 with c->dev, or -1 with err saying why nothing may be written. */
@@ -50,7 +54,9 @@ int capture_md_target(struct capture *c, const struct target_spec *spec, char *e
 void capture_md_stop(struct capture *c);
 /* The target inside the enrolled LUKS device of c->luks (capture_luks.c):
  * found by its header's UUID, opened by cryptsetup with the keyfile and
- * slot, the filesystem in it checked against spec; 0 with c->dev, or -1. */
+ * slot, the filesystem in it checked against spec; 0 with c->dev, or -1.
+ * With ",pv" the LUKS device holds the PV of the LV of c->lvm (opened
+ * first, then the LV mapped); with ",lv" it sits on that LV (mapped first). */
 int capture_luks_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen);
 
 #endif

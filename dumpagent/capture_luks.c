@@ -1,4 +1,4 @@
-/* capture_luks.c: the target inside an enrolled LUKS device: found by the UUID in its header, opened by cryptsetup with the keyfile and slot, its filesystem's UUID checked.
+/* capture_luks.c: the target inside an enrolled LUKS device (and an LV under or over it): found by the UUID in its header, opened by cryptsetup with the keyfile and slot, its filesystem's UUID checked.
  *
  * dumpagent.luks=UUID,SLOT names the LUKS device and the keyslot that
  * luks-enroll added (PBKDF2, 1000 iterations: no Argon2, whose memory would
@@ -40,23 +40,25 @@ static void no_tick(void *arg)
 	(void)arg;
 }
 
-/* "UUID,SLOT" into spec (by UUID) and *slot: 0, or -1 with err. */
-static int parse(const char *text, struct target_spec *spec, int *slot, char *err, size_t errlen)
+/* "UUID,SLOT[,pv|,lv]" into spec (by UUID), *slot and *way ('\0', 'p' or
+ * 'l'): 0, or -1 with err. */
+static int parse(const char *text, struct target_spec *spec, int *slot, char *way, char *err, size_t errlen)
 {
 	const char *comma = strchr(text, ',');
 	char *end;
 	long n;
 
 	memset(spec, 0, sizeof(*spec));
-	if (!comma || comma - text != 36 || (n = strtol(comma + 1, &end, 10), *end != '\0') || end == comma + 1 ||
-	    n < 0 || n > LUKS_SLOT_MAX) {
-		(void)snprintf(err, errlen, "dumpagent.luks=%s is not UUID,SLOT", text);
+	if (!comma || comma - text != 36 || (n = strtol(comma + 1, &end, 10), end == comma + 1) || n < 0 ||
+	    n > LUKS_SLOT_MAX || (*end != '\0' && strcmp(end, ",pv") != 0 && strcmp(end, ",lv") != 0)) {
+		(void)snprintf(err, errlen, "dumpagent.luks=%s is not UUID,SLOT[,pv|,lv]", text);
 		return -1;
 	}
 	spec->kind = TARGET_BY_UUID;
 	(void)snprintf(spec->value, sizeof(spec->value), "%.36s", text);
 	(void)snprintf(spec->fstype, sizeof(spec->fstype), "auto");
 	*slot = (int)n;
+	*way = *end ? end[1] : '\0';
 	return 0;
 }
 
@@ -104,20 +106,27 @@ static int probe_opened(const char *dev_dir, struct target_dev *d, char *err, si
 	return target_read_id(fd, d, err, errlen);
 }
 
-int capture_luks_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen)
+/* Finds the LUKS device of luks by its header's UUID (on the device on when
+ * not 0: the LV just mapped), and opens it with the keyfile and slot; 0 with
+ * opened (the dm device cryptsetup made, what it holds read), or -1. */
+static int luks_open(struct capture *c, const struct target_spec *luks, int slot, dev_t on,
+		     struct target_dev *opened, char *err, size_t errlen)
 {
 	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms, 1000, NULL };
 	char key[LUKS_PATH_MAX], slotpath[LUKS_PATH_MAX], num[16];
 	char *argv[] = { CRYPTSETUP, "open", "-v", "--key-file", key, "--key-slot", num, NULL, CRYPT_NAME, NULL };
 	struct run_watch w = { log_line, no_tick, NULL };
-	struct target_spec luks;
 	struct target_dev d;
-	int slot, r, root;
+	int r, root;
 
-	if (parse(c->luks, &luks, &slot, err, errlen) < 0 || target_find(&env, &luks, &d, err, errlen) < 0 ||
-	    check_header(&d, err, errlen) < 0)
+	if (target_find(&env, luks, &d, err, errlen) < 0 || check_header(&d, err, errlen) < 0)
 		return -1;
-	(void)luks_key_paths(luks.value, key, slotpath);
+	if (on && d.dev != on) {
+		(void)snprintf(err, errlen, "LUKS UUID %s is on %s (%u:%u), not on the LV just mapped (%u:%u)",
+			       luks->value, d.path, major(d.dev), minor(d.dev), major(on), minor(on));
+		return -1;
+	}
+	(void)luks_key_paths(luks->value, key, slotpath);
 	(void)snprintf(num, sizeof(num), "%d", slot);
 	argv[7] = d.path;
 	log_info("%s UUID %s on %s: opening keyslot %d with %s", d.id.type, d.id.uuid, d.path, slot, key);
@@ -137,8 +146,37 @@ int capture_luks_target(struct capture *c, const struct target_spec *spec, char 
 	}
 	/* From here a refusal leaves the mapping in the capture kernel, which
 	 * ends with the reboot; nothing was written to the disk. */
-	if (probe_opened(c->opts->dev_dir, &c->dev, err, errlen) < 0 || target_check(spec, &c->dev, err, errlen) < 0)
+	if (probe_opened(c->opts->dev_dir, opened, err, errlen) < 0)
 		return -1;
-	log_info("LUKS %s opened as %s (%s UUID=%s)", d.path, c->dev.path, c->dev.id.type, c->dev.id.uuid);
+	log_info("LUKS %s opened as %s (%s%s%s)", d.path, opened->path,
+		 opened->id.type[0] ? opened->id.type : "no known filesystem", opened->id.uuid[0] ? " UUID=" : "",
+		 opened->id.uuid);
 	return 0;
+}
+
+/* The order of encrypted LVM is the recorded one (arm_stack.c), never
+ * guessed: LVM on LUKS opens LUKS first, so that the PV appears on the
+ * opened device, then proves the VG's seqno there and maps the LV; LUKS on
+ * LVM maps the LV first and opens the LUKS header found on it. */
+int capture_luks_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen)
+{
+	struct target_spec luks;
+	struct target_dev under;
+	int slot;
+	char way;
+
+	if (parse(c->luks, &luks, &slot, &way, err, errlen) < 0)
+		return -1;
+	if (!way != !c->lvm[0]) {
+		(void)snprintf(err, errlen, "dumpagent.luks=%s %s dumpagent.lvm=: the loader records both, and the "
+			       "way up (,pv or ,lv), or neither", c->luks, way ? "without" : "with");
+		return -1;
+	}
+	if (way == 'l' && capture_lvm_map(c, NULL, &under, err, errlen) < 0)
+		return -1;
+	if (luks_open(c, &luks, slot, way == 'l' ? under.dev : 0, way == 'p' ? &under : &c->dev, err, errlen) < 0)
+		return -1;
+	if (way == 'p')
+		return capture_lvm_target(c, spec, under.name, err, errlen);
+	return target_check(spec, &c->dev, err, errlen);
 }

@@ -51,7 +51,7 @@ static int probe_mapped(const struct target_env *env, dev_t dev, struct target_d
 	return target_read_id(fd, d, err, errlen);
 }
 
-int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *err, size_t errlen)
+int capture_lvm_map(struct capture *c, const char *also, struct target_dev *d, char *err, size_t errlen)
 {
 	struct target_env env = { c->opts->sys_block, c->opts->dev_dir, c->opts->wait_ms, 1000, NULL };
 	static struct lvm_plan plan;
@@ -59,7 +59,7 @@ int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *
 	char control[160];
 	dev_t dev;
 
-	if (lvm_plan_parse(c->lvm, &plan, err, errlen) < 0 || lvm_find(&env, &plan, &found, err, errlen) < 0)
+	if (lvm_plan_parse(c->lvm, &plan, err, errlen) < 0 || lvm_find(&env, &plan, also, &found, err, errlen) < 0)
 		return -1;
 	log_info("VG %s (id %s) seqno %llu on %u metadata area(s), as when armed: mapping LV %s/%s "
 		 "(%u segment(s) on %s%s)", plan.vg, plan.vg_id, plan.seqno, found.checked, plan.vg, plan.lv,
@@ -69,9 +69,17 @@ int capture_lvm_target(struct capture *c, const struct target_spec *spec, char *
 		return -1;
 	/* From here a refusal leaves the mapping in the capture kernel, which
 	 * ends with the reboot; it wrote nothing to the disk. */
-	if (probe_mapped(&env, dev, &c->dev, err, errlen) < 0 || target_check(spec, &c->dev, err, errlen) < 0)
+	if (probe_mapped(&env, dev, d, err, errlen) < 0)
 		return -1;
-	log_info("LV %s/%s mapped as %s (%s UUID=%s)", plan.vg, plan.lv, c->dev.path, c->dev.id.type,
-		 c->dev.id.uuid);
+	log_info("LV %s/%s mapped as %s (%s%s%s)", plan.vg, plan.lv, d->path, d->id.type[0] ? d->id.type : "no known "
+		 "filesystem", d->id.uuid[0] ? " UUID=" : "", d->id.uuid);
+	return 0;
+}
+
+int capture_lvm_target(struct capture *c, const struct target_spec *spec, const char *also, char *err,
+		       size_t errlen)
+{
+	if (capture_lvm_map(c, also, &c->dev, err, errlen) < 0 || target_check(spec, &c->dev, err, errlen) < 0)
+		return -1;
 	return 0;
 }

@@ -46,7 +46,7 @@ int cli_open_dump(struct cli *c, const struct dump_entry **e, int *dumpfd);
 /* Where TARGET is on this system: device, mount point, and the crash dir path.
  * 0, or -1 with why filled in. */
 struct cli_target {
-	char device[256], mountpoint[1024];
+	char device[256], mountpoint[1024], fstype[32];
 	unsigned long long free_bytes, size_bytes;
 	dev_t dev; /* the filesystem's device */
 };

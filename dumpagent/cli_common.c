@@ -108,6 +108,7 @@ static int find_mount(const struct cli *c, dev_t dev, struct cli_target *t)
 	if (found == 0) {
 		(void)snprintf(t->mountpoint, sizeof(t->mountpoint), "%s", m.mountpoint);
 		(void)snprintf(t->device, sizeof(t->device), "%s", m.device);
+		(void)snprintf(t->fstype, sizeof(t->fstype), "%s", m.fstype);
 	}
 	return found;
 }

@@ -294,7 +294,7 @@ static void print_text(const struct cli *c, const struct status *s, const struct
 		printf("target:         %s = %s on %s, %llu MiB free\n", config_get(&c->cfg, KEY_TARGET),
 		       s->t.device, s->t.mountpoint, s->t.free_bytes >> 20);
 		cli_stack(c->sysfs, s->t.dev, stack, sizeof(stack));
-		printf("on:             %s\n", stack);
+		printf("on:             %s on %s\n", s->t.fstype[0] ? s->t.fstype : "a filesystem", stack);
 	} else
 		printf("target:         %s: not found\n", config_get(&c->cfg, KEY_TARGET));
 	printf("dumps:          %zu in %s", c->set.count, c->crash_path);

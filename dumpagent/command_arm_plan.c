@@ -8,10 +8,7 @@
 #include "arm_cmdline.h"
 #include "arm_device.h"
 #include "arm_initrd.h"
-#include "arm_luks.h"
-#include "arm_lvm.h"
-#include "arm_md.h"
-#include "md_plan.h"
+#include "arm_stack.h"
 #include "arm_state.h"
 #include "arm_target.h"
 #include "cli.h"
@@ -47,10 +44,7 @@ struct plan {
 	enum { CHECK_NONE, CHECK_FILES, CHECK_LOAD } check;
 	char running[4096];
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
-	char lvm[LVM_PLAN_TEXT_MAX + 1]; /* dumpagent.lvm= of a target on an LV, else "" */
-	char md[MD_PLAN_TEXT_MAX];       /* dumpagent.md= of a target on an md RAID1 array, else "" */
-	char luks[ARM_LUKS_TEXT_MAX];    /* dumpagent.luks= of a target on LUKS, else "" */
-	char luks_key[LUKS_PATH_MAX];    /* its keyfile, for the loader's initramfs in /run */
+	struct arm_stack stack; /* dumpagent.lvm=, .md=, .luks= and the keyfile; "" each for a plain target */
 };
 
 static int refuse(int code, const char *why)
@@ -224,35 +218,31 @@ static void put_target_facts(const struct arm_target *t, int ok, const char *why
 	arm_put("target_mount", t->mount.mountpoint);
 }
 
-/* A target on a stacked device, for the capture's command line: an enrolled
- * LUKS device (arm_luks.c: dumpagent.luks= and the keyfile that the loader
- * puts into the initramfs; refused when not enrolled), an LVM LV's mapping
- * (arm_lvm.c: dumpagent.lvm=) or an md RAID1 array (arm_md.c:
- * dumpagent.md=). LUKS first: its dm device is no LV, which arm_lvm.c would
- * refuse. "" each for any other target, and for one that cannot be found
- * here (the mode's checks refused it already, unless the test hook
- * DUMPAGENT_ARM_UNCHECKED is set). Before any fact is printed: EXIT_OK, or
- * 17 after the error. */
+/* A target on a stacked device, for the capture's command line
+ * (arm_stack.c): an enrolled LUKS device (dumpagent.luks= and the keyfile
+ * that the loader puts into the initramfs; refused when not enrolled), an
+ * LVM LV's mapping (dumpagent.lvm=), both (encrypted LVM), or an md RAID1
+ * array (dumpagent.md=). "" each for any other target, and for one that
+ * cannot be found here (the mode's checks refused it already, unless the
+ * test hook DUMPAGENT_ARM_UNCHECKED is set). Before any fact is printed:
+ * EXIT_OK, or 17 after the error. */
 static int plan_stack(const struct config *cfg, const struct arm_target *t, struct plan *p)
 {
 	const char *devdir = getenv("DUMPAGENT_DEV") && *getenv("DUMPAGENT_DEV") ? getenv("DUMPAGENT_DEV") : "/dev";
 	struct arm_where w = { arm_proc_dir(), arm_sysfs_dir(), devdir };
-	char why[3 * ARM_PATH_MAX], fstype[32];
+	char why[3 * ARM_PATH_MAX], fstype[32], block[ARM_PATH_MAX];
+	struct target_env env = { block, devdir, 0, 0, NULL };
 	dev_t dev;
 	int r;
 
-	p->lvm[0] = p->md[0] = p->luks[0] = '\0';
+	memset(&p->stack, 0, sizeof(p->stack));
 	if (t)
 		dev = t->dev;
 	else if (arm_device(&w, config_get(cfg, KEY_TARGET), config_get(cfg, KEY_FSTYPE), &dev, fstype, why,
 			    sizeof(why)) < 0)
 		return EXIT_OK;
-	r = arm_luks_record(arm_sysfs_dir(), devdir, dev, p->luks, sizeof(p->luks), p->luks_key, why, sizeof(why));
-	if (r == 0 && !*p->luks &&
-	    (arm_lvm_record(arm_sysfs_dir(), devdir, dev, p->lvm, sizeof(p->lvm), why, sizeof(why)) < 0 ||
-	     arm_md_record(arm_sysfs_dir(), devdir, dev, p->md, sizeof(p->md), why, sizeof(why)) < 0))
-		r = -1;
-	if (r < 0) {
+	(void)snprintf(block, sizeof(block), "%s/class/block", arm_sysfs_dir());
+	if ((r = arm_stack_record(&env, arm_sysfs_dir(), dev, &p->stack, why, sizeof(why))) < 0) {
 		log_error("%s%s", why, r == -1 ? "; the capture kernel is not armed for a target it may not reach" : "");
 		return EXIT_UNREACHABLE;
 	}
@@ -293,12 +283,12 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 			  ARM_CMDLINE_MAX - 1);
 		return EXIT_CONFIG;
 	}
-	if (put_param(cmdline, sizeof(cmdline), "lvm", p->lvm, "the LV's mapping") != EXIT_OK ||
-	    put_param(cmdline, sizeof(cmdline), "md", p->md, "the md array") != EXIT_OK ||
-	    put_param(cmdline, sizeof(cmdline), "luks", p->luks, "the LUKS device") != EXIT_OK)
+	if (put_param(cmdline, sizeof(cmdline), "lvm", p->stack.lvm, "the LV's mapping") != EXIT_OK ||
+	    put_param(cmdline, sizeof(cmdline), "md", p->stack.md, "the md array") != EXIT_OK ||
+	    put_param(cmdline, sizeof(cmdline), "luks", p->stack.luks, "the LUKS device") != EXIT_OK)
 		return EXIT_CONFIG;
-	if (*p->luks)
-		arm_put("luks_key", p->luks_key);
+	if (*p->stack.luks)
+		arm_put("luks_key", p->stack.luks_key);
 	arm_put("cmdline", cmdline);
 	return EXIT_OK;
 }

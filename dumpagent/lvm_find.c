@@ -22,6 +22,7 @@
 
 struct find {
 	const struct lvm_plan *p;
+	const char *also; /* one dm device scanned too (a LUKS device under the LV), or NULL */
 	struct lvm_found *f;
 	unsigned seen; /* bit per PV of the plan found */
 	char *err;
@@ -83,8 +84,10 @@ static int scan_once(const struct target_env *env, struct find *s)
 		struct lvm_vg vg;
 		int fd, r;
 
-		/* Device-mapper devices are not PVs here: ours, or another. */
-		if (!target_name_ok(de->d_name) || strncmp(de->d_name, "dm-", 3) == 0 ||
+		/* Device-mapper devices are not PVs here: ours, or another; except
+		 * the LUKS device the capture opened under the LV, by its name. */
+		if (!target_name_ok(de->d_name) ||
+		    (strncmp(de->d_name, "dm-", 3) == 0 && (!s->also || strcmp(de->d_name, s->also) != 0)) ||
 		    strncmp(de->d_name, "loop", 4) == 0 || strncmp(de->d_name, "ram", 3) == 0)
 			continue;
 		count++;
@@ -119,10 +122,10 @@ static const char *missing(const struct find *s)
 	return "?";
 }
 
-int lvm_find(const struct target_env *env, const struct lvm_plan *p, struct lvm_found *f, char *err,
-	     size_t errlen)
+int lvm_find(const struct target_env *env, const struct lvm_plan *p, const char *also, struct lvm_found *f,
+	     char *err, size_t errlen)
 {
-	struct find s = { p, f, 0, err, errlen };
+	struct find s = { p, also, f, 0, err, errlen };
 	unsigned all = p->npv >= 32 ? ~0U : (1U << p->npv) - 1, waited = 0;
 
 	memset(f, 0, sizeof(*f));

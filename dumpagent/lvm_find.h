@@ -17,8 +17,10 @@ struct lvm_found {
 /* Scans env's block devices (waiting up to env->wait_ms for every PV of p
  * to appear) for LVM2 labels: each PV of p must be on exactly one device,
  * and every PV whose metadata names p's VG id must hold p's seqno, at least
- * one of them. 0 and f; -1 with err saying why nothing may be written. */
-int lvm_find(const struct target_env *env, const struct lvm_plan *p, struct lvm_found *f, char *err,
-	     size_t errlen);
+ * one of them. Device-mapper devices are skipped, except the one named
+ * also (the LUKS device opened under the LV: "dm-3"; NULL for none). 0 and
+ * f; -1 with err saying why nothing may be written. */
+int lvm_find(const struct target_env *env, const struct lvm_plan *p, const char *also, struct lvm_found *f,
+	     char *err, size_t errlen);
 
 #endif

@@ -155,6 +155,46 @@ static void luks_is_its_partitions_chain_and_dm_crypt(void **state)
 	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-0)");
 }
 
+/* Encrypted LVM, one layer of each: an LV on a LUKS device (Debian's
+ * installer), a LUKS device on an LV; two of a kind are refused. */
+static void encrypted_lvm_is_both_layers(void **state)
+{
+	char got[1024], why[2048];
+
+	(void)state;
+	fx_file("sys/devices/" VIRTIO "/block/vda/vda3/partition", "3\n");
+	fx_driver("pci0000:00/0000:00:04.0", "pci", "virtio-pci", "virtio_pci");
+	fx_driver(VIRTIO, "virtio", "virtio_blk", "virtio_blk");
+	fx_file("sys/devices/virtual/block/dm-0/dm/uuid", "CRYPT-LUKS2-0123456789abcdef0123456789abcdef-vda3_crypt\n");
+	fx_link("sys/devices/virtual/block/dm-0/slaves/vda3", "sys/devices/" VIRTIO "/block/vda/vda3");
+	fx_file("sys/devices/virtual/block/dm-1/dm/uuid", "LVM-" LVM_IDS "\n");
+	fx_link("sys/devices/virtual/block/dm-1/slaves/dm-0", "sys/devices/virtual/block/dm-0");
+	fx_block("253:1", "virtual/block/dm-1");
+	assert_int_equal(chain(253, 1, "ext4", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-1)");
+	/* LUKS on an LV on the partition */
+	fx_file("sys/devices/virtual/block/dm-2/dm/uuid", "LVM-" LVM_IDS "\n");
+	fx_link("sys/devices/virtual/block/dm-2/slaves/vda3", "sys/devices/" VIRTIO "/block/vda/vda3");
+	fx_file("sys/devices/virtual/block/dm-3/dm/uuid", "CRYPT-LUKS1-0123456789abcdef0123456789abcdef-lv_crypt\n");
+	fx_link("sys/devices/virtual/block/dm-3/slaves/dm-2", "sys/devices/virtual/block/dm-2");
+	fx_block("253:3", "virtual/block/dm-3");
+	assert_int_equal(chain(253, 3, "ext4", got, sizeof(got), why), 0);
+	assert_string_equal(got, "virtio_pci virtio_blk dm_mod dm_crypt ecb xts ext4 (dm-3)");
+	/* an LV on an LV, and LUKS on LVM on LUKS: refused by name */
+	fx_file("sys/devices/virtual/block/dm-4/dm/uuid", "LVM-" LVM_IDS "\n");
+	fx_link("sys/devices/virtual/block/dm-4/slaves/dm-2", "sys/devices/virtual/block/dm-2");
+	fx_block("253:4", "virtual/block/dm-4");
+	assert_int_equal(chain(253, 4, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target dm-2 is a device-mapper device that is no LVM logical volume (only LVs "
+				 "are supported); set TARGET to a filesystem on a plain disk partition");
+	fx_file("sys/devices/virtual/block/dm-5/dm/uuid", "CRYPT-LUKS2-0123456789abcdef0123456789abcdef-x_crypt\n");
+	fx_link("sys/devices/virtual/block/dm-5/slaves/dm-1", "sys/devices/virtual/block/dm-1");
+	fx_block("253:5", "virtual/block/dm-5");
+	assert_int_equal(chain(253, 5, "ext4", got, sizeof(got), why), -2);
+	assert_string_equal(why, "the target dm-0 is a device-mapper device that is no LVM logical volume (only LVs "
+				 "are supported); set TARGET to a filesystem on a plain disk partition");
+}
+
 static void no_mode_reaches_dm_md_loop_network(void **state)
 {
 	char got[1024], why[2048];
@@ -227,6 +267,7 @@ int main(void)
 		TMPDIR_TEST(lvm_lv_is_its_pvs_chains_and_dm_mod),
 		TMPDIR_TEST(md_raid1_is_its_members_chains_md_mod_raid1),
 		TMPDIR_TEST(luks_is_its_partitions_chain_and_dm_crypt),
+		TMPDIR_TEST(encrypted_lvm_is_both_layers),
 		TMPDIR_TEST(no_mode_reaches_dm_md_loop_network),
 		TMPDIR_TEST(unknown_device_says_where_it_looked),
 	};

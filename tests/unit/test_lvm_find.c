@@ -20,6 +20,7 @@
 #define PLAN "vg0/root," VG_ID ",7,0+2048:linear:" PV_ID "+2048"
 
 static char sys_block[128], dev_dir[128];
+static const char *also; /* the dm device lvm_find scans too */
 
 /* The sysfs entry NAME (8:MINOR), and the current img as its node. */
 static void add_disk(const char *name, unsigned minor)
@@ -54,13 +55,14 @@ static int find(const char *plan, struct lvm_found *f, char *err, size_t errlen)
 	static struct lvm_plan p;
 
 	assert_int_equal(lvm_plan_parse(plan, &p, err, errlen), 0);
-	return lvm_find(&env, &p, f, err, errlen);
+	return lvm_find(&env, &p, also, f, err, errlen);
 }
 
 static int setup(void **state)
 {
 	if (tmpdir_setup(state) < 0)
 		return -1;
+	also = NULL;
 	snprintf(sys_block, sizeof(sys_block), "%s/block", root);
 	snprintf(dev_dir, sizeof(dev_dir), "%s/dev", root);
 	return mkdir(sys_block, 0755) || mkdir(dev_dir, 0755) ? -1 : 0;
@@ -171,6 +173,33 @@ static void refuses_without_metadata(void **state)
 				 "mapping of vg0/root current; refusing to write");
 }
 
+/* LVM on LUKS: the PV is on the LUKS device the capture opened (dm-3),
+ * found only when named; any other dm device is still no PV. */
+static void finds_the_pv_on_the_opened_luks_device(void **state)
+{
+	struct lvm_found f;
+	char err[512];
+
+	(void)state;
+	make_pv(PV_ID, "vg0", VG_ID, 7);
+	add_disk("dm-3", 3);
+	assert_int_equal(find(PLAN, &f, err, sizeof(err)), -1);
+	assert_string_equal(err, "PV " PV_ID " of VG vg0 (LV root) not found after 0 s: refusing to map the LV "
+				 "without it");
+	also = "dm-3";
+	assert_int_equal(find(PLAN, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.name[0], "dm-3");
+	assert_int_equal(f.dev[0], makedev(8, 3));
+	add_disk("dm-4", 4); /* the same PV on another dm device: not looked at */
+	assert_int_equal(find(PLAN, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.name[0], "dm-3");
+	make_pv(PV_ID, "vg0", VG_ID, 8);
+	add_disk("dm-5", 5);
+	also = "dm-5"; /* and its seqno is proven as on a disk */
+	assert_int_equal(find(PLAN, &f, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "VG vg0 changed since the loader armed: its metadata on dm-5 has seqno 8"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, tmpdir_teardown)
 
 int main(void)
@@ -183,6 +212,7 @@ int main(void)
 		T(refuses_a_pv_on_two_devices),
 		T(refuses_a_missing_pv),
 		T(refuses_without_metadata),
+		T(finds_the_pv_on_the_opened_luks_device),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
