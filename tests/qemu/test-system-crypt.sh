@@ -196,6 +196,10 @@ img_get "$LVIMG" "$R/results" "$WORK/results" || fail "the guest wrote no result
 grep -q "CRYPT-TEST: first boot" "$WORK/serial.txt" || fail "the guest did not boot from the encrypted LV"
 block stack | grep -q "vda1_crypt .*crypt" && block stack | grep -q "dumpagent--vg-root .*lvm .*ext4 */$" ||
 	fail "the root is not an LV on vda1_crypt: $(block stack)"
+# Before luks-enroll the loader refuses the LUKS device by name (17) and gives the command.
+[ "$(block state-before)" = failed ] &&
+	block journal-before | grep -q "which is not enrolled.*enroll it with: dumpagent luks-enroll /dev/vda1" ||
+	fail "before luks-enroll, the service was not refused with the enroll command: $(block state-before) $(block journal-before)"
 echo "before luks-enroll: dumpagent.service $(block state-before), $(block journal-before | grep '^load-crashkernel' | tail -n 1)"
 [ "$(rc_of enroll)" = 0 ] || fail "dumpagent luks-enroll failed: $(block enroll)"
 slot=$(awk '/^Keyslots:/ { on = 1; next } on && /^[^ \t]/ { on = 0 } on && /^  [0-9]+: luks2/ { s = $1 } on && /PBKDF:/ { sub(":", "", s); print s, $2 }' "$WORK/luksdump.txt")
@@ -220,7 +224,8 @@ echo "$stack" | grep -q "LV $VG/root on .*LUKS.* on vda1" ||
 grep -q 'sysrq: Trigger a crash' "$WORK/serial.txt" || fail "the first kernel did not crash"
 grep -q "dumpagent: capture complete" "$WORK/serial.txt" ||
 	fail "no complete capture: $(grep 'dumpagent' "$WORK/serial.txt" | tail -n 8)"
-grep -q "LUKS .* opened as .* UUID=" "$WORK/serial.txt" || fail "the agent did not say it opened the LUKS device"
+grep -q "cryptsetup: Key slot 2 unlocked" "$WORK/serial.txt" && grep -q "LUKS /dev/vda1 opened as " "$WORK/serial.txt" ||
+	fail "the agent did not say it opened LUKS /dev/vda1 with keyslot 2"
 grep -q "mapping LV $VG/root" "$WORK/serial.txt" || fail "the agent did not say it mapped LV $VG/root"
 [ "$(grep -c 'CRYPT-TEST: second boot' "$WORK/serial.txt")" = 1 ] ||
 	fail "the VM did not come back exactly once from the capture"
