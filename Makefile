@@ -38,7 +38,8 @@ SEEDS_md         := tests/fixtures/md/member-v1.2.bin $(wildcard tests/fuzz/seed
 SEEDS_luks       := $(wildcard tests/fixtures/luks/*.bin)
 
 .PHONY: all agent-arm64 capture-kernel makedumpfile initramfs check check-fast check-system deb unit lint demo clean fuzz \
-	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump check-secureboot check-distro check-bsod check-lvm check-md check-luks
+	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump check-secureboot check-distro check-bsod check-lvm check-md check-luks \
+	check-crypt
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -207,6 +208,13 @@ check-md: all
 
 check-luks: all capture-kernel
 	tests/run qemu/test-target-luks
+
+# The full-system test on encrypted LVM (root on an LV on LUKS2, unlocked by a
+# test-only keyfile in the guest's own initramfs): enroll, crash, capture into
+# the encrypted root, reboot, dumpagent list. Outside make check: its
+# update-initramfs and three boots under TCG take longer than CI's budget.
+check-crypt: deb
+	tests/run qemu/test-system-crypt
 
 # Only the brown screen on a Debian 12 guest with a DRM driver (tests/qemu/test-system-bsod.sh):
 # -vga std (bochs-drm) and -vga virtio (virtio_gpu), each on SeaBIOS and on OVMF, one

@@ -17,8 +17,11 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # systemd boots it; linux-image-amd64 is the first kernel (and its initrd);
 # the rest are dumpagent's dependencies, present so that installing the .deb
 # needs no network; passwd for useradd; lvm2 and xfsprogs for the LVM test
-# (test-system-lvm.sh makes its VG, LVs and xfs in the guest).
-INCLUDE=systemd,systemd-sysv,udev,linux-image-amd64,kexec-tools,makedumpfile,busybox-static,cpio,binutils,passwd,lvm2,xfsprogs
+# (test-system-lvm.sh makes its VG, LVs and xfs in the guest);
+# cryptsetup-initramfs (with cryptsetup-bin) for the encrypted-LVM test
+# (test-system-crypt.sh: the first initramfs unlocks the root, and
+# dumpagent luks-enroll and the capture run Debian's cryptsetup).
+INCLUDE=systemd,systemd-sysv,udev,linux-image-amd64,kexec-tools,makedumpfile,busybox-static,cpio,binutils,passwd,lvm2,xfsprogs,cryptsetup-bin,cryptsetup-initramfs
 
 say() { echo "system-rootfs: $*" >&2; }
 die() { say "error: $*"; exit 1; }
