@@ -47,8 +47,9 @@ def members(build, archive):
     if not os.path.exists(path):
         return []
     out = subprocess.run(["ar", "t", path], capture_output=True, text=True, check=True).stdout.split()
-    # A thin archive names its members relative to itself, or absolutely.
-    return [m if os.path.isabs(m) else os.path.join(os.path.dirname(path), m) for m in out]
+    # ar prints a thin archive's members as paths from the current
+    # directory (or absolute); otherwise they are relative to the archive.
+    return [m if os.path.exists(m) else os.path.join(os.path.dirname(path), m) for m in out]
 
 
 def sizes(paths):

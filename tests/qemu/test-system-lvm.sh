@@ -8,7 +8,8 @@
 # reboots, which ends QEMU (-no-reboot), and the host checks the disk images:
 #   make   VG dagvg on vdb1 and vdc made with lvm2's tools; ext4 on the
 #          linear LV "lin" is the TARGET (UUID=); the package's loader arms
-#          (CAPTURE_MODE=auto must take distro: the small kernel has no dm)
+#          (CAPTURE_MODE=auto must take the small kernel: device-mapper is
+#          built in, and the agent maps the LV itself)
 #          with the mapping that arm_lvm.c read from the live dm table
 #          (DM_TABLE_STATUS); crash. The host reads the dump back from the
 #          LV's extents (its dm table, tests/qemu/dm_image.py) with debugfs
@@ -134,8 +135,11 @@ lv_image() {
 }
 # mapping_of NAME: dumpagent.lvm= in the loader's state file (loaded-NAME).
 mapping_of() { sed -n 's/.*dumpagent\.lvm=\([^ ]*\).*/\1/p' "$WORK/loaded-$1" | head -n 1; }
-# check_captured PHASE LV: the capture mapped the LV and completed.
+# check_captured PHASE LV: the small capture kernel (build.sh stamps its
+# builds dumpagent@dumpagent) mapped the LV and completed.
 check_captured() {
+	sed -n '/sysrq: Trigger a crash/,$p' "$WORK/serial-$1.txt" | grep -q 'Linux version 6\.1\.[0-9]* (dumpagent@dumpagent)' ||
+		fail "$1: the capture kernel that booted is not the small one: $(sed -n '/sysrq: Trigger a crash/,$p' "$WORK/serial-$1.txt" | grep 'Linux version')"
 	grep -q "dumpagent: capture complete" "$WORK/serial-$1.txt" ||
 		fail "$1: no complete capture: $(grep 'dumpagent' "$WORK/serial-$1.txt" | tail -n 5)"
 	grep -q "mapping LV dagvg/$2" "$WORK/serial-$1.txt" || fail "$1: the agent did not say it mapped LV dagvg/$2"
@@ -146,14 +150,16 @@ check_dmesg() {
 		fail "makedumpfile --dump-dmesg cannot read $1: $(cat "$1.log")"
 	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$1.dmesg" || fail "the dmesg of $1 has no sysrq panic"
 }
-# check_armed NAME SEGTYPE: status armed in distro mode, on the LV, with
-# the VG's id and seqno recorded (the guest's vgs) and a SEGTYPE segment.
+# check_armed NAME SEGTYPE FSTYPE: status armed in the small kernel's mode
+# (auto takes it: dm_mod is in its built-in list), on the LV, with the VG's
+# id and seqno recorded (the guest's vgs) and a SEGTYPE segment.
 check_armed() {
 	[ "$(rc_of "status-$1")" = 0 ] || fail "not armed on LV $1: $(block "status-$1")"
-	block "status-$1" | grep -q "^mode: .*distro" || fail "the loaded mode is not distro: $(block "status-$1")"
+	block "status-$1" | grep -q "^mode: .*small" || fail "the loaded mode is not small: $(block "status-$1")"
 	block "status-$1" | grep -q "^on: *LV dagvg/$1 on " || fail "status names no LV dagvg/$1: $(block "status-$1")"
-	block "journal-$1" | grep '^load-crashkernel: mode: ' | tail -n 1 | grep -q 'mode: auto: distro: ' ||
-		fail "CAPTURE_MODE=auto did not take distro: $(block "journal-$1" | grep 'mode:')"
+	block "journal-$1" | grep '^load-crashkernel: mode: ' | tail -n 1 |
+		grep -qx "load-crashkernel: mode: auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk dm_mod $3" ||
+		fail "CAPTURE_MODE=auto did not take the small kernel for dm_mod: $(block "journal-$1" | grep 'mode:')"
 	block "loaded-$1" >"$WORK/loaded-$1"
 	set -- "$1" "$2" "$(block "vg-$1" | awk '{ gsub("-", "", $1); print $1 }')" "$(block "vg-$1" | awk '{ print $2 }')"
 	case $(mapping_of "$1") in
@@ -186,7 +192,7 @@ dump_id() { awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1; }
 
 # --- make: ext4 on the linear LV, on the partition
 boot make
-check_armed lin linear
+check_armed lin linear ext4
 check_captured make lin
 lv_image lin "$WORK/lin.img"
 id1=$(img_ls "$WORK/lin.img" /var/crash | dump_id)
@@ -199,7 +205,7 @@ echo "make: $id1 read back from LV lin (ext4): $(wc -c <"$WORK/dump-lin") bytes"
 boot xfs
 block sha-lin | grep -q "^$(sha256sum <"$WORK/dump-lin" | cut -d' ' -f1)  /srv/lin/var/crash/$id1/dump.$id1\$" ||
 	fail "the guest's dump on LV lin is not the host's: $(block sha-lin)"
-check_armed str striped
+check_armed str striped xfs
 grep -q ":linear:" "$WORK/loaded-str" || fail "LV str's mapping has no linear segment: $(mapping_of str)"
 check_captured xfs str
 lv_image str "$WORK/str.img"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/qemu/test-target-lvm.sh: distro mode captures into ext4 on an LVM LV (VG on a partition), and refuses a stale mapping.
+# tests/qemu/test-target-lvm.sh: distro mode and the small kernel capture into ext4 on an LVM LV (VG on a partition), and a stale mapping is refused.
 #
 # As test-distro-mode.sh (Debian's kernel as the capture kernel, its root
 # disk behind megasas, distro-guest arms and crashes), with a second disk on
@@ -13,7 +13,11 @@
 # dump; the host reads it back from the LV's extents with debugfs and
 # makedumpfile. Then a second crash with a wrong seqno recorded (as the
 # DUMPAGENT_LVM_SEQNO test hook would) must be refused, the LV's bytes
-# unchanged.
+# unchanged. Third, the small capture kernel (build/capture/vmlinuz, its
+# device-mapper built in) with its own initramfs, loaded by distro-guest in
+# place of Debian's: the PV disk moves to a virtio-scsi controller (the small
+# kernel has no megasas driver), and the capture must map the LV and write a
+# second dump beside the first.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -32,6 +36,7 @@ STATE=/var/lib/dumpagent
 DISTRO_CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll nousb panic=10 printk.devkmsg=on"
 
 require_file "$BUILD/dumpagent" "run make"
+require_file "$CAPTURE_KERNEL" "run make capture-kernel"
 for tool in mkfs.ext4 debugfs makedumpfile sfdisk losetup pvcreate; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found (lvm2: apt-get install lvm2)"
 done
@@ -90,14 +95,17 @@ mkfs.ext4 -q -F -U "$UUID" -L distro-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log" 2>
 	fail "mkfs.ext4 -d $ROOT failed: $(cat "$WORK/mkfs.log")"
 rm -rf "$ROOT"
 
-# boot: one VM, the root disk and the PV disk on one megasas controller.
+# boot NAME [BUS]: one VM, the root disk on a megasas controller and the PV
+# disk on the same one, or on the controller BUS (QEMU's device name).
 boot() {
+	bus=scsi0
+	[ -z "${2:-}" ] || bus=pvbus
 	: >"$SERIAL"
 	qemu_run "$WORK/vmlinuz" "$WORK/initrd.img" \
 		"console=ttyS0 root=UUID=$UUID ro init=/usr/local/sbin/distro-guest crashkernel=$CRASHKERNEL" \
 		-device megasas,id=scsi0 -drive "file=$IMG,if=none,id=root,format=raw" \
-		-device scsi-hd,drive=root,bus=scsi0.0,scsi-id=0 -drive "file=$PV,if=none,id=pv,format=raw" \
-		-device scsi-hd,drive=pv,bus=scsi0.0,scsi-id=1
+		-device scsi-hd,drive=root,bus=scsi0.0,scsi-id=0 ${2:+-device "$2,id=pvbus"} \
+		-drive "file=$PV,if=none,id=pv,format=raw" -device scsi-hd,drive=pv,bus=$bus.0,scsi-id=1
 	tr -d '\r' <"$SERIAL" >"$WORK/serial-$1.txt"
 	grep -q 'DISTRO-TEST: FAILED' "$WORK/serial-$1.txt" &&
 		fail "$1: the guest failed: $(grep 'DISTRO-TEST: FAILED' "$WORK/serial-$1.txt")"
@@ -129,4 +137,32 @@ boot stale
 grep -q "VG $VG changed since the loader armed: its metadata on sd[a-z]1 has seqno $seqno, the mapping recorded seqno $stale: refusing to write through a stale mapping; the loader re-arms when the VG changes; nothing was written" "$WORK/serial-stale.txt" ||
 	fail "no stale-mapping refusal: $(grep 'dumpagent' "$WORK/serial-stale.txt" | tail -n 5)"
 cmp -s "$PV" "$WORK/pv-before.img" || fail "the PV disk changed in the refused capture"
-pass "$id: captured into LV $VG/crash (dm mapped by the agent, read back by makedumpfile); a wrong seqno refused, the PV disk byte-identical"
+
+# --- 3: the small kernel, the recorded mapping current again: a second dump
+"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
+	--output "$WORK/initramfs-small.img" >"$WORK/build-small.log" 2>&1 ||
+	fail "building the small initramfs failed: $(cat "$WORK/build-small.log")"
+echo "$DISTRO_CMDLINE dumpagent.target=UUID=$TUUID dumpagent.fstype=ext4 dumpagent.lvm=$plan" >"$WORK/cmdline-small"
+debugfs -w -R "rm $STATE/distro-cmdline" "$IMG" >/dev/null 2>&1
+for f in "$WORK/cmdline-small:distro-cmdline" "$CAPTURE_KERNEL:vmlinuz-small" \
+	"$WORK/initramfs-small.img:initramfs-small.img"; do
+	debugfs -w -R "write ${f%:*} $STATE/${f##*:}" "$IMG" >"$WORK/debugfs.log" 2>&1 &&
+		! grep -qi 'error\|not found' "$WORK/debugfs.log" || fail "cannot write $STATE/${f##*:}: $(cat "$WORK/debugfs.log")"
+done
+boot small virtio-scsi-pci
+S=$WORK/serial-small.txt
+grep -q "DISTRO-TEST: armed: $STATE/vmlinuz-small" "$S" || fail "distro-guest did not load the small kernel: $(grep 'DISTRO-TEST' "$S")"
+# The capture kernel is ours: build.sh stamps its builds dumpagent@dumpagent.
+sed -n '/sysrq: Trigger a crash/,$p' "$S" | grep -q 'Linux version 6\.1\.[0-9]* (dumpagent@dumpagent)' ||
+	fail "the capture kernel that booted is not the small one: $(sed -n '/sysrq: Trigger a crash/,$p' "$S" | grep 'Linux version')"
+grep -q "dumpagent: capture complete" "$S" || fail "small: no complete capture: $(grep 'dumpagent' "$S" | tail -n 8)"
+grep -q "mapping LV $VG/crash" "$S" || fail "small: the agent did not say it mapped the LV"
+lv_out "$WORK/lv-small.img"
+id2=$(img_ls "$WORK/lv-small.img" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | grep -vx "$id" | head -n 1)
+[ -n "$id2" ] || fail "small: no second dump directory in /var/crash of the LV: $(img_ls "$WORK/lv-small.img" /var/crash)"
+img_get "$WORK/lv-small.img" "/var/crash/$id2/dump.$id2" "$WORK/dump-small" || fail "no dump.$id2 in the LV"
+makedumpfile --dump-dmesg "$WORK/dump-small" "$WORK/dmesg-small.txt" >"$WORK/makedumpfile.log" 2>&1 ||
+	fail "makedumpfile --dump-dmesg cannot read the small kernel's dump: $(cat "$WORK/makedumpfile.log")"
+grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dmesg-small.txt" ||
+	fail "the small kernel's dump has no sysrq panic"
+pass "$id: captured into LV $VG/crash (dm mapped by the agent, read back by makedumpfile); a wrong seqno refused, the PV disk byte-identical; $id2: the small kernel (dm built in) captured into the same LV"

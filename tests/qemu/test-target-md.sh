@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/qemu/test-target-md.sh: distro mode captures into ext4 on an md RAID1 array over two disks, and refuses with a member missing.
+# tests/qemu/test-target-md.sh: distro mode and the small kernel capture into ext4 on an md RAID1 array over two disks, and a missing member is refused.
 #
 # As test-target-lvm.sh (Debian's kernel as the capture kernel, its root
 # disk behind megasas), with two more disks on the same controller, each
@@ -15,6 +15,10 @@
 # area (debugfs, makedumpfile --dump-dmesg) and `mdadm --examine` shows both
 # members with the same events and clean (or marked for resync). Then a boot
 # with the second disk missing must be refused, the first disk byte-identical.
+# Last, the small capture kernel (build/capture/vmlinuz, md and raid1 built
+# in) with its own initramfs, loaded by distro-guest in place of Debian's,
+# the members on a virtio-scsi controller (it has no megasas driver): it
+# must assemble the array and write a second dump, both members in sync.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -34,6 +38,7 @@ STATE=/var/lib/dumpagent
 DISTRO_CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll nousb panic=10 printk.devkmsg=on"
 
 require_file "$BUILD/dumpagent" "run make"
+require_file "$CAPTURE_KERNEL" "run make capture-kernel"
 for tool in mkfs.ext4 debugfs makedumpfile sfdisk mdadm; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool not found (mdadm: apt-get install mdadm)"
 done
@@ -76,13 +81,17 @@ mkfs.ext4 -q -F -U "$UUID" -L distro-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log" 2>
 	fail "mkfs.ext4 -d $ROOT failed: $(cat "$WORK/mkfs.log")"
 rm -rf "$ROOT"
 
-# boot NAME DISK...: one VM, the root disk and the member disks on one megasas controller.
+# boot NAME DISK...: one VM, the root disk and the member disks on one
+# megasas controller; the members on a virtio-scsi one with MEMBERS_BUS=virtio.
 boot() {
-	name=$1 id=1 disks=
+	name=$1 n=1 disks='' bus=scsi0
 	shift
+	if [ "${MEMBERS_BUS:-}" = virtio ]; then
+		disks="-device virtio-scsi-pci,id=vscsi" bus=vscsi
+	fi
 	for disk in "$@"; do
-		disks="$disks -drive file=$disk,if=none,id=m$id,format=raw -device scsi-hd,drive=m$id,bus=scsi0.0,scsi-id=$id"
-		id=$((id + 1))
+		disks="$disks -drive file=$disk,if=none,id=m$n,format=raw -device scsi-hd,drive=m$n,bus=$bus.0,scsi-id=$n"
+		n=$((n + 1))
 	done
 	: >"$SERIAL"
 	# shellcheck disable=SC2086 # $disks is split into QEMU's words on purpose
@@ -143,4 +152,36 @@ boot degraded "$A"
 grep -q "md array $md: no device holds slot [01] of its 2 members: refusing to assemble it degraded (the dump would be on some members only); nothing was written" "$WORK/serial-degraded.txt" ||
 	fail "no refusal with a member missing: $(grep 'dumpagent' "$WORK/serial-degraded.txt" | tail -n 5)"
 cmp -s "$A" "$WORK/a-before.img" || fail "the remaining member changed in the refused capture"
-pass "$id: captured into ext4 on md RAID1 (assembled by the agent from both members, read back from one by makedumpfile, both in sync); a missing member refused, the other byte-identical"
+# --- 3: the small kernel: both members again, a second dump through the array
+write_test_config "$WORK/small.conf" "TARGET=UUID=$TUUID" FSTYPE=ext4 FINAL_ACTION=poweroff FAILURE_ACTION=poweroff
+"$REPO/initramfs/build.sh" --config "$WORK/small.conf" --agent "$BUILD/dumpagent" \
+	--output "$WORK/initramfs-small.img" >"$WORK/build-small.log" 2>&1 ||
+	fail "building the small initramfs failed: $(cat "$WORK/build-small.log")"
+for f in "$CAPTURE_KERNEL:vmlinuz-small" "$WORK/initramfs-small.img:initramfs-small.img"; do
+	debugfs -w -R "write ${f%:*} $STATE/${f##*:}" "$IMG" >"$WORK/debugfs.log" 2>&1 &&
+		! grep -qi 'error\|not found' "$WORK/debugfs.log" || fail "cannot write $STATE/${f##*:}: $(cat "$WORK/debugfs.log")"
+done
+MEMBERS_BUS=virtio boot small "$A" "$B"
+S=$WORK/serial-small.txt
+grep -q "DISTRO-TEST: armed: $STATE/vmlinuz-small" "$S" || fail "distro-guest did not load the small kernel: $(grep 'TEST' "$S" | tail -n 5)"
+# The capture kernel is ours: build.sh stamps its builds dumpagent@dumpagent.
+sed -n '/sysrq: Trigger a crash/,$p' "$S" | grep -q 'Linux version 6\.1\.[0-9]* (dumpagent@dumpagent)' ||
+	fail "the capture kernel that booted is not the small one: $(sed -n '/sysrq: Trigger a crash/,$p' "$S" | grep 'Linux version')"
+grep -q "dumpagent: capture complete" "$S" || fail "small: no complete capture: $(grep 'dumpagent' "$S" | tail -n 8)"
+grep -q "md array assembled as /dev/md127 from 2 members" "$S" || fail "small: the agent did not assemble the array"
+grep -q "stopped md127" "$S" || fail "small: the agent did not stop the array: $(grep 'md127' "$S" | tail -n 3)"
+part "$A" "$WORK/a.part"
+part "$B" "$WORK/b.part"
+for m in a b; do mdadm --examine "$WORK/$m.part" >"$WORK/examine-$m.txt" 2>&1 || fail "mdadm --examine member $m: $(cat "$WORK/examine-$m.txt")"; done
+[ "$(field Events a)" = "$(field Events b)" ] || fail "small: the members' events differ: $(field Events a), $(field Events b)"
+dd if="$WORK/a.part" of="$WORK/fs-a.img" bs=512 skip="$off" status=none
+dd if="$WORK/b.part" of="$WORK/fs-b.img" bs=512 skip="$off" status=none
+cmp -s "$WORK/fs-a.img" "$WORK/fs-b.img" || fail "small: the members' data areas differ after the capture"
+id2=$(img_ls "$WORK/fs-a.img" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | grep -vx "$id" | head -n 1)
+[ -n "$id2" ] || fail "small: no second dump directory on member a: $(img_ls "$WORK/fs-a.img" /var/crash)"
+img_get "$WORK/fs-a.img" "/var/crash/$id2/dump.$id2" "$WORK/dump-small" || fail "no dump.$id2 on member a"
+makedumpfile --dump-dmesg "$WORK/dump-small" "$WORK/dmesg-small.txt" >"$WORK/makedumpfile.log" 2>&1 ||
+	fail "makedumpfile --dump-dmesg cannot read the small kernel's dump: $(cat "$WORK/makedumpfile.log")"
+grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dmesg-small.txt" ||
+	fail "the small kernel's dump has no sysrq panic"
+pass "$id: captured into ext4 on md RAID1 (assembled by the agent from both members, read back from one by makedumpfile, both in sync); a missing member refused, the other byte-identical; $id2: the small kernel (md, raid1 built in) assembled it and captured, both in sync"
