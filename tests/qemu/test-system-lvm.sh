@@ -156,7 +156,7 @@ check_dmesg() {
 check_armed() {
 	[ "$(rc_of "status-$1")" = 0 ] || fail "not armed on LV $1: $(block "status-$1")"
 	block "status-$1" | grep -q "^mode: .*small" || fail "the loaded mode is not small: $(block "status-$1")"
-	block "status-$1" | grep -q "^on: *LV dagvg/$1 on " || fail "status names no LV dagvg/$1: $(block "status-$1")"
+	block "status-$1" | grep -q "^on: *[a-z0-9]* on LV dagvg/$1 on " || fail "status names no LV dagvg/$1: $(block "status-$1")"
 	block "journal-$1" | grep '^load-crashkernel: mode: ' | tail -n 1 |
 		grep -qx "load-crashkernel: mode: auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk dm_mod $3" ||
 		fail "CAPTURE_MODE=auto did not take the small kernel for dm_mod: $(block "journal-$1" | grep 'mode:')"

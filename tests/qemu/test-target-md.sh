@@ -111,7 +111,7 @@ boot capture "$A" "$B"
 S=$WORK/serial-capture.txt
 grep -q "MD-TEST: array made and armed: dumpagent.md=" "$S" || fail "the guest did not arm: $(grep 'MD-TEST' "$S" | tail -n 5)"
 grep -q "MD-TEST: plan: mode='distro'" "$S" || fail "arm-plan did not choose the distro mode: $(grep 'plan: mode' "$S")"
-grep -Eq "MD-TEST: status: on: +md0 \(raid1, 2 members\) on sd[a-c]1, sd[a-c]1\$" "$S" ||
+grep -Eq "MD-TEST: status: on: +ext4 on md0 \(raid1, 2 members\) on sd[a-c]1, sd[a-c]1\$" "$S" ||
 	fail "dumpagent status does not show the array: $(grep 'MD-TEST: status' "$S")"
 grep -q "dumpagent: capture complete" "$S" || fail "no complete capture: $(grep 'dumpagent' "$S" | tail -n 8)"
 grep -q "md array assembled as /dev/md127 from 2 members" "$S" || fail "the agent did not assemble the array"
