@@ -541,6 +541,39 @@ def by_guest_size(runs):
                              "panic to dump written", "panic to power-off"], rows), ""])
 
 
+KNEE_MB = (32, 40, 48, 64, 128)
+KNEE_SLACK = 1.10  # the knee: the smallest reservation within 10% of the fastest's time
+
+
+def section_knee(runs):
+    """Panic to dump written against the reservation (1 GB guest, default settings), and the knee."""
+    out = ["## 3c. Memory buys time: dump time against the reservation", ""]
+    got = []
+    for mb in KNEE_MB:
+        r = runs.get("knee-1G-%dM" % mb)
+        if r and r.get("ok") and "dump" in r.get("events", {}) and "panic" in r["events"]:
+            got.append((mb, r))
+    if len(got) < 2:
+        return "\n".join(out + ["Not measured: fewer than two of the knee-1G-NM runs completed.", ""])
+    best = min(r["events"]["dump"] - r["events"]["panic"] for _, r in got)
+    knee = next(mb for mb, r in got if r["events"]["dump"] - r["events"]["panic"] <= KNEE_SLACK * best)
+    rows = []
+    for mb, r in got:
+        ev = r["events"]
+        written = ev["dump"] - ev["panic"]
+        rows.append(["%d MB" % mb, fmt(ev["init"] - ev["panic"], 1) if "init" in ev else "-",
+                     fmt(ev["dump"] - ev["dump_start"], 1) if "dump_start" in ev else "-", fmt(written, 1),
+                     fmt(r.get("total_s"), 1), "%.2f" % (written / best)])
+    missing = [str(mb) for mb in KNEE_MB if mb not in dict(got)]
+    out += ["1 GB guest, default settings (lzo, dump level 31), one run each, in the same run of the bench. "
+            "The knee is the smallest reservation whose panic to dump written is within %d%% of the "
+            "fastest's." % round(100 * (KNEE_SLACK - 1)), "",
+            table(["crashkernel=", "panic to /init s", "dump s", "panic to dump written s",
+                   "panic to power-off s", "vs the fastest"], rows), "",
+            "Knee: **%d MB**.%s" % (knee, " Not completed: %s MB." % ", ".join(missing) if missing else ""), ""]
+    return "\n".join(out)
+
+
 def section_dumps(runs):
     out = ["## 4. Dump size and throughput", ""]
     rows = []
@@ -648,6 +681,7 @@ def main():
     print(section_initramfs(capture_image(a.repo, a.runs)))
     print(section_timeline(runs))
     print(section_report_embed(runs))
+    print(section_knee(runs))
     print(by_guest_size(runs))
     print(section_dumps(runs))
     print(section_rss(runs))

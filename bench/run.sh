@@ -14,7 +14,8 @@
 #
 # --quick: one 1 GB guest at crashkernel=32M with the timeline and
 # makedumpfile alone (a few minutes); its results go to build/bench-quick/,
-# not over the full bench's. Without it, also dump size and speed for zlib and
+# not over the full bench's. Without it, also the dump time at crashkernel=32,
+# 40, 48, 64 and 128M (the knee), dump size and speed for zlib and
 # lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that still
 # works for 1, 4 and 16 GB guests, by bisection in 4 MB steps, and for the
 # distro mode (tests/qemu/test-distro-mode.sh: Debian's kernel as the capture
@@ -331,6 +332,12 @@ if [ "$B_QUICK" = no ]; then
 	for m in 1G 4G 16G; do
 		say "smallest crashkernel= for a $m guest, distro mode (Debian's kernel, megasas disk)"
 		bisect "$m" distro
+	done
+	# Memory buys time (RESULTS.md section 3c): the same capture at growing
+	# reservations; report.py finds the knee.
+	for ck in 32 40 48 64 128; do
+		say "dump time against the reservation: 1 GB guest, crashkernel=${ck}M, default settings"
+		capture_run "knee-1G-${ck}M" 1G "$ck" time || :
 	done
 	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31; do
 		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"

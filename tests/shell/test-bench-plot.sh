@@ -120,6 +120,27 @@ assert "Not measured" in report.section_report_embed({"timeline": run(0.5, 30.0,
 EOS
 )
 check "the VmCore section: downtime and bytes per crash of both REPORT_VMCORE runs" $? "$out"
+# The knee (section 3c): panic to dump written at each reservation, against
+# the fastest, computed by hand; the knee is the smallest within 10%.
+out=$(python3 - "$REPO/bench" <<'EOS' 2>&1
+import sys
+sys.path.insert(0, sys.argv[1])
+import report
+def run(written, ok=True):
+    return {"ok": ok, "total_s": written + 1.0,
+            "events": {"panic": 0.0, "init": 3.0, "dump_start": 4.0, "dump": written}}
+runs = {"knee-1G-32M": run(30.0), "knee-1G-40M": run(22.0), "knee-1G-48M": run(14.0),
+        "knee-1G-64M": run(13.0), "knee-1G-128M": run(20.0, ok=False)}
+text = report.section_knee(runs)
+want = ["| 32 MB | 3.0 | 26.0 | 30.0 | 31.0 | 2.31 |", "| 48 MB | 3.0 | 10.0 | 14.0 | 15.0 | 1.08 |",
+        "| 64 MB | 3.0 | 9.0 | 13.0 | 14.0 | 1.00 |", "Knee: **48 MB**. Not completed: 128 MB."]
+for w in want:
+    assert w in text, (w, text)
+assert "| 128 MB |" not in text, text
+assert "Not measured" in report.section_knee({"knee-1G-32M": run(30.0)})
+EOS
+)
+check "the knee section: times against the fastest, the smallest within 10%, runs that failed named" $? "$out"
 # dumpagent against kdump-tools (section 0): medians of the completed
 # side-by-side runs and their ratios, computed by hand; each system's own
 # bisection; it leads RESULTS.md, and --kdump-only prints only it.
