@@ -248,6 +248,19 @@ guest_unit() {
 # in_root COMMAND...: runs it chrooted in the unpacked rootfs $ROOT, with a clean environment.
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 
+# stamp_marks: each mark of $MARKS ("|"-separated) first seen in $SERIAL is
+# appended to $WORK/times as "SECONDS MARK" (at() reads them back); called
+# once a second by the full-system tests' wait loops.
+stamp_marks() {
+	sm_now=$(date +%s)
+	printf '%s\n' "$MARKS" | tr '|' '\n' | while IFS= read -r m; do
+		grep -qF "$m" "$WORK/times" && continue
+		if tr -d '\r' <"$SERIAL" | grep -qF "$m"; then
+			echo "$sm_now $m" >>"$WORK/times"
+		fi
+	done
+}
+
 # The full-system tests' results. at MARK: the host's time of a serial mark
 # in $WORK/times ("SECONDS MARK" lines). The guest's $WORK/results holds one
 # "== NAME rc=N" line then the output per command: block NAME prints that

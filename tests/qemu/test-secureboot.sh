@@ -200,13 +200,7 @@ qemu=$!
 MARKS="SECUREBOOT-TEST: first boot|SECUREBOOT-TEST: armed|sysrq: Trigger a crash|dump written|SECUREBOOT-TEST: second boot|SECUREBOOT-TEST: powering off"
 : >"$WORK/times"
 while kill -0 "$qemu" 2>/dev/null; do
-	now=$(date +%s)
-	printf '%s\n' "$MARKS" | tr '|' '\n' | while IFS= read -r m; do
-		grep -qF "$m" "$WORK/times" && continue
-		if tr -d '\r' <"$SERIAL" | grep -qF "$m"; then
-			echo "$now $m" >>"$WORK/times"
-		fi
-	done
+	stamp_marks
 	sleep 1
 done
 rc=0

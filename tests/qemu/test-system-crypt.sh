@@ -165,13 +165,7 @@ while kill -0 "$qemu" 2>/dev/null; do
 		kill "$qemu" 2>/dev/null || :
 		fail "the first initramfs did not boot from the encrypted LV: $(tr -d '\r' <"$SERIAL" | grep -E "$STUCK" | head -n 3)"
 	fi
-	now=$(date +%s)
-	printf '%s\n' "$MARKS" | tr '|' '\n' | while IFS= read -r m; do
-		grep -qF "$m" "$WORK/times" && continue
-		if tr -d '\r' <"$SERIAL" | grep -qF "$m"; then
-			echo "$now $m" >>"$WORK/times"
-		fi
-	done
+	stamp_marks
 	sleep 1
 done
 rc=0

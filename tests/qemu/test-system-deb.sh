@@ -166,13 +166,7 @@ while kill -0 "$qemu" 2>/dev/null; do
 	if [ ! -e "$WORK/hotplugged" ] && tr -d '\r' <"$SERIAL" | grep -qF 'SYSTEM-TEST: hotplug now'; then
 		hotplug_memory
 	fi
-	now=$(date +%s)
-	printf '%s\n' "$MARKS" | tr '|' '\n' | while IFS= read -r m; do
-		grep -qF "$m" "$WORK/times" && continue
-		if tr -d '\r' <"$SERIAL" | grep -qF "$m"; then
-			echo "$now $m" >>"$WORK/times"
-		fi
-	done
+	stamp_marks
 	sleep 1
 done
 rc=0
