@@ -67,6 +67,7 @@ depends() {
 closure() {
 	todo=$ROOT_PACKAGES seen=' '
 	while [ -n "$todo" ]; do
+		# shellcheck disable=SC2086 # package names are words
 		set -- $todo
 		todo=''
 		for p in "$@"; do
@@ -84,7 +85,7 @@ closure() {
 check_needed() {
 	missing=''
 	for f in "$1"/bin/* "$1"/sbin/* "$1"/usr/bin/* "$1"/usr/sbin/*; do
-		[ -f "$f" ] && [ ! -L "$f" ] || continue
+		if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
 		needed=$(LC_ALL=C readelf -dW "$f" 2>/dev/null |
 			sed -n 's/^.*(NEEDED).*\[\(.*\)\]$/\1/p') || continue
 		for so in $needed; do
@@ -109,7 +110,7 @@ mkdir "$work/debs" "$work/root"
 # drop to the _apt user, who may not reach a directory under a private home.
 sandbox=''
 [ "$(id -u)" != 0 ] || sandbox='-o APT::Sandbox::User=root'
-# shellcheck disable=SC2086 # one option, one package a word
+# shellcheck disable=SC2086,SC2046 # one option, one package a word
 (cd "$work/debs" && apt-get download -q=2 $sandbox $(for p in $packages; do echo "$p:arm64"; done)) ||
 	die "apt-get download of the arm64 packages failed:$packages"
 : >"$work/root/packages.unsorted"
