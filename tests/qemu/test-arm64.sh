@@ -34,7 +34,7 @@ require_file "$CAPTURE_KERNEL" "run make capture-kernel ARCH=arm64"
 require_file "$AGENT64" "run make agent-arm64"
 require_file "$BUILD/dumpagent" "run make"
 require_file "$ROOT64/packages" "run make initramfs ARCH=arm64 (scripts/arm64-root.sh $ROOT64)"
-for tool in qemu-system-aarch64:qemu-system-arm debugfs:e2fsprogs apt-get:apt dpkg-deb:dpkg; do
+for tool in qemu-system-aarch64:qemu-system-arm qemu-aarch64:qemu-user debugfs:e2fsprogs apt-get:apt dpkg-deb:dpkg; do
 	command -v "${tool%%:*}" >/dev/null 2>&1 || fail "${tool%%:*} not found: install the Debian package ${tool#*:}"
 done
 
@@ -57,14 +57,22 @@ debian_kernel_arm64() {
 		rm -rf "${KCACHE:?}/$pkg" && mv "$KCACHE/$pkg.tmp" "$KCACHE/$pkg" || fail "cannot cache $pkg in $KCACHE"
 }
 
-# check_dmesg: makedumpfile --dump-dmesg reads the crashed kernel's log
-# back out of the dump, and it holds the crash.
+# check_dmesg: makedumpfile --dump-dmesg reads the crashed kernel's log back
+# out of the dump, and it holds the crash. The host's makedumpfile is built
+# for x86_64 only (its page-table walk is the build's architecture), so it
+# cannot read an arm64 dump; the one that made the dump, Debian's arm64
+# makedumpfile from $ROOT64, runs here under qemu-aarch64 (qemu-user), its
+# libraries from $ROOT64 (-L).
 check_dmesg() {
-	mdf=$(command -v makedumpfile) || fail "makedumpfile not found: install the Debian package makedumpfile"
-	"$mdf" --dump-dmesg "$WORK/dump.$dir" "$WORK/dump-dmesg.txt" >"$WORK/dump-dmesg.log" 2>&1 ||
-		fail "$mdf --dump-dmesg cannot read the arm64 dump: $(cat "$WORK/dump-dmesg.log")"
+	command -v qemu-aarch64 >/dev/null 2>&1 || fail "qemu-aarch64 not found: install the Debian package qemu-user"
+	qemu-aarch64 -L "$ROOT64" "$ROOT64/usr/bin/makedumpfile" --dump-dmesg "$WORK/dump.$dir" "$WORK/dump-dmesg.txt" \
+		>"$WORK/dump-dmesg.log" 2>&1 ||
+		fail "Debian's arm64 makedumpfile --dump-dmesg cannot read the dump: $(cat "$WORK/dump-dmesg.log")"
 	grep -q 'sysrq: Trigger a crash' "$WORK/dump-dmesg.txt" ||
 		fail "makedumpfile --dump-dmesg of the dump does not hold the crash: $(tail -n 20 "$WORK/dump-dmesg.txt")"
+	cmp -s "$WORK/dump-dmesg.txt" "$WORK/dmesg.$dir" ||
+		grep -qF "$(grep 'Kernel panic - not syncing' "$WORK/dmesg.$dir" | head -n 1)" "$WORK/dump-dmesg.txt" ||
+		fail "the dmesg read from the dump and the one the capture saved disagree on the panic line"
 }
 
 debian_kernel_arm64
@@ -108,10 +116,12 @@ grep -q 'sysrq: Trigger a crash' "$WORK/dmesg.$dir" ||
 # marks the panicking CPU's note; its pc must be where that CPU was. For
 # "echo c", 6.1's sysrq_handle_crash calls panic(), which has no pt_regs to
 # give: __crash_kexec's crash_setup_regs(NULL) saves the CPU's registers
-# there, its pc the address of its own "adr" (arch/arm64/include/asm/kexec.h).
-# So pc is in __crash_kexec, and the call trace of that CPU names
-# sysrq_handle_crash. Where the functions are (KASLR moves them) the
-# crashed kernel said itself, from /proc/kallsyms, before the crash.
+# there, pc the address of its own "adr" (arch/arm64/include/asm/kexec.h).
+# So pc is in __crash_kexec, and the call trace of that CPU goes through
+# sysrq_handle_crash: panic() does not return, so the address after its
+# call, the last of sysrq_handle_crash, is printed as the next function's
+# +0x0. Where the functions are (KASLR moves them) the crashed kernel said
+# itself, from /proc/kallsyms, before the crash.
 summary=$WORK/summary.$dir.txt
 regs=$(awk '/^CPU note .*\(panicking\):$/ { on = 1; next } /^CPU note / { on = 0 } on' "$summary")
 [ -n "$regs" ] || fail "the summary marks no panicking CPU: $(cat "$summary")"
@@ -123,18 +133,24 @@ reg() {
 for r in x0 x1 x15 x28 x29 x30 sp pc pstate; do
 	reg "$r" >/dev/null
 done
-pc=$(reg pc)
-# in SYMBOL ADDRESS: ADDRESS is between SYMBOL's start and the next symbol
+# kallsyms NAME: "START END NEXT" as first-init printed them.
+kallsyms() {
+	k=$(tr -d '\r' <"$SERIAL" | sed -n "s/^first-init: kallsyms $1 \([0-9a-f]\{16\} [0-9a-f]\{16\} [^ ]*\)\$/\1/p")
+	[ -n "$k" ] || fail "first-init did not say where $1 is: $(grep 'kallsyms' "$SERIAL")"
+	echo "$k"
+}
+# in NAME ADDRESS: ADDRESS is between NAME's start and the next symbol
 # (16 lowercase hex digits each: awk compares them as strings).
 in() {
-	range=$(tr -d '\r' <"$SERIAL" | sed -n "s/^first-init: kallsyms $1 \([0-9a-f]\{16\}\) \([0-9a-f]\{16\}\)\$/\1 \2/p")
-	[ -n "$range" ] || fail "first-init did not say where $1 is: $(grep 'kallsyms' "$SERIAL")"
-	awk -v a="$2" -v r="$range" 'BEGIN { split(r, x, " "); exit !(a >= x[1] && a < x[2]) }'
+	awk -v a="$2" -v r="$(kallsyms "$1")" 'BEGIN { split(r, x, " "); exit !(a >= x[1] && a < x[2]) }'
 }
+pc=$(reg pc)
 in __crash_kexec "$pc" ||
-	fail "the panicking CPU's pc $pc is not in __crash_kexec ($(grep 'kallsyms __crash_kexec' "$SERIAL")): $(cat "$summary")"
-grep -q '^  sysrq_handle_crash+' "$summary" ||
-	fail "the summary's call trace does not name sysrq_handle_crash: $(cat "$summary")"
+	fail "the panicking CPU's pc $pc is not in __crash_kexec ($(kallsyms __crash_kexec)): $(cat "$summary")"
+after=$(kallsyms sysrq_handle_crash | cut -d' ' -f3)
+awk -v s="$after" '/^Call trace:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$summary" >"$WORK/trace"
+grep -A1 '^panic+' "$WORK/trace" | grep -Eq "^(sysrq_handle_crash\+|$after\+0x0/)" ||
+	fail "the summary's call trace does not go from sysrq_handle_crash (printed as $after+0x0) to panic: $(cat "$summary")"
 
 check_dmesg
 pass "$(wc -c <"$WORK/dump.$dir") bytes of dump; QEMU ran $seconds s"
