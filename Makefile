@@ -176,8 +176,15 @@ initramfs-arm64: $(B)/arm64/dumpagent $(B)/dumpagent $(B)/arm64/root/packages
 		--sysroot $(B)/arm64/root --output $(B)/initramfs-arm64.img
 
 # The Debian package (dpkg-buildpackage in a copy of the tree): build/deb/*.deb.
+# make deb ARCH=arm64 cross-builds the arm64 one into build/deb-arm64, with
+# the arm64 capture kernel and the root of Debian's arm64 packages copied in.
+ifeq ($(ARCH),arm64)
+deb: capture-kernel $(B)/arm64/root/packages
+	scripts/build-deb.sh --arch arm64 --out $(B)/deb-arm64
+else
 deb: capture-kernel makedumpfile
 	scripts/build-deb.sh --out $(B)/deb
+endif
 
 # shellcheck and dash -n over every shell script of the tree (tests/lint.sh finds them).
 lint:
