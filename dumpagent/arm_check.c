@@ -22,10 +22,10 @@ static int first_line(const char *path, char *buf, size_t len)
 	return ok ? 0 : -1;
 }
 
-int arm_check_reserved(const char *sysfs, const char *asked, unsigned long long *reserved,
-		       char *why, size_t len)
+int arm_check_reserved(const char *sysfs, enum arm_arch arch, const struct arm_crashkernel *ck,
+		       unsigned long long *reserved, char *why, size_t len)
 {
-	char path[1024], val[64], state[96];
+	char path[1024], val[64], state[1100];
 	int readable;
 
 	(void)snprintf(path, sizeof(path), "%s/kernel/kexec_crash_size", sysfs);
@@ -36,21 +36,10 @@ int arm_check_reserved(const char *sysfs, const char *asked, unsigned long long 
 	if (*reserved > 0)
 		return 0;
 	if (readable)
-		(void)snprintf(state, sizeof(state), "is %s", val);
+		(void)snprintf(state, sizeof(state), "%s is %s", path, val);
 	else
-		(void)snprintf(state, sizeof(state), "does not exist");
-	if (asked && *asked)
-		(void)snprintf(why, len,
-			       "no memory is reserved for the capture kernel (%s %s), although the kernel "
-			       "command line has crashkernel=%s: the kernel could not reserve it (see: "
-			       "dmesg | grep -i crashkernel), try crashkernel=" ARM_CRASHKERNEL_SIZE,
-			       path, state, asked);
-	else
-		(void)snprintf(why, len,
-			       "no memory is reserved for the capture kernel (%s %s). Add crashkernel="
-			       ARM_CRASHKERNEL_SIZE " to the kernel command line (on Debian: "
-			       "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub and reboot)",
-			       path, state);
+		(void)snprintf(state, sizeof(state), "%s does not exist", path);
+	arm_crashkernel_missing(arch, ck, state, why, len);
 	return -1;
 }
 

@@ -4,14 +4,14 @@
 
 #include <stddef.h>
 
-/* The crashkernel= load-crashkernel recommends when none is reserved. */
-#define ARM_CRASHKERNEL_SIZE "64M"
+#include "arm_crashkernel.h"
 
 /* Reads sysfs/kernel/kexec_crash_size into *reserved (0 when missing or not
- * a number). 0 when memory is reserved, else -1 with the refusal in why;
- * asked is the running kernel's crashkernel= ("" when it has none). */
-int arm_check_reserved(const char *sysfs, const char *asked, unsigned long long *reserved,
-		       char *why, size_t len);
+ * a number; on arm64 with crashkernel=Y,low, the ,high part alone, where
+ * kexec loads). 0 when memory is reserved, else -1 with the refusal for
+ * arch in why; ck is the running kernel's crashkernel= words. */
+int arm_check_reserved(const char *sysfs, enum arm_arch arch, const struct arm_crashkernel *ck,
+		       unsigned long long *reserved, char *why, size_t len);
 /* what ("capture kernel") path (from: "--kernel", "CAPTURE_KERNEL in FILE")
  * exists, is a regular file and is readable: 0, or -1 with why. */
 int arm_check_file(const char *what, const char *path, const char *from, char *why, size_t len);

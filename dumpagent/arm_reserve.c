@@ -75,8 +75,9 @@ static int initrd_sizes(const char *initrd, unsigned long long *size, long long 
 	return 0;
 }
 
-/* The boot size of the kernel file at path: 0, or -1 with why. */
-static int kernel_boot_size(const char *path, unsigned long long *boot, char *why, size_t len)
+/* The boot size of the kernel file at path, and whether it is an arm64
+ * kernel: 0, or -1 with why. */
+static int kernel_boot_size(const char *path, unsigned long long *boot, int *arm64, char *why, size_t len)
 {
 	unsigned char head[KERNEL_HEADER_LEN];
 	unsigned long long size;
@@ -92,6 +93,7 @@ static int kernel_boot_size(const char *path, unsigned long long *boot, char *wh
 	if (got < 0)
 		return -1;
 	*boot = kernel_header_boot_size(head, (size_t)got, size);
+	*arm64 = kernel_header_arch(head, (size_t)got) == KERNEL_ARCH_ARM64;
 	return 0;
 }
 
@@ -125,10 +127,13 @@ int arm_need(const char *kernel, const char *initrd, unsigned long long ram, str
 {
 	unsigned long long boot, isize;
 	long long unpacked;
+	int arm64;
 
-	if (kernel_boot_size(kernel, &boot, why, len) < 0 || initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
+	if (kernel_boot_size(kernel, &boot, &arm64, why, len) < 0 ||
+	    initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, arm_work(ARM_WORK_MB, ram), n);
+	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked,
+			    arm_work(arm64 ? ARM_WORK_MB_ARM64 : ARM_WORK_MB, ram), n);
 	return 0;
 }
 
@@ -137,13 +142,15 @@ int arm_need_distro(const char *kernel, const char *initrd, unsigned long long r
 {
 	unsigned long long boot, isize = ARM_DISTRO_INITRD_MB * MIB;
 	long long unpacked = ARM_DISTRO_UNPACKED_MB * MIB;
+	int arm64;
 
-	if (kernel_boot_size(kernel, &boot, why, len) < 0)
+	if (kernel_boot_size(kernel, &boot, &arm64, why, len) < 0)
 		return -1;
 	/* Not built yet: the placeholders. */
 	if (access(initrd, F_OK) == 0 && initrd_sizes(initrd, &isize, &unpacked, why, len) < 0)
 		return -1;
-	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked, arm_work(ARM_DISTRO_WORK_MB, ram), n);
+	arm_need_from_sizes(boot, isize, (unsigned long long)unpacked,
+			    arm_work(arm64 ? ARM_DISTRO_WORK_MB_ARM64 : ARM_DISTRO_WORK_MB, ram), n);
 	return 0;
 }
 

@@ -23,6 +23,23 @@
  * MB failed, 8 MB steps), with init_size 63.6 MiB and an initramfs of 4.3
  * MiB packed, 11.2 MiB unpacked: 20 MiB of base. */
 #define ARM_DISTRO_WORK_MB 20
+/* arm64: ESTIMATED, not measured (make bench ARCH=arm64 is to measure them
+ * and replace these). The same formula, with the kernel's own image_size
+ * (code, data, init and bss: an Image is not decompressed) as what it needs
+ * while it boots. x86's init_size also holds room to decompress in, which
+ * is free again once the kernel runs: the small kernel's 10.8 MiB against
+ * 6.5 MiB of code, data, init and bss in its Memory: line (4.3 MiB more),
+ * Debian's 63.6 MiB against 44.9 MiB (18.7 MiB more). The x86 bases above
+ * were calibrated with that room counted in, so arm64's add it back: 9 + 5
+ * and 20 + 19. Each adds 1 MiB for what arm64 has and x86 has not: the
+ * device tree that kexec passes (the running one packed, in a 2 MiB-aligned
+ * slot; QEMU's and boards' are tens of KiB, unflattened a few times that)
+ * and the linear map's page tables, which rodata=full makes 8 bytes a 4 KiB
+ * page (0.25 MiB for 128 MiB). Debian's arm64 kernels and this project's
+ * use 4 KiB pages; a kernel with 64 KiB pages needs more (Fedora reserves
+ * more for it) and is not counted. */
+#define ARM_WORK_MB_ARM64 15
+#define ARM_DISTRO_WORK_MB_ARM64 40
 /* A distro initramfs not built yet (--reserve before the first load) counts
  * as this, packed and unpacked: 4.3 and 11.2 MiB measured with 14 modules
  * (megaraid_sas, sd_mod, ext4); xfs or a bigger controller driver add some. */
@@ -62,10 +79,11 @@ unsigned long long arm_work(unsigned base_mb, unsigned long long ram);
 /* The machine's RAM, bytes: MemTotal of proc/meminfo; 0 when unknown. */
 unsigned long long arm_ram(const char *proc);
 /* The small mode's estimate for the files kernel and initrd on a machine
- * with ram bytes; 0, or -1 with why. */
+ * with ram bytes (the working memory of the kernel's architecture, read
+ * from its header: ARM_WORK_MB or ARM_WORK_MB_ARM64); 0, or -1 with why. */
 int arm_need(const char *kernel, const char *initrd, unsigned long long ram, struct arm_need *n, char *why,
 	     size_t len);
-/* The distro mode's: ARM_DISTRO_WORK_MB, and an initrd not built yet counted
+/* The distro mode's: ARM_DISTRO_WORK_MB (_ARM64 for an arm64 kernel), and an initrd not built yet counted
  * as ARM_DISTRO_INITRD_MB and ARM_DISTRO_UNPACKED_MB. 0, or -1 with why. */
 int arm_need_distro(const char *kernel, const char *initrd, unsigned long long ram, struct arm_need *n,
 		    char *why, size_t len);

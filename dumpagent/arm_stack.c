@@ -96,7 +96,7 @@ static int lv_on_luks(const struct target_env *env, const char *sysfs, dev_t dev
 			memcpy(s->luks, text, sizeof(text));
 			memcpy(s->luks_key, key, sizeof(key));
 		}
-		(void)snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", found > 1 ? ", " : "", name[i]);
+		(void)snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.31s", found > 1 ? ", " : "", name[i]);
 	}
 	if (found > 1) {
 		(void)snprintf(why, len, "the target's LV is on %d LUKS devices (%s): the capture opens one; set TARGET "

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arm_arch.h"
 #include "arm_check.h"
 #include "arm_grub.h"
 #include "arm_initrd.h"
@@ -74,11 +75,16 @@ const char *arm_sysfs_dir(void)
 	return sysfs && *sysfs ? sysfs : "/sys";
 }
 
-/* The estimate's figures. */
+/* The estimate's figures, and the boot parameter that --reserve writes
+ * for them on the running kernel's architecture. */
 static void put_need(const struct arm_need *n)
 {
+	char param[64];
+
 	printf("need_bytes=%llu\nrecommend_bytes=%llu\nshrink_bytes=%llu\nshrink_floor_mb=%d\nreserve_mb=%llu\n",
 	       n->need, n->recommend, n->shrink, ARM_SHRINK_FLOOR_MB, n->reserve_mb);
+	arm_crashkernel_param(arm_arch_running(), n->reserve_mb, param, sizeof(param));
+	arm_put("reserve_param", param);
 }
 
 /* dumpagent arm-need [--mode MODE] [--reserved BYTES] KERNEL INITRD: the

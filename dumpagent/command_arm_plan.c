@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm_arch.h"
 #include "arm_chain.h"
 #include "arm_check.h"
 #include "arm_cmdline.h"
@@ -44,6 +45,8 @@ struct plan {
 	enum { CHECK_NONE, CHECK_FILES, CHECK_LOAD } check;
 	char running[4096];
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
+	struct arm_crashkernel ck; /* its crashkernel= words, by form */
+	enum arm_arch arch; /* the running kernel's (DUMPAGENT_ARCH in tests) */
 	struct arm_stack stack; /* dumpagent.lvm=, .md=, .luks= and the keyfile; "" each for a plain target */
 };
 
@@ -68,6 +71,9 @@ static int check_small(struct plan *p, const struct config *cfg)
 		(void)snprintf(from, sizeof(from), "CAPTURE_INITRD in %s", p->conf);
 	if (arm_check_file("capture initramfs", p->initrd ? p->initrd : config_get(cfg, KEY_CAPTURE_INITRD),
 			   p->initrd ? "--initrd" : from, why, sizeof(why)) < 0)
+		return refuse(EXIT_NO_KERNEL, why);
+	if (arm_arch_check_kernel("capture kernel", p->kernel ? p->kernel : config_get(cfg, KEY_CAPTURE_KERNEL),
+				  p->arch, why, sizeof(why)) < 0)
 		return refuse(EXIT_NO_KERNEL, why);
 	return EXIT_OK;
 }
@@ -183,6 +189,8 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 	arm_put("lockdown", lockdown);
 	arm_lockdown_why(lockdown, mp->mode == ARM_MODE_DISTRO, mp->kernel, mp->release, why, sizeof(why));
 	arm_put("lockdown_why", why);
+	(void)arm_crashkernel_warning(p->arch, arm_proc_dir(), &p->ck, why, sizeof(why));
+	arm_put("crashkernel_warning", why);
 	target_warning(cfg, t, why, sizeof(why));
 	arm_put("warning", why);
 	put_screen(cfg);
@@ -357,7 +365,10 @@ int command_arm_plan(int argc, char **argv)
 	read_running(p.running, sizeof(p.running));
 	if (cmdline_get(p.running, "crashkernel", p.asked, sizeof(p.asked)) != 0)
 		p.asked[0] = '\0';
-	if (p.check == CHECK_LOAD && arm_check_reserved(arm_sysfs_dir(), p.asked, &reserved, why, sizeof(why)) < 0)
+	arm_crashkernel_parse(p.running, &p.ck);
+	p.arch = arm_arch_running();
+	if (p.check == CHECK_LOAD &&
+	    arm_check_reserved(arm_sysfs_dir(), p.arch, &p.ck, &reserved, why, sizeof(why)) < 0)
 		return refuse(EXIT_NOT_RESERVED, why);
 	is_auto = strcmp(config_get(&cfg, KEY_TARGET), "auto") == 0;
 	if (is_auto)
@@ -375,6 +386,7 @@ int command_arm_plan(int argc, char **argv)
 		(void)snprintf(name, sizeof(name), "c_%s", config_key_name((enum config_key)k));
 		arm_put(name, config_get(&cfg, (enum config_key)k));
 	}
+	arm_put("arch", arm_arch_name(p.arch));
 	if (p.check != CHECK_NONE)
 		put_load(&p, &cfg, is_auto ? &t : NULL, &mp, reserved);
 	if (is_auto)

@@ -20,6 +20,12 @@ static int is_bzimage(const unsigned char *head, size_t len)
 	return len >= 0x210 && memcmp(head + 0x202, "HdrS", 4) == 0;
 }
 
+/* arm64 Image (Documentation/arch/arm64/booting.rst): "ARM\x64" at 0x38. */
+static int is_arm64_image(const unsigned char *head, size_t len)
+{
+	return len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0;
+}
+
 unsigned long long kernel_header_boot_size(const unsigned char *head, size_t len, unsigned long long size)
 {
 	/* x86: init_size at 0x260 since 2.10, the memory the kernel needs from
@@ -28,9 +34,29 @@ unsigned long long kernel_header_boot_size(const unsigned char *head, size_t len
 		return le(head + 0x260, 4);
 	/* arm64 (Documentation/arch/arm64/booting.rst): "ARM\x64" at 0x38,
 	 * image_size at 16, the image with its bss. */
-	if (len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0 && le(head + 16, 8) > 0)
+	if (is_arm64_image(head, len) && le(head + 16, 8) > 0)
 		return le(head + 16, 8);
 	return size * 4;
+}
+
+enum kernel_arch kernel_header_arch(const unsigned char *head, size_t len)
+{
+	if (is_bzimage(head, len))
+		return KERNEL_ARCH_X86_64;
+	if (is_arm64_image(head, len))
+		return KERNEL_ARCH_ARM64;
+	/* An EFI zboot image (CONFIG_EFI_ZBOOT, arm64 only here): "MZ", then
+	 * "zimg" at 4 (drivers/firmware/efi/libstub/zboot-header.S). */
+	if (len >= 8 && memcmp(head, "MZ", 2) == 0 && memcmp(head + 4, "zimg", 4) == 0)
+		return KERNEL_ARCH_ARM64;
+	/* An ELF vmlinux: e_machine at 18, little-endian (ELFDATA2LSB at 5). */
+	if (len >= 20 && memcmp(head, "\177ELF", 4) == 0 && head[5] == 1) {
+		if (le(head + 18, 2) == 62) /* EM_X86_64 */
+			return KERNEL_ARCH_X86_64;
+		if (le(head + 18, 2) == 183) /* EM_AARCH64 */
+			return KERNEL_ARCH_ARM64;
+	}
+	return KERNEL_ARCH_UNKNOWN; /* a gzip'd Image.gz, or anything else */
 }
 
 unsigned long kernel_header_version_at(const unsigned char *head, size_t len)

@@ -12,6 +12,12 @@
  * first len bytes of the file, size its size. */
 unsigned long long kernel_header_boot_size(const unsigned char *head, size_t len, unsigned long long size);
 
+/* The architecture a kernel image is built for, from its header: an x86
+ * bzImage, an arm64 Image or EFI zboot image, an ELF vmlinux by its
+ * e_machine; UNKNOWN for anything else (a gzip'd arm64 Image.gz). */
+enum kernel_arch { KERNEL_ARCH_UNKNOWN, KERNEL_ARCH_X86_64, KERNEL_ARCH_ARM64 };
+enum kernel_arch kernel_header_arch(const unsigned char *head, size_t len);
+
 /* Where an x86 bzImage's kernel_version string is in the file ("6.1.0-28-amd64
  * (debian-kernel@...) #1 SMP ..."), or 0 when it has none. */
 unsigned long kernel_header_version_at(const unsigned char *head, size_t len);

@@ -4,6 +4,7 @@
 # Usage: initramfs/build.sh --config FILE --agent FILE --output FILE
 #                           [--makedumpfile FILE]
 #                           [--modules FILE --kernel-release REL]
+#                           [--sysroot DIR --check-agent FILE]
 #        initramfs/build.sh --list IMAGE
 #
 # The image holds /init (initramfs/init), its bench hook
@@ -17,7 +18,9 @@
 # capture kernel is the distribution's own, whose drivers are modules) it
 # also holds the listed kernel modules in /lib/modules/REL/, decompressed,
 # and /lib/modules/REL/load-order, their file names in the order /init
-# loads them. The same inputs give the same
+# loads them. With --sysroot DIR (another architecture: arm64) busybox and
+# makedumpfile are DIR's, Debian's packages unpacked by scripts/arm64-root.sh,
+# with the libraries their NEEDED entries name, found in DIR. The same inputs give the same
 # bytes (see pack_cpio in lib.sh). The output is written in a private
 # temporary directory next to it and renamed into place only when complete.
 #
@@ -37,7 +40,7 @@ usage() {
 	cat <<EOF
 usage: $IH_PROG --config FILE --agent FILE --output FILE
                  [--makedumpfile FILE] [--modules FILE --kernel-release REL]
-                 [--font FILE]
+                 [--font FILE] [--sysroot DIR --check-agent FILE]
        $IH_PROG --list IMAGE
        $IH_PROG --help
 
@@ -63,6 +66,16 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
                   /usr/share/dumpagent/screen-font.psf.gz (default:
                   screen-font.psf.gz next to this script, as the package
                   ships it, else console-setup's $DEFAULT_FONT)
+  --sysroot DIR   take busybox (DIR/bin/busybox) and makedumpfile
+                  (DIR/usr/bin/makedumpfile, unless --makedumpfile) from DIR,
+                  a tree of Debian packages for another architecture
+                  (scripts/arm64-root.sh DIR), with the libraries their
+                  NEEDED entries name, found in DIR; DIR/packages must list
+                  busybox-static at the version installed here, whose
+                  busybox --list names the applets
+  --check-agent FILE
+                  the agent that checks --config here, when --agent is for
+                  another architecture (with --sysroot: the build's own)
   --list IMAGE    print the file names in IMAGE, one a line, and exit
   --without-makedumpfile
                   leave makedumpfile out (for testing the agent's fallback)
@@ -92,12 +105,14 @@ list_image() {
 }
 
 config='' agent='' output='' with_makedumpfile=yes modules='' release='' makedumpfile_opt='' font=''
+sysroot='' check_agent=''
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--help | -h) usage; exit 0 ;;
 		--without-makedumpfile) with_makedumpfile=no; shift ;;
-		--config | --agent | --output | --list | --modules | --kernel-release | --makedumpfile | --font)
+		--config | --agent | --output | --list | --modules | --kernel-release | --makedumpfile | --font | \
+			--sysroot | --check-agent)
 			if [ $# -lt 2 ] || [ -z "$2" ]; then
 				usage_error "$1 needs a value"
 			fi
@@ -109,6 +124,8 @@ parse_args() {
 			--kernel-release) release=$2 ;;
 			--makedumpfile) makedumpfile_opt=$2 ;;
 			--font) font=$2 ;;
+			--sysroot) sysroot=$2 ;;
+			--check-agent) check_agent=$2 ;;
 			--list) list_image "$2"; exit 0 ;;
 			esac
 			shift 2
@@ -128,6 +145,10 @@ parse_args() {
 	case $release in
 	*/* | . | ..) usage_error "--kernel-release '$release' is not a kernel release" ;;
 	esac
+	if [ -n "$sysroot" ] && [ -z "$check_agent" ]; then
+		usage_error "--sysroot needs --check-agent (the agent for another architecture cannot run here)"
+	fi
+	[ -n "$check_agent" ] || check_agent=$agent
 }
 
 # Everything is checked before anything is staged, so a bad input never
@@ -140,6 +161,10 @@ check_inputs() {
 		die "agent $agent: not an executable file"
 	fi
 	require_static "$agent" "agent" || exit 1
+	if [ ! -f "$check_agent" ] || [ ! -x "$check_agent" ]; then
+		die "check agent $check_agent: not an executable file"
+	fi
+	[ -z "$sysroot" ] || check_sysroot
 	if [ -z "$font" ]; then
 		font=$DEFAULT_FONT
 		[ ! -f "$IH_DIR/screen-font.psf.gz" ] || font=$IH_DIR/screen-font.psf.gz
@@ -148,9 +173,10 @@ check_inputs() {
 		die "font $font: not a readable file (the brown screen's font): install the Debian package console-setup-linux, or give --font"
 	fi
 	# The agent that will read the file at crash time judges it now, when a
-	# mistake is cheap. It is static, so it runs here as it will run there.
-	if ! check_out=$("$agent" config check --config "$config" 2>&1); then
-		die "config $config is not valid (checked by $agent): $check_out"
+	# mistake is cheap. It is static, so it runs here as it will run there;
+	# for another architecture the same source built for this one judges.
+	if ! check_out=$("$check_agent" config check --config "$config" 2>&1); then
+		die "config $config is not valid (checked by $check_agent): $check_out"
 	fi
 	if [ ! -f "$BUSYBOX" ]; then
 		die "$BUSYBOX not found: install the Debian package busybox-static"
@@ -164,11 +190,28 @@ check_inputs() {
 	check_cryptsetup
 }
 
+# check_sysroot: DIR holds busybox-static at this machine's version, so that
+# this machine's busybox --list names the applets of DIR's (which cannot run
+# here): the same Debian source and configuration, another architecture.
+check_sysroot() {
+	[ -d "$sysroot" ] || die "sysroot $sysroot: not a directory (make it with scripts/arm64-root.sh $sysroot)"
+	sysroot=$(CDPATH='' cd -- "$sysroot" && pwd)
+	BUSYBOX=$sysroot/bin/busybox
+	[ -f "$sysroot/packages" ] || die "sysroot $sysroot: no packages file (made by scripts/arm64-root.sh)"
+	want=$(sed -n 's/^busybox-static \(.*\)$/\1/p' "$sysroot/packages")
+	[ -n "$want" ] || die "sysroot $sysroot: busybox-static is not in $sysroot/packages"
+	have=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null) ||
+		die "busybox-static is not installed here: install the Debian package busybox-static ($want), whose busybox --list names the applets"
+	[ "$have" = "$want" ] ||
+		die "busybox-static here is $have, in $sysroot $want: the applet lists may differ; install busybox-static $want or rebuild $sysroot"
+}
+
 # A target on LUKS (dm-crypt among the modules): the capture agent opens it
 # with Debian's cryptsetup, copied in with its libraries like makedumpfile.
 cryptsetup=''
 check_cryptsetup() {
 	[ -n "$modules" ] && grep -q '/dm-crypt\.ko' "$modules" || return 0
+	[ -z "$sysroot" ] || die "the target is on LUKS (dm-crypt is listed): --sysroot has no cryptsetup"
 	cryptsetup=$(command -v cryptsetup) || cryptsetup=/sbin/cryptsetup
 	[ -x "$cryptsetup" ] || die "the target is on LUKS (dm-crypt is listed) and cryptsetup is not found: install the Debian package cryptsetup-bin"
 }
@@ -181,6 +224,13 @@ check_cryptsetup() {
 # "make makedumpfile" builds it as build/makedumpfile/makedumpfile in the tree.
 find_makedumpfile() {
 	ih_root=$(CDPATH='' cd -- "$IH_DIR"/.. && pwd)
+	if [ -n "$sysroot" ] && [ -z "$makedumpfile_opt" ]; then
+		makedumpfile=/usr/bin/makedumpfile
+		mdf_file=$(root_resolve "$sysroot" "$makedumpfile") || exit 1
+		mdf_interp=$(elf_interp "$mdf_file") || exit 1
+		echo "$IH_PROG: makedumpfile: $sysroot$makedumpfile (in the sysroot, with $mdf_interp and its libraries)"
+		return 0
+	fi
 	if [ -n "$makedumpfile_opt" ]; then
 		if [ ! -f "$makedumpfile_opt" ] || [ ! -x "$makedumpfile_opt" ]; then
 			die "makedumpfile $makedumpfile_opt: not an executable file"
@@ -196,6 +246,9 @@ find_makedumpfile() {
 			die "makedumpfile not found: run make makedumpfile, or install the Debian package makedumpfile"
 	fi
 	mdf_interp=$(elf_interp "$makedumpfile") || exit 1
+	if [ -n "$sysroot" ] && [ -n "$mdf_interp" ]; then
+		die "makedumpfile $makedumpfile is dynamic: with --sysroot, --makedumpfile takes a static one"
+	fi
 	if [ -z "$mdf_interp" ]; then
 		echo "$IH_PROG: makedumpfile: $makedumpfile (static)"
 	else
@@ -242,7 +295,9 @@ module_file() {
 # mount, findfs, vi and the rest. 270 symlinks cost a few KiB compressed.
 stage_busybox() {
 	add_file "$staging" "$BUSYBOX" /bin/busybox 0755 || exit 1
-	applets=$("$BUSYBOX" --list) || die "$BUSYBOX --list failed"
+	lister=$BUSYBOX
+	[ -z "$sysroot" ] || lister=/bin/busybox # check_sysroot: the same version
+	applets=$("$lister" --list) || die "$lister --list failed"
 	set -f # the applets "[" and "[[" are glob patterns
 	for applet in $applets; do
 		case $applet in
@@ -269,10 +324,16 @@ stage_device_nodes() {
 # no use in the capture kernel, and its memory is the scarcest there. strip
 # is binutils', always on a build host; a machine that rebuilds the
 # initramfs without it has the package's agent, which dh_strip stripped.
+# An aarch64 agent is stripped by binutils-aarch64-linux-gnu's strip,
+# which comes with the cross compiler that built it.
 strip_agent() {
-	command -v strip >/dev/null 2>&1 || return 0
-	strip --strip-all -- "$staging/sbin/dumpagent" ||
-		die "strip $staging/sbin/dumpagent failed"
+	stripper='strip'
+	if LC_ALL=C readelf -h "$agent" | grep -q 'Machine: *AArch64'; then
+		stripper=aarch64-linux-gnu-strip
+	fi
+	command -v "$stripper" >/dev/null 2>&1 || return 0
+	"$stripper" --strip-all -- "$staging/sbin/dumpagent" ||
+		die "$stripper $staging/sbin/dumpagent failed"
 }
 
 stage() {
@@ -280,7 +341,9 @@ stage() {
 		mkdir -p "$staging/$d"
 	done
 	stage_busybox
-	if [ "$with_makedumpfile" = yes ]; then
+	if [ "$with_makedumpfile" = yes ] && [ -n "$sysroot" ] && [ -z "$makedumpfile_opt" ]; then
+		add_root_binary_with_libs "$staging" "$sysroot" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+	elif [ "$with_makedumpfile" = yes ]; then
 		add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
 	fi
 	if [ -n "$cryptsetup" ]; then

@@ -15,6 +15,12 @@
 #   require_static BINARY WHAT                  fails unless BINARY is a static ELF.
 #   elf_libs BINARY                             prints interpreter and libraries.
 #   pack_cpio STAGING OUTPUT                    gzip'ed newc cpio, reproducible.
+#   root_resolve ROOT PATH                      PATH's file inside ROOT, symlinks
+#       followed inside ROOT (an absolute link target is taken from ROOT).
+#   root_libs ROOT BINARY                       interpreter and libraries of
+#       BINARY (of another architecture) as found in ROOT, from NEEDED.
+#   add_root_binary_with_libs STAGING ROOT BINARY DEST  BINARY (a path in
+#       ROOT) at DEST, plus what root_libs prints, each at its path in ROOT.
 #
 # Set IH_PROG to the caller's name for the error prefix.
 
@@ -174,4 +180,96 @@ pack_cpio() {
 		rm -f -- "$ih_pc_out"
 		return 1
 	fi
+}
+
+# root_resolve ROOT PATH: prints ROOT's file for the absolute PATH, each
+# symbolic link on the way followed inside ROOT: a library package's
+# /lib/ld-linux-aarch64.so.1 -> aarch64-linux-gnu/ld-linux-aarch64.so.1 must
+# not be looked up on the build machine. Only the last component is followed
+# (dpkg-deb -x makes real directories); 40 links at most, as the kernel.
+root_resolve() {
+	ih_rr_path=$2
+	ih_rr_n=0
+	while [ -L "$1$ih_rr_path" ]; do
+		ih_rr_n=$((ih_rr_n + 1))
+		if [ "$ih_rr_n" -gt 40 ]; then
+			ih_error "$1$2: too many levels of symbolic links"
+			return 1
+		fi
+		ih_rr_target=$(readlink -- "$1$ih_rr_path") || return 1
+		case $ih_rr_target in
+		/*) ih_rr_path=$ih_rr_target ;;
+		*) ih_rr_path=${ih_rr_path%/*}/$ih_rr_target ;;
+		esac
+	done
+	if [ ! -f "$1$ih_rr_path" ]; then
+		ih_error "$1$2: not a file in $1"
+		return 1
+	fi
+	echo "$1$ih_rr_path"
+}
+
+# root_find_lib ROOT SONAME: prints the absolute path (in ROOT's terms) of
+# SONAME in the directories Debian's dynamic loader searches by itself.
+root_find_lib() {
+	for ih_rf_dir in "$1"/lib/*-linux-gnu* "$1"/usr/lib/*-linux-gnu* "$1/lib" "$1/usr/lib"; do
+		if [ -e "$ih_rf_dir/$2" ]; then
+			echo "${ih_rf_dir#"$1"}/$2"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# root_libs ROOT BINARY: the interpreter and every library BINARY needs,
+# transitively, from the NEEDED entries (readelf reads any architecture; the
+# binary's own loader cannot run here). One absolute path a line, sorted.
+root_libs() {
+	ih_rl_bin=$(root_resolve "$1" "$2") || return 1
+	ih_rl_interp=$(elf_interp "$ih_rl_bin") || return 1
+	[ -n "$ih_rl_interp" ] || return 0
+	root_resolve "$1" "$ih_rl_interp" >/dev/null || return 1
+	ih_rl_todo=$ih_rl_bin ih_rl_seen=" $ih_rl_interp "
+	while [ -n "$ih_rl_todo" ]; do
+		ih_rl_next=''
+		for ih_rl_file in $ih_rl_todo; do
+			if ! ih_rl_needed=$(LC_ALL=C readelf -dW "$ih_rl_file" | sed -n 's/^.*(NEEDED).*\[\(.*\)\]$/\1/p'); then
+				ih_error "readelf -d $ih_rl_file failed"
+				return 1
+			fi
+			for ih_rl_so in $ih_rl_needed; do
+				# libc names the loader too: it is the interpreter, once.
+				[ "$ih_rl_so" != "${ih_rl_interp##*/}" ] || continue
+				if ! ih_rl_lib=$(root_find_lib "$1" "$ih_rl_so"); then
+					ih_error "$2: library $ih_rl_so (needed by ${ih_rl_file#"$1"}) not found in $1"
+					return 1
+				fi
+				case $ih_rl_seen in *" $ih_rl_lib "*) continue ;; esac
+				ih_rl_seen="$ih_rl_seen$ih_rl_lib "
+				ih_rl_file2=$(root_resolve "$1" "$ih_rl_lib") || return 1
+				ih_rl_next="$ih_rl_next $ih_rl_file2"
+			done
+		done
+		ih_rl_todo=$ih_rl_next
+	done
+	# shellcheck disable=SC2086 # paths without blanks, one a word
+	printf '%s\n' $ih_rl_seen | LC_ALL=C sort -u
+}
+
+# add_root_binary_with_libs STAGING ROOT BINARY DEST: BINARY, a path in
+# ROOT, at DEST, with its interpreter and libraries at their paths in ROOT.
+add_root_binary_with_libs() {
+	ih_ar_bin=$(root_resolve "$2" "$3") || return 1
+	ih_ar_libs=$(root_libs "$2" "$3") || return 1
+	ih_ar_interp=$(elf_interp "$ih_ar_bin") || return 1
+	add_file "$1" "$ih_ar_bin" "$4" 0755 || return 1
+	while IFS= read -r ih_ar_lib; do
+		[ -n "$ih_ar_lib" ] || continue
+		ih_ar_mode=0644
+		[ "$ih_ar_lib" != "$ih_ar_interp" ] || ih_ar_mode=0755
+		ih_ar_src=$(root_resolve "$2" "$ih_ar_lib") || return 1
+		add_file "$1" "$ih_ar_src" "$ih_ar_lib" "$ih_ar_mode" || return 1
+	done <<EOF
+$ih_ar_libs
+EOF
 }

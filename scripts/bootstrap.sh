@@ -8,15 +8,16 @@ set -eu
 cd "$(dirname -- "$0")/.."
 
 # libdw-dev .. libbz2-dev: the static archives scripts/build-makedumpfile.sh links.
-# gcc-aarch64-linux-gnu .. qemu-system-arm: the arm64 agent (make agent-arm64)
-# and capture kernel (make capture-kernel ARCH=arm64), and the guest that boots it.
+# gcc-aarch64-linux-gnu .. qemu-user: the arm64 agent (make agent-arm64)
+# and capture kernel (make capture-kernel ARCH=arm64), the guest that boots it,
+# and qemu-aarch64, which runs Debian's arm64 makedumpfile on a dump (make check-arm64).
 PACKAGES="build-essential bc bison flex patch libelf-dev libssl-dev cpio xz-utils file
 libdw-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev
 python3 dash shellcheck libcmocka-dev zlib1g-dev clang libclang-rt-14-dev
 linux-source-6.1 linux-image-amd64 kexec-tools makedumpfile busybox-static console-setup-linux
 qemu-system-x86 e2fsprogs xfsprogs dosfstools util-linux fdisk man-db
 git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2 mdadm cryptsetup-bin
-gcc-aarch64-linux-gnu zlib1g-dev:arm64 qemu-system-arm"
+gcc-aarch64-linux-gnu zlib1g-dev:arm64 qemu-system-arm qemu-user"
 
 # The source of makedumpfile 1.7.6 (scripts/build-makedumpfile.sh fetches
 # it with apt-get source). Only deb-src: trixie's binary packages never

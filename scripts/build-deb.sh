@@ -1,7 +1,13 @@
 #!/bin/sh
 # scripts/build-deb.sh: builds the dumpagent .deb with dpkg-buildpackage in a copy of the tree.
 #
-# Usage: scripts/build-deb.sh [--out DIR]   (default DIR: build/deb)
+# Usage: scripts/build-deb.sh [--arch arm64] [--out DIR]   (default DIR: build/deb)
+#
+# --arch arm64 cross-builds the package for arm64 (dpkg-buildpackage
+# --host-arch arm64): it copies build/capture-arm64 (make capture-kernel
+# ARCH=arm64) and the root of Debian's arm64 busybox and makedumpfile,
+# build/arm64/root (scripts/arm64-root.sh), instead of build/capture and
+# the static makedumpfile; both must be there.
 #
 # dpkg-buildpackage writes its results into the parent of the source tree, so
 # the tree (the files git knows, committed or not) is copied to DIR/src and
@@ -14,6 +20,7 @@
 set -eu
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 out=$REPO/build/deb
+arch=''
 
 say() { echo "build-deb: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -24,7 +31,14 @@ while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || { say "--out needs a directory"; exit 100; }
 		case $2 in /*) out=$2 ;; *) out=$(pwd)/$2 ;; esac
 		shift 2 ;;
-	*) say "usage: scripts/build-deb.sh [--out DIR]"; exit 100 ;;
+	--arch)
+		if [ $# -lt 2 ] || [ "$2" != arm64 ]; then
+			say "--arch takes arm64 (without it: this machine's)"
+			exit 100
+		fi
+		arch=$2
+		shift 2 ;;
+	*) say "usage: scripts/build-deb.sh [--arch arm64] [--out DIR]"; exit 100 ;;
 	esac
 done
 for tool in dpkg-buildpackage dh; do
@@ -53,7 +67,21 @@ else
 fi || die "cannot copy the tree from $REPO: listing or archiving it failed"
 tar -C "$src" -xf "$copy/tree.tar" || die "cannot copy the tree from $REPO to $src"
 rm -rf -- "$copy"
-if [ -f "$REPO/build/capture/.stamp" ]; then
+if [ -n "$arch" ]; then
+	# The package build does not build the arm64 kernel (an hour) or fetch
+	# the arm64 packages (no network): both are copied in, or it stops here.
+	[ -f "$REPO/build/capture-arm64/.stamp" ] ||
+		die "no arm64 capture kernel in $REPO/build/capture-arm64: run make capture-kernel ARCH=arm64"
+	[ -f "$REPO/build/arm64/root/packages" ] ||
+		die "no arm64 root in $REPO/build/arm64/root: run scripts/arm64-root.sh $REPO/build/arm64/root"
+	mkdir -p "$src/build/capture-arm64" "$src/build/arm64"
+	cp -p "$REPO/build/capture-arm64/vmlinuz" "$REPO/build/capture-arm64/vmlinuz.builtin" \
+		"$REPO/build/capture-arm64/config" "$REPO/build/capture-arm64/release" \
+		"$REPO/build/capture-arm64/.stamp" "$src/build/capture-arm64/" ||
+		die "cannot copy the arm64 capture kernel from $REPO/build/capture-arm64"
+	cp -a "$REPO/build/arm64/root" "$src/build/arm64/" ||
+		die "cannot copy the arm64 root from $REPO/build/arm64/root"
+elif [ -f "$REPO/build/capture/.stamp" ]; then
 	mkdir -p "$src/build/capture"
 	cp -p "$REPO/build/capture/vmlinuz" "$REPO/build/capture/vmlinuz.builtin" \
 		"$REPO/build/capture/config" "$REPO/build/capture/release" \
@@ -63,15 +91,17 @@ fi
 # Likewise the static makedumpfile (make makedumpfile), when there is one:
 # the package build fetches no source, so without it the package gets Debian
 # 12's makedumpfile (scripts/build-makedumpfile.sh --offline says so).
-if [ -f "$REPO/build/makedumpfile/.stamp" ] && [ -f "$REPO/build/makedumpfile/built-using" ]; then
+if [ -z "$arch" ] && [ -f "$REPO/build/makedumpfile/.stamp" ] && [ -f "$REPO/build/makedumpfile/built-using" ]; then
 	mkdir -p "$src/build/makedumpfile"
 	cp -p "$REPO/build/makedumpfile/makedumpfile" "$REPO/build/makedumpfile/.stamp" \
 		"$REPO/build/makedumpfile/built-using" "$src/build/makedumpfile/" ||
 		die "cannot copy the static makedumpfile from $REPO/build/makedumpfile"
 fi
 
-say "dpkg-buildpackage -us -uc -b in $src (log: $out/build.log)"
-if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
+set -- -us -uc -b
+[ -z "$arch" ] || set -- --host-arch "$arch" "$@"
+say "dpkg-buildpackage $* in $src (log: $out/build.log)"
+if ! (cd "$src" && dpkg-buildpackage "$@") >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
 	die "dpkg-buildpackage failed; full log: $out/build.log"
 fi

@@ -62,6 +62,7 @@ plan() { ask plan --config "$conf" --kernel "$opt_kernel" --initrd "$opt_initrd"
 prepare() {
 	plan --load
 	[ -z "$warning" ] || warn "$warning"
+	[ -z "$crashkernel_warning" ] || warn "$crashkernel_warning"
 	regenerate_initrd
 	# The mode's estimate against the reservation: short refuses (19).
 	ask need --mode "$mode" --reserved "$reserved" "$kernel" "$initrd"
@@ -264,7 +265,7 @@ shrink() {
 
 reserve() {
 	ask need --mode "$mode" "$kernel" "$initrd"
-	param="crashkernel=${reserve_mb}M" cfg=$GRUB_DIR/dumpagent.cfg
+	param=$reserve_param cfg=$GRUB_DIR/dumpagent.cfg # crashkernel=NM, by arm-need for this architecture
 	if [ ! -f "$GRUB_FILE" ]; then
 		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"
 		return 0

@@ -63,7 +63,9 @@ write_test_config() {
 
 # Builds the first kernel's initramfs: busybox, kexec, the shipped loader,
 # the capture kernel and initramfs, the config, and an /init that arms the
-# loader and then crashes the kernel through sysrq.
+# loader and then crashes the kernel through sysrq. FIRST_SYSROOT (arm64:
+# scripts/arm64-root.sh's tree) gives busybox and kexec of another
+# architecture, FIRST_AGENT the agent (default build/dumpagent).
 build_first_initrd() {
 	config=$1
 	capture_initrd=$2
@@ -79,15 +81,19 @@ build_first_initrd() {
 		"$staging/etc" "$staging/usr/sbin" "$staging/usr/lib/dumpagent" "$staging/tmp"
 	# shellcheck source=../../initramfs/lib.sh
 	. "$REPO/initramfs/lib.sh"
-	cp /bin/busybox "$staging/bin/busybox"
+	cp "${FIRST_SYSROOT:-}/bin/busybox" "$staging/bin/busybox"
+	# An arm64 busybox cannot run here: the same version's list (build.sh --sysroot checks it).
 	for applet in $(/bin/busybox --list); do
 		[ -e "$staging/bin/$applet" ] || ln -s busybox "$staging/bin/$applet"
 	done
-	add_binary_with_libs "$staging" "$(command -v kexec)" /usr/sbin/kexec ||
-		fail "cannot add kexec to the first initramfs"
+	if [ -n "${FIRST_SYSROOT:-}" ]; then
+		add_root_binary_with_libs "$staging" "$FIRST_SYSROOT" /sbin/kexec /usr/sbin/kexec
+	else
+		add_binary_with_libs "$staging" "$(command -v kexec)" /usr/sbin/kexec
+	fi || fail "cannot add kexec to the first initramfs"
 	cp "$REPO/scripts/load-crashkernel.sh" "$staging/usr/sbin/load-crashkernel"
 	# The loader has no parser: it asks the (static) agent installed beside it.
-	cp "$BUILD/dumpagent" "$staging/usr/sbin/dumpagent" || fail "cannot add the agent to the first initramfs"
+	cp "${FIRST_AGENT:-$BUILD/dumpagent}" "$staging/usr/sbin/dumpagent" || fail "cannot add the agent to the first initramfs"
 	cp "$CAPTURE_KERNEL" "$staging/usr/lib/dumpagent/vmlinuz"
 	# Its list of built-in drivers: without it, CAPTURE_MODE=auto cannot trust the small kernel.
 	[ ! -f "$CAPTURE_KERNEL.builtin" ] || cp "$CAPTURE_KERNEL.builtin" "$staging/usr/lib/dumpagent/vmlinuz.builtin"

@@ -15,7 +15,10 @@ mkdir -p "$T/bin" "$T/repo/scripts" "$T/repo/debian"
 cat >"$T/bin/dpkg-buildpackage" <<'EOS'
 #!/bin/sh
 echo "$(pwd)" >>"$FAKE_RAN"
-echo deb >../dumpagent_0.1.0_amd64.deb
+echo "$*" >>"$FAKE_RAN.args"
+arch=amd64
+[ "$1" != --host-arch ] || arch=$2
+echo deb >../dumpagent_0.1.0_$arch.deb
 EOS
 printf '#!/bin/sh\nexit 0\n' >"$T/bin/dh"
 chmod +x "$T/bin/dpkg-buildpackage" "$T/bin/dh"
@@ -28,12 +31,14 @@ if ! { git -C "$T/repo" init -q && git -C "$T/repo" add -A &&
 fi
 export FAKE_RAN="$T/ran"
 
-# run NAME [PATH prefix]: runs the script; status in $rc, stdout in $T/NAME.out, stderr in $T/NAME.err.
+# run NAME [PATH prefix [ARG...]]: runs the script; status in $rc, stdout in $T/NAME.out, stderr in $T/NAME.err.
 run() {
-	rm -f "$FAKE_RAN"
+	rm -f "$FAKE_RAN" "$FAKE_RAN.args"
 	rc=0
-	PATH=${2:+$2:}$T/bin:$PATH sh "$T/repo/scripts/build-deb.sh" --out "$T/deb-$1" \
-		>"$T/$1.out" 2>"$T/$1.err" || rc=$?
+	n=$1 p=${2:-}
+	shift $(($# < 2 ? $# : 2))
+	PATH=${p:+$p:}$T/bin:$PATH sh "$T/repo/scripts/build-deb.sh" --out "$T/deb-$n" "$@" \
+		>"$T/$n.out" 2>"$T/$n.err" || rc=$?
 }
 leftovers() { find "$T/deb-$1" -maxdepth 1 -name '.copy.*' | wc -l; }
 # copy_failed NAME: run NAME failed as a failed copy, before dpkg-buildpackage ran.
@@ -87,5 +92,40 @@ if copy_failed noext; then
 	ok "a failing tar -x fails the build before dpkg-buildpackage"
 else
 	bad "tar -x failing: status $rc: $(cat "$T/noext.err")"
+fi
+# --arch arm64: nothing is built without the arm64 kernel and root, which are
+# copied in; dpkg-buildpackage cross-builds.
+run noarm '' --arch arm64
+if [ "$rc" = 1 ] && [ ! -f "$FAKE_RAN" ] &&
+	grep -q "no arm64 capture kernel in $T/repo/build/capture-arm64: run make capture-kernel ARCH=arm64" "$T/noarm.err"; then
+	ok "--arch arm64 without build/capture-arm64 stops before dpkg-buildpackage"
+else
+	bad "--arch arm64 without its kernel: status $rc: $(cat "$T/noarm.err")"
+fi
+echo /build/ >"$T/repo/.gitignore" # as in the project: only the explicit copies bring build/ in
+mkdir -p "$T/repo/build/capture-arm64" "$T/repo/build/arm64/root/bin"
+for f in vmlinuz vmlinuz.builtin config release .stamp; do echo "$f" >"$T/repo/build/capture-arm64/$f"; done
+run noroot '' --arch arm64
+if [ "$rc" = 1 ] && [ ! -f "$FAKE_RAN" ] && grep -q "no arm64 root in $T/repo/build/arm64/root" "$T/noroot.err"; then
+	ok "--arch arm64 without build/arm64/root stops before dpkg-buildpackage"
+else
+	bad "--arch arm64 without its root: status $rc: $(cat "$T/noroot.err")"
+fi
+echo "busybox-static 1" >"$T/repo/build/arm64/root/packages"
+echo busybox >"$T/repo/build/arm64/root/bin/busybox"
+run arm '' --arch arm64
+if [ "$rc" = 0 ] && [ "$(tail -n 1 "$T/arm.out")" = "$T/deb-arm/dumpagent_0.1.0_arm64.deb" ] &&
+	[ "$(cat "$FAKE_RAN.args")" = "--host-arch arm64 -us -uc -b" ] &&
+	cmp -s "$T/repo/build/capture-arm64/.stamp" "$T/deb-arm/src/dumpagent/build/capture-arm64/.stamp" &&
+	cmp -s "$T/repo/build/arm64/root/bin/busybox" "$T/deb-arm/src/dumpagent/build/arm64/root/bin/busybox"; then
+	ok "--arch arm64 copies the arm64 kernel and root in and runs dpkg-buildpackage --host-arch arm64"
+else
+	bad "--arch arm64: status $rc, args '$(cat "$FAKE_RAN.args" 2>/dev/null)': $(cat "$T/arm.out" "$T/arm.err")"
+fi
+run badarch '' --arch riscv64
+if [ "$rc" = 100 ] && [ ! -f "$FAKE_RAN" ]; then
+	ok "--arch takes only arm64 (exit status 100)"
+else
+	bad "--arch riscv64: status $rc"
 fi
 finish

@@ -42,7 +42,7 @@ else
 	bad "debian/changelog says $deb_version, the Makefile $make_version"
 fi
 has() { # FILE TEXT WHAT
-	if grep -qF "$2" "$1"; then ok "$3"; else bad "${1#"$REPO"/}: $3: no '$2'"; fi
+	if grep -qF -- "$2" "$1"; then ok "$3"; else bad "${1#"$REPO"/}: $3: no '$2'"; fi
 }
 has "$D/source/format" '3.0 (native)' "source format 3.0 (native)"
 has "$D/control" 'debhelper-compat (= 13)' "debhelper compat 13"
@@ -50,15 +50,22 @@ has "$D/control" 'linux-source-6.1' "linux-source-6.1 is a build dependency"
 has "$D/control" 'Conflicts: kdump-tools' "conflicts with kdump-tools (both arm kexec -p)"
 # Without the static makedumpfile (no source where it was built), the package
 # builds and rebuilds its initramfs with Debian's: it needs it at both times.
-has "$D/control" '               makedumpfile,' "makedumpfile is a build dependency (the fallback)"
+has "$D/control" '               makedumpfile [amd64],' "makedumpfile is a build dependency (the fallback)"
 # shellcheck disable=SC2016 # the substvar, not the shell's
 has "$D/control" '         ${dumpagent:Depends},' "Depends takes makedumpfile from debian/rules when the static one is not shipped"
 # shellcheck disable=SC2016 # make's $(L), not the shell's
 has "$D/rules" 'Vdumpagent:Depends=$$mdf_dep' "debian/rules sets dumpagent:Depends"
 # CAPTURE_MODE=auto compares the target's drivers with the small kernel's.
 # shellcheck disable=SC2016 # make's $(L), not the shell's
-has "$D/rules" 'install -D -m 0644 build/capture/vmlinuz.builtin $(L)/vmlinuz.builtin' \
+# shellcheck disable=SC2016 # make's $(CAPTURE), not the shell's
+has "$D/rules" 'install -D -m 0644 $(CAPTURE)/vmlinuz.builtin $(L)/vmlinuz.builtin' \
 	"debian/rules installs the small kernel's record of its drivers"
+# arm64 (dpkg-buildpackage --host-arch arm64): its own kernel, agent and initramfs.
+has "$D/control" 'Architecture: amd64 arm64' "the package builds for amd64 and arm64"
+has "$D/rules" 'CAPTURE := build/capture-arm64' "debian/rules takes the arm64 capture kernel for arm64"
+has "$D/rules" 'AGENT := build/arm64/dumpagent' "debian/rules takes the static arm64 agent for arm64"
+# shellcheck disable=SC2016 # make's $(SYSROOT), not the shell's
+has "$D/rules" '--sysroot $(SYSROOT)' "debian/rules builds the arm64 initramfs from Debian's arm64 packages"
 # The installed builder regenerates the initramfs: it needs every file of initramfs/ it reads.
 needed=$(grep -o 'IH_DIR/[A-Za-z0-9._-]*' "$REPO/initramfs/build.sh" | sed 's|IH_DIR/||' | sort -u)
 for f in $needed; do

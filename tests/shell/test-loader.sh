@@ -882,6 +882,69 @@ case_check_config() {
 	expect_no_kexec
 }
 
+# --- arm64, on this host: DUMPAGENT_ARCH stands in for uname -m.
+
+# arm64_image FILE MIB: FILE becomes an arm64 Image whose header says it
+# needs MIB (under 4096) MiB while it boots: "ARM\x64" at 0x38, image_size
+# at 16, little-endian (MIB * 16 in its bytes 18 and 19, 64 KiB each).
+arm64_image() {
+	printf '%b' "\\0$(printf %o $(($2 * 16 % 256)))\\0$(printf %o $(($2 * 16 / 256)))" |
+		dd of="$1" bs=1 seek=18 conv=notrunc 2>/dev/null
+	printf 'ARM\144' | dd of="$1" bs=1 seek=56 conv=notrunc 2>/dev/null
+}
+
+# Armed as on x86_64 (kexec_file_load first); the reservation all above 4
+# GiB without crashkernel=Y,low warns, and arms all the same.
+case_arm64_arms() {
+	arm64_image "$W/boot/vmlinuz" 16
+	echo 'root=/dev/vda1 console=ttyAMA0 crashkernel=64M,high' >"$W/proc/cmdline"
+	printf '%s\n' '40000000-13fffffff : System RAM' '  13c000000-13fffffff : Crash kernel' >"$W/proc/iomem"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 0
+	expect_err "$P: warning: the memory reserved for the capture kernel is all above 4 GiB ($W/proc/iomem: Crash kernel from 0x13c000000), and arm64's Linux 6.1 reserves none below it without crashkernel=Y,low: a disk controller that cannot reach above 4 GiB fails in the capture kernel; add crashkernel=128M,low, or use crashkernel=X alone"
+	want=$(echo "$BASE" | sed 's/console=ttyS0,115200/console=ttyAMA0/')
+	expect_out "$(armed_line "$want")"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$want"
+}
+
+# A plain crashkernel= that arm64's 6.1 could not place below the DMA limit.
+case_arm64_reservation_failed() {
+	echo 0 >"$W/sys/kernel/kexec_crash_size"
+	echo 'root=/dev/vda1 crashkernel=512M quiet' >"$W/proc/cmdline"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 12
+	expect_err "$P: no memory is reserved for the capture kernel ($W/sys/kernel/kexec_crash_size is 0), although the kernel command line has crashkernel=512M: the kernel could not reserve it (see: dmesg | grep -i crashkernel), try crashkernel=64M, or crashkernel=64M,high crashkernel=128M,low: on arm64, Linux 6.1 places crashkernel=X only below the DMA zone's limit (4 GiB, lower on some boards) and, unlike x86_64, reserves nothing when it does not fit there"
+	expect_no_kexec
+}
+
+# The x86_64 package's kernel on an arm64 machine: named, before kexec.
+case_arm64_refuses_x86_kernel() {
+	printf 'HdrS' | dd of="$W/boot/vmlinuz" bs=1 seek=514 conv=notrunc 2>/dev/null
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 13
+	expect_err "$P: capture kernel $W/boot/vmlinuz is a kernel for x86_64, and this machine runs arm64: install the dumpagent package built for arm64, or set CAPTURE_KERNEL to a kernel for arm64"
+	expect_no_kexec
+}
+
+# --reserve with arm64's estimate: the Image's 8 MiB, the initramfs (8 MiB
+# unpacked) and arm64's 15 MiB of work: 32 MiB, 40 with the margin (x86_64's
+# case_reserve: 32M for the same sizes).
+case_arm64_reserve() {
+	small_capture_files
+	arm64_image "$W/boot/vmlinuz" 8
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf" --reserve
+	unset DUMPAGENT_ARCH
+	expect_rc 0
+	expect_out "$P: --reserve: the capture environment needs crashkernel=40M; no GRUB here (no $W/etc/default/grub): add crashkernel=40M to the kernel command line and reboot"
+}
+
 CASES="armed not_reserved no_crash_size_file reservation_failed missing_kernel missing_initrd
 missing_config config_unknown_key config_repeated_key config_bad_value config_quote
 config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_conflict
@@ -894,7 +957,7 @@ shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reser
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
 reserve_dry_run unload_dry_run shrink_when_armed shrink_reload_fails foreign_capture_kernel
 unload_if_valid service_restart_after_typo service_reload_after_typo reload_kexec_fails_restores
-agent_missing"
+agent_missing arm64_arms arm64_reservation_failed arm64_refuses_x86_kernel arm64_reserve"
 
 # shellcheck source=tests/shell/run-cases.sh
 . "$REPO/tests/shell/run-cases.sh"

@@ -421,11 +421,14 @@ static void reserved_refusals_say_why(void **state)
 {
 	char why[1024], want[1024], dir[256];
 	unsigned long long r = 7;
+	struct arm_crashkernel none, asked;
 
 	(void)state;
+	arm_crashkernel_parse("root=/dev/vda1 quiet", &none);
+	arm_crashkernel_parse("root=/dev/vda1 crashkernel=4G quiet", &asked);
 	fake_sysfs();
 	(void)snprintf(dir, sizeof(dir), "%s/kernel", root);
-	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), -1);
+	assert_int_equal(arm_check_reserved(root, ARM_ARCH_X86_64, &none, &r, why, sizeof(why)), -1);
 	assert_int_equal(r, 0);
 	(void)snprintf(want, sizeof(want),
 		       "no memory is reserved for the capture kernel (%s/kexec_crash_size does not exist). "
@@ -433,17 +436,17 @@ static void reserved_refusals_say_why(void **state)
 		       "in /etc/default/grub, then update-grub and reboot)", dir);
 	assert_string_equal(why, want);
 	write_file(dir, "kexec_crash_size", "0\n");
-	assert_int_equal(arm_check_reserved(root, "4G", &r, why, sizeof(why)), -1);
+	assert_int_equal(arm_check_reserved(root, ARM_ARCH_X86_64, &asked, &r, why, sizeof(why)), -1);
 	(void)snprintf(want, sizeof(want),
 		       "no memory is reserved for the capture kernel (%s/kexec_crash_size is 0), although "
 		       "the kernel command line has crashkernel=4G: the kernel could not reserve it (see: "
 		       "dmesg | grep -i crashkernel), try crashkernel=64M", dir);
 	assert_string_equal(why, want);
 	write_file(dir, "kexec_crash_size", "12x\n"); /* not a number: none */
-	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), -1);
+	assert_int_equal(arm_check_reserved(root, ARM_ARCH_X86_64, &none, &r, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "kexec_crash_size is 12x). Add"));
 	write_file(dir, "kexec_crash_size", "67108864\n");
-	assert_int_equal(arm_check_reserved(root, "", &r, why, sizeof(why)), 0);
+	assert_int_equal(arm_check_reserved(root, ARM_ARCH_X86_64, &none, &r, why, sizeof(why)), 0);
 	assert_int_equal(r, 67108864);
 }
 
