@@ -8,9 +8,11 @@
 #include "arm_cmdline.h"
 #include "arm_device.h"
 #include "arm_initrd.h"
+#include "arm_reserve.h"
 #include "arm_stack.h"
 #include "arm_state.h"
 #include "arm_target.h"
+#include "arm_threads.h"
 #include "cli.h"
 #include "command_arm.h"
 #include "command_arm_mode.h"
@@ -268,15 +270,22 @@ static int put_param(char *cmdline, size_t len, const char *name, const char *va
 }
 
 /* The running kernel's crashkernel= (for the advice when none was
- * reserved), and the capture kernel's command line. */
+ * reserved), the capture's threads (THREADS for this machine's RAM and
+ * CPUs: the capture kernel's nr_cpus), and the capture kernel's command
+ * line. */
 static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t, int distro)
 {
 	static char cmdline[ARM_CMDLINE_MAX];
 	const char *append = config_get(cfg, KEY_CMDLINE_APPEND);
+	unsigned threads = arm_threads(config_get(cfg, KEY_THREADS), arm_ram(arm_proc_dir()),
+				       arm_cpus_online(arm_sysfs_dir()));
+	char num[16];
 
 	if (*p->asked)
 		arm_put("crashkernel_asked", p->asked);
-	if (arm_cmdline(p->running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
+	(void)snprintf(num, sizeof(num), "%u", threads);
+	arm_put("threads", num);
+	if (arm_cmdline(p->running, threads, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
 			sizeof(cmdline)) < 0 ||
 	    (distro && arm_cmdline_distro(append, cmdline, sizeof(cmdline)) < 0)) {
 		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",

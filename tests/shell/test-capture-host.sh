@@ -171,6 +171,24 @@ else
 	bad "VmCorePath: rc=$rc $($READ "$r" 2>&1)"
 fi
 
+# 1c2. nr_cpus= (the arming's THREADS) gives makedumpfile one thread a CPU,
+# never more than came up (this host's online CPUs stand for them).
+cpus=$(getconf _NPROCESSORS_ONLN)
+for asked in 2 16; do
+	want=$((asked < cpus ? asked : cpus))
+	flags="-d 31 -l"
+	[ "$want" -le 1 ] || flags="$flags --num-threads $want"
+	echo "console=ttyS0 nr_cpus=$asked" >"$T/cmdline"
+	: >"$FAKE_LOG"
+	capture "$T/t1c2-$asked"
+	case $(sed -n 2p "$FAKE_LOG") in
+	"$flags $T/vmcore dump.202611221840.part $T/t1c2-$asked/var/crash/202611221840")
+		ok "nr_cpus=$asked on $cpus CPUs: makedumpfile $flags" ;;
+	*) bad "nr_cpus=$asked on $cpus CPUs: second makedumpfile run was '$(sed -n 2p "$FAKE_LOG")', want '$flags ...'" ;;
+	esac
+done
+echo "console=ttyS0" >"$T/cmdline"
+
 # 1d. REPORT_VMCORE=capture embeds in the capture kernel, as before; with
 # REPORT_VMCORE_MAX_MB=0, complete leaves the report as it is and says why.
 printf 'TARGET=UUID=1234\nFSTYPE=ext4\nREPORT_VMCORE=capture\n' >"$T/conf"
