@@ -47,6 +47,7 @@ struct plan {
 	char running[4096];
 	char asked[64]; /* the running kernel's crashkernel=, "" when none */
 	struct arm_stack stack; /* dumpagent.lvm=, .md=, .luks= and the keyfile; "" each for a plain target */
+	unsigned threads; /* THREADS for this machine's RAM and CPUs: the capture kernel's nr_cpus */
 };
 
 static int refuse(int code, const char *why)
@@ -270,22 +271,15 @@ static int put_param(char *cmdline, size_t len, const char *name, const char *va
 }
 
 /* The running kernel's crashkernel= (for the advice when none was
- * reserved), the capture's threads (THREADS for this machine's RAM and
- * CPUs: the capture kernel's nr_cpus), and the capture kernel's command
- * line. */
+ * reserved), and the capture kernel's command line. */
 static int put_cmdline(const struct plan *p, const struct config *cfg, const struct arm_target *t, int distro)
 {
 	static char cmdline[ARM_CMDLINE_MAX];
 	const char *append = config_get(cfg, KEY_CMDLINE_APPEND);
-	unsigned threads = arm_threads(config_get(cfg, KEY_THREADS), arm_ram(arm_proc_dir()),
-				       arm_cpus_online(arm_sysfs_dir()));
-	char num[16];
 
 	if (*p->asked)
 		arm_put("crashkernel_asked", p->asked);
-	(void)snprintf(num, sizeof(num), "%u", threads);
-	arm_put("threads", num);
-	if (arm_cmdline(p->running, threads, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
+	if (arm_cmdline(p->running, p->threads, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
 			sizeof(cmdline)) < 0 ||
 	    (distro && arm_cmdline_distro(append, cmdline, sizeof(cmdline)) < 0)) {
 		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
@@ -353,7 +347,7 @@ int command_arm_plan(int argc, char **argv)
 	struct config_error err;
 	struct arm_target t;
 	unsigned long long reserved = 0;
-	char why[2 * ARM_PATH_MAX] = "";
+	char why[2 * ARM_PATH_MAX] = "", num[16];
 	int rc, first, is_auto, auto_ok = 0;
 
 	p = (struct plan){ .conf = CONFIG_PATH };
@@ -384,6 +378,9 @@ int command_arm_plan(int argc, char **argv)
 		(void)snprintf(name, sizeof(name), "c_%s", config_key_name((enum config_key)k));
 		arm_put(name, config_get(&cfg, (enum config_key)k));
 	}
+	p.threads = arm_threads(config_get(&cfg, KEY_THREADS), arm_ram(arm_proc_dir()), arm_cpus_online(arm_sysfs_dir()));
+	(void)snprintf(num, sizeof(num), "%u", p.threads);
+	arm_put("threads", num);
 	if (p.check != CHECK_NONE)
 		put_load(&p, &cfg, is_auto ? &t : NULL, &mp, reserved);
 	if (is_auto)

@@ -64,7 +64,7 @@ prepare() {
 	[ -z "$warning" ] || warn "$warning"
 	regenerate_initrd
 	# The mode's estimate against the reservation: short refuses (19).
-	ask need --mode "$mode" --reserved "$reserved" "$kernel" "$initrd"
+	ask need --mode "$mode" --threads "$threads" --reserved "$reserved" "$kernel" "$initrd"
 	[ -z "$need_warning" ] || warn "$need_warning"
 }
 
@@ -263,7 +263,7 @@ shrink() {
 }
 
 reserve() {
-	ask need --mode "$mode" "$kernel" "$initrd"
+	ask need --mode "$mode" --threads "$threads" "$kernel" "$initrd"
 	param="crashkernel=${reserve_mb}M" cfg=$GRUB_DIR/dumpagent.cfg
 	if [ ! -f "$GRUB_FILE" ]; then
 		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"
