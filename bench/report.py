@@ -7,7 +7,8 @@ Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH [-
 DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
 the commit the runs were made at). The results lead with dumpagent against
 kdump-tools in the same run (section 0); --kdump-only prints only that.
-Section 6 is kernel_cost.py's, from the runs' kernel-cost.json. The
+Section 6 is kernel_cost.py's, from the runs' kernel-cost.json; section 7
+is threads.py's. The
 figures are printed, never judged: a missing run leaves a "not measured" line.
 """
 import argparse
@@ -20,6 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_cost  # noqa: E402
+import threads  # noqa: E402
 import plot  # noqa: E402
 
 REFERENCE = ("Debian kdump-tools, measured earlier on this machine (not in this run): "
@@ -686,6 +688,7 @@ def main():
     print(section_dumps(runs))
     print(section_rss(runs))
     print(kernel_cost.section(load_json(os.path.join(a.runs, "kernel-cost.json"))))
+    print(threads.section(runs))
     print(NOTES)
     print(by_hand())
     return 0

@@ -15,7 +15,8 @@
 # --quick: one 1 GB guest at crashkernel=32M with the timeline and
 # makedumpfile alone (a few minutes); its results go to build/bench-quick/,
 # not over the full bench's. Without it, also the dump time at crashkernel=32,
-# 40, 48, 64 and 128M (the knee), dump size and speed for zlib and
+# 40, 48, 64 and 128M (the knee), makedumpfile's threads (THREADS=1, 2 and 4
+# on a 4-CPU guest of BENCH_THREADS_MEM, default 20G), dump size and speed for zlib and
 # lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that still
 # works for 1, 4 and 16 GB guests, by bisection in 4 MB steps, and for the
 # distro mode (tests/qemu/test-distro-mode.sh: Debian's kernel as the capture
@@ -49,6 +50,7 @@ B_QUICK=no
 B_KDUMP_ONLY=no
 B_RUN=yes
 B_STALL=${BENCH_STALL:-90}
+B_THREADS_MEM=${BENCH_THREADS_MEM:-20G} # section 7's guest: about what a 24 GB host can give
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -88,7 +90,7 @@ say() {
 capture_run() {
 	b_name=$1 b_mem=$2 b_ck=$3 b_mode=$4
 	shift 4
-	case $b_mem in 16G) b_timeout=900 ;; 4G) b_timeout=600 ;; *) b_timeout=400 ;; esac
+	case $b_mem in 16G | 20G) b_timeout=1200 ;; 4G) b_timeout=600 ;; *) b_timeout=400 ;; esac
 	qemu_setup "$B_PREFIX-$b_name"
 	DISK=$WORK/disk.img
 	make_disk "$DISK" ext4 "$DISK_UUID" 2G
@@ -98,7 +100,7 @@ capture_run() {
 	(
 		# The bench measures below the loader's estimate: its refusal (19)
 		# becomes a warning (DUMPAGENT_NEED_UNCHECKED, first-init's environment).
-		QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M QEMU_TIMEOUT=$b_timeout FIRST_APPEND=DUMPAGENT_NEED_UNCHECKED=1 \
+		QEMU_MEM=$b_mem QEMU_SMP=${B_SMP:-2} CRASHKERNEL=${b_ck}M QEMU_TIMEOUT=$b_timeout FIRST_APPEND=DUMPAGENT_NEED_UNCHECKED=1 \
 			DISK_ARGS="-drive file=$DISK,if=virtio,format=raw" \
 			panic_scenario "CMDLINE_APPEND=\"dumpagent.bench=$b_mode printk.devkmsg=on\"" "$@"
 	) >"$WORK/scenario.log" 2>&1 || b_rc=$?
@@ -338,6 +340,13 @@ if [ "$B_QUICK" = no ]; then
 	for ck in 32 40 48 64 128; do
 		say "dump time against the reservation: 1 GB guest, crashkernel=${ck}M, default settings"
 		capture_run "knee-1G-${ck}M" 1G "$ck" time || :
+	done
+	# Big machines (section 7, bench/threads.py): a 4-CPU guest with the
+	# most RAM the host gives, THREADS=1, 2 and 4, at a reservation that
+	# leaves memory out of it.
+	for t in 1 2 4; do
+		say "makedumpfile's threads: $B_THREADS_MEM guest with 4 vCPUs, THREADS=$t, crashkernel=128M"
+		B_SMP=4 capture_run "threads-$t" "$B_THREADS_MEM" 128 mem "THREADS=$t" || :
 	done
 	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31; do
 		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"

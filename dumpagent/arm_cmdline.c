@@ -6,10 +6,11 @@
 
 #include "cmdline.h"
 
-/* What the capture kernel needs: one CPU, devices reset and polled (their
- * drivers may have been mid-transfer at the panic), a reboot 10 s after a
- * panic of its own, and its messages on /dev/kmsg. */
-#define CAPTURE_OPTIONS "nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on"
+/* What the capture kernel needs: nr_cpus= first (one CPU unless the
+ * arming chose threads: each CPU costs memory), devices reset and polled
+ * (their drivers may have been mid-transfer at the panic), a reboot 10 s
+ * after a panic of its own, and its messages on /dev/kmsg. */
+#define CAPTURE_OPTIONS "reset_devices irqpoll panic=10 printk.devkmsg=on"
 
 /* The distro kernel (CAPTURE_MODE=distro) is a full Debian kernel in the same
  * small reservation. Debian's kdump-tools passes reset_devices nr_cpus=1
@@ -55,10 +56,10 @@ static int add_words(char *out, size_t size, size_t *n, const char *running, con
 	return 0;
 }
 
-int arm_cmdline(const char *running, const char *uuid, const char *fstype, const char *append,
-		char *out, size_t len)
+int arm_cmdline(const char *running, unsigned cpus, const char *uuid, const char *fstype,
+		const char *append, char *out, size_t len)
 {
-	char target[128];
+	char target[128], ncpus[32];
 	size_t n = 0;
 
 	out[0] = '\0';
@@ -66,7 +67,9 @@ int arm_cmdline(const char *running, const char *uuid, const char *fstype, const
 		return -1;
 	if (n == 0 && add(out, len, &n, "console=tty0", 12) < 0)
 		return -1;
-	if (add(out, len, &n, CAPTURE_OPTIONS, strlen(CAPTURE_OPTIONS)) < 0 ||
+	(void)snprintf(ncpus, sizeof(ncpus), "nr_cpus=%u", cpus ? cpus : 1);
+	if (add(out, len, &n, ncpus, strlen(ncpus)) < 0 ||
+	    add(out, len, &n, CAPTURE_OPTIONS, strlen(CAPTURE_OPTIONS)) < 0 ||
 	    add_words(out, len, &n, running, "dumpagent.") < 0)
 		return -1;
 	if (uuid) {

@@ -7,10 +7,11 @@
 #define ARM_CMDLINE_MAX 8192
 
 /* The running kernel's console= and dumpagent.* words (before "--"), or
- * console=tty0 when it has none; the options a capture kernel needs; for
+ * console=tty0 when it has none; the options a capture kernel needs, with
+ * nr_cpus=cpus (arm_threads.c: makedumpfile's threads, one a CPU); for
  * TARGET=auto (uuid not NULL) dumpagent.target= and dumpagent.fstype=; then
  * append (CMDLINE_APPEND). 0, or -1 when it does not fit in len. */
-int arm_cmdline(const char *running, const char *uuid, const char *fstype, const char *append,
+int arm_cmdline(const char *running, unsigned cpus, const char *uuid, const char *fstype, const char *append,
 		char *out, size_t len);
 
 /* Appends what the distro kernel needs beyond the small kernel's options

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arm_threads.h"
 #include "cmdline.h"
 #include "io.h"
 #include "log.h"
@@ -81,6 +83,24 @@ out:
 	return status;
 }
 
+/* makedumpfile's threads: one a CPU that the arming asked for (nr_cpus=,
+ * arm_threads.c), and that came up. */
+static unsigned capture_threads(const char *cmdline)
+{
+	char value[16], *end;
+	unsigned long asked = 1;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cmdline_get(cmdline, "nr_cpus", value, sizeof(value)) == 0 &&
+	    ((asked = strtoul(value, &end, 10)) < 1 || *end || asked > ARM_THREADS_MAX))
+		asked = 1;
+	if (online >= 1 && asked > (unsigned long)online) {
+		log_info("nr_cpus=%lu, but %ld CPUs came up: makedumpfile runs %ld threads", asked, online, online);
+		asked = (unsigned long)online;
+	}
+	return (unsigned)asked;
+}
+
 static int apply_cmdline(struct capture *c)
 {
 	static const struct { const char *param, *key; } map[] = {
@@ -111,6 +131,7 @@ static int apply_cmdline(struct capture *c)
 		c->md[0] = '\0';
 	if (cmdline_get(cmdline, "dumpagent.luks", c->luks, sizeof(c->luks)) < 0)
 		c->luks[0] = '\0';
+	c->threads = capture_threads(cmdline);
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (cmdline_get(cmdline, map[i].param, value, sizeof(value)) < 0)
 			continue;

@@ -101,16 +101,23 @@ enum save_result save_dmesg(const struct save_ctx *s)
 	return run_makedumpfile(s, DUMP_FILE_DMESG, "dmesg", flags);
 }
 
-enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression)
+enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression,
+			   unsigned threads)
 {
-	char level[4];
-	const char *flags[4] = { "-d", level, NULL, NULL };
+	char level[4], count[12];
+	const char *flags[6] = { "-d", level, NULL, NULL, NULL, NULL };
+	int n = 2;
 
 	(void)snprintf(level, sizeof(level), "%d", dump_level);
 	if (strcmp(compression, "zlib") == 0)
-		flags[2] = "-c";
+		flags[n++] = "-c";
 	else if (strcmp(compression, "lzo") == 0)
-		flags[2] = "-l";
+		flags[n++] = "-l";
+	if (threads > 1) {
+		(void)snprintf(count, sizeof(count), "%u", threads);
+		flags[n++] = "--num-threads";
+		flags[n++] = count;
+	}
 	return run_makedumpfile(s, DUMP_FILE_DUMP, "dump", flags);
 }
 

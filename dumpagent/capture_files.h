@@ -21,7 +21,8 @@ struct outbuf;
 typedef int (*save_fill_fn)(struct outbuf *o, void *arg, char *err, size_t errlen);
 
 enum save_result save_dmesg(const struct save_ctx *s);
-enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression);
+enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression,
+			   unsigned threads);
 /* The agent's own gzipped ELF core, when makedumpfile made no dump. */
 enum save_result save_fallback(const struct save_ctx *s);
 /* Writes the file FINAL through fill, atomically. */

@@ -29,6 +29,7 @@ struct capture {
 	char md[MD_PLAN_TEXT_MAX + 2];   /* dumpagent.md=, "" when the target is on no md array */
 	int md_fd;                       /* the assembled array, until it is stopped; -1 */
 	char luks[64]; /* dumpagent.luks=UUID,SLOT[,pv|,lv], "" when the target is not on LUKS */
+	unsigned threads; /* makedumpfile's: nr_cpus= (the arming's THREADS), at most the CPUs online */
 };
 
 struct save_ctx save_ctx_of(const struct capture *c);

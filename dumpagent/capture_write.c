@@ -93,7 +93,15 @@ static enum save_result save_memory(struct capture *c)
 
 	estimate_dump(c);
 	screen_status("Saving the memory dump to %s/%s...", c->crash_path, c->dirname);
-	dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION));
+	if (c->threads > 1)
+		log_info("makedumpfile: %u threads, one a CPU (nr_cpus=%u)", c->threads, c->threads);
+	dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), c->threads);
+	/* Threads are the newer path through makedumpfile: before the whole
+	 * vmcore, the filtered dump once more with one. */
+	if (dump != SAVE_NO_SPACE && dump != SAVE_OK && c->threads > 1) {
+		log_info("makedumpfile with %u threads made no dump: once more with one", c->threads);
+		dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), 1);
+	}
 	if (dump != SAVE_NO_SPACE && dump != SAVE_OK) {
 		screen_status("makedumpfile failed: saving the whole vmcore, gzipped...");
 		dump = save_fallback(&s);

@@ -16,7 +16,7 @@
 
 /* Option letters: c config, d crash-dir, j json, y yes, a apport, t tar;
  * capture's v k m p r w, and its test hooks s e Y T; arm-plan's K I F L,
- * arm-state's R, arm-need's and arm-state's M, arm-need's B. */
+ * arm-state's R, arm-need's and arm-state's M, arm-need's B and N. */
 static const struct command commands[] = {
 	{ "capture", NULL, "cvkmprwseYT", "save /proc/vmcore (in the capture kernel)", command_capture },
 	{ "config check", NULL, "c", "check the configuration", command_config_check },
@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{ "luks-unenroll", "DEVICE", "", "remove that keyslot and its keyfile", command_luks_unenroll },
 	{ "arm-args", "[ARG...]", "", "(load-crashkernel) its own command line, and its --help", command_arm_args },
 	{ "arm-plan", NULL, "cKIFL", "(load-crashkernel) the configuration, the checks of a load", command_arm_plan },
-	{ "arm-need", "KERNEL INITRD", "MB", "(load-crashkernel) the crashkernel= they need", command_arm_need },
+	{ "arm-need", "KERNEL INITRD", "MBN", "(load-crashkernel) the crashkernel= they need", command_arm_need },
 	{ "arm-state", "KERNEL INITRD CONFIG CMDLINE", "RM", "(load-crashkernel) checksums; armed already?",
 	  command_arm_state },
 };
@@ -70,6 +70,7 @@ static const struct {
 	{ "record", 'R', "METHOD", NULL },
 	{ "mode", 'M', "MODE", NULL },
 	{ "reserved", 'B', "BYTES", NULL },
+	{ "threads", 'N', "COUNT", NULL },
 };
 
 /* The texts are exit_codes.h's comments (tests/shell/test-docs.sh compares them). */

@@ -16,6 +16,7 @@
 #include "arm_reserve.h"
 #include "arm_state.h"
 #include "arm_target.h"
+#include "arm_threads.h"
 #include "cli.h"
 #include "command.h"
 #include "exit_codes.h"
@@ -42,10 +43,10 @@ int arm_args(const char *name, int argc, char **argv, int (*set)(void *ctx, int 
 	return command_parse(command_named(name), argc, argv, set, ctx, first);
 }
 
-/* arm-state's --record METHOD and --mode MODE, arm-need's --mode MODE and
- * --reserved BYTES. */
+/* arm-state's --record METHOD and --mode MODE, arm-need's --mode MODE,
+ * --reserved BYTES and --threads COUNT. */
 struct state_options {
-	const char *method, *mode, *reserved;
+	const char *method, *mode, *reserved, *threads;
 };
 
 static int state_option(void *ctx, int letter, const char *value)
@@ -58,6 +59,8 @@ static int state_option(void *ctx, int letter, const char *value)
 		o->mode = value;
 	else if (letter == 'B')
 		o->reserved = value;
+	else if (letter == 'N')
+		o->threads = value;
 	return EXIT_OK;
 }
 
@@ -87,9 +90,9 @@ static void put_need(const struct arm_need *n)
 	arm_put("reserve_param", param);
 }
 
-/* dumpagent arm-need [--mode MODE] [--reserved BYTES] KERNEL INITRD: the
- * reservation the capture environment of that mode (small by default)
- * needs, and grub_others: the GRUB settings files (in $DUMPAGENT_GRUB_DIR or
+/* dumpagent arm-need [--mode MODE] [--reserved BYTES] [--threads COUNT]
+ * KERNEL INITRD: the reservation the capture environment of that mode
+ * (small by default) with COUNT threads (1 by default) needs, and grub_others: the GRUB settings files (in $DUMPAGENT_GRUB_DIR or
  * /etc/default/grub.d) that set crashkernel= already. With --reserved, the
  * check of a load: EXIT_TOO_SMALL when BYTES are short of the need,
  * need_warning when they lack the margin. */
@@ -100,6 +103,7 @@ int command_arm_need(int argc, char **argv)
 	struct arm_need n;
 	char why[2 * ARM_PATH_MAX], others[4 * ARM_PATH_MAX], *end;
 	unsigned long long reserved = 0;
+	unsigned long threads = 1;
 	int first, r = arm_args("arm-need", argc, argv, state_option, &o, &first), distro;
 
 	if (r != EXIT_OK)
@@ -108,12 +112,18 @@ int command_arm_need(int argc, char **argv)
 		log_error("--reserved %s: not a number of bytes; see dumpagent --help", o.reserved);
 		return EXIT_USAGE;
 	}
+	if (o.threads && (threads = strtoul(o.threads, &end, 10), *end || threads < 1 || threads > ARM_THREADS_MAX)) {
+		log_error("--threads %s: not a number from 1 to %d; see dumpagent --help", o.threads, ARM_THREADS_MAX);
+		return EXIT_USAGE;
+	}
 	distro = o.mode && strcmp(o.mode, "distro") == 0;
 	if ((distro ? arm_need_distro : arm_need)(argv[first], argv[first + 1], arm_ram(arm_proc_dir()), &n, why,
 						  sizeof(why)) < 0) {
 		log_error("%s", why);
 		return EXIT_FAILED;
 	}
+	/* Each thread past the first is one more CPU in the capture kernel. */
+	arm_need_from_sizes(n.boot, n.initrd, n.unpacked, n.work + arm_threads_work((unsigned)threads), &n);
 	/* The bench measures below the estimate: its hook turns the refusal
 	 * into the warning. */
 	if (o.reserved && arm_need_fits(&n, reserved, distro ? "distro" : "small", why, sizeof(why)) < 0 &&

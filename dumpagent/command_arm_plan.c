@@ -9,9 +9,11 @@
 #include "arm_cmdline.h"
 #include "arm_device.h"
 #include "arm_initrd.h"
+#include "arm_reserve.h"
 #include "arm_stack.h"
 #include "arm_state.h"
 #include "arm_target.h"
+#include "arm_threads.h"
 #include "cli.h"
 #include "command_arm.h"
 #include "command_arm_mode.h"
@@ -48,6 +50,7 @@ struct plan {
 	struct arm_crashkernel ck; /* its crashkernel= words, by form */
 	enum arm_arch arch; /* the running kernel's (DUMPAGENT_ARCH in tests) */
 	struct arm_stack stack; /* dumpagent.lvm=, .md=, .luks= and the keyfile; "" each for a plain target */
+	unsigned threads; /* THREADS for this machine's RAM and CPUs: the capture kernel's nr_cpus */
 };
 
 static int refuse(int code, const char *why)
@@ -284,7 +287,7 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 
 	if (*p->asked)
 		arm_put("crashkernel_asked", p->asked);
-	if (arm_cmdline(p->running, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
+	if (arm_cmdline(p->running, p->threads, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
 			sizeof(cmdline)) < 0 ||
 	    (distro && arm_cmdline_distro(append, cmdline, sizeof(cmdline)) < 0)) {
 		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
@@ -352,7 +355,7 @@ int command_arm_plan(int argc, char **argv)
 	struct config_error err;
 	struct arm_target t;
 	unsigned long long reserved = 0;
-	char why[2 * ARM_PATH_MAX] = "";
+	char why[2 * ARM_PATH_MAX] = "", num[16];
 	int rc, first, is_auto, auto_ok = 0;
 
 	p = (struct plan){ .conf = CONFIG_PATH };
@@ -387,6 +390,9 @@ int command_arm_plan(int argc, char **argv)
 		arm_put(name, config_get(&cfg, (enum config_key)k));
 	}
 	arm_put("arch", arm_arch_name(p.arch));
+	p.threads = arm_threads(config_get(&cfg, KEY_THREADS), arm_ram(arm_proc_dir()), arm_cpus_online(arm_sysfs_dir()));
+	(void)snprintf(num, sizeof(num), "%u", p.threads);
+	arm_put("threads", num);
 	if (p.check != CHECK_NONE)
 		put_load(&p, &cfg, is_auto ? &t : NULL, &mp, reserved);
 	if (is_auto)

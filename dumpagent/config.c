@@ -40,6 +40,7 @@ static const struct {
 	[KEY_MAX_AGE_DAYS] = { "MAX_AGE_DAYS", "" },
 	[KEY_CRASH_LOOP_MAX] = { "CRASH_LOOP_MAX", "3" },
 	[KEY_CRASH_LOOP_MINUTES] = { "CRASH_LOOP_MINUTES", "60" },
+	[KEY_THREADS] = { "THREADS", "auto" },
 };
 
 const char *config_key_name(enum config_key key)

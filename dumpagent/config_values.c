@@ -1,8 +1,10 @@
 /* config_values.c: what each configuration key accepts. */
 #include "config_values.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "arm_threads.h"
 #include "config.h"
 
 static int one_of(const char *value, const char *const *words)
@@ -167,6 +169,10 @@ const char *config_value_check(int key, const char *v)
 		return count_ok(v, 3, 1) ? NULL : "expected a number of dumps from 0 to 999";
 	case KEY_CRASH_LOOP_MINUTES:
 		return count_ok(v, 5, 0) ? NULL : "expected a number of minutes from 1 to 99999";
+	case KEY_THREADS:
+		return strcmp(v, "auto") == 0 || (count_ok(v, 2, 0) && strtoul(v, NULL, 10) <= ARM_THREADS_MAX)
+			       ? NULL
+			       : "expected auto or a number of threads from 1 to 16";
 	default:
 		return NULL;
 	}

@@ -336,6 +336,18 @@ strip_agent() {
 		die "$stripper $staging/sbin/dumpagent failed"
 }
 
+# makedumpfile's threads (THREADS, --num-threads) end in pthread_exit, for
+# which a dynamic glibc dlopens libgcc_s.so.1: no NEEDED entry names it, and
+# without it makedumpfile aborts ("libgcc_s.so.1 must be installed for
+# pthread_exit to work") and the capture falls back to the whole vmcore. It
+# is taken from beside the libc that makedumpfile links; a static
+# makedumpfile links its unwinder in.
+add_libgcc_s() {
+	libc=$(elf_libs "$makedumpfile" | grep '/libc\.so\.6$') || return 0
+	add_file "$staging" "${libc%/*}/libgcc_s.so.1" "${libc%/*}/libgcc_s.so.1" 0644 ||
+		die "no ${libc%/*}/libgcc_s.so.1 beside makedumpfile's libc: install libgcc-s1"
+}
+
 stage() {
 	for d in proc sys dev tmp run mnt/target etc sbin usr/bin; do
 		mkdir -p "$staging/$d"
@@ -345,6 +357,7 @@ stage() {
 		add_root_binary_with_libs "$staging" "$sysroot" "$makedumpfile" /usr/bin/makedumpfile || exit 1
 	elif [ "$with_makedumpfile" = yes ]; then
 		add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+		add_libgcc_s
 	fi
 	if [ -n "$cryptsetup" ]; then
 		add_binary_with_libs "$staging" "$cryptsetup" /sbin/cryptsetup || exit 1

@@ -65,7 +65,7 @@ prepare() {
 	[ -z "$crashkernel_warning" ] || warn "$crashkernel_warning"
 	regenerate_initrd
 	# The mode's estimate against the reservation: short refuses (19).
-	ask need --mode "$mode" --reserved "$reserved" "$kernel" "$initrd"
+	ask need --mode "$mode" --threads "$threads" --reserved "$reserved" "$kernel" "$initrd"
 	[ -z "$need_warning" ] || warn "$need_warning"
 }
 
@@ -264,7 +264,7 @@ shrink() {
 }
 
 reserve() {
-	ask need --mode "$mode" "$kernel" "$initrd"
+	ask need --mode "$mode" --threads "$threads" "$kernel" "$initrd"
 	param=$reserve_param cfg=$GRUB_DIR/dumpagent.cfg # crashkernel=NM, by arm-need for this architecture
 	if [ ! -f "$GRUB_FILE" ]; then
 		say "--reserve: the capture environment needs $param; no GRUB here (no $GRUB_FILE): add $param to the kernel command line and reboot"

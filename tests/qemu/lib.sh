@@ -116,7 +116,7 @@ qemu_run() {
 	start=$(date +%s)
 	rc=0
 	timeout --foreground -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg \
-		-machine q35 -cpu max -smp 2 -m "${QEMU_MEM:-1G}" \
+		-machine q35 -cpu max -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1G}" \
 		-nographic -no-reboot -monitor "${QEMU_MONITOR:-none}" \
 		-serial "${QEMU_SERIAL:-file:$SERIAL}" \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \

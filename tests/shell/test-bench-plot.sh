@@ -141,6 +141,29 @@ assert "Not measured" in report.section_knee({"knee-1G-32M": run(30.0)})
 EOS
 )
 check "the knee section: times against the fastest, the smallest within 10%, runs that failed named" $? "$out"
+# Threads (section 7): dump phase against 1 thread, a thread's memory (the
+# MemTotal it takes plus makedumpfile's RSS growth), and the projection, by hand.
+out=$(python3 - "$REPO/bench" <<'EOS' 2>&1
+import sys
+sys.path.insert(0, sys.argv[1])
+import threads
+def run(phase, total_kib, rss_kib, ok=True):
+    return {"ok": ok, "mem": "20G", "crashkernel_mb": 128, "mdf_rss_kib": rss_kib,
+            "bench": {"meminfo init": {"MemTotal": str(total_kib)}},
+            "events": {"panic": 0.0, "dump_start": 10.0, "dump": 10.0 + phase}}
+runs = {"threads-1": run(40.0, 100 * 1024, 10 * 1024), "threads-2": run(25.0, 99 * 1024, 12 * 1024),
+        "threads-4": run(20.0, 97 * 1024, 16 * 1024, ok=False)}
+text = threads.section(runs)
+want = ["| 1 | 20G | 128 | 40.0 | 50.0 | 1.00 | 100.0 | 10.0 | - |",
+        "| 2 | 20G | 128 | 25.0 | 35.0 | 0.62 | 99.0 | 12.0 | 3.0 |",
+        "Not completed: THREADS=4.", "| 1 | 512 | 2048 |", "| 2 | 320 | 1280 |"]
+for w in want:
+    assert w in text, (w, text)
+assert "| 4 |" not in text, text
+assert "Not measured" in threads.section({"threads-4": run(20.0, 1, 1, ok=False)})
+EOS
+)
+check "the threads section: dump phase against 1 thread, a thread's memory, the projection to 256 GB and 1 TB" $? "$out"
 # dumpagent against kdump-tools (section 0): medians of the completed
 # side-by-side runs and their ratios, computed by hand; each system's own
 # bisection; it leads RESULTS.md, and --kdump-only prints only it.

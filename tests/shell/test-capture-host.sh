@@ -22,6 +22,7 @@ echo "$* $(pwd)" >>"$FAKE_LOG"
 echo "$what: $(ls | tr '\n' ' ')" >>"$FAKE_LOG.seen"
 echo "partial $what" >"$out"
 case ${FAKE_FAIL:-} in "$what" | both) exit 1 ;; esac
+case ${FAKE_FAIL:-}:$* in threads:*--num-threads*) exit 134 ;; esac
 # FAKE_PROGRESS: makedumpfile's progress (redrawn with \r) over 3 s of a dump.
 if [ "${FAKE_PROGRESS:-}" = "$what" ]; then
 	for pct in 10.0 40.0 70.0; do
@@ -169,6 +170,43 @@ if [ "$rc" = 0 ] && ! $READ "$r" VmCore >/dev/null 2>&1 &&
 	ok "REPORT_VMCORE_MAX_MB=0: the report names the dump instead of embedding it"
 else
 	bad "VmCorePath: rc=$rc $($READ "$r" 2>&1)"
+fi
+
+# 1c2. nr_cpus= (the arming's THREADS) gives makedumpfile one thread a CPU,
+# never more than came up (this host's online CPUs stand for them).
+cpus=$(getconf _NPROCESSORS_ONLN)
+for asked in 2 16; do
+	want=$((asked < cpus ? asked : cpus))
+	flags="-d 31 -l"
+	[ "$want" -le 1 ] || flags="$flags --num-threads $want"
+	echo "console=ttyS0 nr_cpus=$asked" >"$T/cmdline"
+	: >"$FAKE_LOG"
+	capture "$T/t1c2-$asked"
+	case $(sed -n 2p "$FAKE_LOG") in
+	"$flags $T/vmcore dump.202611221840.part $T/t1c2-$asked/var/crash/202611221840")
+		ok "nr_cpus=$asked on $cpus CPUs: makedumpfile $flags" ;;
+	*) bad "nr_cpus=$asked on $cpus CPUs: second makedumpfile run was '$(sed -n 2p "$FAKE_LOG")', want '$flags ...'" ;;
+	esac
+done
+echo "console=ttyS0" >"$T/cmdline"
+
+# 1c3. makedumpfile with threads made no dump: the filtered dump once more
+# with one thread, before the whole vmcore.
+if [ "$cpus" -ge 2 ]; then
+	echo "console=ttyS0 nr_cpus=2" >"$T/cmdline"
+	: >"$FAKE_LOG"
+	FAKE_FAIL=threads capture "$T/t1c3"
+	d=$T/t1c3/var/crash/202611221840
+	if [ "$rc" = 0 ] && [ "$(sed -n 2p "$FAKE_LOG")" = "-d 31 -l --num-threads 2 $T/vmcore dump.202611221840.part $d" ] &&
+		[ "$(sed -n 3p "$FAKE_LOG")" = "-d 31 -l $T/vmcore dump.202611221840.part $d" ] &&
+		[ -f "$d/dump.202611221840" ] && [ ! -e "$d/vmcore.202611221840.gz" ] &&
+		grep -qxF "dumpagent: makedumpfile with 2 threads made no dump: once more with one" "$d/dumpagent.log"; then
+		ok "threads failed: the dump once more with one thread, no fallback"
+	else
+		bad "threads failed: rc=$rc, runs: $(cat "$FAKE_LOG"), files: $(ls "$d" 2>&1)"
+	fi
+else
+	bad "this host has one CPU: nr_cpus=2 cannot be tried (needs 2)"
 fi
 
 # 1d. REPORT_VMCORE=capture embeds in the capture kernel, as before; with
