@@ -256,9 +256,10 @@ mkfs.ext4 -q -F -U "$UUID" -L distro-root -d "$ROOT" "$IMG" >"$WORK/mkfs.log" 2>
 	fail "mkfs.ext4 -d $ROOT failed: $(cat "$WORK/mkfs.log")"
 rm -rf "$ROOT"
 
-# boot NAME KEYCPIO [WORDS]: one VM, the three disks on one megasas
-# controller (sda root, sdb volume 1, sdc volume 2, sdd volume 3), the keyed
-# cpio in fw_cfg.
+# boot NAME KEYCPIO [WORDS]: one VM, the four disks on one megasas
+# controller (SCSI ids 0 root, 1 to 3 volumes 1 to 3; the sdX names follow
+# the order the disks answer in, and the capture finds each by UUID), the
+# keyed cpio in fw_cfg.
 boot() {
 	: >"$SERIAL"
 	qemu_run "$WORK/vmlinuz" "$WORK/initrd.img" \
