@@ -223,8 +223,8 @@ check-lvm: all capture-kernel
 
 # md RAID1 and LUKS2 (issue 14) alone; both are in make check too (mdadm and
 # cryptsetup on the host: scripts/bootstrap.sh installs them). test-target-luks
-# also captures into encrypted LVM, whose VG it makes with lvm2 on a loop device
-# (root, as test-loader-mode's LVM case).
+# also captures into encrypted LVM and into LUKS1 on an LV, whose VGs it makes
+# with lvm2 on a loop device (root, as test-loader-mode's LVM case).
 check-md: all
 	tests/run qemu/test-target-md
 
