@@ -39,7 +39,7 @@ SEEDS_luks       := $(wildcard tests/fixtures/luks/*.bin)
 
 .PHONY: all agent-arm64 capture-kernel makedumpfile initramfs initramfs-arm64 check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump check-secureboot check-distro check-bsod check-lvm check-md check-luks \
-	check-crypt check-arm64
+	check-crypt check-arm64 check-raid
 all: $(B)/dumpagent
 
 $(B)/obj/%.o: dumpagent/%.c
@@ -244,6 +244,14 @@ check-luks: all capture-kernel
 # update-initramfs and three boots under TCG take longer than CI's budget.
 check-crypt: deb
 	tests/run qemu/test-system-crypt
+
+# The full-system test on md RAID1 (root on md0 over two disks, the array made
+# by mdadm in a first guest boot, mdadm in the guest's own initramfs): armed
+# at boot in the small kernel's mode, crash, capture into /var/crash on the
+# array, reboot from it, dumpagent list; each member read back on the host.
+# Outside make check, as check-crypt: update-initramfs and three boots.
+check-raid: deb
+	tests/run qemu/test-system-md
 
 # Only the brown screen on a Debian 12 guest with a DRM driver (tests/qemu/test-system-bsod.sh):
 # -vga std (bochs-drm) and -vga virtio (virtio_gpu), each on SeaBIOS and on OVMF, one
