@@ -90,29 +90,34 @@ make_disk "$DISK" ext4 "$DISK_UUID"
 # The first kernel powers off (PSCI) when it cannot arm, the capture kernel
 # reboots when it is done: -no-reboot ends QEMU either way.
 #
-# nokaslr: Debian's arm64 kernel has no kexec_file_load (no KEXEC_FILE), so
-# the loader falls back to kexec_load, where kexec-tools builds the capture
-# kernel's ELF core header itself. Debian 12's 2.0.25 reads PHYS_OFFSET as
-# unsigned: with KASLR, QEMU's kaslr-seed (as an EFI RNG on hardware) also
-# moves the linear map and makes memstart_addr negative ("set_phys_offset:
-# phys_offset : ffffc505c0000000" in kexec -d), and the header gets a kernel
-# text PT_LOAD at a physical address far beyond RAM: reading /proc/vmcore
-# there oopses the capture kernel ("level 3 address size fault" in
-# __arch_copy_to_user), makedumpfile says "vaddr_to_paddr_arm64: Can't read
-# pgd". kexec-tools 2.0.26 makes phys_offset signed. Until the loader knows
-# this, the first kernel runs without KASLR.
+# KNOWN RED (issue 16): Debian's arm64 kernel has no kexec_file_load (no
+# KEXEC_FILE), so the loader falls back to kexec_load, where kexec-tools
+# writes the capture kernel's ELF core header itself. Debian 12's 2.0.25
+# takes the kernel's page offset and its kernel-text segment from the symbol
+# _text in /proc/kallsyms, which Debian's arm64 kernel does not list (no
+# KALLSYMS_ALL, and arm64's _text lies before _stext, outside the text that
+# kallsyms keeps): kexec -d says "Can't get the symbol of _text to calculate
+# page_offset" and writes a kernel-text PT_LOAD far beyond RAM. In the
+# capture kernel makedumpfile then fails ("vaddr_to_paddr_arm64: Can't read
+# pgd") and the agent's fallback, reading /proc/vmcore there, is killed by a
+# kernel oops ("level 3 address size fault" in __arch_copy_to_user). With
+# and without KASLR (-M virt,dtb-kaslr-seed=off) alike; with nokaslr kexec
+# refuses to load ("setup_2nd_dtb failed").
 start=$(date +%s)
 rc=0
 timeout --foreground -k 5 "$QEMU_TIMEOUT" qemu-system-aarch64 -M virt -cpu cortex-a57 -accel tcg \
 	-smp 2 -m "${QEMU_MEM:-1G}" -nographic -no-reboot -monitor none -serial "file:$SERIAL" \
 	-kernel "$first_kernel" -initrd "$WORK/first.img" \
-	-append "console=ttyAMA0 nokaslr crashkernel=${CRASHKERNEL:-128M} panic=-1 FIRST_KALLSYMS=__crash_kexec,sysrq_handle_crash" \
+	-append "console=ttyAMA0 crashkernel=${CRASHKERNEL:-128M} panic=-1 FIRST_KALLSYMS=__crash_kexec,sysrq_handle_crash" \
 	-drive "file=$DISK,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0 \
 	</dev/null >"$WORK/qemu.out" 2>&1 || rc=$?
 seconds=$(($(date +%s) - start))
 [ "$rc" != 124 ] && [ "$rc" != 137 ] || fail "the VM did not finish within $QEMU_TIMEOUT s"
 [ "$rc" = 0 ] || fail "qemu-system-aarch64 exited with status $rc: $(cat "$WORK/qemu.out")"
 grep -q "first-init: armed" "$SERIAL" || fail "the loader did not arm the capture kernel"
+if grep -q 'vaddr_to_paddr_arm64: Can.t read pgd' "$SERIAL"; then
+	fail "makedumpfile cannot read the vmcore: kexec_load's ELF core header is wrong (Debian 12's kexec-tools needs _text in /proc/kallsyms; see the head of this script)"
+fi
 grep -q "dumpagent: capture complete" "$SERIAL" || fail "the agent did not report a complete capture"
 
 dir=$(img_ls "$DISK" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$') ||
@@ -153,13 +158,13 @@ kallsyms() {
 	[ -n "$k" ] || fail "first-init did not say where $1 is: $(grep 'kallsyms' "$SERIAL")"
 	echo "$k"
 }
-# in NAME ADDRESS: ADDRESS is between NAME's start and the next symbol
+# within NAME ADDRESS: ADDRESS is between NAME's start and the next symbol
 # (16 lowercase hex digits each: awk compares them as strings).
-in() {
+within() {
 	awk -v a="$2" -v r="$(kallsyms "$1")" 'BEGIN { split(r, x, " "); exit !(a >= x[1] && a < x[2]) }'
 }
 pc=$(reg pc)
-in __crash_kexec "$pc" ||
+within __crash_kexec "$pc" ||
 	fail "the panicking CPU's pc $pc is not in __crash_kexec ($(kallsyms __crash_kexec)): $(cat "$summary")"
 after=$(kallsyms sysrq_handle_crash | cut -d' ' -f3)
 awk -v s="$after" '/^Call trace:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$summary" >"$WORK/trace"
