@@ -186,6 +186,9 @@ static int check_vmcore(struct capture *c)
 		 c->vmcore.osrelease[0] ? c->vmcore.osrelease : "(unknown)",
 		 c->vmcore.prstatus_count, (unsigned long long)(c->vmcore.memory_bytes >> 20),
 		 c->vmcore.load_segments);
+	if (c->vmcore.memory_error[0])
+		log_warning("vmcore: the memory size is unknown: %s: its ELF core header is wrong",
+			    c->vmcore.memory_error);
 	if (c->vmcore.regs_error[0])
 		log_warning("vmcore: CPU registers not decoded: %s", c->vmcore.regs_error);
 	for (unsigned i = 0; i < c->vmcore.prstatus_count && i < 8 && i < VMCORE_MAX_CPUS; i++)

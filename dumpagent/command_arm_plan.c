@@ -9,6 +9,7 @@
 #include "arm_cmdline.h"
 #include "arm_device.h"
 #include "arm_initrd.h"
+#include "arm_kallsyms.h"
 #include "arm_reserve.h"
 #include "arm_stack.h"
 #include "arm_state.h"
@@ -197,6 +198,7 @@ static void put_load(const struct plan *p, const struct config *cfg, const struc
 	target_warning(cfg, t, why, sizeof(why));
 	arm_put("warning", why);
 	put_screen(cfg);
+	arm_kallsyms_put(arm_proc_dir()); /* kexec_load's _text on arm64 */
 }
 
 /* TARGET=auto could not be resolved: a load refuses (after the checks that

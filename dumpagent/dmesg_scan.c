@@ -3,7 +3,7 @@
  * One pass, bounded memory. The last of each kind of line wins, so the facts
  * come from the last oops or panic: "Kernel panic - not syncing:", "CPU: N
  * PID: N Comm: X ...", "Modules linked in:", and the frames after the last
- * "Call Trace:". */
+ * "Call Trace:" (x86_64; arm64's dump_backtrace prints "Call trace:"). */
 #include "dmesg_scan.h"
 
 #include <stdio.h>
@@ -142,7 +142,7 @@ static void scan_line(struct dmesg_scan *s, const char *line)
 		p += 18;
 		p += strspn(p, " ");
 		copy_bounded(f->modules, sizeof(f->modules), p, strlen(p));
-	} else if (starts(p, "Call Trace:")) {
+	} else if (starts(p, "Call Trace:") || starts(p, "Call trace:")) {
 		s->in_trace = 1;
 		f->trace_count = 0;
 		f->trace_cut = 0;

@@ -162,7 +162,10 @@ void summary_write_json(const struct summary *s, struct outbuf *o)
 	json_cpus(o, s);
 	json_hex(o, "kernel_offset", s->vmcore->has_kernel_offset, s->vmcore->kernel_offset);
 	json_hex(o, "kimage_voffset", s->vmcore->has_kimage_voffset, s->vmcore->kimage_voffset);
-	outbuf_printf(o, ",\"memory_bytes\":%llu", (unsigned long long)s->vmcore->memory_bytes);
+	if (s->vmcore->memory_error[0]) /* unknown: the ELF core header is wrong */
+		outbuf_printf(o, ",\"memory_bytes\":null");
+	else
+		outbuf_printf(o, ",\"memory_bytes\":%llu", (unsigned long long)s->vmcore->memory_bytes);
 	outbuf_printf(o, s->vmcore->page_size > 0 ? ",\"page_size\":%ld}\n" : ",\"page_size\":null}\n",
 		      s->vmcore->page_size);
 }

@@ -250,6 +250,34 @@ static int read_header(struct reader *r, int *cls, uint64_t *phoff, unsigned *ph
 	return 0;
 }
 
+/* A machine's memory is below 4 PiB (52-bit physical addresses, x86_64's
+ * and arm64's most). */
+#define VMCORE_MEMORY_MAX (1ULL << 52)
+
+/* Adds PT_LOAD number i to the memory of the dump. A wrong ELF core header
+ * (kexec_load's on arm64 without _text once gave a segment of 2^64 bytes)
+ * is no memory size: a segment beyond the file or any machine's memory
+ * sets memory_error, and the size is unknown (0), not a nonsense figure.
+ * The dump goes on: makedumpfile says what it can read. */
+static void add_load(const struct reader *r, const struct phdr *ph, unsigned i, struct vmcore_info *info)
+{
+	if (info->memory_error[0])
+		return;
+	if (ph->offset > r->size || ph->filesz > r->size - ph->offset)
+		(void)snprintf(info->memory_error, sizeof(info->memory_error),
+			       "PT_LOAD %u: %llu bytes at offset %llu lie beyond the %llu bytes of %s", i,
+			       (unsigned long long)ph->filesz, (unsigned long long)ph->offset,
+			       (unsigned long long)r->size, r->path);
+	else if (ph->memsz > VMCORE_MEMORY_MAX - info->memory_bytes)
+		(void)snprintf(info->memory_error, sizeof(info->memory_error),
+			       "PT_LOAD %u: %llu bytes of memory take the sum beyond any machine's (4 PiB)", i,
+			       (unsigned long long)ph->memsz);
+	else
+		info->memory_bytes += ph->memsz;
+	if (info->memory_error[0])
+		info->memory_bytes = 0;
+}
+
 int vmcore_read(int fd, const char *path, struct vmcore_info *info, char *err, size_t errlen)
 {
 	struct reader r = { fd, path, 0, err, errlen };
@@ -273,8 +301,8 @@ int vmcore_read(int fd, const char *path, struct vmcore_info *info, char *err, s
 		if (read_phdr(&r, cls, phoff + (uint64_t)i * entsize, &ph) < 0)
 			return -1;
 		if (ph.type == PT_LOAD) {
+			add_load(&r, &ph, i, info);
 			info->load_segments++;
-			info->memory_bytes += ph.memsz;
 		} else if (ph.type == PT_NOTE && read_notes(&r, &ph, info, &budget) < 0) {
 			return -1;
 		}

@@ -31,7 +31,8 @@ struct vmcore_info {
 	int regs_decoded; /* cpu[].regs hold the registers of every note kept */
 	char regs_error[128]; /* why they are not, when there are notes */
 	unsigned load_segments;
-	uint64_t memory_bytes; /* sum of PT_LOAD p_memsz */
+	uint64_t memory_bytes; /* sum of PT_LOAD p_memsz; 0 with memory_error */
+	char memory_error[160]; /* why the PT_LOAD sizes are not believed, "" */
 	unsigned prstatus_count;
 	struct vmcore_cpu cpu[VMCORE_MAX_CPUS]; /* the first prstatus_count, at most */
 	uint64_t kernel_offset; /* KERNELOFFSET: the KASLR slide */

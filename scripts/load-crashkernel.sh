@@ -167,7 +167,33 @@ load() {
 	[ -z "$lockdown" ] || kexec_failed 18 "-s -p $kernel"
 	say "kexec_file_load (kexec -s -p) failed: $(one_line "$kexec_out"); falling back to kexec_load (kexec -p)" >&2
 	method=kexec_load
-	run_kexec -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed 1 -p
+	kexec_load -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed 1 -p
+}
+
+# kexec_load ARG...: run_kexec, and on arm64 without _text in /proc/kallsyms
+# (Debian's kernel) with the _text that kexec-tools 2.0.25 needs for the
+# capture's ELF core header (arm-plan's kallsyms_text; kallsyms_error: it
+# cannot be known, and a load would arm a capture that cannot read memory).
+# kexec runs in a private mount namespace (unshare -m: private propagation)
+# where /proc/kallsyms is a copy with that line, in $RUN, deleted after.
+kexec_load() {
+	if [ -n "${kallsyms_error:-}" ]; then
+		[ -n "$die_note" ] || restore_previous
+		die 1 "kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: $kallsyms_error"
+	fi
+	[ -n "${kallsyms_text:-}" ] || { run_kexec "$@"; return; }
+	ks=$(mkdir -p "$RUN" && umask 077 && mktemp -d "$RUN/kallsyms.XXXXXX") ||
+		die 1 "cannot create a directory in $RUN for the kallsyms with _text that kexec needs"
+	if ! { printf '%s T _text\n' "${kallsyms_text#0x}" && cat /proc/kallsyms; } >"$ks/kallsyms" 2>/dev/null; then
+		rm -rf -- "$ks"
+		die 1 "cannot write $ks/kallsyms, the kallsyms with _text that kexec needs"
+	fi
+	kexec_rc=0
+	# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
+	kexec_out=$(unshare -m sh -c 'mount -o bind "$1" /proc/kallsyms && shift && exec kexec "$@"' sh \
+		"$ks/kallsyms" "$@" 2>&1) || kexec_rc=$?
+	rm -rf -- "$ks"
+	return "$kexec_rc"
 }
 
 # run_kexec ARG...: runs kexec, keeping its output in kexec_out, its status in kexec_rc.

@@ -54,6 +54,29 @@ static void sysrq_panic(void **state)
 	}
 }
 
+/* arm64's sysrq panic (Debian 12's kernel): "Call trace:", no <TASK>;
+ * panic() does not return, so the frame after it is printed as the
+ * function after sysrq_handle_crash, +0x0. */
+static void arm64_call_trace(void **state)
+{
+	(void)state;
+	scan_text("[   39.475717] Kernel panic - not syncing: sysrq triggered crash\n"
+		  "[   39.476402] CPU: 0 PID: 1 Comm: init Kdump: loaded Not tainted 6.1.0-57-arm64 #1  Debian 6.1.192-3\n"
+		  "[   39.477705] Hardware name: linux,dummy-virt (DT)\n"
+		  "[   39.478354] Call trace:\n"
+		  "[   39.478727]  dump_backtrace+0xe4/0x140\n"
+		  "[   39.486234]  panic+0x184/0x364\n"
+		  "[   39.486394]  sysrq_reset_seq_param_set+0x0/0xa0\n"
+		  "[   39.486613]  __handle_sysrq+0x90/0x19c\n"
+		  "[   39.502903] SMP: stopping secondary CPUs\n",
+		  4096);
+	assert_int_equal(facts.pid, 1);
+	assert_string_equal(facts.comm, "init");
+	assert_int_equal(facts.trace_count, 4);
+	assert_string_equal(facts.trace[1], "panic+0x184/0x364");
+	assert_string_equal(facts.trace[3], "__handle_sysrq+0x90/0x19c");
+}
+
 /* An oops, then the panic that prints no second trace: the oops's trace and modules. */
 static void oops_then_fatal_exception(void **state)
 {
@@ -300,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sysrq_panic),
 		cmocka_unit_test(oops_then_fatal_exception),
+		cmocka_unit_test(arm64_call_trace),
 		cmocka_unit_test(no_panic_line_takes_the_oops),
 		cmocka_unit_test(json_puts_the_panicking_cpu_first),
 		cmocka_unit_test(json_valid_utf8_passes_through),

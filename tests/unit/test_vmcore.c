@@ -148,6 +148,36 @@ static void bad_offsets_are_absent(void **state)
 	assert_true(info.regs_decoded);
 }
 
+/* A wrong ELF core header (kexec_load on arm64 without _text: a segment
+ * of nearly 2^64 bytes): the memory size is unknown, not a nonsense
+ * figure, and the rest is read. Likewise a segment beyond the file. */
+static void absurd_load_sizes_are_unknown(void **state)
+{
+	Elf64_Phdr *ph;
+
+	(void)state;
+	fx_build64(&fx, 2, FX_VMCOREINFO);
+	ph = (Elf64_Phdr *)(fx.buf + sizeof(Elf64_Ehdr));
+	ph[2].p_memsz = 0xfffffa2440000000ULL;
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(info.memory_bytes, 0);
+	assert_string_equal(info.memory_error,
+			    "PT_LOAD 2: 18446737632332349440 bytes of memory take the sum beyond any machine's (4 PiB)");
+	assert_int_equal(info.load_segments, 2);
+	assert_int_equal(info.prstatus_count, 2);
+	fx_build64(&fx, 2, FX_VMCOREINFO);
+	ph[1].p_memsz = ph[2].p_memsz = (1ULL << 51) + 4096; /* each believable, not both */
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(info.memory_bytes, 0);
+	assert_non_null(strstr(info.memory_error, "PT_LOAD 2: 2251799813689344 bytes of memory"));
+	fx_build64(&fx, 2, FX_VMCOREINFO);
+	ph[1].p_filesz = 1 << 20;
+	assert_int_equal(read_fixture(), 0);
+	assert_int_equal(info.memory_bytes, 0);
+	assert_non_null(strstr(info.memory_error, "PT_LOAD 1: 1048576 bytes at offset "));
+	assert_non_null(strstr(info.memory_error, " lie beyond the "));
+}
+
 static void elf32_core(void **state)
 {
 	(void)state;
@@ -261,6 +291,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_core),
 		cmocka_unit_test(elf32_core),
+		cmocka_unit_test(absurd_load_sizes_are_unknown),
 		cmocka_unit_test(arm64_core),
 		cmocka_unit_test(arm64_note_of_wrong_size),
 		cmocka_unit_test(one_bad_note_spoils_the_set),

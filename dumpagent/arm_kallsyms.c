@@ -1,0 +1,180 @@
+/* arm_kallsyms.c: the running kernel's _text for kexec-tools on arm64, from /proc/kallsyms and /proc/kcore's kernel-text segment. */
+#include "arm_kallsyms.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "arm_target.h"
+#include "command_arm.h"
+
+/* arm64's image header lies before _stext (64 KiB with the EFI header):
+ * a segment starting farther before it is not the kernel's text. */
+#define TEXT_DISTANCE_MAX (64ULL << 20)
+/* /proc/kcore has a program header per RAM range, vmalloc, modules, text. */
+#define KCORE_PHDRS_MAX 4096
+
+enum { SYM_TEXT = 1, SYM_STEXT = 2, SYM_ETEXT = 4 };
+
+struct syms {
+	unsigned long long text, stext, etext;
+	unsigned found; /* SYM_* */
+};
+
+/* One "ADDRESS TYPE NAME[ [MODULE]]" line: a module's symbol (a fourth
+ * field) never counts. */
+static void scan_line(const char *line, struct syms *s)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} want[] = { { "_text", SYM_TEXT }, { "_stext", SYM_STEXT }, { "_etext", SYM_ETEXT } };
+	unsigned long long addr;
+	char type, name[64], rest[2];
+
+	if (sscanf(line, "%llx %c %63s %1s", &addr, &type, name, rest) != 3)
+		return;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (strcmp(name, want[i].name) != 0 || (s->found & want[i].bit))
+			continue;
+		s->found |= want[i].bit;
+		*(want[i].bit == SYM_TEXT ? &s->text : want[i].bit == SYM_STEXT ? &s->stext : &s->etext) = addr;
+	}
+}
+
+/* Reads the three symbols of PATH into *s: 0, or -errno. A line longer
+ * than the buffer is read on in pieces, none of which parses as
+ * "ADDRESS TYPE NAME" of these names unless it is one. */
+static int scan(const char *path, struct syms *s)
+{
+	char line[512];
+	FILE *f = fopen(path, "re");
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		scan_line(line, s);
+	err = ferror(f) ? -EIO : 0;
+	(void)fclose(f); /* read-only */
+	return err;
+}
+
+/* pread of exactly len bytes: 0, or -errno (-EIO when short). */
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t got = pread(fd, buf, len, off);
+
+	if (got < 0)
+		return -errno;
+	return (size_t)got == len ? 0 : -EIO;
+}
+
+/* The start of the smallest PT_LOAD of the ELF core FD that holds
+ * [stext, etext]: 0 with *start, 1 when none does, or -errno. */
+static int text_segment(int fd, unsigned long long stext, unsigned long long etext, unsigned long long *start)
+{
+	unsigned long long best = 0;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int rc, found = 0;
+
+	if ((rc = read_at(fd, &eh, sizeof(eh), 0)) < 0)
+		return rc;
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(ph) || eh.e_phnum > KCORE_PHDRS_MAX)
+		return -ENOEXEC;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if ((rc = read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (unsigned long long)i * sizeof(ph)))) < 0)
+			return rc;
+		/* etext - vaddr < memsz, without the overflow of vaddr + memsz */
+		if (ph.p_type != PT_LOAD || ph.p_vaddr > stext || etext - ph.p_vaddr >= ph.p_memsz ||
+		    (found && ph.p_memsz >= best))
+			continue;
+		found = 1;
+		best = ph.p_memsz;
+		*start = ph.p_vaddr;
+	}
+	return found ? 0 : 1;
+}
+
+/* The running _text from KCORE: 0, or -1 with why. */
+static int kcore_text(const char *kcore, const struct syms *run, unsigned long long *text, char *why, size_t len)
+{
+	static const char need[] = "; kexec_load on arm64 needs the running kernel's _text, which /proc/kallsyms "
+				   "does not list (no CONFIG_KALLSYMS_ALL)";
+	int fd = open(kcore, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		rc = errno;
+		(void)snprintf(why, len, "open %s: %s%s: run as root, on a kernel with CONFIG_PROC_KCORE", kcore,
+			       strerror(rc), need);
+		return -1;
+	}
+	rc = text_segment(fd, run->stext, run->etext, text);
+	(void)close(fd); /* read-only */
+	if (rc < 0) {
+		(void)snprintf(why, len, "read %s: %s%s", kcore, strerror(-rc), need);
+		return -1;
+	}
+	if (rc > 0 || run->stext - *text > TEXT_DISTANCE_MAX) {
+		(void)snprintf(why, len, "%s has no kernel-text segment holding _stext (0x%llx)%s", kcore,
+			       run->stext, need);
+		return -1;
+	}
+	return 0;
+}
+
+int arm_kallsyms_text(const char *kallsyms, const char *kcore, unsigned long long *text, char *why, size_t len)
+{
+	struct syms run;
+	int rc = scan(kallsyms, &run);
+
+	why[0] = '\0';
+	if (rc < 0) {
+		(void)snprintf(why, len, "read %s: %s; kexec_load on arm64 needs the running kernel's symbols",
+			       kallsyms, strerror(-rc));
+		return -1;
+	}
+	if (run.found & SYM_TEXT)
+		return 1;
+	if ((run.found & (SYM_STEXT | SYM_ETEXT)) != (SYM_STEXT | SYM_ETEXT) || run.stext == 0 ||
+	    run.etext < run.stext) {
+		(void)snprintf(why, len, "%s lists neither _text nor the addresses of _stext and _etext "
+				"(kptr_restrict hides them from all but root)", kallsyms);
+		return -1;
+	}
+	return kcore_text(kcore, &run, text, why, len);
+}
+
+/* arm64 is the running architecture: $DUMPAGENT_ARCH (a test hook), else uname's machine. */
+static int running_arm64(void)
+{
+	const char *hook = getenv("DUMPAGENT_ARCH");
+	struct utsname u;
+	const char *m = hook && *hook ? hook : uname(&u) == 0 ? u.machine : "";
+
+	return strcmp(m, "aarch64") == 0 || strcmp(m, "arm64") == 0;
+}
+
+void arm_kallsyms_put(const char *proc)
+{
+	char kallsyms[ARM_PATH_MAX], kcore[ARM_PATH_MAX], why[3 * ARM_PATH_MAX], num[32] = "";
+	unsigned long long text;
+
+	why[0] = '\0';
+	if (running_arm64()) {
+		(void)snprintf(kallsyms, sizeof(kallsyms), "%s/kallsyms", proc);
+		(void)snprintf(kcore, sizeof(kcore), "%s/kcore", proc);
+		if (arm_kallsyms_text(kallsyms, kcore, &text, why, sizeof(why)) == 0)
+			(void)snprintf(num, sizeof(num), "0x%016llx", text);
+	}
+	arm_put("kallsyms_text", num);
+	arm_put("kallsyms_error", why);
+}
