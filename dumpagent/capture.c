@@ -168,7 +168,7 @@ static void start_screen(struct capture *c)
 
 static int check_vmcore(struct capture *c)
 {
-	char err[512];
+	char err[512], memory[32] = "an unknown amount";
 	int fd = open(c->opts->vmcore, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -182,13 +182,14 @@ static int check_vmcore(struct capture *c)
 		return -1;
 	}
 	(void)close(fd); /* read-only */
-	log_info("vmcore: kernel %s, %u CPU notes, %llu MiB of memory in %u segments",
-		 c->vmcore.osrelease[0] ? c->vmcore.osrelease : "(unknown)",
-		 c->vmcore.prstatus_count, (unsigned long long)(c->vmcore.memory_bytes >> 20),
-		 c->vmcore.load_segments);
 	if (c->vmcore.memory_error[0])
 		log_warning("vmcore: the memory size is unknown: %s: its ELF core header is wrong",
 			    c->vmcore.memory_error);
+	else
+		(void)snprintf(memory, sizeof(memory), "%llu MiB", (unsigned long long)(c->vmcore.memory_bytes >> 20));
+	log_info("vmcore: kernel %s, %u CPU notes, %s of memory in %u segments",
+		 c->vmcore.osrelease[0] ? c->vmcore.osrelease : "(unknown)", c->vmcore.prstatus_count, memory,
+		 c->vmcore.load_segments);
 	if (c->vmcore.regs_error[0])
 		log_warning("vmcore: CPU registers not decoded: %s", c->vmcore.regs_error);
 	for (unsigned i = 0; i < c->vmcore.prstatus_count && i < 8 && i < VMCORE_MAX_CPUS; i++)

@@ -63,6 +63,10 @@ static void estimate_dump(const struct capture *c)
 		return;
 	}
 	avail = ((unsigned long long)vfs.f_bavail * vfs.f_frsize) >> 20;
+	if (c->vmcore.memory_error[0]) { /* warned by check_vmcore */
+		log_info("dump size: unknown (the vmcore's ELF core header is wrong); %llu MiB free", avail);
+		return;
+	}
 	log_info("dump size: at most %llu MiB (all memory, before dump level %d and %s "
 		 "compression); %llu MiB free",
 		 worst, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), avail);

@@ -72,6 +72,7 @@ setup() {
 		if [ -f "$W/kexec.fail-if" ] && printf '%s\n' "\$@" | grep -q -f "$W/kexec.fail-if"; then
 			echo "locate_hole failed" >&2; exit 1
 		fi
+		head -n 1 /proc/kallsyms >"$W/kexec.kallsyms-head" # the arm64 kexec_load cases
 		[ -f "$W/kexec.noload" ] || echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
 	chmod +x "$W/bin/kexec"
@@ -403,6 +404,43 @@ case_file_load_falls_back() {
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
 		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 	expect_same "METHOD in the state" "METHOD=kexec_load" "$(grep ^METHOD= "$W/run/loaded")"
+}
+
+# arm64 (DUMPAGENT_ARCH) without _text in the fake /proc/kallsyms: kexec_load
+# sees a /proc/kallsyms that starts with the _text of the fake /proc/kcore's
+# kernel-text segment (unshare -m, mount -o bind: as root, the host's
+# /proc/kallsyms untouched), and the copy in $RUN is gone after.
+case_arm64_kexec_load_gets_text() {
+	printf 'ffff800008010000 T _stext\nffff800009760000 T _etext\n' >"$W/proc/kallsyms"
+	# A 64-bit ELF core of one PT_LOAD [0xffff800008000000, +0x2450000).
+	z8='\0\0\0\0\0\0\0\0'
+	# shellcheck disable=SC2059 # z8 is eight octal escapes for printf
+	printf "\177ELF\2\1\1$z8\0\4\0\267\0\1\0\0\0$z8\100\0\0\0\0\0\0\0$z8\0\0\0\0\100\0\70\0\1\0\0\0\0\0\0\0" >"$W/proc/kcore"
+	# shellcheck disable=SC2059 # the same
+	printf "\1\0\0\0\0\0\0\0$z8\0\0\0\10\0\200\377\377$z8$z8\0\0\105\2\0\0\0\0$z8" >>"$W/proc/kcore"
+	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 0
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_same "kexec_load's /proc/kallsyms" "ffff800008000000 T _text" "$(cat "$W/kexec.kallsyms-head")"
+	expect_same "what is left in \$RUN" "loaded" "$(ls "$W/run")"
+	expect_same "the host's _text lines" "0" "$(grep -c '^ffff800008000000 T _text$' /proc/kallsyms)"
+}
+
+# arm64 without _text and without /proc/kcore: refused by name, kexec_load not run.
+case_arm64_no_kcore_refuses() {
+	printf 'ffff800008010000 T _stext\nffff800009760000 T _etext\n' >"$W/proc/kallsyms"
+	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 1
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: syscall kexec_file_load not available.; falling back to kexec_load (kexec -p)
+$P: kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: open $W/proc/kcore: No such file or directory; kexec_load on arm64 needs the running kernel's _text, which /proc/kallsyms does not list (no CONFIG_KALLSYMS_ALL): run as root, on a kernel with CONFIG_PROC_KCORE"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
 
 # CAPTURE_MODE=small under lockdown is tried (it may be signed); refused: 18.
@@ -951,7 +989,7 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto target_by_id_missing
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-file_load_falls_back lockdown_says_so bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
+file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses lockdown_says_so bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
 noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
