@@ -6,15 +6,15 @@
 
 #include "cmdline.h"
 
-/* What the capture kernel needs: nr_cpus= first (one CPU unless the
- * arming chose threads: each CPU costs memory), devices reset and polled
+/* What the capture kernel needs after arm_cmdline's nr_cpus= (1 unless
+ * THREADS asks for more: each CPU costs memory): devices reset and polled
  * (their drivers may have been mid-transfer at the panic), a reboot 10 s
  * after a panic of its own, and its messages on /dev/kmsg. */
 #define CAPTURE_OPTIONS "reset_devices irqpoll panic=10 printk.devkmsg=on"
 
 /* The distro kernel (CAPTURE_MODE=distro) is a full Debian kernel in the same
  * small reservation. Debian's kdump-tools passes reset_devices nr_cpus=1
- * irqpoll, as CAPTURE_OPTIONS does; Fedora's kdump-utils adds for x86_64
+ * irqpoll, as arm_cmdline does by default; Fedora's kdump-utils adds for x86_64
  * what keeps such a kernel from reserving or sampling memory it has not got:
  * no CMA areas, no device dump buffers (vmcoredd), no KFENCE pool, no
  * transparent huge pages. KASLR stays: kexec_file_load places the kernel.

@@ -7,13 +7,11 @@
 
 #include "arm_reserve.h"
 
-unsigned arm_threads(const char *setting, unsigned long long ram, long cpus)
+unsigned arm_threads(const char *setting, long cpus)
 {
-	unsigned long n;
+	unsigned long n = 1; /* auto: see arm_threads.h */
 
-	if (strcmp(setting, "auto") == 0)
-		n = ram >= (unsigned long long)ARM_THREADS_AUTO_GIB << 30 ? ARM_THREADS_AUTO_MAX : 1;
-	else
+	if (strcmp(setting, "auto") != 0)
 		n = strtoul(setting, NULL, 10); /* validated by config_values.c: 1 to ARM_THREADS_MAX */
 	if (n < 1)
 		n = 1;

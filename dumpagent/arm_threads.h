@@ -2,12 +2,15 @@
 #ifndef DUMPAGENT_ARM_THREADS_H
 #define DUMPAGENT_ARM_THREADS_H
 
-/* THREADS=auto: one thread below this much RAM, where the dump of a
- * filtered machine takes seconds and a CPU more only costs memory; from it,
- * one a CPU up to ARM_THREADS_AUTO_MAX. An estimate until make bench
- * measures 1, 2 and 4 threads (bench/RESULTS.md section 7). */
-#define ARM_THREADS_AUTO_GIB 64
-#define ARM_THREADS_AUTO_MAX 4
+/* THREADS=auto is one thread, and so nr_cpus=1, as Debian's kdump-tools
+ * has it. More are only on request, for two reasons found in review and
+ * not yet answered by a test: makedumpfile before 1.7.8 has a data race in
+ * --num-threads that can write corrupt compressed pages and still exit 0
+ * (upstream issue #15, fixed by commit 65bf4c9; Debian 12 ships 1.7.2),
+ * and on x86_64 a second CPU is started with INIT, which the crashed
+ * kernel's boot CPU may answer with a reset unless the capture kernel gets
+ * disable_cpu_apicid= (kdump-utils sets it; this loader does not yet).
+ * arm-plan says both in threads_warning when THREADS asks for more. */
 /* THREADS=N is at most this. */
 #define ARM_THREADS_MAX 16
 /* What each thread past the first adds to the reservation: the CPU's
@@ -16,10 +19,9 @@
 #define ARM_THREAD_MB 2
 
 /* The capture's threads (and the capture kernel's nr_cpus) for the
- * setting THREADS ("auto" or 1 to ARM_THREADS_MAX, validated), on a
- * machine with ram bytes (0: unknown) and cpus online (below 1: unknown):
- * never more than cpus. */
-unsigned arm_threads(const char *setting, unsigned long long ram, long cpus);
+ * setting THREADS ("auto" or 1 to ARM_THREADS_MAX, validated) on a machine
+ * with cpus online (below 1: unknown): never more than cpus. */
+unsigned arm_threads(const char *setting, long cpus);
 /* The CPUs online: the count of sysfs/devices/system/cpu/online's list
  * ("0-3,6"); -1 when it cannot be read or parsed. */
 long arm_cpus_online(const char *sysfs);

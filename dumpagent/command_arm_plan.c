@@ -54,6 +54,13 @@ struct plan {
 	unsigned threads; /* THREADS for this machine's RAM and CPUs: the capture kernel's nr_cpus */
 };
 
+/* THREADS above 1: what no test here has answered yet (arm_threads.h). */
+#define THREADS_WARNING                                                                                \
+	"THREADS asks for more than one makedumpfile thread: makedumpfile before 1.7.8 can write "    \
+	"corrupt pages with --num-threads (upstream fix 65bf4c9), and on x86_64 the capture kernel "  \
+	"starts the other CPUs without disable_cpu_apicid=; set THREADS=auto unless you have "        \
+	"checked both"
+
 static int refuse(int code, const char *why)
 {
 	log_error("%s", why);
@@ -392,9 +399,10 @@ int command_arm_plan(int argc, char **argv)
 		arm_put(name, config_get(&cfg, (enum config_key)k));
 	}
 	arm_put("arch", arm_arch_name(p.arch));
-	p.threads = arm_threads(config_get(&cfg, KEY_THREADS), arm_ram(arm_proc_dir()), arm_cpus_online(arm_sysfs_dir()));
+	p.threads = arm_threads(config_get(&cfg, KEY_THREADS), arm_cpus_online(arm_sysfs_dir()));
 	(void)snprintf(num, sizeof(num), "%u", p.threads);
 	arm_put("threads", num);
+	arm_put("threads_warning", p.threads > 1 ? THREADS_WARNING : "");
 	if (p.check != CHECK_NONE)
 		put_load(&p, &cfg, is_auto ? &t : NULL, &mp, reserved);
 	if (is_auto)

@@ -63,6 +63,7 @@ prepare() {
 	plan --load
 	[ -z "$warning" ] || warn "$warning"
 	[ -z "$crashkernel_warning" ] || warn "$crashkernel_warning"
+	[ -z "$threads_warning" ] || warn "$threads_warning"
 	regenerate_initrd
 	# The mode's estimate against the reservation: short refuses (19).
 	ask need --mode "$mode" --threads "$threads" --reserved "$reserved" "$kernel" "$initrd"

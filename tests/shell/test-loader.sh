@@ -467,6 +467,16 @@ fake_drm_card() {
 }
 
 # BSOD=1 on a display no capture kernel draws on: armed, with a warning that
+# THREADS=2: nr_cpus=2 on the capture command line, and the warning of what
+# no test has answered (makedumpfile's race, x86's INIT); auto: nr_cpus=1.
+case_threads_warned() {
+	echo THREADS=2 >>"$W/conf"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: warning: THREADS asks for more than one makedumpfile thread: makedumpfile before 1.7.8 can write corrupt pages with --num-threads (upstream fix 65bf4c9), and on x86_64 the capture kernel starts the other CPUs without disable_cpu_apicid=; set THREADS=auto unless you have checked both"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$(echo "$BASE" | sed 's/nr_cpus=1/nr_cpus=2/')"
+}
+
 # names the driver; BSOD=0 (the default), or no DRM driver: no warning.
 case_bsod_screen_not_possible() {
 	echo BSOD=1 >>"$W/conf"
@@ -989,7 +999,7 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto target_by_id_missing
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses lockdown_says_so bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
+file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses lockdown_says_so threads_warned bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
 noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
