@@ -13,8 +13,10 @@
 #include "arm_target.h"
 #include "command_arm.h"
 
-/* arm64's image header lies before _stext (64 KiB with the EFI header):
- * a segment starting farther before it is not the kernel's text. */
+/* arm64's image header and .head.text lie before _stext (64 KiB with the
+ * EFI header in 6.1); a segment starting more than 64 MiB before it, a
+ * thousand times that, is not the kernel's text but a larger area holding
+ * it (vmalloc, which starts far lower). */
 #define TEXT_DISTANCE_MAX (64ULL << 20)
 /* /proc/kcore has a program header per RAM range, vmalloc, modules, text. */
 #define KCORE_PHDRS_MAX 4096
