@@ -2,9 +2,10 @@
  *
  * The input is the command line, NUL-terminated as it is read from
  * /proc/cmdline. Each form's value must be NUL-terminated inside its slot
- * and be a piece of the command line; the refusal made from them is
+ * and come from a word of that form; the refusal made from them is
  * written into buffers of exact sizes, so that ASan sees a write past one. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,18 @@
 
 static const size_t whylens[] = { 1, 2, 64, 1024 };
 
-static void check_slot(const char *line, const char *slot, size_t size)
+/* The value in slot came from a word "crashkernel=VALUE<suffix>" of the
+ * line: the whole word when the value was not cut to fit the slot. */
+static void check_slot(const char *line, const char *slot, size_t size, const char *suffix)
 {
-	if (!memchr(slot, '\0', size) || (*slot && !strstr(line, slot)))
+	char word[160];
+
+	if (!memchr(slot, '\0', size))
+		abort();
+	if (!*slot)
+		return;
+	(void)snprintf(word, sizeof(word), "crashkernel=%s%s", slot, strlen(slot) + 1 < size ? suffix : "");
+	if (!strstr(line, word))
 		abort();
 }
 
@@ -43,9 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	arm_crashkernel_parse(line, ck);
-	check_slot(line, ck->plain, sizeof(ck->plain));
-	check_slot(line, ck->high, sizeof(ck->high));
-	check_slot(line, ck->low, sizeof(ck->low));
+	check_slot(line, ck->plain, sizeof(ck->plain), "");
+	check_slot(line, ck->high, sizeof(ck->high), ",high");
+	check_slot(line, ck->low, sizeof(ck->low), ",low");
 	missing(ck);
 	free(ck);
 	free(line);
