@@ -36,8 +36,11 @@ for p; do
 done
 exit "$st"
 EOS
+# dpkg -S of the stand-in archives; anything else (dpkg-architecture's
+# dpkg --print-architecture) to the real dpkg.
 cat >"$T/bin/dpkg" <<'EOS'
 #!/bin/sh
+[ "$1" = -S ] || exec /usr/bin/dpkg "$@"
 case $2 in
 */libc.a) echo "libc6-dev-arm64-cross: $2" ;;
 */libz.a) echo "zlib1g-dev:arm64: $2" ;;
@@ -98,6 +101,14 @@ gencontrol amd64 amd64
 same "amd64 without the static makedumpfile: Built-Using of Debian's, and Depends on it" \
 	"0:--|-Vdumpagent:Built-Using=busybox-static-src (= 1), libc6-dev-src (= 1), linux-source-6.1-src (= 1), makedumpfile-src (= 1), zlib1g-dev-src (= 1)|-Vdumpagent:Depends=makedumpfile|" \
 	"$rc:$(args)"
+
+gencontrol amd64-nobb amd64 FAKE_MISSING=busybox-static
+if [ "$rc" != 0 ] && [ ! -e "$T/gencontrol.args" ] &&
+	grep -qxF "debian/rules: Built-Using: a command above failed (its message says why); build/pkg/built-using is incomplete" "$T/amd64-nobb.log"; then
+	ok "amd64: dpkg-query failing (busybox-static not installed) fails the build, before dh_gencontrol"
+else
+	bad "amd64: dpkg-query failed for busybox-static, yet: status $rc, dh_gencontrol: $(args), log: $(cat "$T/amd64-nobb.log")"
+fi
 
 gencontrol amd64-fail amd64 FAKE_MISSING=makedumpfile
 if [ "$rc" != 0 ] && [ ! -e "$T/gencontrol.args" ] &&
