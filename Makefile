@@ -20,12 +20,13 @@ UNIT_LIB  := $(B)/unit/libagent-asan.a
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
-FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm md luks
+FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm md luks kcore crashkernel
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/vmcore_regs.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
              dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c \
              dumpagent/lvm_disk.c dumpagent/lvm_meta.c dumpagent/lvm_plan.c \
-             dumpagent/md_super.c dumpagent/md_plan.c dumpagent/luks_header.c dumpagent/sha256.c
+             dumpagent/md_super.c dumpagent/md_plan.c dumpagent/luks_header.c dumpagent/sha256.c \
+             dumpagent/arm_kcore.c dumpagent/arm_crashkernel.c
 SEEDS     := $(B)/fuzz/seeds
 # What each target's seed directory is made of (vmcore's are generated).
 SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)
@@ -36,6 +37,8 @@ SEEDS_cmdline    := $(wildcard tests/fuzz/seeds/cmdline/*)
 SEEDS_lvm        := tests/fixtures/lvm/pv-vgcreate.bin $(wildcard tests/fuzz/seeds/lvm/*)
 SEEDS_md         := tests/fixtures/md/member-v1.2.bin $(wildcard tests/fuzz/seeds/md/*)
 SEEDS_luks       := $(wildcard tests/fixtures/luks/*.bin)
+SEEDS_kcore      := $(wildcard tests/fuzz/seeds/kcore/*)
+SEEDS_crashkernel := $(wildcard tests/fuzz/seeds/crashkernel/*)
 
 .PHONY: all agent-arm64 capture-kernel makedumpfile initramfs initramfs-arm64 check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump check-secureboot check-distro check-bsod check-lvm check-md check-luks \

@@ -1,7 +1,6 @@
 /* arm_kallsyms.c: the running kernel's _text for kexec-tools on arm64, from /proc/kallsyms and /proc/kcore's kernel-text segment. */
 #include "arm_kallsyms.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arm_kcore.h"
 #include "arm_target.h"
 #include "command_arm.h"
 
@@ -18,8 +18,6 @@
  * thousand times that, is not the kernel's text but a larger area holding
  * it (vmalloc, which starts far lower). */
 #define TEXT_DISTANCE_MAX (64ULL << 20)
-/* /proc/kcore has a program header per RAM range, vmalloc, modules, text. */
-#define KCORE_PHDRS_MAX 4096
 
 enum { SYM_TEXT = 1, SYM_STEXT = 2, SYM_ETEXT = 4 };
 
@@ -68,44 +66,6 @@ static int scan(const char *path, struct syms *s)
 	return err;
 }
 
-/* pread of exactly len bytes: 0, or -errno (-EIO when short). */
-static int read_at(int fd, void *buf, size_t len, off_t off)
-{
-	ssize_t got = pread(fd, buf, len, off);
-
-	if (got < 0)
-		return -errno;
-	return (size_t)got == len ? 0 : -EIO;
-}
-
-/* The start of the smallest PT_LOAD of the ELF core FD that holds
- * [stext, etext]: 0 with *start, 1 when none does, or -errno. */
-static int text_segment(int fd, unsigned long long stext, unsigned long long etext, unsigned long long *start)
-{
-	unsigned long long best = 0;
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
-	int rc, found = 0;
-
-	if ((rc = read_at(fd, &eh, sizeof(eh), 0)) < 0)
-		return rc;
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(ph) || eh.e_phnum > KCORE_PHDRS_MAX)
-		return -ENOEXEC;
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if ((rc = read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (unsigned long long)i * sizeof(ph)))) < 0)
-			return rc;
-		/* etext - vaddr < memsz, without the overflow of vaddr + memsz */
-		if (ph.p_type != PT_LOAD || ph.p_vaddr > stext || etext - ph.p_vaddr >= ph.p_memsz ||
-		    (found && ph.p_memsz >= best))
-			continue;
-		found = 1;
-		best = ph.p_memsz;
-		*start = ph.p_vaddr;
-	}
-	return found ? 0 : 1;
-}
-
 /* The running _text from KCORE: 0, or -1 with why. */
 static int kcore_text(const char *kcore, const struct syms *run, unsigned long long *text, char *why, size_t len)
 {
@@ -119,7 +79,7 @@ static int kcore_text(const char *kcore, const struct syms *run, unsigned long l
 			       strerror(rc), need);
 		return -1;
 	}
-	rc = text_segment(fd, run->stext, run->etext, text);
+	rc = arm_kcore_text_segment(fd, run->stext, run->etext, text);
 	(void)close(fd); /* read-only */
 	if (rc < 0) {
 		(void)snprintf(why, len, "read %s: %s%s", kcore, strerror(-rc), need);

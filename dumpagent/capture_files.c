@@ -56,7 +56,7 @@ static enum save_result publish(const struct save_ctx *s, const char *tmp, const
 	}
 	if (r < 0) {
 		log_errno(-r, "publish %s/%s", s->dirname, final);
-		return discard(s, tmp);
+		return discard(s, tmp) == SAVE_NO_SPACE ? SAVE_NO_SPACE : SAVE_UNPUBLISHED;
 	}
 	log_info("saved %s/%s/%s", s->crash_dir, s->dirname, final);
 	return SAVE_OK;

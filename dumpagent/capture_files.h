@@ -14,7 +14,9 @@ struct save_ctx {
 	const char *makedumpfile;
 };
 
-enum save_result { SAVE_OK = 0, SAVE_FAILED = -1, SAVE_NO_SPACE = -2 };
+/* SAVE_UNPUBLISHED: the file was made whole, but could not be published
+ * (fsync, rename: capture_dir_publish_at) and was removed. */
+enum save_result { SAVE_OK = 0, SAVE_FAILED = -1, SAVE_NO_SPACE = -2, SAVE_UNPUBLISHED = -3 };
 
 struct outbuf;
 /* Fills a file; returns 0, or -1 with a message in err. */

@@ -100,9 +100,11 @@ static enum save_result save_memory(struct capture *c)
 	if (c->threads > 1)
 		log_info("makedumpfile: %u threads, one a CPU (nr_cpus=%u)", c->threads, c->threads);
 	dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), c->threads);
-	/* Threads are the newer path through makedumpfile: before the whole
-	 * vmcore, the filtered dump once more with one. */
-	if (dump != SAVE_NO_SPACE && dump != SAVE_OK && c->threads > 1) {
+	/* Threads are the newer path through makedumpfile: when it failed with
+	 * them, before the whole vmcore, the filtered dump once more with one.
+	 * A dump made but not published (SAVE_UNPUBLISHED: fsync, rename) is
+	 * no fault of the threads: the whole vmcore next, as without them. */
+	if (dump == SAVE_FAILED && c->threads > 1) {
 		log_info("makedumpfile with %u threads made no dump: once more with one", c->threads);
 		dump = save_dump(&s, config_dump_level(&c->cfg), config_get(&c->cfg, KEY_COMPRESSION), 1);
 	}

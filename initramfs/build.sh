@@ -341,11 +341,19 @@ strip_agent() {
 # without it makedumpfile aborts ("libgcc_s.so.1 must be installed for
 # pthread_exit to work") and the capture falls back to the whole vmcore. It
 # is taken from beside the libc that makedumpfile links; a static
-# makedumpfile links its unwinder in.
+# makedumpfile links its unwinder in. With --sysroot, from the sysroot's
+# libc (scripts/arm64-root.sh unpacks libgcc-s1 there), never the host's.
 add_libgcc_s() {
 	libc=$(elf_libs "$makedumpfile" | grep '/libc\.so\.6$') || return 0
 	add_file "$staging" "${libc%/*}/libgcc_s.so.1" "${libc%/*}/libgcc_s.so.1" 0644 ||
 		die "no ${libc%/*}/libgcc_s.so.1 beside makedumpfile's libc: install libgcc-s1"
+}
+
+add_root_libgcc_s() {
+	libc=$(root_libs "$sysroot" "$makedumpfile" | grep '/libc\.so\.6$') || return 0
+	gcc_s=$(root_resolve "$sysroot" "${libc%/*}/libgcc_s.so.1" 2>/dev/null) ||
+		die "no ${libc%/*}/libgcc_s.so.1 beside makedumpfile's libc in $sysroot: rebuild it with scripts/arm64-root.sh (it unpacks libgcc-s1)"
+	add_file "$staging" "$gcc_s" "${libc%/*}/libgcc_s.so.1" 0644 || exit 1
 }
 
 stage() {
@@ -355,6 +363,7 @@ stage() {
 	stage_busybox
 	if [ "$with_makedumpfile" = yes ] && [ -n "$sysroot" ] && [ -z "$makedumpfile_opt" ]; then
 		add_root_binary_with_libs "$staging" "$sysroot" "$makedumpfile" /usr/bin/makedumpfile || exit 1
+		add_root_libgcc_s
 	elif [ "$with_makedumpfile" = yes ]; then
 		add_binary_with_libs "$staging" "$makedumpfile" /usr/bin/makedumpfile || exit 1
 		add_libgcc_s

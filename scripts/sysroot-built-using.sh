@@ -12,8 +12,9 @@
 # names, from apt's package lists (no download). A package of the closure
 # that DIR does not hold, or that apt does not know at that version, fails.
 # The closure is Debian's word for what makedumpfile needs, not the
-# libraries in the image: it names gcc-12 too (libgcc-s1, a Depends of
-# libc6), whose libgcc_s is not NEEDED and not in the image.
+# libraries in the image, though here they agree: gcc-12 is named for
+# libgcc-s1 (a Depends of libc6), whose libgcc_s.so.1 no NEEDED entry names
+# but initramfs/build.sh puts in the image (glibc dlopens it for pthread_exit).
 # Exit status: 0, 1 failure, 100 usage.
 set -eu
 PROG=sysroot-built-using

@@ -23,6 +23,9 @@ echo "$what: $(ls | tr '\n' ' ')" >>"$FAKE_LOG.seen"
 echo "partial $what" >"$out"
 case ${FAKE_FAIL:-} in "$what" | both) exit 1 ;; esac
 case ${FAKE_FAIL:-}:$* in threads:*--num-threads*) exit 134 ;; esac
+# FAKE_FAIL=publish: the dump is made, but its final name is taken, so that
+# the agent cannot rename it into place (RENAME_NOREPLACE: File exists).
+[ "${FAKE_FAIL:-}:$what" != publish:dump ] || echo "not ours" >"${out%.part}"
 # FAKE_PROGRESS: makedumpfile's progress (redrawn with \r) over 3 s of a dump.
 if [ "${FAKE_PROGRESS:-}" = "$what" ]; then
 	for pct in 10.0 40.0 70.0; do
@@ -204,6 +207,22 @@ if [ "$cpus" -ge 2 ]; then
 		ok "threads failed: the dump once more with one thread, no fallback"
 	else
 		bad "threads failed: rc=$rc, runs: $(cat "$FAKE_LOG"), files: $(ls "$d" 2>&1)"
+	fi
+
+	# 1c4. With threads, a dump made but not published (here the rename:
+	# its name is taken) is no fault of the threads: no second run, the
+	# whole vmcore next, as with one thread.
+	: >"$FAKE_LOG"
+	FAKE_FAIL=publish capture "$T/t1c4"
+	d=$T/t1c4/var/crash/202611221840
+	if [ "$rc" = 3 ] && [ "$(wc -l <"$FAKE_LOG")" = 2 ] &&
+		[ "$(sed -n 2p "$FAKE_LOG")" = "-d 31 -l --num-threads 2 $T/vmcore dump.202611221840.part $d" ] &&
+		grep -qxF "dumpagent: publish 202611221840/dump.202611221840: File exists" "$d/dumpagent.log" &&
+		! grep -q "once more with one" "$d/dumpagent.log" &&
+		[ -f "$d/vmcore.202611221840.gz" ] && [ ! -e "$d/dump.202611221840.part" ]; then
+		ok "threads, the dump not published: no run with one thread, the whole vmcore"
+	else
+		bad "threads, the dump not published: rc=$rc, runs: $(cat "$FAKE_LOG"), files: $(ls "$d" 2>&1), log: $(grep -e publish -e 'once more' "$d/dumpagent.log")"
 	fi
 else
 	bad "this host has one CPU: nr_cpus=2 cannot be tried (needs 2)"

@@ -51,6 +51,12 @@ while read -r lib; do
 	put "$lib" "/lib/$triplet/$so.real"
 	ln -s "$so.real" "$R/lib/$triplet/$so"
 done <"$T/host-libs"
+# libgcc_s.so.1, which no NEEDED entry names (glibc dlopens it for
+# pthread_exit: makedumpfile --num-threads), a regular file beside libc as in
+# Debian's libgcc-s1.
+gcc_s=$(dirname "$(grep '/libc\.so\.6$' "$T/host-libs")")/libgcc_s.so.1
+[ -f "$gcc_s" ] || die "$gcc_s not found: install libgcc-s1"
+put "$gcc_s" "/lib/$triplet/libgcc_s.so.1"
 put "$interp" "/lib/$triplet/${interp##*/}.real"
 mkdir -p "$R${interp%/*}"
 ln -s "/lib/$triplet/${interp##*/}.real" "$R$interp"
@@ -79,8 +85,12 @@ from_root /usr/bin/makedumpfile /usr/bin/makedumpfile
 from_root "/lib/$triplet/${interp##*/}.real" "$interp"
 [ -x "$T/img$interp" ] && [ ! -L "$T/img$interp" ] && ok "the interpreter is a regular executable file" ||
 	bad "the interpreter in the image is not a regular executable file: $(ls -l "$T/img$interp")"
-# Exactly the libraries the loader names, at their soname paths, as the sysroot's regular files.
-sed "s|^/lib[^/]*/[^/]*/|/lib/$triplet/|" "$T/host-libs" | LC_ALL=C sort >"$T/libs.expected"
+# Exactly the libraries the loader names, at their soname paths, as the
+# sysroot's regular files, and libgcc_s.so.1 beside libc.
+{
+	sed "s|^/lib[^/]*/[^/]*/|/lib/$triplet/|" "$T/host-libs"
+	echo "/lib/$triplet/libgcc_s.so.1"
+} | LC_ALL=C sort >"$T/libs.expected"
 (cd "$T/img" && find lib usr/lib lib64 -type f 2>/dev/null) | sed 's|^|/|' | grep -vxF "$interp" |
 	LC_ALL=C sort >"$T/libs.got" || :
 if cmp -s "$T/libs.expected" "$T/libs.got"; then
@@ -89,9 +99,11 @@ else
 	bad "libraries differ from ld.so --list (- expected, + in the image):
 $(diff "$T/libs.expected" "$T/libs.got" | grep '^[<>]' | sed 's/^</-/; s/^>/+/')"
 fi
+grep -vxF "/lib/$triplet/libgcc_s.so.1" "$T/libs.expected" >"$T/libs.linked"
 while read -r lib; do
 	from_root "$lib.real" "$lib"
-done <"$T/libs.expected"
+done <"$T/libs.linked"
+from_root "/lib/$triplet/libgcc_s.so.1" "/lib/$triplet/libgcc_s.so.1"
 applets=$(find "$T/img/bin" -type l | wc -l)
 [ "$applets" = "$(/bin/busybox --list | grep -cvx busybox)" ] && ok "every applet of busybox --list is linked ($applets)" ||
 	bad "$applets applet links, busybox --list has $(/bin/busybox --list | wc -l)"
@@ -107,6 +119,14 @@ case $rc:$(cat "$T/nolib.log") in
 esac
 mv "$T/moved" "$R/lib/$triplet/$missing"
 [ ! -e "$T/nolib.img" ] && ok "no image after the refusal" || bad "an image was written"
+
+mv "$R/lib/$triplet/libgcc_s.so.1" "$T/moved"
+build nogccs --agent "$agent" --check-agent "$agent" --sysroot "$R"
+same "a sysroot without libgcc_s.so.1 is refused, the host's never taken" \
+	"1:initramfs/build.sh: no /lib/$triplet/libgcc_s.so.1 beside makedumpfile's libc in $R: rebuild it with scripts/arm64-root.sh (it unpacks libgcc-s1)" \
+	"$rc:$(grep -v 'makedumpfile: ' "$T/nogccs.log")"
+mv "$T/moved" "$R/lib/$triplet/libgcc_s.so.1"
+[ ! -e "$T/nogccs.img" ] && ok "no image after the refusal" || bad "an image was written"
 
 sed -i 's/^busybox-static .*/busybox-static 0:0.0-0/' "$R/packages"
 build oldbb --agent "$agent" --check-agent "$agent" --sysroot "$R"
