@@ -135,7 +135,9 @@ def section(d):
            "arm64: Debian's arm64 kernel crashes in a virt guest (cortex-a57) and the small arm64 capture "
            "kernel (%s) captures; a trial works when tests/qemu/test-arm64.sh passes (a complete capture, "
            "the panicking CPU's registers in the summary, the dump's dmesg read back by Debian's arm64 "
-           "makedumpfile)." % (got["commit"], got["date"], len(got["runs"]), round(got["seconds"] / 60.0),
+           "makedumpfile). The initramfs differ as the packages do: x86_64's has the static makedumpfile "
+           "1.7.6 of make makedumpfile when it was built, arm64's Debian 12's with its libraries "
+           "(scripts/arm64-root.sh)." % (got["commit"], got["date"], len(got["runs"]), round(got["seconds"] / 60.0),
                                 kernel_words(got, "x86_64"), kernel_words(got, "arm64")), "",
            table(["guest RAM", "x86_64 smallest", "arm64 smallest", "arm64 / x86_64",
                   "x86_64 estimate", "arm64 estimate"], rows(got)), "",
