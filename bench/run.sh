@@ -213,7 +213,7 @@ arm64_run() {
 	wait "$b_stamper" || :
 	mkdir -p "$WORK"
 	mv -f "$b_log" "$WORK/scenario.log"
-	mv -f "$b_log.stamps" "$WORK/stamps.tsv" || :
+	[ ! -f "$b_log.stamps" ] || mv -f "$b_log.stamps" "$WORK/stamps.tsv"
 	: >"$WORK/files.txt"
 	if [ -f "$WORK/disk.img" ]; then
 		b_dir=$(img_ls "$WORK/disk.img" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1) || :

@@ -71,6 +71,7 @@ same "the trials, interleaved by size as they ran, with causes and the Memory: l
 - arm64, 1 GB: 32: fail; 48: ok; 40: ok; 36: fail (out of memory while booting, before /init). At 40 MB the capture kernel managed 40.0 MiB, its image (code, data, bss) 12.0 MiB.
 - x86_64, 4 GB: 32: ok; 16: fail; 24: fail; 28: ok.
 - arm64, 4 GB: 32: fail; 48: fail; 64: ok; 56: ok; 52: ok." "$(grep '^- ' "$T/section.md")"
+# shellcheck disable=SC2016 # Markdown's backquotes, not commands
 grep -qF '`make bench ARCH=arm64`, commit `abc1234`, 2026-12-03 13:00 UTC: 2 QEMU runs in 60 min' "$T/section.md" &&
 	grep -qF 'every figure here comes from the same run' "$T/section.md" &&
 	grep -qF '(build/capture/vmlinuz, 5.1 MiB, bzImage, compressed)' "$T/section.md" &&
@@ -80,6 +81,7 @@ same "the section is between its markers" "$BEGIN|$END" "$(head -n 1 "$T/section
 
 # The splice: everything outside the markers stays byte for byte.
 {
+	# shellcheck disable=SC2016 # Markdown's backquotes, not commands
 	printf '# dumpagent bench results\n\nCommit `x86`, the full bench.\n\n## 1. Smallest working reservation\n\n| 1 GB | 32 MB |\n\n'
 	printf '%s\n## 1b. arm64 beside x86_64\n\nold figures from another run\n%s\n\n' "$BEGIN" "$END"
 	printf '## 2. Where the memory goes\n\nlast line without a newline'
