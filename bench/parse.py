@@ -39,9 +39,12 @@ def read_lines(work):
     except (OSError, ValueError):
         lines = []
     if not lines:
-        with open(work + "/serial.log", "rb") as f:
-            for raw in f.read().split(b"\n"):
-                lines.append((None, raw.replace(b"\r", b"").decode("utf-8", "replace")))
+        try:
+            with open(work + "/serial.log", "rb") as f:
+                for raw in f.read().split(b"\n"):
+                    lines.append((None, raw.replace(b"\r", b"").decode("utf-8", "replace")))
+        except OSError:
+            pass  # a run that ended before its guest started: no panic, the cause says so
     return lines, stalled
 
 
@@ -279,11 +282,12 @@ def test_verdict(run, meta):
     """A run of a QEMU test (bench/run.sh's arm64 trials: meta's test_rc and
     test_fail, the test's status and FAIL line) works only if the test passed
     too: it also reads the dump back. Its FAIL line names what the serial log
-    cannot (a timeout, a dump that does not read back)."""
+    cannot (a timeout, a dump that does not read back, a test that ended
+    before its guest crashed)."""
     if meta.get("test_rc", "0") == "0":
         return
     said = meta.get("test_fail") or "the test failed with status " + meta["test_rc"]
-    if run["ok"] or run["cause"].startswith("no 'done' marker"):
+    if run["ok"] or run["cause"].startswith(("no 'done' marker", "no panic in the first kernel")):
         run["cause"] = said
     run["ok"] = False
 

@@ -203,6 +203,7 @@ arm64_run() {
 	# The stamper must not read an older run's serial log: the test's
 	# qemu_setup removes it only later.
 	rm -rf "$WORK"
+	mkdir -p "$BUILD/test"
 	python3 "$REPO/bench/stamp.py" "$WORK/serial.log" "$b_log.stamps" --stall "${BENCH_STALL_ARM64:-300}" &
 	b_stamper=$!
 	ARM64_NAME=$B_PREFIX-$b_name ARM64_CAPTURE=small QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M \

@@ -121,6 +121,11 @@ printf '200.0\t[    9.000000] Out of memory: Killed process 77 (makedumpfile) to
 printf 'test_rc=1\ntest_fail=the agent did not report a complete capture\n' >>"$T/test-oom/meta"
 c=$(cause "$T/test-oom")
 same "the serial log's cause stands when it has one" "out of memory (killed makedumpfile)" "$c"
+mkdir -p "$T/test-early"
+printf 'name=e\nmem=1G\ncrashkernel_mb=64\nmode=mem\ntest_rc=1\ntest_fail=missing build/arm64/dumpagent: run make agent-arm64\n' >"$T/test-early/meta"
+c=$(cause "$T/test-early")
+same "a test that ended before its guest ran: its cause, without a serial log" \
+	"missing build/arm64/dumpagent: run make agent-arm64" "$c"
 # A run of bench/system-run.sh (kdump-tools): host stamps from the panic to
 # "saved vmcore in" and to the capture kernel's "reboot:" line.
 system_dir() { # DIR SYSTEM MARKER
