@@ -36,7 +36,8 @@
 # guest size so that both are measured under the same conditions; the same
 # bisection, keyed arm64-MEM. Its runs go to build/bench-arm64/, and its
 # section (bench/arm64.py, between markers) replaces only its own in
-# RESULTS.md; the full bench prints that section again. About 1 to 2 hours.
+# RESULTS.md; the full bench prints that section again. Some 18 trials:
+# 30 to 60 minutes expected (one arm64 trial at 1 GB took 36 s).
 # --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
