@@ -365,10 +365,11 @@ estimates_arm64() {
 }
 
 # estimate_trial ARCH KERNEL MEM TRIAL: estimate's line for the initramfs of
-# the first of TRIAL's runs (build/test/TRIAL-NM) that has one.
+# the first of this run's TRIAL-NM runs (in $B_OUT/workdirs, so never an
+# older run's left in build/test) that has one.
 estimate_trial() {
-	for w in "$BUILD/test/$4"-*M; do
-		[ ! -f "$w/capture.img" ] || { estimate small "$3" "$2" "$w/capture.img" "$1"; return; }
+	grep -E "/$4-[0-9]+M\$" "$B_OUT/workdirs" | while read -r w; do
+		[ ! -f "$w/capture.img" ] || { estimate small "$3" "$2" "$w/capture.img" "$1"; break; }
 	done
 }
 
