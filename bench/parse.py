@@ -6,7 +6,8 @@ Usage: parse.py WORKDIR          prints the run as JSON; exit 0 iff the capture
        parse.py --brief RUN.json prints one line about a parsed run
 
 WORKDIR is what bench/run.sh leaves: serial.log, stamps.tsv (bench/stamp.py),
-files.txt (debugfs "ls -l" of the dump directory), meta (KEY=value).
+files.txt (debugfs "ls -l" of the dump directory), meta (KEY=value;
+test_rc and test_fail for a run of a QEMU test, see test_verdict).
 
 Clocks: from the panic to "Run /init" in the capture kernel, the host's
 monotonic time of each serial line (bench/stamp.py; these lines are printed as
@@ -38,9 +39,12 @@ def read_lines(work):
     except (OSError, ValueError):
         lines = []
     if not lines:
-        with open(work + "/serial.log", "rb") as f:
-            for raw in f.read().split(b"\n"):
-                lines.append((None, raw.replace(b"\r", b"").decode("utf-8", "replace")))
+        try:
+            with open(work + "/serial.log", "rb") as f:
+                for raw in f.read().split(b"\n"):
+                    lines.append((None, raw.replace(b"\r", b"").decode("utf-8", "replace")))
+        except OSError:
+            pass  # a run that ended before its guest started: no panic, the cause says so
     return lines, stalled
 
 
@@ -274,6 +278,20 @@ def system_cause(lines, panic, start, stalled, dump, run):
     return "the dump did not read back: " + (run["readback"] or "not checked")
 
 
+def test_verdict(run, meta):
+    """A run of a QEMU test (bench/run.sh's arm64 trials: meta's test_rc and
+    test_fail, the test's status and FAIL line) works only if the test passed
+    too: it also reads the dump back. Its FAIL line names what the serial log
+    cannot (a timeout, a dump that does not read back, a test that ended
+    before its guest crashed)."""
+    if meta.get("test_rc", "0") == "0":
+        return
+    said = meta.get("test_fail") or "the test failed with status " + meta["test_rc"]
+    if run["ok"] or run["cause"].startswith(("no 'done' marker", "no panic in the first kernel")):
+        run["cause"] = said
+    run["ok"] = False
+
+
 def parse(work):
     lines, stalled = read_lines(work)
     meta, files = read_meta(work), read_files(work)
@@ -288,6 +306,7 @@ def parse(work):
     ok = done_status == "complete" and any(n.startswith("dump.") for n in files)
     run["ok"] = ok
     run["cause"] = None if ok else failure_cause(lines, panic, start, stalled, done_status, files)
+    test_verdict(run, meta)
     host = {"panic": lines[panic][0] if panic is not None else None,
             "start": lines[start][0] if start is not None else None,
             "init": next((h for h, t in capture if "] Run /init" in t), None)}

@@ -2,13 +2,16 @@
 """bench/report.py: bench/RESULTS.md (on stdout) and the memory figure (SVG), from the parsed runs.
 
 Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH [--kdump-only yes]
+                 [--previous RESULTS.md]
        report.py --commit REPO     prints the commit as the results name it
 
 DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
 the commit the runs were made at). The results lead with dumpagent against
 kdump-tools in the same run (section 0); --kdump-only prints only that.
 Section 6 is kernel_cost.py's, from the runs' kernel-cost.json; section 7
-is threads.py's. The
+is threads.py's. Section 1b is arm64.py's (make bench ARCH=arm64): from
+REPO/build/bench-arm64 when that run is there, else as --previous (the
+RESULTS.md this one replaces) had it. The
 figures are printed, never judged: a missing run leaves a "not measured" line.
 """
 import argparse
@@ -20,6 +23,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arm64  # noqa: E402
 import kernel_cost  # noqa: E402
 import threads  # noqa: E402
 import plot  # noqa: E402
@@ -658,6 +662,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--svg", required=True)
     ap.add_argument("--kdump-only", default="no")
+    ap.add_argument("--previous", default="")
     a = ap.parse_args()
     quick = a.quick == "yes"
     runs, bisect = load_runs(a.runs), load_bisect(a.runs)
@@ -679,6 +684,7 @@ def main():
     if a.kdump_only == "yes":
         return 0
     print(section_reservation(runs, bisect, quick))
+    print(arm64.report_section(os.path.join(a.repo, "build", "bench-arm64"), a.previous) + "\n")
     print(section_memory(runs, bisect, quick, a.svg))
     print(section_initramfs(capture_image(a.repo, a.runs)))
     print(section_timeline(runs))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: make bench: crashes QEMU guests and writes bench/RESULTS.md and bench/memory.svg.
 #
-# Usage: bench/run.sh [--quick | --kdump-only] [--out DIR] [--report-only]
+# Usage: bench/run.sh [--quick | --kdump-only | --arch arm64] [--out DIR] [--report-only]
 #
 # Every run is the whole cycle of tests/qemu/lib.sh's panic_scenario: Debian's
 # kernel boots with crashkernel=N M, the shipped loader arms our capture
@@ -29,6 +29,15 @@
 # (BENCH_KDUMP_BISECT=no skips it). RESULTS.md leads with the ratios.
 # --kdump-only (make bench-kdump): only that comparison, with dumpagent's own
 # bisection for a 1 GB guest; its results go to build/bench-kdump/.
+# --arch arm64 (make bench ARCH=arm64): only the smallest crashkernel= for
+# 1 and 4 GB guests, on arm64 (tests/qemu/test-arm64.sh, one run per trial:
+# Debian's arm64 kernel crashes, the small arm64 capture kernel captures)
+# and on x86_64 (the small kernel, as above), in one run, interleaved by
+# guest size so that both are measured under the same conditions; the same
+# bisection, keyed arm64-MEM. Its runs go to build/bench-arm64/, and its
+# section (bench/arm64.py, between markers) replaces only its own in
+# RESULTS.md; the full bench prints that section again. Some 18 trials:
+# 30 to 60 minutes expected (one arm64 trial at 1 GB took 36 s).
 # --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
@@ -48,6 +57,7 @@ QEMU_LIB_REPO=$REPO
 B_RESULTS=
 B_QUICK=no
 B_KDUMP_ONLY=no
+B_ARCH=x86_64
 B_RUN=yes
 B_STALL=${BENCH_STALL:-90}
 B_THREADS_MEM=${BENCH_THREADS_MEM:-20G} # section 7's guest: about what a 24 GB host can give
@@ -56,15 +66,26 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) B_QUICK=yes; shift ;;
 	--kdump-only) B_KDUMP_ONLY=yes; shift ;;
+	--arch)
+		case ${2:-} in
+		x86_64 | arm64) B_ARCH=$2 ;;
+		*) echo "bench/run.sh: --arch needs x86_64 or arm64" >&2; exit 100 ;;
+		esac
+		shift 2
+		;;
 	--report-only) B_RUN=no; shift ;;
 	--out)
 		[ $# -ge 2 ] || { echo "bench/run.sh: --out needs a directory" >&2; exit 100; }
 		B_RESULTS=$2
 		shift 2
 		;;
-	*) echo "usage: bench/run.sh [--quick | --kdump-only] [--out DIR] [--report-only]" >&2; exit 100 ;;
+	*) echo "usage: bench/run.sh [--quick | --kdump-only | --arch arm64] [--out DIR] [--report-only]" >&2; exit 100 ;;
 	esac
 done
+if [ "$B_ARCH" = arm64 ] && [ "$B_QUICK$B_KDUMP_ONLY" != nono ]; then
+	echo "bench/run.sh: --arch arm64 excludes --quick and --kdump-only" >&2
+	exit 100
+fi
 # The quick bench keeps its runs apart, so it never mixes into the full results.
 if [ "$B_QUICK" = yes ] && [ "$B_KDUMP_ONLY" = yes ]; then
 	echo "bench/run.sh: --quick and --kdump-only exclude each other" >&2
@@ -75,11 +96,16 @@ elif [ "$B_QUICK" = yes ]; then
 elif [ "$B_KDUMP_ONLY" = yes ]; then
 	B_PREFIX=bench-kdump
 	B_RESULTS=${B_RESULTS:-$BUILD/bench-kdump}
+elif [ "$B_ARCH" = arm64 ]; then
+	B_PREFIX=bench-arm64
+	B_RESULTS=${B_RESULTS:-$REPO/bench}
 else
 	B_PREFIX=bench
 	B_RESULTS=${B_RESULTS:-$REPO/bench}
 fi
 B_OUT=$BUILD/$B_PREFIX
+B_KERNEL_ARM64=$BUILD/capture-arm64/vmlinuz
+TEST_NAME=bench/run.sh # lib.sh's fail names it, until a run's qemu_setup
 
 say() {
 	echo "bench: $(date -u +%H:%M:%S) $*"
@@ -163,6 +189,54 @@ distro_run() {
 	parse_run "$WORK"
 }
 
+# arm64_run NAME MEM CRASHKERNEL_MB: one run of tests/qemu/test-arm64.sh
+# (Debian's arm64 kernel crashes, the small arm64 capture kernel captures,
+# with the bench hook as in capture_run); writes $B_OUT/runs/NAME.json,
+# succeeds iff the test passed: a complete capture whose dump it read back.
+# The test ends a guest that runs past QEMU_TIMEOUT; stamp.py one whose
+# console is silent for BENCH_STALL_ARM64 s (default 300: arm64 under TCG is
+# slower than x86_64, and a slow capture must not count as a failed one).
+arm64_run() {
+	b_name=$1 b_mem=$2 b_ck=$3 b_rc=0
+	case $b_mem in 4G) b_timeout=1800 ;; *) b_timeout=900 ;; esac
+	WORK=$BUILD/test/$B_PREFIX-$b_name
+	b_log=$BUILD/test/$B_PREFIX-$b_name.log
+	# The stamper must not read an older run's serial log: the test's
+	# qemu_setup removes it only later.
+	rm -rf "$WORK"
+	mkdir -p "$BUILD/test"
+	python3 "$REPO/bench/stamp.py" "$WORK/serial.log" "$b_log.stamps" --stall "${BENCH_STALL_ARM64:-300}" &
+	b_stamper=$!
+	ARM64_NAME=$B_PREFIX-$b_name ARM64_CAPTURE=small QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M \
+		QEMU_TIMEOUT=$b_timeout FIRST_APPEND=DUMPAGENT_NEED_UNCHECKED=1 \
+		ARM64_CONF='CMDLINE_APPEND="dumpagent.bench=mem printk.devkmsg=on"' \
+		sh "$REPO/tests/qemu/test-arm64.sh" >"$b_log" 2>&1 || b_rc=$?
+	kill "$b_stamper" 2>/dev/null || :
+	wait "$b_stamper" || :
+	mkdir -p "$WORK"
+	mv -f "$b_log" "$WORK/scenario.log"
+	[ ! -f "$b_log.stamps" ] || mv -f "$b_log.stamps" "$WORK/stamps.tsv"
+	: >"$WORK/files.txt"
+	if [ -f "$WORK/disk.img" ]; then
+		b_dir=$(img_ls "$WORK/disk.img" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1) || :
+		[ -z "$b_dir" ] || img_ls "$WORK/disk.img" "/var/crash/$b_dir" >"$WORK/files.txt"
+	fi
+	rm -f "$WORK/disk.img" "$WORK"/dump.* # the dump, on the disk and as the test read it back
+	{
+		echo "name=$b_name"
+		echo "mem=$b_mem"
+		echo "crashkernel_mb=$b_ck"
+		echo "mode=mem"
+		echo "scenario_rc=$b_rc"
+		echo "settings=arch=arm64"
+		echo "test_rc=$b_rc"
+		echo "test_fail=$(sed -n 's/^FAIL: [^:]*: //p' "$WORK/scenario.log" | head -n 1 | cut -c 1-160)"
+	} >"$WORK/meta"
+	echo "$WORK" >>"$B_OUT/workdirs"
+	parse_run "$WORK" || :
+	return "$b_rc"
+}
+
 # system_run NAME dumpagent|kdump-tools CRASHKERNEL_MB: one crash of the
 # debootstrapped Debian guest (bench/system-run.sh); writes
 # $B_OUT/runs/NAME.json, succeeds iff the dump was written and read back.
@@ -195,8 +269,9 @@ versus() {
 	fi
 }
 
-# bisect MEM [distro|kdump-tools]: the smallest crashkernel= at which MEM's capture
-# completes, in 4 MB steps for the small kernel (from 32 MB up), in 8 MB
+# bisect MEM [distro|kdump-tools|arm64]: the smallest crashkernel= at which MEM's capture
+# completes, in 4 MB steps for the small kernel (from 32 MB up; arm64's
+# small kernel too, keyed arm64-MEM), in 8 MB
 # steps for the distro kernel (from 96 MB up: 96 failed and 104 worked at 1
 # and 4 GB when it was first measured). The first success is searched
 # upwards, then the interval is halved; every trial is a line of
@@ -207,6 +282,7 @@ bisect() {
 	m=$1 lo=0 hi='' key=$1 step=4 ups="32 48 64 96 128"
 	[ "${2:-}" != distro ] || { key=distro-$1 step=8 ups="96 104 128 160 192"; }
 	[ "${2:-}" != kdump-tools ] || { key=kdump-tools-$1 step=8 ups="96 128 160 192"; }
+	[ "${2:-}" != arm64 ] || key=arm64-$1
 	for ck in $ups; do
 		if [ "$key $ck" = "kdump-tools-1G 128" ] && [ "$kdump_ok" = yes ]; then
 			hi=128
@@ -250,6 +326,7 @@ trial() {
 	case $1 in
 	distro-*) distro_run "bisect-$1-${3}M" "$2" "$3" ;;
 	kdump-tools-*) system_run "bisect-$1-${3}M" kdump-tools "$3" ;;
+	arm64-*) arm64_run "bisect-$1-${3}M" "$2" "$3" ;;
 	*) capture_run "bisect-$1-${3}M" "$2" "$3" mem ;;
 	esac
 }
@@ -259,6 +336,7 @@ trial() {
 # grows with RAM): $B_OUT/estimates.txt, "MODE MEM NEED_BYTES
 # RECOMMEND_BYTES" lines.
 estimates() {
+	[ "$B_ARCH" != arm64 ] || { estimates_arm64; return; }
 	: >"$B_OUT/estimates.txt"
 	e_img=$BUILD/test/$B_PREFIX-timeline/capture.img
 	e_distro=''
@@ -273,18 +351,49 @@ estimates() {
 	done
 }
 
-# estimate MODE MEM KERNEL INITRD: one line of estimates.txt.
+# The same for make bench ARCH=arm64: "ARCH MEM NEED_BYTES RECOMMEND_BYTES"
+# lines, with each architecture's kernel and the initramfs its trials booted.
+# arm-need knows an arm64 kernel by its header.
+estimates_arm64() {
+	: >"$B_OUT/estimates.txt"
+	for m in 1 4; do
+		mkdir -p "$B_OUT/proc-${m}G"
+		echo "MemTotal: $((m * 1048576)) kB" >"$B_OUT/proc-${m}G/meminfo"
+		estimate_trial x86_64 "$CAPTURE_KERNEL" "${m}G" "$B_PREFIX-bisect-${m}G"
+		estimate_trial arm64 "$B_KERNEL_ARM64" "${m}G" "$B_PREFIX-bisect-arm64-${m}G"
+	done
+}
+
+# estimate_trial ARCH KERNEL MEM TRIAL: estimate's line for the initramfs of
+# the first of this run's TRIAL-NM runs (in $B_OUT/workdirs, so never an
+# older run's left in build/test) that has one.
+estimate_trial() {
+	grep -E "/$4-[0-9]+M\$" "$B_OUT/workdirs" | while read -r w; do
+		[ ! -f "$w/capture.img" ] || { estimate small "$3" "$2" "$w/capture.img" "$1"; break; }
+	done
+}
+
+# estimate MODE MEM KERNEL INITRD [LABEL]: one line of estimates.txt, its
+# first word LABEL (default MODE).
 estimate() {
 	DUMPAGENT_PROC=$B_OUT/proc-$2 "$BUILD/dumpagent" arm-need --mode "$1" "$3" "$4" |
-		awk -F= -v m="$1 $2" '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print m, n, r }' \
+		awk -F= -v m="${5:-$1} $2" '/^need_bytes=/ { n = $2 } /^recommend_bytes=/ { r = $2 } END { print m, n, r }' \
 			>>"$B_OUT/estimates.txt"
 }
 
 write_results() {
 	say "writing $B_RESULTS/RESULTS.md"
 	mkdir -p "$B_RESULTS"
+	if [ "$B_ARCH" = arm64 ]; then
+		# Only its own section: the rest of RESULTS.md is the full bench's.
+		python3 "$REPO/bench/arm64.py" "$B_OUT" "$B_RESULTS/RESULTS.md" >"$B_RESULTS/RESULTS.md.tmp"
+		mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
+		python3 "$REPO/bench/arm64.py" "$B_OUT"
+		return
+	fi
 	python3 "$REPO/bench/report.py" --runs "$B_OUT" --repo "$REPO" --quick "$B_QUICK" \
-		--kdump-only "$B_KDUMP_ONLY" --seconds "$1" --svg "$B_RESULTS/memory.svg" >"$B_RESULTS/RESULTS.md.tmp"
+		--kdump-only "$B_KDUMP_ONLY" --seconds "$1" --svg "$B_RESULTS/memory.svg" \
+		--previous "$B_RESULTS/RESULTS.md" >"$B_RESULTS/RESULTS.md.tmp"
 	mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
 	cat "$B_RESULTS/RESULTS.md"
 }
@@ -301,11 +410,37 @@ fi
 
 require_file "$CAPTURE_KERNEL" "run make capture-kernel"
 require_file "$BUILD/dumpagent" "run make"
+if [ "$B_ARCH" = arm64 ]; then
+	require_file "$B_KERNEL_ARM64" "run make capture-kernel ARCH=arm64"
+	require_file "$BUILD/arm64/dumpagent" "run make agent-arm64"
+	require_file "$BUILD/arm64/root/packages" "run make initramfs ARCH=arm64"
+fi
 rm -rf "$B_OUT"
 mkdir -p "$B_OUT/runs"
 : >"$B_OUT/bisect.txt"
 : >"$B_OUT/workdirs"
 python3 "$REPO/bench/report.py" --commit "$REPO" >"$B_OUT/commit"
+if [ "$B_ARCH" = arm64 ]; then
+	date -u '+%Y-%m-%d %H:%M UTC' >"$B_OUT/date"
+	for k in "x86_64 $CAPTURE_KERNEL" "arm64 $B_KERNEL_ARM64"; do
+		echo "${k%% *} $(wc -c <"${k#* }") ${k#* "$REPO"/}"
+	done >"$B_OUT/kernels.txt"
+	started=$(date +%s)
+	timeline_ok=no kdump_ok=no
+	# One size at a time, x86_64 then arm64: the host's load changes over
+	# an hour, and the two figures of a row are to be compared.
+	for m in 1G 4G; do
+		say "smallest crashkernel= for a $m guest: x86_64, the small kernel"
+		bisect "$m"
+		say "smallest crashkernel= for a $m guest: arm64, the small arm64 kernel (tests/qemu/test-arm64.sh)"
+		bisect "$m" arm64
+	done
+	estimates
+	echo $(($(date +%s) - started)) >"$B_OUT/seconds"
+	say "all runs done in $(cat "$B_OUT/seconds") s"
+	write_results "$(cat "$B_OUT/seconds")"
+	exit 0
+fi
 # What the stacked-target drivers cost, from the build of the kernel booted below.
 python3 "$REPO/bench/kernel_cost.py" --measure "$BUILD/kernel" "$BUILD/capture" >"$B_OUT/kernel-cost.json" ||
 	say "warning: cannot measure the small kernel's drivers in $BUILD/kernel"

@@ -28,7 +28,7 @@ def qemu_pids(serial):
                 args = f.read().split(b"\0")
         except OSError:
             continue
-        if args and args[0].endswith(b"qemu-system-x86_64") and want in args:
+        if args and args[0].endswith((b"qemu-system-x86_64", b"qemu-system-aarch64")) and want in args:
             yield int(pid)
 
 

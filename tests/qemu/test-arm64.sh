@@ -24,11 +24,18 @@
 # target needs (virtio-pci, virtio-blk, ext4's chain, taken from its
 # package) in the capture initramfs: the whole path without the small arm64
 # kernel, whose cross-build does not fit in CI's time.
+#
+# Environment: QEMU_MEM (default 1G), CRASHKERNEL (default 128M),
+# QEMU_TIMEOUT, and for make bench ARCH=arm64 (bench/run.sh, one run per
+# trial): ARM64_NAME (the directory under build/test, default arm64 or
+# arm64-debian), FIRST_APPEND (words for the first kernel's command line,
+# which become first-init's environment) and ARM64_CONF (lines added to the
+# capture's dumpagent.conf).
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 case ${ARM64_CAPTURE:-small} in
-small) qemu_setup arm64 ;;
-debian) qemu_setup arm64-debian ;;
+small) qemu_setup "${ARM64_NAME:-arm64}" ;;
+debian) qemu_setup "${ARM64_NAME:-arm64-debian}" ;;
 *) echo "FAIL: test-arm64: ARM64_CAPTURE must be small or debian, not '$ARM64_CAPTURE'" >&2; exit 1 ;;
 esac
 
@@ -104,6 +111,8 @@ if [ "${ARM64_CAPTURE:-small}" = debian ]; then
 fi
 write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$DISK_UUID" FSTYPE=ext4 CAPTURE_MODE=small \
 	FINAL_ACTION=reboot FAILURE_ACTION=poweroff
+[ -z "${ARM64_CONF:-}" ] || printf '%s\n' "$ARM64_CONF" >>"$WORK/dumpagent.conf" ||
+	fail "cannot add ARM64_CONF to $WORK/dumpagent.conf"
 # INITRD_ARGS: extra options of initramfs/build.sh (as panic_scenario's).
 # shellcheck disable=SC2086 # INITRD_ARGS is a list of build.sh options
 "$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$AGENT64" --check-agent "$BUILD/dumpagent" \
@@ -128,7 +137,7 @@ rc=0
 timeout --foreground -k 5 "$QEMU_TIMEOUT" qemu-system-aarch64 -M virt -cpu cortex-a57 -accel tcg \
 	-smp 2 -m "${QEMU_MEM:-1G}" -nographic -no-reboot -monitor none -serial "file:$SERIAL" \
 	-kernel "$first_kernel" -initrd "$WORK/first.img" \
-	-append "console=ttyAMA0 crashkernel=${CRASHKERNEL:-128M} panic=-1 FIRST_KALLSYMS=__crash_kexec,sysrq_handle_crash" \
+	-append "console=ttyAMA0 crashkernel=${CRASHKERNEL:-128M} panic=-1 FIRST_KALLSYMS=__crash_kexec,sysrq_handle_crash${FIRST_APPEND:+ $FIRST_APPEND}" \
 	-drive "file=$DISK,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0 \
 	</dev/null >"$WORK/qemu.out" 2>&1 || rc=$?
 seconds=$(($(date +%s) - start))

@@ -97,6 +97,35 @@ sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/stall/stamps.tsv
 echo "# stalled" >>"$T/stall/stamps.tsv"
 c=$(cause "$T/stall")
 if [ "$c" = "hung: no serial output for the stall limit" ]; then ok "a stall is the cause"; else bad "stall cause: '$c'"; fi
+# A run of tests/qemu/test-arm64.sh (make bench ARCH=arm64): it works only
+# if the test passed too, and the test's FAIL line is the cause the serial
+# log cannot give.
+run_dir "$T/test-ok"
+printf 'test_rc=0\ntest_fail=\n' >>"$T/test-ok/meta"
+c=$(cause "$T/test-ok")
+same "a test that passed: the capture's verdict" "(exit 0)
+None" "$c"
+run_dir "$T/test-fail"
+printf 'test_rc=1\ntest_fail=the dmesg read from the dump and the one the capture saved disagree\n' >>"$T/test-fail/meta"
+c=$(cause "$T/test-fail")
+same "a complete capture whose test failed fails, with the test's cause" \
+	"the dmesg read from the dump and the one the capture saved disagree" "$c"
+run_dir "$T/test-timeout"
+sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/test-timeout/stamps.tsv"
+printf 'test_rc=1\ntest_fail=the VM did not finish within 900 s\n' >>"$T/test-timeout/meta"
+c=$(cause "$T/test-timeout")
+same "the test's cause stands for no 'done' marker" "the VM did not finish within 900 s" "$c"
+run_dir "$T/test-oom"
+sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/test-oom/stamps.tsv"
+printf '200.0\t[    9.000000] Out of memory: Killed process 77 (makedumpfile) total-vm:1kB\n' >>"$T/test-oom/stamps.tsv"
+printf 'test_rc=1\ntest_fail=the agent did not report a complete capture\n' >>"$T/test-oom/meta"
+c=$(cause "$T/test-oom")
+same "the serial log's cause stands when it has one" "out of memory (killed makedumpfile)" "$c"
+mkdir -p "$T/test-early"
+printf 'name=e\nmem=1G\ncrashkernel_mb=64\nmode=mem\ntest_rc=1\ntest_fail=missing build/arm64/dumpagent: run make agent-arm64\n' >"$T/test-early/meta"
+c=$(cause "$T/test-early")
+same "a test that ended before its guest ran: its cause, without a serial log" \
+	"missing build/arm64/dumpagent: run make agent-arm64" "$c"
 # A run of bench/system-run.sh (kdump-tools): host stamps from the panic to
 # "saved vmcore in" and to the capture kernel's "reboot:" line.
 system_dir() { # DIR SYSTEM MARKER
