@@ -13,6 +13,7 @@ between BEGIN and END: make bench ARCH=arm64 replaces it and nothing else,
 and the full make bench (report.py) prints it again with report_section.
 """
 import glob
+import gzip
 import json
 import os
 import sys
@@ -113,6 +114,38 @@ def rows(got):
     return out
 
 
+def cpio_names(path):
+    """The names in a gzip'ed newc cpio (an initramfs), or None if it cannot be read."""
+    try:
+        with gzip.open(path) as f:
+            data = f.read()
+    except (OSError, EOFError):
+        return None
+    names, at = [], 0
+    while data[at:at + 6] == b"070701":
+        size, namesize = int(data[at + 54:at + 62], 16), int(data[at + 94:at + 102], 16)
+        name = data[at + 110:at + 110 + namesize - 1].decode("utf-8", "replace")
+        if name == "TRAILER!!!":
+            break
+        names.append(name)
+        at = (at + 110 + namesize + 3) // 4 * 4
+        at = (at + size + 3) // 4 * 4
+    return names
+
+
+def x86_makedumpfile(d):
+    """What makedumpfile the x86_64 trials' initramfs had, read from the first kept one."""
+    for w in lines(os.path.join(d, "workdirs")):
+        if os.path.basename(w).split("bisect-", 1)[-1][:2] in ("1G", "4G"):
+            names = cpio_names(os.path.join(w, "capture.img"))
+            if names is None:
+                continue
+            if any(n.endswith("/libdw.so.1") for n in names):
+                return "Debian 12's makedumpfile 1.7.2 with its libraries (no static build was there)"
+            return "the static makedumpfile of make makedumpfile"
+    return "a makedumpfile not recorded (no x86_64 trial's initramfs kept)"
+
+
 def kernel_words(got, arch):
     k = got["kernels"].get(arch)
     if not k:
@@ -124,7 +157,7 @@ def section(d):
     """The section, markers included, from the runs in d."""
     got = load(d)
     out = [BEGIN, HEAD, "",
-           "`make bench ARCH=arm64`, commit `%s`, %s: %d QEMU runs in %d min (TCG, one guest at a time). "
+           "`make bench ARCH=arm64`, commit `%s`, %s: %d QEMU runs in %d min (TCG, the bench's guests one at a time). "
            "The two architectures were bisected in this one run, interleaved by guest size (x86_64 then "
            "arm64 at 1 GB, then both at 4 GB), on the same host under the same load: every figure here "
            "comes from the same run. Bisection in 4 MB steps: the first that works of 32, 48, 64, 96 and "
@@ -135,10 +168,10 @@ def section(d):
            "arm64: Debian's arm64 kernel crashes in a virt guest (cortex-a57) and the small arm64 capture "
            "kernel (%s) captures; a trial works when tests/qemu/test-arm64.sh passes (a complete capture, "
            "the panicking CPU's registers in the summary, the dump's dmesg read back by Debian's arm64 "
-           "makedumpfile). The initramfs differ as the packages do: x86_64's has the static makedumpfile "
-           "1.7.6 of make makedumpfile when it was built, arm64's Debian 12's with its libraries "
-           "(scripts/arm64-root.sh)." % (got["commit"], got["date"], len(got["runs"]), round(got["seconds"] / 60.0),
-                                kernel_words(got, "x86_64"), kernel_words(got, "arm64")), "",
+           "makedumpfile). The initramfs differ as the packages do: x86_64's had %s, arm64's Debian 12's "
+           "with its libraries (scripts/arm64-root.sh)." % (got["commit"], got["date"], len(got["runs"]),
+                                                            round(got["seconds"] / 60.0), kernel_words(got, "x86_64"),
+                                                            kernel_words(got, "arm64"), x86_makedumpfile(d)), "",
            table(["guest RAM", "x86_64 smallest", "arm64 smallest", "arm64 / x86_64",
                   "x86_64 estimate", "arm64 estimate"], rows(got)), "",
            "The estimates are `dumpagent arm-need` for the kernel and initramfs booted here with the "

@@ -77,6 +77,35 @@ grep -qF '`make bench ARCH=arm64`, commit `abc1234`, 2026-12-03 13:00 UTC: 2 QEM
 	grep -qF '(build/capture/vmlinuz, 5.1 MiB, bzImage, compressed)' "$T/section.md" &&
 	grep -qF '(build/capture-arm64/vmlinuz, 6.0 MiB, Image, not compressed)' "$T/section.md"
 check "the run's commit, date and length, the same run, the kernels' sizes" $? "$(sed -n 3p "$T/section.md")"
+grep -qF "x86_64's had a makedumpfile not recorded (no x86_64 trial's initramfs kept)" "$T/section.md"
+check "no x86_64 trial kept: its makedumpfile is not guessed" $? "$(sed -n 3p "$T/section.md")"
+
+# x86_64's makedumpfile, from the first kept trial's initramfs: Debian 12's
+# (its libdw beside it) or the static one (no libraries).
+# mdf_section NAME FILE...: the section with one kept x86_64 trial whose
+# capture.img holds FILE...
+mdf_section() {
+	m=$T/$1 w=$T/$1/bench-arm64-bisect-1G-32M
+	shift
+	for f in usr/bin/makedumpfile "$@"; do
+		mkdir -p "$w/tree/${f%/*}" && : >"$w/tree/$f"
+	done
+	(cd "$w/tree" && find . | cpio -o -H newc --quiet | gzip) >"$w/capture.img"
+	mkdir -p "$m/d" && cp -r "$D"/* "$m/d/" && echo "$w" >"$m/d/workdirs"
+	python3 "$REPO/bench/arm64.py" "$m/d" 2>&1 | grep -o "x86_64's had [^,]*"
+}
+need cpio cpio
+case $(mdf_section debian lib/x86_64-linux-gnu/libdw.so.1 lib/x86_64-linux-gnu/libc.so.6) in
+*"x86_64's had Debian 12's makedumpfile 1.7.2 with its libraries"*) r=0 ;;
+*) r=1 ;;
+esac
+check "an initramfs with libdw.so.1: Debian 12's makedumpfile" "$r" "$(mdf_section debian lib/x86_64-linux-gnu/libdw.so.1)"
+case $(mdf_section static) in
+*"x86_64's had the static makedumpfile of make makedumpfile"*) r=0 ;;
+*) r=1 ;;
+esac
+check "an initramfs without libraries: the static makedumpfile" "$r" "$(mdf_section static)"
+
 same "the section is between its markers" "$BEGIN|$END" "$(head -n 1 "$T/section.md")|$(tail -n 1 "$T/section.md")"
 
 # The splice: everything outside the markers stays byte for byte.
