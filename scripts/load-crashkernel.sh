@@ -194,9 +194,9 @@ KALLSYMS_SH='mount -o bind "$1" /proc/kallsyms && : >"$1.mounted" && shift && ex
 # capture's ELF core header (arm-plan's kallsyms_text; kallsyms_error: it
 # cannot be known, and a load would arm a capture that cannot read memory).
 # kexec runs in KALLSYMS_SH, where /proc/kallsyms is a copy with that line,
-# in $RUN, deleted after. Helpers return: a failure that is not kexec's
-# sets kexec_fault (the error), and kexec_failed says it. With --dry-run,
-# prints what would run.
+# in $RUN, deleted after. It returns, never dies: a failure that is not
+# kexec's sets kexec_fault (the error), which kexec_failed says after the
+# restore. With --dry-run, prints what would run.
 kexec_load() {
 	kexec_fault=''
 	if [ -n "${kallsyms_error:-}" ]; then
