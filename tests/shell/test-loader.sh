@@ -451,13 +451,11 @@ $P: kexec_load (kexec -p) would arm a capture that cannot read the crashed kerne
 
 FALLBACK="falling back to kexec_load (kexec -p)"
 
-# dash_only: true under dash; else says why the case is skipped: busybox sh
-# runs its own applets (mktemp, mount, unshare) before any of PATH's fakes.
-dash_only() {
-	[ "$SH" != dash ] || return 0
-	skip="busybox sh runs its applets, not the fakes in \$W/bin"
-	return 1
-}
+# Cases that make mktemp or mount fail with a fake in $W/bin run under dash
+# alone: busybox sh runs its own applets (mktemp, mount, unshare) before any
+# of PATH's fakes, so there the fake would never run. The loader's code on
+# these paths is the same under both shells.
+DASH_ONLY="arm64_kallsyms_copy_fails_restores arm64_bind_mount_fails"
 NO_ROOM="the 64 MB reserved must hold the capture kernel (4 MB) and initramfs (4 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot"
 
 # A reload whose kexec_load fails on arm64: the kernel loaded before is loaded
@@ -517,7 +515,6 @@ $P: nothing is armed: the capture kernel loaded before ($W/boot/vmlinuz) was fre
 # freed the kernel loaded before): it is loaded again, and the error says so.
 # First the directory in $RUN (mktemp fails), then the copy (a directory is in its way).
 case_arm64_kallsyms_copy_fails_restores() {
-	dash_only || return 0
 	fake_kcore
 	export DUMPAGENT_ARCH=aarch64
 	run --config "$W/conf"
@@ -554,7 +551,6 @@ $err" ;;
 BIND_FAILED="cannot bind-mount the kallsyms with _text that kexec needs over /proc/kallsyms in a private mount namespace (unshare -m)"
 BIND_NEEDS="kexec_load on arm64 needs root with CAP_SYS_ADMIN, a kernel with mount namespaces (CONFIG_NAMESPACES), and unshare and mount (util-linux)"
 case_arm64_bind_mount_fails() {
-	dash_only || return 0
 	fake_kcore
 	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
 	printf '#!/bin/sh\necho "mount: /proc/kallsyms: permission denied." >&2\nexit 32\n' >"$W/bin/mount"
