@@ -4,11 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arm_arch.h"
 #include "arm_kcore.h"
 #include "arm_target.h"
 #include "command_arm.h"
@@ -115,23 +114,13 @@ int arm_kallsyms_text(const char *kallsyms, const char *kcore, unsigned long lon
 	return kcore_text(kcore, &run, text, why, len);
 }
 
-/* arm64 is the running architecture: $DUMPAGENT_ARCH (a test hook), else uname's machine. */
-static int running_arm64(void)
-{
-	const char *hook = getenv("DUMPAGENT_ARCH");
-	struct utsname u;
-	const char *m = hook && *hook ? hook : uname(&u) == 0 ? u.machine : "";
-
-	return strcmp(m, "aarch64") == 0 || strcmp(m, "arm64") == 0;
-}
-
 void arm_kallsyms_put(const char *proc)
 {
 	char kallsyms[ARM_PATH_MAX], kcore[ARM_PATH_MAX], why[3 * ARM_PATH_MAX], num[32] = "";
 	unsigned long long text;
 
 	why[0] = '\0';
-	if (running_arm64()) {
+	if (arm_arch_running() == ARM_ARCH_ARM64) {
 		(void)snprintf(kallsyms, sizeof(kallsyms), "%s/kallsyms", proc);
 		(void)snprintf(kcore, sizeof(kcore), "%s/kcore", proc);
 		if (arm_kallsyms_text(kallsyms, kcore, &text, why, sizeof(why)) == 0)

@@ -37,7 +37,7 @@ static const struct {
 	const char *what;
 } exits[] = {
 	{ EXIT_OK, "armed (--dry-run, --check-config: no problem found)" },
-	{ EXIT_FAILED, "kexec failed, or the agent could not be run" },
+	{ EXIT_FAILED, "kexec failed (on arm64, also: the _text fix of kexec_load), or the agent could not be run" },
 	{ EXIT_NOT_RESERVED, "no memory is reserved for the capture kernel (crashkernel=)" },
 	{ EXIT_NO_KERNEL, "capture kernel or initramfs missing or unreadable, or its rebuild failed" },
 	{ EXIT_NO_TARGET, "TARGET=auto cannot be resolved to a filesystem UUID" },

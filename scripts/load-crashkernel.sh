@@ -27,6 +27,7 @@ NL='
 
 # die_note, when set, is said after the error: what the failure left behind.
 die_note=''
+kexec_fault='' # set by kexec_load: a failure of its own, not kexec's
 die() {
 	code=$1
 	shift
@@ -164,51 +165,86 @@ load_keyed() {
 # then kexec_load, which loads any kernel but is refused under lockdown.
 load() {
 	method=kexec_file_load
-	run_kexec -s -p "$kernel" --initrd="$initrd" --append="$cmdline" && return 0
+	kexec_p kexec_file_load "$kernel" "$initrd" "$cmdline" && return 0
 	[ -z "$lockdown" ] || kexec_failed 18 "-s -p $kernel"
 	say "kexec_file_load (kexec -s -p) failed: $(one_line "$kexec_out"); falling back to kexec_load (kexec -p)" >&2
 	method=kexec_load
-	kexec_load -p "$kernel" --initrd="$initrd" --append="$cmdline" || kexec_failed 1 -p
+	kexec_p kexec_load "$kernel" "$initrd" "$cmdline" || kexec_failed 1 -p
 }
+
+# kexec_p METHOD KERNEL INITRD CMDLINE: every load of a capture kernel (load,
+# restore_previous) goes through here, so that each kexec_load gets arm64's
+# _text: kexec_file_load is "kexec -s -p", kexec_load "kexec -p" (kexec_load).
+kexec_p() {
+	m=$1
+	shift
+	set -- -p "$1" --initrd="$2" --append="$3"
+	if [ "$m" = kexec_file_load ]; then run_kexec -s "$@"; else kexec_load "$@"; fi
+}
+
+# The script that kexec_load runs in a private mount namespace (unshare -m:
+# private propagation, the host's /proc/kallsyms untouched), with $1 the
+# kallsyms copy. $1.mounted, made once the mount is, tells a failure of
+# unshare or mount from kexec's, whose exit statuses they share.
+# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
+KALLSYMS_SH='mount -o bind "$1" /proc/kallsyms && : >"$1.mounted" && shift && exec kexec "$@"'
 
 # kexec_load ARG...: run_kexec, and on arm64 without _text in /proc/kallsyms
 # (Debian's kernel) with the _text that kexec-tools 2.0.25 needs for the
 # capture's ELF core header (arm-plan's kallsyms_text; kallsyms_error: it
 # cannot be known, and a load would arm a capture that cannot read memory).
-# kexec runs in a private mount namespace (unshare -m: private propagation)
-# where /proc/kallsyms is a copy with that line, in $RUN, deleted after.
+# kexec runs in KALLSYMS_SH, where /proc/kallsyms is a copy with that line,
+# in $RUN, deleted after. It returns, never dies: a failure that is not
+# kexec's sets kexec_fault (the error), which kexec_failed says after the
+# restore. With --dry-run, prints what would run.
 kexec_load() {
+	kexec_fault=''
 	if [ -n "${kallsyms_error:-}" ]; then
-		[ -n "$die_note" ] || restore_previous
-		die 1 "kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: $kallsyms_error"
+		kexec_fault="kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: $kallsyms_error"
+		return 1
+	fi
+	if [ -n "$dry_run" ]; then
+		[ -n "${kallsyms_text:-}" ] || { show_command kexec "$@"; return 0; }
+		say "kexec_load (kexec -p) runs in a private mount namespace where /proc/kallsyms is a copy," \
+			"$RUN/kallsyms.XXXXXX/kallsyms, that starts with the line: ${kallsyms_text#0x} T _text"
+		show_command unshare -m sh -c "$KALLSYMS_SH" sh "$RUN/kallsyms.XXXXXX/kallsyms" "$@"
+		return 0
 	fi
 	[ -n "${kallsyms_text:-}" ] || { run_kexec "$@"; return; }
-	ks=$(mkdir -p "$RUN" && umask 077 && mktemp -d "$RUN/kallsyms.XXXXXX") ||
-		die 1 "cannot create a directory in $RUN for the kallsyms with _text that kexec needs"
-	if ! { printf '%s T _text\n' "${kallsyms_text#0x}" && cat /proc/kallsyms; } >"$ks/kallsyms" 2>/dev/null; then
+	if ! ks=$(mkdir -p "$RUN" 2>&1 && umask 077 && mktemp -d "$RUN/kallsyms.XXXXXX" 2>&1); then
+		kexec_fault="cannot create a directory in $RUN for the kallsyms with _text that kexec needs: $(one_line "$ks")"
+		return 1
+	fi
+	if ! why=$({ printf '%s T _text\n' "${kallsyms_text#0x}" && cat /proc/kallsyms; } 2>&1 >"$ks/kallsyms"); then
 		rm -rf -- "$ks"
-		die 1 "cannot write $ks/kallsyms, the kallsyms with _text that kexec needs"
+		kexec_fault="cannot write $ks/kallsyms, the kallsyms with _text that kexec needs: $(one_line "$why")"
+		return 1
 	fi
 	kexec_rc=0
-	# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
-	kexec_out=$(unshare -m sh -c 'mount -o bind "$1" /proc/kallsyms && shift && exec kexec "$@"' sh \
-		"$ks/kallsyms" "$@" 2>&1) || kexec_rc=$?
+	kexec_out=$(unshare -m sh -c "$KALLSYMS_SH" sh "$ks/kallsyms" "$@" 2>&1) || kexec_rc=$?
+	[ -e "$ks/kallsyms.mounted" ] || kexec_fault="cannot bind-mount the kallsyms with _text that kexec needs over\
+ /proc/kallsyms in a private mount namespace (unshare -m): $(one_line "$kexec_out"); kexec_load on arm64 needs root\
+ with CAP_SYS_ADMIN, a kernel with mount namespaces (CONFIG_NAMESPACES), and unshare and mount (util-linux)"
 	rm -rf -- "$ks"
 	return "$kexec_rc"
 }
 
 # run_kexec ARG...: runs kexec, keeping its output in kexec_out, its status in kexec_rc.
 run_kexec() {
-	kexec_rc=0
+	kexec_fault='' kexec_rc=0
 	kexec_out=$(kexec "$@" 2>&1) || kexec_rc=$?
 	return "$kexec_rc"
 }
 
 # kexec_failed STATUS OPTIONS: kexec's output, then why: under lockdown (18)
-# a signature the kernel does not trust (lockdown_why), else memory.
+# a signature the kernel does not trust (lockdown_why), kexec_load's own
+# failure (kexec_fault), else memory. The capture kernel loaded before is
+# restored first: any failure after kexec_file_load ran may have freed it.
 kexec_failed() {
-	[ -z "$kexec_out" ] || printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
+	[ -n "$kexec_fault" ] || [ -z "$kexec_out" ] ||
+		printf '%s\n' "$kexec_out" | while IFS= read -r l; do say "kexec: $l" >&2; done
 	[ -n "$die_note" ] || restore_previous
+	[ -z "$kexec_fault" ] || die 1 "$kexec_fault"
 	[ "$1" != 18 ] || die 18 "kexec $2 failed (exit status $kexec_rc): $lockdown_why"
 	die 1 "kexec $2 failed (exit status $kexec_rc); the $((reserved / 1048576)) MB reserved" \
 		"must hold the capture kernel ($kernel_mb MB) and initramfs ($initrd_mb MB)" \
@@ -217,24 +253,24 @@ kexec_failed() {
 
 # The kernel frees the loaded capture kernel before it loads another into the
 # same reserved memory, so a failed kexec leaves none. Load the one recorded
-# in $RUN/loaded again when its files still have the recorded checksums, and
-# say in die_note what is armed. (Not after --shrink's unload: no record.)
+# in $RUN/loaded again (as load does: on arm64, kexec_load with _text) when
+# its files still have the recorded checksums, and say in die_note what is
+# armed. kexec_rc, kexec_out and kexec_fault stay the failed load's. (Not
+# after --shrink's unload: no record.)
 restore_previous() {
 	[ -r "$RUN/loaded" ] && [ -n "${recorded_kernel:-}" ] && ! is_loaded || return 0
 	pk=$recorded_kernel pi=$recorded_initrd pc=$recorded_cmdline
+	failed_rc=$kexec_rc failed_fault=$kexec_fault failed_out=$kexec_out
 	die_note="nothing is armed: the capture kernel loaded before ($pk) was freed by the failed load"
 	if [ -z "$recorded_intact" ]; then
 		die_note="$die_note, and its files changed since"
-	elif kexec -s -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1 ||
-		kexec -p "$pk" --initrd="$pi" --append="$pc" >/dev/null 2>&1; then
-		if is_loaded; then
-			die_note="the capture kernel loaded before ($pk, $pi) is loaded again"
-			return 0
-		fi
+	elif kexec_p kexec_file_load "$pk" "$pi" "$pc" || kexec_p kexec_load "$pk" "$pi" "$pc"; then
+		is_loaded && die_note="the capture kernel loaded before ($pk, $pi) is loaded again"
 	else
 		die_note="$die_note, and loading it again failed too"
 	fi
-	rm -f "$RUN/loaded"
+	kexec_rc=$failed_rc kexec_fault=$failed_fault kexec_out=$failed_out
+	is_loaded || rm -f "$RUN/loaded"
 }
 
 is_loaded() {
@@ -338,7 +374,8 @@ screen_warn() {
 
 load_command() {
 	prepare
-	[ -z "$dry_run" ] || { show_command kexec -p "$kernel" --initrd="$initrd" --append="$cmdline"; return 0; }
+	# What kexec_load would run (on arm64, with _text: kexec_load), or why it would be refused.
+	[ -z "$dry_run" ] || { kexec_p kexec_load "$kernel" "$initrd" "$cmdline" || warn "$kexec_fault"; return 0; }
 	# Checksums, and the memory and CPUs in the capture kernel's core headers (a
 	# hotplug reloads: debian/dumpagent.udev); is the same armed (or another's)?
 	ask state "$kernel" "$initrd" "$conf" "$cmdline"

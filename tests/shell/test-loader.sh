@@ -410,7 +410,9 @@ case_file_load_falls_back() {
 # sees a /proc/kallsyms that starts with the _text of the fake /proc/kcore's
 # kernel-text segment (unshare -m, mount -o bind: as root, the host's
 # /proc/kallsyms untouched), and the copy in $RUN is gone after.
-case_arm64_kexec_load_gets_text() {
+# fake_kcore: the fake /proc/kallsyms without _text, and a /proc/kcore whose
+# kernel-text segment says _text is at 0xffff800008000000 (arm-plan's kallsyms_text).
+fake_kcore() {
 	printf 'ffff800008010000 T _stext\nffff800009760000 T _etext\n' >"$W/proc/kallsyms"
 	# A 64-bit ELF core of one PT_LOAD [0xffff800008000000, +0x2450000).
 	z8='\0\0\0\0\0\0\0\0'
@@ -418,6 +420,10 @@ case_arm64_kexec_load_gets_text() {
 	printf "\177ELF\2\1\1$z8\0\4\0\267\0\1\0\0\0$z8\100\0\0\0\0\0\0\0$z8\0\0\0\0\100\0\70\0\1\0\0\0\0\0\0\0" >"$W/proc/kcore"
 	# shellcheck disable=SC2059 # the same
 	printf "\1\0\0\0\0\0\0\0$z8\0\0\0\10\0\200\377\377$z8$z8\0\0\105\2\0\0\0\0$z8" >>"$W/proc/kcore"
+}
+
+case_arm64_kexec_load_gets_text() {
+	fake_kcore
 	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
 	export DUMPAGENT_ARCH=aarch64
 	run --config "$W/conf"
@@ -441,6 +447,170 @@ case_arm64_no_kcore_refuses() {
 	expect_err "$P: kexec_file_load (kexec -s -p) failed: syscall kexec_file_load not available.; falling back to kexec_load (kexec -p)
 $P: kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: open $W/proc/kcore: No such file or directory; kexec_load on arm64 needs the running kernel's _text, which /proc/kallsyms does not list (no CONFIG_KALLSYMS_ALL): run as root, on a kernel with CONFIG_PROC_KCORE"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+FALLBACK="falling back to kexec_load (kexec -p)"
+
+# Cases that make mktemp or mount fail with a fake in $W/bin run under dash
+# alone: busybox sh runs its own applets (mktemp, mount, unshare) before any
+# of PATH's fakes, so there the fake would never run. The loader's code on
+# these paths is the same under both shells.
+DASH_ONLY="arm64_kallsyms_copy_fails_restores arm64_bind_mount_fails"
+NO_ROOM="the 64 MB reserved must hold the capture kernel (4 MB) and initramfs (4 MB) with room to unpack them: if they do not fit, raise crashkernel= and reboot"
+
+# A reload whose kexec_load fails on arm64: the kernel loaded before is loaded
+# again as load loads it, with _text in kexec_load's /proc/kallsyms (else it
+# would be armed with a capture that cannot read memory).
+case_arm64_restore_gets_text() {
+	fake_kcore
+	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	expect_rc 0
+	echo 'CMDLINE_APPEND=loglevel=7' >>"$W/conf"
+	echo 'loglevel=7' >"$W/kexec.fail-if"
+	rm -f "$W/kexec.kallsyms-head"
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 1
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: syscall kexec_file_load not available.; $FALLBACK
+$P: kexec: locate_hole failed
+$P: kexec -p failed (exit status 1); $NO_ROOM
+$P: the capture kernel loaded before ($W/boot/vmlinuz, $W/boot/initrd.img) is loaded again"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
+		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_same "the restoring kexec_load's /proc/kallsyms" "ffff800008000000 T _text" "$(cat "$W/kexec.kallsyms-head")"
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "what is left in \$RUN" "loaded" "$(ls "$W/run")"
+}
+
+# Loaded by kexec_file_load, which fails at the reload; without /proc/kcore
+# no kexec_load may restore it (its capture could not read memory): nothing
+# is armed, the error says so, and nothing is recorded.
+case_arm64_restore_refused_without_text() {
+	printf 'ffff800008010000 T _stext\nffff800009760000 T _etext\n' >"$W/proc/kallsyms"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	expect_rc 0
+	echo 'kexec_file_load failed: Invalid argument' >"$W/kexec.fail-with-s"
+	echo 'CMDLINE_APPEND=loglevel=7' >>"$W/conf"
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 1
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: kexec_file_load failed: Invalid argument; $FALLBACK
+$P: kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: open $W/proc/kcore: No such file or directory; kexec_load on arm64 needs the running kernel's _text, which /proc/kallsyms does not list (no CONFIG_KALLSYMS_ALL): run as root, on a kernel with CONFIG_PROC_KCORE
+$P: nothing is armed: the capture kernel loaded before ($W/boot/vmlinuz) was freed by the failed load, and loading it again failed too"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE loglevel=7" -- \
+		-s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_same "loaded" 0 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	[ ! -e "$W/run/loaded" ] || fail "a record is left with nothing loaded"
+}
+
+# The copy of /proc/kallsyms cannot be made after kexec_file_load failed (and
+# freed the kernel loaded before): it is loaded again, and the error says so.
+# First the directory in $RUN (mktemp fails), then the copy (a directory is in its way).
+case_arm64_kallsyms_copy_fails_restores() {
+	fake_kcore
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	expect_rc 0
+	echo 'CMDLINE_APPEND=loglevel=7' >>"$W/conf"
+	echo 'loglevel=7' >"$W/kexec.fail-if"
+	# shellcheck disable=SC2016 # $2 is the fake's (mktemp -d TEMPLATE)
+	printf '#!/bin/sh\necho "mktemp: failed to create directory via template $2: No space left on device" >&2\nexit 1\n' >"$W/bin/mktemp"
+	chmod +x "$W/bin/mktemp"
+	run --config "$W/conf"
+	expect_rc 1
+	again="$P: the capture kernel loaded before ($W/boot/vmlinuz, $W/boot/initrd.img) is loaded again"
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: locate_hole failed; $FALLBACK
+$P: cannot create a directory in $W/run for the kallsyms with _text that kexec needs: mktemp: failed to create directory via template $W/run/kallsyms.XXXXXX: No space left on device
+$again"
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	# shellcheck disable=SC2016 # $2 is the fake's: it makes $RUN/kallsyms.1 with a directory kallsyms in it
+	printf '#!/bin/sh\nmkdir -p "${2%%.XXXXXX}.1/kallsyms" && echo "${2%%.XXXXXX}.1"\n' >"$W/bin/mktemp"
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 1
+	case $err in "$P: kexec_file_load (kexec -s -p) failed: locate_hole failed; $FALLBACK
+$P: cannot write $W/run/kallsyms.1/kallsyms, the kallsyms with _text that kexec needs: "*"$W/run/kallsyms.1/kallsyms: Is a directory
+$again") ;;
+	*) fail "stderr: expected the kallsyms copy not written, and the kernel loaded again; got
+$err" ;;
+	esac
+	expect_same "loaded" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
+	expect_same "what is left in \$RUN" "loaded" "$(ls "$W/run")"
+}
+
+# The bind mount over /proc/kallsyms fails: said as that, not as kexec's or
+# the reservation's failure, and kexec_load is not run.
+BIND_FAILED="cannot bind-mount the kallsyms with _text that kexec needs over /proc/kallsyms in a private mount namespace (unshare -m)"
+BIND_NEEDS="kexec_load on arm64 needs root with CAP_SYS_ADMIN, a kernel with mount namespaces (CONFIG_NAMESPACES), and unshare and mount (util-linux)"
+case_arm64_bind_mount_fails() {
+	fake_kcore
+	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
+	printf '#!/bin/sh\necho "mount: /proc/kallsyms: permission denied." >&2\nexit 32\n' >"$W/bin/mount"
+	chmod +x "$W/bin/mount"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 1
+	expect_err "$P: kexec_file_load (kexec -s -p) failed: syscall kexec_file_load not available.; $FALLBACK
+$P: $BIND_FAILED: mount: /proc/kallsyms: permission denied.; $BIND_NEEDS"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	expect_same "what is left in \$RUN" "" "$(ls "$W/run")"
+}
+
+# The same when unshare -m is refused: the loader run without CAP_SYS_ADMIN
+# (setpriv drops it from the bounding set), under either shell's unshare.
+case_arm64_unshare_refused() {
+	fake_kcore
+	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
+	export DUMPAGENT_ARCH=aarch64
+	mkdir "$W/nocap"
+	printf '#!/bin/sh\nexec setpriv --bounding-set -sys_admin --inh-caps -sys_admin %s "$@"\n' "$(command -v busybox)" >"$W/nocap/busybox"
+	printf '#!/bin/sh\nexec setpriv --bounding-set -sys_admin --inh-caps -sys_admin %s "$@"\n' "$(command -v dash)" >"$W/nocap/dash"
+	chmod +x "$W/nocap/busybox" "$W/nocap/dash"
+	SH_WAS=$SH SH="$W/nocap/$SH" # dash, or busybox sh, through setpriv
+	run --config "$W/conf"
+	SH=$SH_WAS
+	unset DUMPAGENT_ARCH
+	expect_rc 1
+	case $err in "$P: kexec_file_load (kexec -s -p) failed: syscall kexec_file_load not available.; $FALLBACK
+$P: $BIND_FAILED: unshare: unshare"*": Operation not permitted; $BIND_NEEDS") ;;
+	*) fail "stderr: expected unshare's refusal, said as the bind mount's; got
+$err" ;;
+	esac
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+# --dry-run on arm64 prints the kexec_load that would run: in the private
+# mount namespace, with the _text line; that command, run, gives kexec it.
+# Without _text it says that kexec_load would be refused.
+case_arm64_dry_run_shows_text() {
+	fake_kcore
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf" --dry-run
+	expect_rc 0
+	expect_err ""
+	# shellcheck disable=SC2016 # $1 and $@ are the printed script's
+	expect_out "$P: kexec_load (kexec -p) runs in a private mount namespace where /proc/kallsyms is a copy, $W/run/kallsyms.XXXXXX/kallsyms, that starts with the line: ffff800008000000 T _text
+unshare -m sh -c 'mount -o bind \"\$1\" /proc/kallsyms && : >\"\$1.mounted\" && shift && exec kexec \"\$@\"' sh $W/run/kallsyms.XXXXXX/kallsyms -p $W/boot/vmlinuz --initrd=$W/boot/initrd.img '--append=$BASE'"
+	expect_no_kexec
+	mkdir -p "$W/run/kallsyms.XXXXXX"
+	{ echo 'ffff800008000000 T _text' && cat /proc/kallsyms; } >"$W/run/kallsyms.XXXXXX/kallsyms"
+	PATH="$W/bin:$RUNPATH" sh -c "$(echo "$out" | sed -n 2p)" || fail "the printed command failed"
+	expect_same "the printed command's /proc/kallsyms" "ffff800008000000 T _text" "$(cat "$W/kexec.kallsyms-head")"
+	rm "$W/proc/kcore"
+	run --config "$W/conf" --dry-run
+	unset DUMPAGENT_ARCH
+	expect_rc 0
+	expect_err "$P: warning: kexec_load (kexec -p) would arm a capture that cannot read the crashed kernel's memory: open $W/proc/kcore: No such file or directory; kexec_load on arm64 needs the running kernel's _text, which /proc/kallsyms does not list (no CONFIG_KALLSYMS_ALL): run as root, on a kernel with CONFIG_PROC_KCORE"
+	expect_out ""
 }
 
 # CAPTURE_MODE=small under lockdown is tried (it may be signed); refused: 18.
@@ -999,7 +1169,9 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto target_by_id_missing
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses lockdown_says_so threads_warned bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
+file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses arm64_restore_gets_text
+arm64_restore_refused_without_text arm64_kallsyms_copy_fails_restores arm64_bind_mount_fails arm64_unshare_refused
+arm64_dry_run_shows_text lockdown_says_so threads_warned bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
 noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel
