@@ -174,10 +174,12 @@ def section(d):
                                                             kernel_words(got, "arm64"), x86_makedumpfile(d)), "",
            table(["guest RAM", "x86_64 smallest", "arm64 smallest", "arm64 / x86_64",
                   "x86_64 estimate", "arm64 estimate"], rows(got)), "",
-           "The estimates are `dumpagent arm-need` for the kernel and initramfs booted here with the "
+           "The estimates are `dumpagent arm-need` of the build that wrote this section (bench/run.sh "
+           "--report-only rewrites it with the runs kept) for the kernel and initramfs booted here with the "
            "guest's MemTotal (section 1); the loader refuses a reservation below them. arm64's working "
-           "memory (ARM_WORK_MB_ARM64 in dumpagent/arm_reserve.h) was estimated, not measured: these "
-           "trials are what calibrates it.", "", "Trials (MB: result, in the order run):", ""]
+           "memory for the small kernel (ARM_WORK_MB_ARM64 in dumpagent/arm_reserve.h) is calibrated from "
+           "these trials: the estimate is not to be above the smallest reservation that worked, nor at or "
+           "below the largest that failed.", "", "Trials (MB: result, in the order run):", ""]
     for mem in SIZES:
         for arch, prefix in ARCHES:
             key = prefix + mem

@@ -1151,7 +1151,7 @@ case_arm64_refuses_x86_kernel() {
 }
 
 # --reserve with arm64's estimate: the Image's 8 MiB, the initramfs (8 MiB
-# unpacked) and arm64's 15 MiB of work: 32 MiB, 40 with the margin (x86_64's
+# unpacked) and arm64's 11 MiB of work: 28 MiB, 40 with the margin (x86_64's
 # case_reserve: 32M for the same sizes).
 case_arm64_reserve() {
 	small_capture_files
