@@ -41,7 +41,7 @@ SEEDS_kcore      := $(wildcard tests/fuzz/seeds/kcore/*)
 SEEDS_crashkernel := $(wildcard tests/fuzz/seeds/crashkernel/*)
 
 .PHONY: all agent-arm64 capture-kernel makedumpfile initramfs initramfs-arm64 check check-fast check-system deb unit lint demo clean fuzz \
-	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump check-secureboot check-distro check-bsod check-lvm check-md check-luks \
+	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump bench-knee check-secureboot check-distro check-bsod check-lvm check-md check-luks \
 	check-crypt check-arm64 check-raid
 all: $(B)/dumpagent
 
@@ -289,6 +289,11 @@ endif
 # Only dumpagent against kdump-tools on the same Debian 12 guest (bench/RESULTS.md's section 0).
 bench-kdump: all capture-kernel initramfs deb
 	bench/run.sh --kdump-only
+
+# Only the dump time against the reservation (the knee) and makedumpfile's
+# threads (bench/RESULTS.md's sections 3c and 7), into build/bench-knee/.
+bench-knee: all capture-kernel initramfs
+	bench/run.sh --knee-only
 
 # One 1 GB guest at crashkernel=32M with the timeline: a few minutes.
 bench-quick: all capture-kernel initramfs

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """bench/report.py: bench/RESULTS.md (on stdout) and the memory figure (SVG), from the parsed runs.
 
-Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH [--kdump-only yes]
+Usage: report.py --runs DIR --repo REPO --quick yes|no --seconds N --svg PATH [--kdump-only yes | --knee-only yes]
                  [--previous RESULTS.md]
        report.py --commit REPO     prints the commit as the results name it
 
 DIR holds runs/*.json (bench/parse.py), bisect.txt and commit (bench/run.sh:
 the commit the runs were made at). The results lead with dumpagent against
-kdump-tools in the same run (section 0); --kdump-only prints only that.
+kdump-tools in the same run (section 0); --kdump-only prints only that,
+--knee-only only the knee (section 3c) and the threads (section 7).
 Section 6 is kernel_cost.py's, from the runs' kernel-cost.json; section 7
 is threads.py's. Section 1b is arm64.py's (make bench ARCH=arm64): from
 REPO/build/bench-arm64 when that run is there, else as --previous (the
@@ -662,6 +663,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--svg", required=True)
     ap.add_argument("--kdump-only", default="no")
+    ap.add_argument("--knee-only", default="no")
     ap.add_argument("--previous", default="")
     a = ap.parse_args()
     quick = a.quick == "yes"
@@ -674,12 +676,17 @@ def main():
             ran = f.read().strip()
     except OSError:
         ran = commit(a.repo)
-    target = "bench-kdump" if a.kdump_only == "yes" else "bench-quick" if quick else "bench"
+    target = ("bench-kdump" if a.kdump_only == "yes" else "bench-knee" if a.knee_only == "yes"
+              else "bench-quick" if quick else "bench")
     print("Commit `%s`, %s, `make %s`: %d QEMU runs in %d min (TCG, %d host CPUs, shared). "
           "Raw runs: %s/, serial logs: build/test/%s-*/.\n" %
           (ran, now, target, len(runs),
            round(a.seconds / 60), os.cpu_count() or 0, os.path.relpath(a.runs, a.repo),
            os.path.basename(os.path.normpath(a.runs))))
+    if a.knee_only == "yes":
+        print(section_knee(runs))
+        print(threads.section(runs))
+        return 0
     print(section_versus(runs, bisect))
     if a.kdump_only == "yes":
         return 0

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: make bench: crashes QEMU guests and writes bench/RESULTS.md and bench/memory.svg.
 #
-# Usage: bench/run.sh [--quick | --kdump-only | --arch arm64] [--out DIR] [--report-only]
+# Usage: bench/run.sh [--quick | --kdump-only | --knee-only | --arch arm64] [--out DIR] [--report-only]
 #
 # Every run is the whole cycle of tests/qemu/lib.sh's panic_scenario: Debian's
 # kernel boots with crashkernel=N M, the shipped loader arms our capture
@@ -29,6 +29,9 @@
 # (BENCH_KDUMP_BISECT=no skips it). RESULTS.md leads with the ratios.
 # --kdump-only (make bench-kdump): only that comparison, with dumpagent's own
 # bisection for a 1 GB guest; its results go to build/bench-kdump/.
+# --knee-only (make bench-knee): only the dump time against the reservation
+# (the knee, section 3c) and makedumpfile's threads (section 7); its results
+# go to build/bench-knee/.
 # --arch arm64 (make bench ARCH=arm64): only the smallest crashkernel= for
 # 1 and 4 GB guests, on arm64 (tests/qemu/test-arm64.sh, one run per trial:
 # Debian's arm64 kernel crashes, the small arm64 capture kernel captures)
@@ -57,6 +60,7 @@ QEMU_LIB_REPO=$REPO
 B_RESULTS=
 B_QUICK=no
 B_KDUMP_ONLY=no
+B_KNEE_ONLY=no
 B_ARCH=x86_64
 B_RUN=yes
 B_STALL=${BENCH_STALL:-90}
@@ -66,6 +70,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) B_QUICK=yes; shift ;;
 	--kdump-only) B_KDUMP_ONLY=yes; shift ;;
+	--knee-only) B_KNEE_ONLY=yes; shift ;;
 	--arch)
 		case ${2:-} in
 		x86_64 | arm64) B_ARCH=$2 ;;
@@ -79,23 +84,29 @@ while [ $# -gt 0 ]; do
 		B_RESULTS=$2
 		shift 2
 		;;
-	*) echo "usage: bench/run.sh [--quick | --kdump-only | --arch arm64] [--out DIR] [--report-only]" >&2; exit 100 ;;
+	*) echo "usage: bench/run.sh [--quick | --kdump-only | --knee-only | --arch arm64] [--out DIR] [--report-only]" >&2; exit 100 ;;
 	esac
 done
-if [ "$B_ARCH" = arm64 ] && [ "$B_QUICK$B_KDUMP_ONLY" != nono ]; then
-	echo "bench/run.sh: --arch arm64 excludes --quick and --kdump-only" >&2
+if [ "$B_ARCH" = arm64 ] && [ "$B_QUICK$B_KDUMP_ONLY$B_KNEE_ONLY" != nonono ]; then
+	echo "bench/run.sh: --arch arm64 excludes --quick, --kdump-only and --knee-only" >&2
 	exit 100
 fi
 # The quick bench keeps its runs apart, so it never mixes into the full results.
-if [ "$B_QUICK" = yes ] && [ "$B_KDUMP_ONLY" = yes ]; then
-	echo "bench/run.sh: --quick and --kdump-only exclude each other" >&2
+case $B_QUICK$B_KDUMP_ONLY$B_KNEE_ONLY in
+*yes*yes*)
+	echo "bench/run.sh: --quick, --kdump-only and --knee-only exclude each other" >&2
 	exit 100
-elif [ "$B_QUICK" = yes ]; then
+	;;
+esac
+if [ "$B_QUICK" = yes ]; then
 	B_PREFIX=bench-quick
 	B_RESULTS=${B_RESULTS:-$BUILD/bench-quick}
 elif [ "$B_KDUMP_ONLY" = yes ]; then
 	B_PREFIX=bench-kdump
 	B_RESULTS=${B_RESULTS:-$BUILD/bench-kdump}
+elif [ "$B_KNEE_ONLY" = yes ]; then
+	B_PREFIX=bench-knee
+	B_RESULTS=${B_RESULTS:-$BUILD/bench-knee}
 elif [ "$B_ARCH" = arm64 ]; then
 	B_PREFIX=bench-arm64
 	B_RESULTS=${B_RESULTS:-$REPO/bench}
@@ -269,6 +280,25 @@ versus() {
 	fi
 }
 
+# knee_runs: memory buys time (RESULTS.md section 3c): the same capture at
+# growing reservations; report.py finds the knee.
+knee_runs() {
+	for ck in 32 40 48 64 128; do
+		say "dump time against the reservation: 1 GB guest, crashkernel=${ck}M, default settings"
+		capture_run "knee-1G-${ck}M" 1G "$ck" time || :
+	done
+}
+
+# threads_runs: big machines (section 7, bench/threads.py): a 4-CPU guest
+# with the most RAM the host gives, THREADS=1, 2 and 4, at a reservation
+# that leaves memory out of it.
+threads_runs() {
+	for t in 1 2 4; do
+		say "makedumpfile's threads: $B_THREADS_MEM guest with 4 vCPUs, THREADS=$t, crashkernel=128M"
+		B_SMP=4 capture_run "threads-$t" "$B_THREADS_MEM" 128 mem "THREADS=$t" || :
+	done
+}
+
 # bisect MEM [distro|kdump-tools|arm64]: the smallest crashkernel= at which MEM's capture
 # completes, in 4 MB steps for the small kernel (from 32 MB up; arm64's
 # small kernel too, keyed arm64-MEM), in 8 MB
@@ -392,7 +422,7 @@ write_results() {
 		return
 	fi
 	python3 "$REPO/bench/report.py" --runs "$B_OUT" --repo "$REPO" --quick "$B_QUICK" \
-		--kdump-only "$B_KDUMP_ONLY" --seconds "$1" --svg "$B_RESULTS/memory.svg" \
+		--kdump-only "$B_KDUMP_ONLY" --knee-only "$B_KNEE_ONLY" --seconds "$1" --svg "$B_RESULTS/memory.svg" \
 		--previous "$B_RESULTS/RESULTS.md" >"$B_RESULTS/RESULTS.md.tmp"
 	mv -f "$B_RESULTS/RESULTS.md.tmp" "$B_RESULTS/RESULTS.md"
 	cat "$B_RESULTS/RESULTS.md"
@@ -447,6 +477,14 @@ python3 "$REPO/bench/kernel_cost.py" --measure "$BUILD/kernel" "$BUILD/capture" 
 started=$(date +%s)
 timeline_ok=no kdump_ok=no
 
+if [ "$B_KNEE_ONLY" = yes ]; then
+	knee_runs
+	threads_runs
+	echo $(($(date +%s) - started)) >"$B_OUT/seconds"
+	say "all runs done in $(cat "$B_OUT/seconds") s"
+	write_results "$(cat "$B_OUT/seconds")"
+	exit 0
+fi
 if [ "$B_KDUMP_ONLY" = yes ]; then
 	versus
 	if [ "${BENCH_KDUMP_BISECT:-yes}" != no ]; then
@@ -470,19 +508,8 @@ if [ "$B_QUICK" = no ]; then
 		say "smallest crashkernel= for a $m guest, distro mode (Debian's kernel, megasas disk)"
 		bisect "$m" distro
 	done
-	# Memory buys time (RESULTS.md section 3c): the same capture at growing
-	# reservations; report.py finds the knee.
-	for ck in 32 40 48 64 128; do
-		say "dump time against the reservation: 1 GB guest, crashkernel=${ck}M, default settings"
-		capture_run "knee-1G-${ck}M" 1G "$ck" time || :
-	done
-	# Big machines (section 7, bench/threads.py): a 4-CPU guest with the
-	# most RAM the host gives, THREADS=1, 2 and 4, at a reservation that
-	# leaves memory out of it.
-	for t in 1 2 4; do
-		say "makedumpfile's threads: $B_THREADS_MEM guest with 4 vCPUs, THREADS=$t, crashkernel=128M"
-		B_SMP=4 capture_run "threads-$t" "$B_THREADS_MEM" 128 mem "THREADS=$t" || :
-	done
+	knee_runs
+	threads_runs
 	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31; do
 		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"
 		capture_run "dump-${c%:*}-${c#*:}" 1G 64 mem "COMPRESSION=${c%:*}" "DUMP_LEVEL=${c#*:}" || :

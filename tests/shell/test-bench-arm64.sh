@@ -163,7 +163,7 @@ Not measured: run \`make bench ARCH=arm64\`.
 $END" "$(full "$T/bare.md")"
 
 out=$(sh "$REPO/bench/run.sh" --arch arm64 --quick 2>&1)
-same "--arch arm64 with --quick is a usage error" "100 bench/run.sh: --arch arm64 excludes --quick and --kdump-only" "$? $out"
+same "--arch arm64 with --quick is a usage error" "100 bench/run.sh: --arch arm64 excludes --quick, --kdump-only and --knee-only" "$? $out"
 out=$(sh "$REPO/bench/run.sh" --arch mips 2>&1)
 same "--arch takes x86_64 or arm64" "100 bench/run.sh: --arch needs x86_64 or arm64" "$? $out"
 finish
