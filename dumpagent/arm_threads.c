@@ -167,7 +167,7 @@ void arm_threads_cpus(enum arm_arch arch, const char *proc, unsigned threads, st
 	}
 	c->threads = 1;
 	(void)snprintf(c->warning, sizeof(c->warning),
-		       "THREADS=%u cut to one thread (nr_cpus=1): the boot CPU's APIC ID for "
+		       "THREADS: %u threads cut to one (nr_cpus=1): the boot CPU's APIC ID for "
 		       "disable_cpu_apicid= is not known (%s), and without it " INIT_HAZARD,
 		       threads, why);
 }

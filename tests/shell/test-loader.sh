@@ -655,7 +655,7 @@ case_threads_warned() {
 	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_err "$P: warning: THREADS=2 cut to one thread (nr_cpus=1): the boot CPU's APIC ID for disable_cpu_apicid= is not known (open $W/proc/cpuinfo: No such file or directory), and without it the capture kernel would start the other CPUs with INIT, which the crashed kernel's boot CPU may answer with a reset of the machine"
+	expect_err "$P: warning: THREADS: 2 threads cut to one (nr_cpus=1): the boot CPU's APIC ID for disable_cpu_apicid= is not known (open $W/proc/cpuinfo: No such file or directory), and without it the capture kernel would start the other CPUs with INIT, which the crashed kernel's boot CPU may answer with a reset of the machine"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
 }
 

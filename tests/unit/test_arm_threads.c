@@ -208,7 +208,7 @@ static void only_x86_64_with_threads_needs_the_boot_cpu(void **state)
 	assert_int_equal(c.threads, 1);
 	assert_int_equal(c.apicid, -1);
 	(void)snprintf(expect, sizeof(expect),
-		       "THREADS=4 cut to one thread (nr_cpus=1): the boot CPU's APIC ID for disable_cpu_apicid= "
+		       "THREADS: 4 threads cut to one (nr_cpus=1): the boot CPU's APIC ID for disable_cpu_apicid= "
 		       "is not known (open %s/cpuinfo: No such file or directory), and without it the capture "
 		       "kernel would start the other CPUs with INIT, which the crashed kernel's boot CPU may "
 		       "answer with a reset of the machine", root);
