@@ -56,10 +56,10 @@ static int add_words(char *out, size_t size, size_t *n, const char *running, con
 	return 0;
 }
 
-int arm_cmdline(const char *running, unsigned cpus, const char *uuid, const char *fstype,
+int arm_cmdline(const char *running, unsigned cpus, long apicid, const char *uuid, const char *fstype,
 		const char *append, char *out, size_t len)
 {
-	char target[128], ncpus[32];
+	char target[128], ncpus[64];
 	size_t n = 0;
 
 	out[0] = '\0';
@@ -68,6 +68,9 @@ int arm_cmdline(const char *running, unsigned cpus, const char *uuid, const char
 	if (n == 0 && add(out, len, &n, "console=tty0", 12) < 0)
 		return -1;
 	(void)snprintf(ncpus, sizeof(ncpus), "nr_cpus=%u", cpus ? cpus : 1);
+	if (cpus > 1 && apicid >= 0)
+		(void)snprintf(ncpus + strlen(ncpus), sizeof(ncpus) - strlen(ncpus), " disable_cpu_apicid=%ld",
+			       apicid);
 	if (add(out, len, &n, ncpus, strlen(ncpus)) < 0 ||
 	    add(out, len, &n, CAPTURE_OPTIONS, strlen(CAPTURE_OPTIONS)) < 0 ||
 	    add_words(out, len, &n, running, "dumpagent.") < 0)

@@ -51,15 +51,14 @@ struct plan {
 	struct arm_crashkernel ck; /* its crashkernel= words, by form */
 	enum arm_arch arch; /* the running kernel's (DUMPAGENT_ARCH in tests) */
 	struct arm_stack stack; /* dumpagent.lvm=, .md=, .luks= and the keyfile; "" each for a plain target */
-	unsigned threads; /* THREADS for this machine's RAM and CPUs: the capture kernel's nr_cpus */
+	struct arm_cpus cpus; /* THREADS for this machine's CPUs: the capture kernel's nr_cpus and disable_cpu_apicid= */
 };
 
 /* THREADS above 1: what no test here has answered yet (arm_threads.h). */
 #define THREADS_WARNING                                                                                \
 	"THREADS asks for more than one makedumpfile thread: makedumpfile before 1.7.8 can write "    \
-	"corrupt pages with --num-threads (upstream fix 65bf4c9), and on x86_64 the capture kernel "  \
-	"starts the other CPUs without disable_cpu_apicid=; set THREADS=auto unless you have "        \
-	"checked both"
+	"corrupt pages with --num-threads (upstream fix 65bf4c9); set THREADS=auto unless yours is "  \
+	"1.7.8 or later"
 
 static int refuse(int code, const char *why)
 {
@@ -296,8 +295,8 @@ static int put_cmdline(const struct plan *p, const struct config *cfg, const str
 
 	if (*p->asked)
 		arm_put("crashkernel_asked", p->asked);
-	if (arm_cmdline(p->running, p->threads, t ? t->uuid : NULL, t ? t->mount.fstype : NULL, distro ? "" : append, cmdline,
-			sizeof(cmdline)) < 0 ||
+	if (arm_cmdline(p->running, p->cpus.threads, p->cpus.apicid, t ? t->uuid : NULL, t ? t->mount.fstype : NULL,
+			distro ? "" : append, cmdline, sizeof(cmdline)) < 0 ||
 	    (distro && arm_cmdline_distro(append, cmdline, sizeof(cmdline)) < 0)) {
 		log_error("the capture kernel's command line is longer than %d bytes; shorten CMDLINE_APPEND",
 			  ARM_CMDLINE_MAX - 1);
@@ -399,10 +398,11 @@ int command_arm_plan(int argc, char **argv)
 		arm_put(name, config_get(&cfg, (enum config_key)k));
 	}
 	arm_put("arch", arm_arch_name(p.arch));
-	p.threads = arm_threads(config_get(&cfg, KEY_THREADS), arm_cpus_online(arm_sysfs_dir()));
-	(void)snprintf(num, sizeof(num), "%u", p.threads);
+	arm_threads_cpus(p.arch, arm_proc_dir(),
+			 arm_threads(config_get(&cfg, KEY_THREADS), arm_cpus_online(arm_sysfs_dir())), &p.cpus);
+	(void)snprintf(num, sizeof(num), "%u", p.cpus.threads);
 	arm_put("threads", num);
-	arm_put("threads_warning", p.threads > 1 ? THREADS_WARNING : "");
+	arm_put("threads_warning", p.cpus.threads > 1 ? THREADS_WARNING : p.cpus.warning);
 	if (p.check != CHECK_NONE)
 		put_load(&p, &cfg, is_auto ? &t : NULL, &mp, reserved);
 	if (is_auto)

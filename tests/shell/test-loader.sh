@@ -637,13 +637,36 @@ fake_drm_card() {
 }
 
 # BSOD=1 on a display no capture kernel draws on: armed, with a warning that
-# THREADS=2: nr_cpus=2 on the capture command line, and the warning of what
-# no test has answered (makedumpfile's race, x86's INIT); auto: nr_cpus=1.
+# THREADS=2 on x86_64 (the host's uname, no DUMPAGENT_ARCH): nr_cpus=2 and
+# disable_cpu_apicid= with /proc/cpuinfo's apicid of processor 0 (not the
+# first block here), and the warning of what no test has answered
+# (makedumpfile's race). Without cpuinfo: one CPU, and the warning says why.
+THREADS_RACE="$P: warning: THREADS asks for more than one makedumpfile thread: makedumpfile before 1.7.8 can write corrupt pages with --num-threads (upstream fix 65bf4c9); set THREADS=auto unless yours is 1.7.8 or later"
 case_threads_warned() {
 	echo THREADS=2 >>"$W/conf"
+	printf 'processor\t: 1\ninitial apicid\t: 2\napicid\t\t: 2\n\nprocessor\t: 0\ninitial apicid\t: 6\napicid\t\t: 6\n\n' \
+		>"$W/proc/cpuinfo"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_err "$P: warning: THREADS asks for more than one makedumpfile thread: makedumpfile before 1.7.8 can write corrupt pages with --num-threads (upstream fix 65bf4c9), and on x86_64 the capture kernel starts the other CPUs without disable_cpu_apicid=; set THREADS=auto unless you have checked both"
+	expect_err "$THREADS_RACE"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
+		--append="$(echo "$BASE" | sed 's/nr_cpus=1/nr_cpus=2 disable_cpu_apicid=6/')"
+	rm -f "$W/run/loaded" "$W/kexec.args" "$W/proc/cpuinfo"
+	echo 0 >"$W/sys/kernel/kexec_crash_loaded"
+	run --config "$W/conf"
+	expect_rc 0
+	expect_err "$P: warning: THREADS: 2 threads cut to one (nr_cpus=1): the boot CPU's APIC ID for disable_cpu_apicid= is not known (open $W/proc/cpuinfo: No such file or directory), and without it the capture kernel would start the other CPUs with INIT, which the crashed kernel's boot CPU may answer with a reset of the machine"
+	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+}
+
+# arm64 starts CPUs through PSCI, not INIT: THREADS=2 is nr_cpus=2 alone.
+case_arm64_threads() {
+	echo THREADS=2 >>"$W/conf"
+	export DUMPAGENT_ARCH=aarch64
+	run --config "$W/conf"
+	unset DUMPAGENT_ARCH
+	expect_rc 0
+	expect_err "$THREADS_RACE"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$(echo "$BASE" | sed 's/nr_cpus=1/nr_cpus=2/')"
 }
 
@@ -1171,7 +1194,7 @@ console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
 file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses arm64_restore_gets_text
 arm64_restore_refused_without_text arm64_kallsyms_copy_fails_restores arm64_bind_mount_fails arm64_unshare_refused
-arm64_dry_run_shows_text lockdown_says_so threads_warned bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
+arm64_dry_run_shows_text lockdown_says_so threads_warned arm64_threads bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
 noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
 shrink_nothing_to_give reserved_below_need reserved_without_margin reserve reserve_without_grub help usage_error check_config
 reserve_etc_default_without_grub reserve_again_replaces_ours reserve_refuses_second_crashkernel

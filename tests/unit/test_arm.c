@@ -319,19 +319,28 @@ static void cmdline_takes_consoles_and_dumpagent_words(void **state)
 	(void)state;
 	assert_int_equal(arm_cmdline("BOOT_IMAGE=/v console=tty0 root=x \"dumpagent.note=a b\" quiet "
 				     "\"console=ttyS0,115200\"\tdumpagent.shell=1 -- console=ttyS1 "
-				     "dumpagent.init=1", 1, "0a1b-2c3d", "vfat", "loglevel=7", out,
+				     "dumpagent.init=1", 1, -1, "0a1b-2c3d", "vfat", "loglevel=7", out,
 				     sizeof(out)), 0);
 	assert_string_equal(out, "console=tty0 \"console=ttyS0,115200\" nr_cpus=1 reset_devices "
 				 "irqpoll panic=10 printk.devkmsg=on \"dumpagent.note=a b\" "
 				 "dumpagent.shell=1 dumpagent.target=UUID=0a1b-2c3d "
 				 "dumpagent.fstype=vfat loglevel=7");
-	assert_int_equal(arm_cmdline("root=x consolex=1", 1, NULL, NULL, "", out, sizeof(out)), 0);
+	assert_int_equal(arm_cmdline("root=x consolex=1", 1, -1, NULL, NULL, "", out, sizeof(out)), 0);
 	assert_string_equal(out, "console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 "
 				 "printk.devkmsg=on");
-	/* threads: one CPU each */
-	assert_int_equal(arm_cmdline("console=ttyS0", 4, NULL, NULL, "", out, sizeof(out)), 0);
+	/* threads: one CPU each; on x86_64 without the boot CPU (arm_threads.h) */
+	assert_int_equal(arm_cmdline("console=ttyS0", 4, -1, NULL, NULL, "", out, sizeof(out)), 0);
 	assert_string_equal(out, "console=ttyS0 nr_cpus=4 reset_devices irqpoll panic=10 printk.devkmsg=on");
-	assert_int_equal(arm_cmdline("", 1, NULL, NULL, "", small, sizeof(small)), -1);
+	assert_int_equal(arm_cmdline("console=ttyS0", 4, 0, NULL, NULL, "", out, sizeof(out)), 0);
+	assert_string_equal(out, "console=ttyS0 nr_cpus=4 disable_cpu_apicid=0 reset_devices irqpoll panic=10 "
+				 "printk.devkmsg=on");
+	assert_int_equal(arm_cmdline("console=ttyS0", 2, 65534, NULL, NULL, "", out, sizeof(out)), 0);
+	assert_string_equal(out, "console=ttyS0 nr_cpus=2 disable_cpu_apicid=65534 reset_devices irqpoll "
+				 "panic=10 printk.devkmsg=on");
+	/* one CPU: no other CPU is started, and so none is disabled */
+	assert_int_equal(arm_cmdline("console=ttyS0", 1, 6, NULL, NULL, "", out, sizeof(out)), 0);
+	assert_string_equal(out, "console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on");
+	assert_int_equal(arm_cmdline("", 1, -1, NULL, NULL, "", small, sizeof(small)), -1);
 }
 
 static void sha256_known_answers(void **state)
