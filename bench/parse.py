@@ -324,6 +324,9 @@ def parse(work):
         m = re.search(r"dumpagent: peak RSS: agent (\d+) KiB, makedumpfile (\d+) KiB", t)
         if m:
             run["agent_rss_kib"], run["mdf_rss_kib"] = int(m.group(1)), int(m.group(2))
+        m = re.search(r"dumpagent: makedumpfile: (\d+) threads", t)
+        if m:
+            run["threads_ran"] = int(m.group(1))
         m = re.search(r"dumpagent: vmcore: kernel \S+, \d+ CPU notes, (\d+) MiB of memory", t)
         if m:
             run["vmcore_mib"] = int(m.group(1))

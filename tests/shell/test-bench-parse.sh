@@ -21,6 +21,7 @@ run_dir() { # DIR: a complete capture
 111.100${tab}[    0.000000] Memory: 20000K/33000K available (3000K kernel code, 600K rwdata, 900K rodata, 800K init, 200K bss, 13000K reserved, 0K cma-reserved)
 114.000${tab}[    2.500000] Run /init as init process
 115.000${tab}dumpagent: vmcore: kernel 6.1.0-57-amd64, 2 CPU notes, 1011 MiB of memory in 3 segments
+129.000${tab}dumpagent: makedumpfile: 2 threads, one a CPU (nr_cpus=2)
 130.000${tab}dumpagent: peak RSS: agent 1500 KiB, makedumpfile 3200 KiB
 130.100${tab}dumpagent: report written (path=/var/crash/x/y.crash, VmCore embedded)
 131.000${tab}dumpagent: done (status=complete)
@@ -59,6 +60,7 @@ assert round(r["total_s"], 3) == sum(want), ("total", r["total_s"])
 assert round(r["events"]["panic"], 3) == -3.5, ("panic on the capture clock", r["events"]["panic"])
 assert r["agent_rss_kib"] == 1500 and r["mdf_rss_kib"] == 3200, "peak RSS"
 assert r["vmcore_mib"] == 1011, "vmcore size"
+assert r["threads_ran"] == 2, "makedumpfile's threads, the agent's count"
 assert r["dump_bytes"] == 2000 and r["report_bytes"] == 3000, "file sizes"
 assert r["report_vmcore"] == "embedded", "VmCore"
 assert r["kernel_memory"]["total"] == 33000 and r["kernel_memory"]["bss"] == 200, "Memory: line"

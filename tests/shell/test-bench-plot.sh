@@ -153,9 +153,10 @@ def run(phase, total_kib, rss_kib, ok=True):
             "events": {"panic": 0.0, "dump_start": 10.0, "dump": 10.0 + phase}}
 runs = {"threads-1": run(40.0, 100 * 1024, 10 * 1024), "threads-2": run(25.0, 99 * 1024, 12 * 1024),
         "threads-4": run(20.0, 97 * 1024, 16 * 1024, ok=False)}
+runs["threads-2"]["threads_ran"] = 2  # the agent's "makedumpfile: 2 threads"; none with one
 text = threads.section(runs)
-want = ["| 1 | 20G | 128 | 40.0 | 50.0 | 1.00 | 100.0 | 10.0 | - |",
-        "| 2 | 20G | 128 | 25.0 | 35.0 | 0.62 | 99.0 | 12.0 | 3.0 |",
+want = ["| 1 | 1 | 20G | 128 | 40.0 | 50.0 | 1.00 | 100.0 | 10.0 | - |",
+        "| 2 | 2 | 20G | 128 | 25.0 | 35.0 | 0.62 | 99.0 | 12.0 | 3.0 |",
         "Not completed: THREADS=4.", "| 1 | 512 | 2048 |", "| 2 | 320 | 1280 |"]
 for w in want:
     assert w in text, (w, text)
