@@ -14,7 +14,10 @@
 # crashkernel=128M). Seen red on 2026-12-03 in about a third of the runs,
 # with libgcc_s.so.1 in the image: Debian 12's makedumpfile 1.7.2 aborted
 # "libgcc_s.so.1 must be installed for pthread_exit to work" as its threads
-# ended (more often on a busy host); the test fails then, by design.
+# ended (more often on a busy host); the test fails then, by design. strace
+# in the capture showed why: each thread calls close(0) as it ends, and the
+# first pthread_exit's dlopen of libgcc_s gets fd 0, which the other
+# thread's close(0) can close before glibc reads and maps it.
 # Environment: CRASHKERNEL, QEMU_MEM, QEMU_TIMEOUT.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
