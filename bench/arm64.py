@@ -198,8 +198,8 @@ def section(d):
                                                             kernel_words(got, "arm64"), x86_makedumpfile(d)), "",
            table(["guest RAM", "x86_64 smallest", "arm64 smallest", "arm64 / x86_64",
                   "x86_64 estimate", "arm64 estimate"], rows(got)), ""] + distro_part(got) + [
-           "The estimates are `dumpagent arm-need` of the build that wrote this section (bench/run.sh "
-           "--report-only rewrites it with the runs kept) for the kernel and initramfs booted here with the "
+           "The estimates are `dumpagent arm-need` of the build that made build/bench-arm64 "
+           "(bench/run.sh --arch arm64 --report-only recomputes them with the runs kept) for the kernel and initramfs booted here with the "
            "guest's MemTotal (section 1); the loader refuses a reservation below them. arm64's working "
            "memory for the small kernel (ARM_WORK_MB_ARM64 in dumpagent/arm_reserve.h) is calibrated from "
            "these trials: the estimate is not to be above the smallest reservation that worked, nor at or "

@@ -39,8 +39,9 @@
 # guest size so that both are measured under the same conditions; the same
 # bisection, keyed arm64-MEM. Its runs go to build/bench-arm64/, and its
 # section (bench/arm64.py, between markers) replaces only its own in
-# RESULTS.md; the full bench prints that section again. Some 18 trials:
-# 30 to 60 minutes expected (one arm64 trial at 1 GB took 36 s).
+# RESULTS.md; the full bench prints that section again. 16 trials of the
+# small kernels took 11 minutes; arm64's distro mode (Debian's arm64 kernel
+# as the capture kernel, keyed arm64-distro-MEM, 8 MB steps) adds its own.
 # --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
