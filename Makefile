@@ -275,7 +275,8 @@ demo: all capture-kernel
 # The figures of bench/RESULTS.md and bench/memory.svg (QEMU, ~30 min); not part of check.
 # make bench ARCH=arm64: only the smallest crashkernel= for 1 and 4 GB guests
 # on arm64 and x86_64, both small kernels, in one run (bench/run.sh --arch
-# arm64, 30 to 60 minutes); it rewrites only its section of bench/RESULTS.md.
+# arm64: 11 minutes for 16 trials of the small kernels, more with the distro
+# mode's); it rewrites only its section of bench/RESULTS.md.
 ifeq ($(ARCH),arm64)
 bench: all agent-arm64 $(B)/arm64/root/packages makedumpfile
 	$(MAKE) capture-kernel ARCH=arm64

@@ -22,8 +22,10 @@ BEGIN = "<!-- arm64 begin: make bench ARCH=arm64 rewrites this section in place 
 END = "<!-- arm64 end -->"
 HEAD = "## 1b. arm64 beside x86_64: smallest working reservation"
 SIZES = ("1G", "4G")
-ARCHES = (("x86_64", ""), ("arm64", "arm64-"))  # (name, its bisect.txt key's prefix)
-KERNEL_KIND = {"x86_64": "bzImage, compressed", "arm64": "Image, not compressed"}
+# (name, its bisect.txt key's prefix), in the order a size's bisections run
+ARCHES = (("x86_64", ""), ("arm64", "arm64-"), ("arm64 distro", "arm64-distro-"))
+KERNEL_KIND = {"x86_64": "bzImage, compressed", "arm64": "Image, not compressed",
+               "arm64-distro": "Debian's arm64 vmlinuz"}
 
 
 def table(head, rows):
@@ -153,6 +155,28 @@ def kernel_words(got, arch):
     return "%s, %.1f MiB, %s" % (k[1], k[0] / 1048576.0, KERNEL_KIND[arch])
 
 
+def distro_rows(got):
+    out = []
+    for mem in SIZES:
+        d = smallest(got["bisect"], "arm64-distro-" + mem)
+        out.append([mem.replace("G", " GB"), cell_mb(d), estimate(got, "arm64-distro", mem, d)])
+    return out
+
+
+def distro_part(got):
+    """The distro mode's table, when this run bisected it (runs before it had none)."""
+    if not any(r[0].startswith("arm64-distro-") for r in got["bisect"]):
+        return []
+    return ["arm64's distro mode: Debian's arm64 kernel (%s) as the capture kernel too, with the modules "
+            "of the target's chain (virtio-pci, virtio-blk, ext4's) in the same initramfs "
+            "(tests/qemu/test-arm64.sh with ARM64_CAPTURE=debian), in 8 MB steps from 96, 128, 160, 192 "
+            "and 256 MB. x86_64's distro mode is section 1's, from the full make bench: another run, and "
+            "a megasas disk." % kernel_words(got, "arm64-distro"), "",
+            table(["guest RAM", "arm64 distro smallest", "arm64 distro estimate"], distro_rows(got)), "",
+            "Its working memory (ARM_DISTRO_WORK_MB_ARM64) is calibrated from these trials as the small "
+            "kernel's is.", ""]
+
+
 def section(d):
     """The section, markers included, from the runs in d."""
     got = load(d)
@@ -173,9 +197,9 @@ def section(d):
                                                             round(got["seconds"] / 60.0), kernel_words(got, "x86_64"),
                                                             kernel_words(got, "arm64"), x86_makedumpfile(d)), "",
            table(["guest RAM", "x86_64 smallest", "arm64 smallest", "arm64 / x86_64",
-                  "x86_64 estimate", "arm64 estimate"], rows(got)), "",
-           "The estimates are `dumpagent arm-need` of the build that wrote this section (bench/run.sh "
-           "--report-only rewrites it with the runs kept) for the kernel and initramfs booted here with the "
+                  "x86_64 estimate", "arm64 estimate"], rows(got)), ""] + distro_part(got) + [
+           "The estimates are `dumpagent arm-need` of the build that made build/bench-arm64 "
+           "(bench/run.sh --arch arm64 --report-only recomputes them with the runs kept) for the kernel and initramfs booted here with the "
            "guest's MemTotal (section 1); the loader refuses a reservation below them. arm64's working "
            "memory for the small kernel (ARM_WORK_MB_ARM64 in dumpagent/arm_reserve.h) is calibrated from "
            "these trials: the estimate is not to be above the smallest reservation that worked, nor at or "
@@ -184,6 +208,8 @@ def section(d):
         for arch, prefix in ARCHES:
             key = prefix + mem
             steps = trials(got, key)
+            if not steps and prefix == "arm64-distro-":
+                continue  # a run before the distro mode was bisected
             mb = smallest(got["bisect"], key)
             out.append("- %s, %s: %s.%s" % (arch, mem.replace("G", " GB"), steps or "not measured",
                                             memory_line(got, key, mb) if mb else ""))

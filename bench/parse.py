@@ -327,6 +327,8 @@ def parse(work):
         m = re.search(r"dumpagent: makedumpfile: (\d+) threads", t)
         if m:
             run["threads_ran"] = int(m.group(1))
+        if "made no dump: once more with one" in t:
+            run["threads_ran"] = 1  # the dump that counts is the one-thread retry's
         m = re.search(r"dumpagent: vmcore: kernel \S+, \d+ CPU notes, (\d+) MiB of memory", t)
         if m:
             run["vmcore_mib"] = int(m.group(1))

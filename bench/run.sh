@@ -39,8 +39,9 @@
 # guest size so that both are measured under the same conditions; the same
 # bisection, keyed arm64-MEM. Its runs go to build/bench-arm64/, and its
 # section (bench/arm64.py, between markers) replaces only its own in
-# RESULTS.md; the full bench prints that section again. Some 18 trials:
-# 30 to 60 minutes expected (one arm64 trial at 1 GB took 36 s).
+# RESULTS.md; the full bench prints that section again. 16 trials of the
+# small kernels took 11 minutes; arm64's distro mode (Debian's arm64 kernel
+# as the capture kernel, keyed arm64-distro-MEM, 8 MB steps) adds its own.
 # --out DIR: where RESULTS.md and memory.svg go (default bench/, or
 # build/bench-quick/ with --quick). --report-only: no QEMU; parse the runs
 # kept from the last bench again and rewrite the results.
@@ -116,6 +117,7 @@ else
 fi
 B_OUT=$BUILD/$B_PREFIX
 B_KERNEL_ARM64=$BUILD/capture-arm64/vmlinuz
+B_DEBIAN_ARM64='' # Debian's arm64 kernel, once test-arm64.sh has cached it (debian_arm64)
 TEST_NAME=bench/run.sh # lib.sh's fail names it, until a run's qemu_setup
 
 say() {
@@ -200,15 +202,16 @@ distro_run() {
 	parse_run "$WORK"
 }
 
-# arm64_run NAME MEM CRASHKERNEL_MB: one run of tests/qemu/test-arm64.sh
-# (Debian's arm64 kernel crashes, the small arm64 capture kernel captures,
-# with the bench hook as in capture_run); writes $B_OUT/runs/NAME.json,
+# arm64_run NAME MEM CRASHKERNEL_MB [small|debian]: one run of
+# tests/qemu/test-arm64.sh (Debian's arm64 kernel crashes, the small arm64
+# capture kernel captures, or with debian Debian's arm64 kernel with the
+# target's modules: ARM64_CAPTURE; the bench hook as in capture_run); writes $B_OUT/runs/NAME.json,
 # succeeds iff the test passed: a complete capture whose dump it read back.
 # The test ends a guest that runs past QEMU_TIMEOUT; stamp.py one whose
 # console is silent for BENCH_STALL_ARM64 s (default 300: arm64 under TCG is
 # slower than x86_64, and a slow capture must not count as a failed one).
 arm64_run() {
-	b_name=$1 b_mem=$2 b_ck=$3 b_rc=0
+	b_name=$1 b_mem=$2 b_ck=$3 b_rc=0 b_capture=${4:-small}
 	case $b_mem in 4G) b_timeout=1800 ;; *) b_timeout=900 ;; esac
 	WORK=$BUILD/test/$B_PREFIX-$b_name
 	b_log=$BUILD/test/$B_PREFIX-$b_name.log
@@ -218,7 +221,7 @@ arm64_run() {
 	mkdir -p "$BUILD/test"
 	python3 "$REPO/bench/stamp.py" "$WORK/serial.log" "$b_log.stamps" --stall "${BENCH_STALL_ARM64:-300}" &
 	b_stamper=$!
-	ARM64_NAME=$B_PREFIX-$b_name ARM64_CAPTURE=small QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M \
+	ARM64_NAME=$B_PREFIX-$b_name ARM64_CAPTURE=$b_capture QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M \
 		QEMU_TIMEOUT=$b_timeout FIRST_APPEND=DUMPAGENT_NEED_UNCHECKED=1 \
 		ARM64_CONF='CMDLINE_APPEND="dumpagent.bench=mem printk.devkmsg=on"' \
 		sh "$REPO/tests/qemu/test-arm64.sh" >"$b_log" 2>&1 || b_rc=$?
@@ -239,7 +242,7 @@ arm64_run() {
 		echo "crashkernel_mb=$b_ck"
 		echo "mode=mem"
 		echo "scenario_rc=$b_rc"
-		echo "settings=arch=arm64"
+		echo "settings=arch=arm64 capture=$b_capture"
 		echo "test_rc=$b_rc"
 		echo "test_fail=$(sed -n 's/^FAIL: [^:]*: //p' "$WORK/scenario.log" | head -n 1 | cut -c 1-160)"
 	} >"$WORK/meta"
@@ -315,6 +318,7 @@ bisect() {
 	[ "${2:-}" != distro ] || { key=distro-$1 step=8 ups="96 104 128 160 192"; }
 	[ "${2:-}" != kdump-tools ] || { key=kdump-tools-$1 step=8 ups="96 128 160 192"; }
 	[ "${2:-}" != arm64 ] || key=arm64-$1
+	[ "${2:-}" != arm64-distro ] || { key=arm64-distro-$1 step=8 ups="96 128 160 192 256"; }
 	for ck in $ups; do
 		if [ "$key $ck" = "kdump-tools-1G 128" ] && [ "$kdump_ok" = yes ]; then
 			hi=128
@@ -358,6 +362,7 @@ trial() {
 	case $1 in
 	distro-*) distro_run "bisect-$1-${3}M" "$2" "$3" ;;
 	kdump-tools-*) system_run "bisect-$1-${3}M" kdump-tools "$3" ;;
+	arm64-distro-*) arm64_run "bisect-$1-${3}M" "$2" "$3" debian ;;
 	arm64-*) arm64_run "bisect-$1-${3}M" "$2" "$3" ;;
 	*) capture_run "bisect-$1-${3}M" "$2" "$3" mem ;;
 	esac
@@ -387,21 +392,31 @@ estimates() {
 # lines, with each architecture's kernel and the initramfs its trials booted.
 # arm-need knows an arm64 kernel by its header.
 estimates_arm64() {
+	debian_arm64
 	: >"$B_OUT/estimates.txt"
 	for m in 1 4; do
 		mkdir -p "$B_OUT/proc-${m}G"
 		echo "MemTotal: $((m * 1048576)) kB" >"$B_OUT/proc-${m}G/meminfo"
 		estimate_trial x86_64 "$CAPTURE_KERNEL" "${m}G" "$B_PREFIX-bisect-${m}G"
 		estimate_trial arm64 "$B_KERNEL_ARM64" "${m}G" "$B_PREFIX-bisect-arm64-${m}G"
+		[ -z "$B_DEBIAN_ARM64" ] ||
+			estimate_trial arm64-distro "$B_DEBIAN_ARM64" "${m}G" "$B_PREFIX-bisect-arm64-distro-${m}G" distro
 	done
 }
 
-# estimate_trial ARCH KERNEL MEM TRIAL: estimate's line for the initramfs of
+# debian_arm64: B_DEBIAN_ARM64, the newest Debian arm64 kernel that
+# tests/qemu/test-arm64.sh cached (the one the distro trials booted), or ''.
+debian_arm64() {
+	B_DEBIAN_ARM64=$(find "$BUILD/arm64/debian-kernel" -mindepth 2 -maxdepth 2 -name vmlinuz 2>/dev/null | sort -V | tail -n 1)
+}
+
+# estimate_trial ARCH KERNEL MEM TRIAL [MODE]: estimate's line (MODE small
+# unless given) for the initramfs of
 # the first of this run's TRIAL-NM runs (in $B_OUT/workdirs, so never an
 # older run's left in build/test) that has one.
 estimate_trial() {
 	grep -E "/$4-[0-9]+M\$" "$B_OUT/workdirs" | while read -r w; do
-		[ ! -f "$w/capture.img" ] || { estimate small "$3" "$2" "$w/capture.img" "$1"; break; }
+		[ ! -f "$w/capture.img" ] || { estimate "${5:-small}" "$3" "$2" "$w/capture.img" "$1"; break; }
 	done
 }
 
@@ -466,7 +481,12 @@ if [ "$B_ARCH" = arm64 ]; then
 		bisect "$m"
 		say "smallest crashkernel= for a $m guest: arm64, the small arm64 kernel (tests/qemu/test-arm64.sh)"
 		bisect "$m" arm64
+		say "smallest crashkernel= for a $m guest: arm64, Debian's arm64 kernel as the capture kernel (ARM64_CAPTURE=debian)"
+		bisect "$m" arm64-distro
 	done
+	debian_arm64
+	[ -z "$B_DEBIAN_ARM64" ] ||
+		echo "arm64-distro $(wc -c <"$B_DEBIAN_ARM64") ${B_DEBIAN_ARM64#"$REPO"/}" >>"$B_OUT/kernels.txt"
 	estimates
 	echo $(($(date +%s) - started)) >"$B_OUT/seconds"
 	say "all runs done in $(cat "$B_OUT/seconds") s"

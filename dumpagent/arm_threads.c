@@ -159,7 +159,9 @@ void arm_threads_cpus(enum arm_arch arch, const char *proc, unsigned threads, st
 	c->threads = threads;
 	c->apicid = -1;
 	c->warning[0] = '\0';
-	if (arch != ARM_ARCH_X86_64 || threads <= 1)
+	/* Only arm64 is known to start CPUs without INIT: any other (x86_64,
+	 * or an architecture not known) needs the boot CPU's APIC ID. */
+	if (arch == ARM_ARCH_ARM64 || threads <= 1)
 		return;
 	if (arm_boot_apicid(proc, &apicid, why, sizeof(why)) == 0) {
 		c->apicid = (long)apicid;

@@ -19,8 +19,10 @@
  * that CPU itself: it is told disable_cpu_apicid=<the BSP's APIC ID>, and
  * then never brings that CPU up (unless it is its own boot CPU, when the
  * crash was on it). kdump-utils passes it too, from /proc/cpuinfo's
- * "apicid" of processor 0; 6.9 dropped the parameter and finds the BSP as
- * the lowest APIC ID, and an unknown parameter is only passed on to init.
+ * "apicid" of processor 0; later kernels (upstream 5c5682b9f87a) take the
+ * first APIC ID the firmware enumerates, or APICBASE's BSP bit, and keep a
+ * crash kernel to one CPU when they cannot tell; an unknown parameter is
+ * only passed on to init.
  * Without that ID, arm_threads_cpus keeps the capture to one CPU. arm64
  * starts CPUs through PSCI, not INIT: nothing there. */
 /* THREADS=N is at most this. */

@@ -106,6 +106,23 @@ case $(mdf_section static) in
 esac
 check "an initramfs without libraries: the static makedumpfile" "$r" "$(mdf_section static)"
 
+# The distro mode's table, when the run bisected it (the runs before had none).
+grep -q "arm64's distro mode" "$T/section.md"
+check "no arm64-distro trials: no distro table" "$((!$?))" "$(grep -n distro "$T/section.md")"
+mkdir -p "$T/distro" && cp -r "$D"/* "$T/distro/"
+printf '%s\n' "arm64-distro-1G 96 fail" "arm64-distro-1G 128 ok" "arm64-distro-1G 112 ok" "arm64-distro-1G 104 fail" \
+	"arm64-distro-1G 112 smallest" "arm64-distro-4G 96 ok" "arm64-distro-4G 48 fail" "arm64-distro-4G 72 fail" \
+	"arm64-distro-4G 88 ok" "arm64-distro-4G 80 ok" "arm64-distro-4G 80 smallest" >>"$T/distro/bisect.txt"
+printf '%s\n' "arm64-distro 1G 115343360 142606336" "arm64-distro 4G 117440512 142606336" >>"$T/distro/estimates.txt"
+echo "arm64-distro 31000000 build/arm64/debian-kernel/linux-image-6.1.0-57-arm64/vmlinuz" >>"$T/distro/kernels.txt"
+python3 "$REPO/bench/arm64.py" "$T/distro" >"$T/distro.md" 2>&1
+same "the distro table: each smallest and its estimate, one refusing a reservation that worked" \
+	"| 1 GB | 112 MB | 110 MiB |
+| 4 GB | 80 MB | 112 MiB (refuses 80 MB, which worked) |" "$(grep '^| [14] GB | [0-9]* MB | [0-9]* MiB' "$T/distro.md")"
+grep -qF -- "- arm64 distro, 4 GB: 96: ok; 48: fail; 72: fail; 88: ok; 80: ok." "$T/distro.md" &&
+	grep -qF "(build/arm64/debian-kernel/linux-image-6.1.0-57-arm64/vmlinuz, 29.6 MiB, Debian's arm64 vmlinuz)" "$T/distro.md"
+check "the distro trials and Debian's kernel" $? "$(grep -n 'distro' "$T/distro.md")"
+
 same "the section is between its markers" "$BEGIN|$END" "$(head -n 1 "$T/section.md")|$(tail -n 1 "$T/section.md")"
 
 # The splice: everything outside the markers stays byte for byte.

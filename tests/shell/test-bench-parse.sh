@@ -99,6 +99,13 @@ sed -i '/dumpagent: done/d; /dumpagent-bench/d; /reboot:/d' "$T/stall/stamps.tsv
 echo "# stalled" >>"$T/stall/stamps.tsv"
 c=$(cause "$T/stall")
 if [ "$c" = "hung: no serial output for the stall limit" ]; then ok "a stall is the cause"; else bad "stall cause: '$c'"; fi
+# A threaded dump that failed and was made again with one thread: the
+# threads that ran are the retry's one, not the first attempt's two.
+run_dir "$T/retry"
+sed -i 's/^130.000\t/129.500\tdumpagent: makedumpfile with 2 threads made no dump: once more with one\n&/' "$T/retry/stamps.tsv"
+python3 "$REPO/bench/parse.py" "$T/retry" >"$T/retry.json"
+same "a one-thread retry counts as one thread" 1 \
+	"$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["threads_ran"])' "$T/retry.json")"
 # A run of tests/qemu/test-arm64.sh (make bench ARCH=arm64): it works only
 # if the test passed too, and the test's FAIL line is the cause the serial
 # log cannot give.

@@ -644,6 +644,7 @@ fake_drm_card() {
 THREADS_RACE="$P: warning: THREADS asks for more than one makedumpfile thread: makedumpfile before 1.7.8 can write corrupt pages with --num-threads (upstream fix 65bf4c9); set THREADS=auto unless yours is 1.7.8 or later"
 case_threads_warned() {
 	echo THREADS=2 >>"$W/conf"
+	export DUMPAGENT_ARCH=x86_64 # what the case is about, on any host
 	printf 'processor\t: 1\ninitial apicid\t: 2\napicid\t\t: 2\n\nprocessor\t: 0\ninitial apicid\t: 6\napicid\t\t: 6\n\n' \
 		>"$W/proc/cpuinfo"
 	run --config "$W/conf"
@@ -657,6 +658,7 @@ case_threads_warned() {
 	expect_rc 0
 	expect_err "$P: warning: THREADS: 2 threads cut to one (nr_cpus=1): the boot CPU's APIC ID for disable_cpu_apicid= is not known (open $W/proc/cpuinfo: No such file or directory), and without it the capture kernel would start the other CPUs with INIT, which the crashed kernel's boot CPU may answer with a reset of the machine"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
+	unset DUMPAGENT_ARCH
 }
 
 # arm64 starts CPUs through PSCI, not INIT: THREADS=2 is nr_cpus=2 alone.

@@ -203,6 +203,10 @@ static void only_x86_64_with_threads_needs_the_boot_cpu(void **state)
 	assert_int_equal(c.threads, 1);
 	assert_int_equal(c.apicid, -1);
 	assert_string_equal(c.warning, "");
+	/* an architecture not known: as x86_64, never several CPUs unprotected */
+	arm_threads_cpus(ARM_ARCH_UNKNOWN, root, 4, &c);
+	assert_int_equal(c.threads, 1);
+	assert_int_equal(c.apicid, -1);
 	/* x86_64 without the boot CPU's APIC ID: one thread, and why */
 	arm_threads_cpus(ARM_ARCH_X86_64, root, 4, &c);
 	assert_int_equal(c.threads, 1);
