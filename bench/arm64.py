@@ -12,11 +12,11 @@ kernels.txt ("ARCH BYTES PATH"), commit, date and seconds. The section sits
 between BEGIN and END: make bench ARCH=arm64 replaces it and nothing else,
 and the full make bench (report.py) prints it again with report_section.
 """
-import glob
 import gzip
-import json
 import os
 import sys
+
+import parse
 
 BEGIN = "<!-- arm64 begin: make bench ARCH=arm64 rewrites this section in place -->"
 END = "<!-- arm64 end -->"
@@ -45,14 +45,7 @@ def lines(path):
 
 def load(d):
     """What the run left in d, as {"bisect", "runs", "estimates", "kernels", "commit", "date", "seconds"}."""
-    runs = {}
-    for path in sorted(glob.glob(os.path.join(d, "runs", "*.json"))):
-        try:
-            with open(path) as f:
-                run = json.load(f)
-        except (OSError, ValueError):
-            continue
-        runs[run.get("name") or os.path.basename(path)[:-5]] = run
+    runs = parse.load_runs(d)
     est, kernels = {}, {}
     for w in (l.split() for l in lines(os.path.join(d, "estimates.txt"))):
         if len(w) == 4 and w[2].isdigit() and w[3].isdigit():

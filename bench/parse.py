@@ -15,13 +15,31 @@ they happen). The capture kernel's printk clock is not usable that early: its
 first second is stamped 0 or runs slow under TCG. From "Run /init" on, the
 capture kernel's printk time (the agent's lines come from its ring buffer
 through initramfs/bench), which is steady by then.
+
+load_runs(DIR) is the reader of what it wrote: DIR/runs/*.json by name
+(bench/report.py and bench/arm64.py).
 """
+import glob
 import json
+import os
 import re
 import sys
 
 TS = re.compile(r"^\[\s*(\d+\.\d+)\] (.*)$")
 KMSG = "dumpagent-bench: kmsg "
+
+
+def load_runs(d):
+    """{name: run} from d/runs/*.json, those that cannot be read left out."""
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(d, "runs", "*.json"))):
+        try:
+            with open(path) as f:
+                run = json.load(f)
+        except (OSError, ValueError):
+            continue
+        runs[run.get("name") or os.path.basename(path)[:-5]] = run
+    return runs
 
 
 def read_lines(work):

@@ -17,7 +17,6 @@ figures are printed, never judged: a missing run leaves a "not measured" line.
 """
 import argparse
 import datetime
-import glob
 import json
 import os
 import subprocess
@@ -25,6 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arm64  # noqa: E402
+from parse import load_runs  # noqa: E402
 import kernel_cost  # noqa: E402
 import threads  # noqa: E402
 import plot  # noqa: E402
@@ -51,18 +51,6 @@ def commit(repo):
 
 
 RUNS_DIR = [""]  # the runs' directory, for the estimates
-
-
-def load_runs(d):
-    runs = {}
-    for path in sorted(glob.glob(os.path.join(d, "runs", "*.json"))):
-        try:
-            with open(path) as f:
-                run = json.load(f)
-        except (OSError, ValueError):
-            continue
-        runs[run.get("name") or os.path.basename(path)[:-5]] = run
-    return runs
 
 
 def load_json(path):
