@@ -26,18 +26,6 @@ static void kernel_file(const char *name, const unsigned char *head, size_t len,
 	assert_int_equal(close(fd), 0);
 }
 
-static void write_text(const char *rel, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	(void)snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* Each image format says its architecture; what cannot be told is unknown. */
 static void kernel_arch_from_the_header(void **state)
 {
@@ -185,9 +173,9 @@ static void high_without_low_warns_on_arm64(void **state)
 	arm_crashkernel_parse("crashkernel=64M,high", &ck);
 	/* no iomem, then one with hidden addresses (not root): nothing known */
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_ARM64, root, &ck, why, sizeof(why)), 0);
-	write_text("iomem", "00000000-00000000 : System RAM\n  00000000-00000000 : Crash kernel\n");
+	tmpdir_write("iomem", "00000000-00000000 : System RAM\n  00000000-00000000 : Crash kernel\n");
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_ARM64, root, &ck, why, sizeof(why)), 0);
-	write_text("iomem", "40000000-13fffffff : System RAM\n  40210000-4167ffff : Kernel code\n"
+	tmpdir_write("iomem", "40000000-13fffffff : System RAM\n  40210000-4167ffff : Kernel code\n"
 			    "  13c000000-13fffffff : Crash kernel\n");
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_ARM64, root, &ck, why, sizeof(why)), 1);
 	(void)snprintf(want, sizeof(want),
@@ -199,12 +187,12 @@ static void high_without_low_warns_on_arm64(void **state)
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_X86_64, root, &ck, why, sizeof(why)), 0);
 	assert_string_equal(why, "");
 	/* a low range too (crashkernel=Y,low), or the one range below 4 GiB: no warning */
-	write_text("iomem", "40000000-13fffffff : System RAM\n  13c000000-13fffffff : Crash kernel\n"
+	tmpdir_write("iomem", "40000000-13fffffff : System RAM\n  13c000000-13fffffff : Crash kernel\n"
 			    "  7c000000-7fffffff : Crash kernel\n");
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_ARM64, root, &ck, why, sizeof(why)), 0);
-	write_text("iomem", "40000000-13fffffff : System RAM\n  bc000000-bfffffff : Crash kernel\n");
+	tmpdir_write("iomem", "40000000-13fffffff : System RAM\n  bc000000-bfffffff : Crash kernel\n");
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_ARM64, root, &ck, why, sizeof(why)), 0);
-	write_text("iomem", "40000000-13fffffff : System RAM\n  13c000000-13fffffff : Crash kernel\n");
+	tmpdir_write("iomem", "40000000-13fffffff : System RAM\n  13c000000-13fffffff : Crash kernel\n");
 	arm_crashkernel_parse("crashkernel=64M,high crashkernel=0M,low", &ck);
 	assert_int_equal(arm_crashkernel_warning(ARM_ARCH_ARM64, root, &ck, why, sizeof(why)), 0);
 }

@@ -8,17 +8,6 @@
 #include "arm_grub.h"
 #include "tmpdir.h"
 
-static void put(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	(void)snprintf(path, sizeof(path), "%s/%s", root, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
 
 static void others_are_named_in_order(void **state)
 {
@@ -27,11 +16,11 @@ static void others_are_named_in_order(void **state)
 	(void)state;
 	(void)snprintf(dir, sizeof(dir), "%s/grub.d", root);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	put("grub", "GRUB_DEFAULT=0\n# crashkernel=64M was here\nGRUB_CMDLINE_LINUX=\"quiet crashkernel=128M\"\n");
-	put("grub.d/kdump-tools.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M\"\n");
-	put("grub.d/dumpagent.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M\"\n");
-	put("grub.d/a-comment.cfg", "X=1 # crashkernel=1M\n");
-	put("grub.d/b-not-cfg.txt", "crashkernel=1M\n");
+	tmpdir_write("grub", "GRUB_DEFAULT=0\n# crashkernel=64M was here\nGRUB_CMDLINE_LINUX=\"quiet crashkernel=128M\"\n");
+	tmpdir_write("grub.d/kdump-tools.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M\"\n");
+	tmpdir_write("grub.d/dumpagent.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=40M\"\n");
+	tmpdir_write("grub.d/a-comment.cfg", "X=1 # crashkernel=1M\n");
+	tmpdir_write("grub.d/b-not-cfg.txt", "crashkernel=1M\n");
 	assert_int_equal(arm_grub_others(dir, out, sizeof(out)), 2);
 	(void)snprintf(want, sizeof(want), "%s/grub %s/grub.d/kdump-tools.cfg", root, root);
 	assert_string_equal(out, want);
@@ -46,8 +35,8 @@ static void none_when_only_ours_or_comments(void **state)
 	assert_int_equal(arm_grub_others(dir, out, sizeof(out)), 0); /* neither file nor directory */
 	assert_string_equal(out, "");
 	assert_int_equal(mkdir(dir, 0755), 0);
-	put("grub", "#GRUB_CMDLINE_LINUX=\"crashkernel=128M\"\n");
-	put("grub.d/dumpagent.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"crashkernel=40M\"\n");
+	tmpdir_write("grub", "#GRUB_CMDLINE_LINUX=\"crashkernel=128M\"\n");
+	tmpdir_write("grub.d/dumpagent.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"crashkernel=40M\"\n");
 	assert_int_equal(arm_grub_others(dir, out, sizeof(out)), 0);
 	assert_string_equal(out, "");
 }

@@ -20,13 +20,8 @@ static char kallsyms[256], kcore[256], why[1024];
 
 static void put(const char *name, const char *text, char *path)
 {
-	FILE *f;
-
 	(void)snprintf(path, 256, "%s/%s", root, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
+	tmpdir_write(name, text);
 }
 
 /* A /proc/kcore of n PT_LOADs {vaddr, memsz} (and a PT_NOTE first). */

@@ -40,7 +40,6 @@ static void each_thread_past_the_first_costs_memory(void **state)
 static void online(const char *list)
 {
 	char path[128];
-	FILE *f;
 
 	(void)snprintf(path, sizeof(path), "%s/devices", root);
 	(void)mkdir(path, 0755);
@@ -48,10 +47,7 @@ static void online(const char *list)
 	(void)mkdir(path, 0755);
 	(void)snprintf(path, sizeof(path), "%s/devices/system/cpu", root);
 	(void)mkdir(path, 0755);
-	(void)snprintf(path, sizeof(path), "%s/devices/system/cpu/online", root);
-	assert_non_null(f = fopen(path, "w"));
-	assert_int_equal(fputs(list, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
+	tmpdir_write("devices/system/cpu/online", list);
 }
 
 static void the_cpu_list_is_counted(void **state)
@@ -79,13 +75,7 @@ static void the_cpu_list_is_counted(void **state)
 /* Writes root/cpuinfo. */
 static void cpuinfo(const char *text)
 {
-	char path[128];
-	FILE *f;
-
-	(void)snprintf(path, sizeof(path), "%s/cpuinfo", root);
-	assert_non_null(f = fopen(path, "w"));
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
+	tmpdir_write("cpuinfo", text);
 }
 
 /* A block of cpuinfo as x86_64's has it (abridged). */
