@@ -153,8 +153,10 @@ capture-kernel:
 
 # The static makedumpfile 1.7.6 (Debian trixie's source, pinned in the script),
 # which initramfs/build.sh then takes. Where apt cannot get that source, the
-# script warns and builds nothing, and the image gets Debian 12's makedumpfile
-# with its libraries. The script keeps a stamp: quick when up to date.
+# script takes trixie's binary package of that version instead
+# (scripts/fetch-makedumpfile.sh: dynamic, with its libraries); where neither
+# can be had, it warns and the image gets Debian 12's makedumpfile with its
+# libraries. The script keeps a stamp: quick when up to date.
 makedumpfile:
 	scripts/build-makedumpfile.sh --out $(B)/makedumpfile
 

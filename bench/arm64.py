@@ -14,6 +14,7 @@ and the full make bench (report.py) prints it again with report_section.
 """
 import gzip
 import os
+import re
 import sys
 
 import parse
@@ -109,35 +110,44 @@ def rows(got):
     return out
 
 
-def cpio_names(path):
-    """The names in a gzip'ed newc cpio (an initramfs), or None if it cannot be read."""
+def cpio_files(path):
+    """The files of a gzip'ed newc cpio (an initramfs), name to contents, or None if it cannot be read."""
     try:
         with gzip.open(path) as f:
             data = f.read()
     except (OSError, EOFError):
         return None
-    names, at = [], 0
+    files, at = {}, 0
     while data[at:at + 6] == b"070701":
         size, namesize = int(data[at + 54:at + 62], 16), int(data[at + 94:at + 102], 16)
         name = data[at + 110:at + 110 + namesize - 1].decode("utf-8", "replace")
         if name == "TRAILER!!!":
             break
-        names.append(name)
         at = (at + 110 + namesize + 3) // 4 * 4
+        files[name] = data[at:at + size]
         at = (at + size + 3) // 4 * 4
-    return names
+    return files
+
+
+def makedumpfile_version(binary):
+    """makedumpfile's version, from the line its -v prints (compiled in whole), or None."""
+    m = re.search(rb"makedumpfile: version ([0-9][0-9.]*) \(released on ", binary)
+    return m.group(1).decode() if m else None
 
 
 def x86_makedumpfile(d):
     """What makedumpfile the x86_64 trials' initramfs had, read from the first kept one."""
     for w in lines(os.path.join(d, "workdirs")):
         if os.path.basename(w).split("bisect-", 1)[-1][:2] in ("1G", "4G"):
-            names = cpio_names(os.path.join(w, "capture.img"))
-            if names is None:
+            files = cpio_files(os.path.join(w, "capture.img"))
+            if files is None:
                 continue
-            if any(n.endswith("/libdw.so.1") for n in names):
-                return "Debian 12's makedumpfile 1.7.2 with its libraries (no static build was there)"
-            return "the static makedumpfile of make makedumpfile"
+            version = makedumpfile_version(files.get("usr/bin/makedumpfile", b"")) or "of a version not found"
+            if any(n.endswith("/libdw.so.1") for n in files):
+                if version == "1.7.2":
+                    return "Debian 12's makedumpfile 1.7.2 with its libraries"
+                return "Debian's makedumpfile %s (dynamic) with its libraries" % version
+            return "the static makedumpfile %s of make makedumpfile" % version
     return "a makedumpfile not recorded (no x86_64 trial's initramfs kept)"
 
 

@@ -10,9 +10,9 @@
 # The image holds /init (initramfs/init), its bench hook
 # /sbin/dumpagent-bench (initramfs/bench, inert unless dumpagent.bench= is
 # given), a static busybox with all its applets in /bin,
-# /usr/bin/makedumpfile (see find_makedumpfile: the static 1.7.6 when it is
-# there, else Debian 12's with its interpreter and exactly the libraries its
-# dynamic loader resolves), the static agent at /sbin/dumpagent and the
+# /usr/bin/makedumpfile (see find_makedumpfile: make makedumpfile's 1.7.6
+# when it is there, else Debian 12's; a dynamic one with its interpreter and
+# exactly the libraries its dynamic loader resolves), the static agent at /sbin/dumpagent and the
 # configuration at /etc/dumpagent.conf. When the modules hold dm-crypt (a
 # LUKS target) also /sbin/cryptsetup with its libraries. With --modules (distro mode: the
 # capture kernel is the distribution's own, whose drivers are modules) it
@@ -50,7 +50,7 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
   --output FILE   the gzip'ed cpio image to write
   --makedumpfile FILE
                   the makedumpfile to install as /usr/bin/makedumpfile
-                  (default: the static one of scripts/build-makedumpfile.sh,
+                  (default: the one of scripts/build-makedumpfile.sh,
                   found next to this script's directory, as makedumpfile in
                   the package or build/makedumpfile/makedumpfile in the tree;
                   else the makedumpfile on PATH, with its libraries)
@@ -217,11 +217,13 @@ check_cryptsetup() {
 }
 
 # find_makedumpfile: sets makedumpfile, and says which one it is. The
-# static 1.7.6 comes first: Debian 12's 1.7.2 says "The kernel version is
-# not supported" on Debian 12's own 6.1 kernel, and brings libc, libdw,
-# liblzma and liblzo (about 3 MB unpacked). The package installs the static
-# one as /usr/lib/dumpagent/makedumpfile, next to /usr/lib/dumpagent/initramfs/;
-# "make makedumpfile" builds it as build/makedumpfile/makedumpfile in the tree.
+# 1.7.6 of "make makedumpfile" comes first: Debian 12's 1.7.2 says "The
+# kernel version is not supported" on Debian 12's own 6.1 kernel. Static
+# (built from Debian's source) it also drops libc, libdw, liblzma and liblzo
+# (about 3 MB unpacked); trixie's binary (fetched where that source cannot
+# be had) brings them like 1.7.2. The package installs it as
+# /usr/lib/dumpagent/makedumpfile, next to /usr/lib/dumpagent/initramfs/;
+# "make makedumpfile" makes it as build/makedumpfile/makedumpfile in the tree.
 find_makedumpfile() {
 	ih_root=$(CDPATH='' cd -- "$IH_DIR"/.. && pwd)
 	if [ -n "$sysroot" ] && [ -z "$makedumpfile_opt" ]; then

@@ -1,10 +1,11 @@
 #!/bin/sh
-# scripts/build-makedumpfile.sh: builds a static makedumpfile 1.7.6 (zlib, lzo, zstd) from Debian trixie's source, or warns and leaves Debian 12's in use.
+# scripts/build-makedumpfile.sh: builds a static makedumpfile 1.7.6 (zlib, lzo, zstd) from Debian trixie's source, else fetches trixie's binary, else warns and leaves Debian 12's in use.
 #
 # Usage: scripts/build-makedumpfile.sh [--out DIR] [--offline]
 #   --out DIR    where to put DIR/makedumpfile (default: build/makedumpfile)
-#   --offline    fetch nothing: keep DIR/makedumpfile when it is up to date,
-#                else warn (the package build: it must not use the network)
+#   --offline    fetch nothing: keep DIR/makedumpfile when it is up to date
+#                (built or fetched), else warn (the package build: it must
+#                not use the network)
 #
 # Why: Debian 12's makedumpfile 1.7.2 says "The kernel version is not
 # supported" on Debian 12's own 6.1 kernel, and needs libc, libdw, liblzma
@@ -20,18 +21,25 @@
 # against the .dsc and applies Debian's patches.
 #
 # When there is no such source (no deb-src entry offers PIN, or apt-get
-# source fails: a mirror that answers 404, a hash sum mismatch), or with
-# --offline and no up-to-date build, it prints one warning naming the cause
-# and the fix, builds nothing and exits 0: DIR/makedumpfile is then absent,
-# and initramfs/build.sh and the package use Debian 12's /usr/bin/makedumpfile
-# with its libraries. A source that is there but does not build is an error.
+# source fails: a mirror that answers 404, a hash sum mismatch), it says why
+# and takes Debian's binary package of the same version instead
+# (scripts/fetch-makedumpfile.sh: trixie's build, checked by apt, dynamic,
+# so the initramfs keeps its libraries; $MAKEDUMPFILE_BINARY_SOURCES, when
+# set, is the sources.list line it fetches from). A fetched binary is kept while the
+# source stays out of reach, and replaced once the static build succeeds.
+# When neither can be had, or with --offline and nothing up to date, it
+# prints one warning naming the cause and the fix and exits 0:
+# DIR/makedumpfile is then absent, and initramfs/build.sh and the package use
+# Debian 12's /usr/bin/makedumpfile 1.7.2 with its libraries. A source that
+# is there but does not build is an error.
 #
 # The result is stripped and checked: no ELF interpreter, version 1.7.6.
-# DIR/.stamp records the pin; a build whose stamp matches does nothing.
+# DIR/.stamp records the pin and the kind ("PIN MAKE_ARGS" built, "PIN
+# binary" fetched); a static build whose stamp matches does nothing.
 # DIR/built-using holds the Built-Using entries of what is linked in, for
 # debian/rules.
-# Exit status: 0 built, up to date, or no source (the warning), 1 failure,
-# 100 usage.
+# Exit status: 0 built, fetched, up to date, or neither (the warning),
+# 1 failure, 100 usage.
 set -eu
 REPO=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 
@@ -43,7 +51,7 @@ MAKE_ARGS="LINKTYPE=static USELZO=on USEZSTD=on USESNAPPY=off"
 # The -dev packages whose static archives LINKTYPE=static links, and the C library.
 LINKED="libdw-dev libelf-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev zlib1g-dev libc6-dev"
 TRIXIE_SRC=/etc/apt/sources.list.d/dumpagent-trixie-src.sources
-# What the fallback means, for every warning.
+# What the last fallback means, for every warning.
 FALLBACK="the capture initramfs gets Debian 12's makedumpfile 1.7.2 with its libraries, which says \"The kernel version is not supported\" on Debian 12's kernel"
 
 out=$REPO/build/makedumpfile
@@ -52,10 +60,23 @@ offline=no
 say() { echo "build-makedumpfile: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 usage_error() { say "$*; see scripts/build-makedumpfile.sh --help"; exit 100; }
-# no_source CAUSE FIX: the one warning, and no build.
+# no_source CAUSE FIX: no static build; trixie's binary instead (kept when
+# fetched before), else the one warning.
 no_source() {
-	say "warning: no static makedumpfile $PIN: $1; $FALLBACK; $2"
 	rm -rf -- "$out/work"
+	if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$BINARY_STAMP" ] && [ -x "$out/makedumpfile" ] &&
+		[ -f "$out/built-using" ]; then
+		say "no static makedumpfile $PIN: $1; keeping Debian trixie's binary makedumpfile $PIN (dynamic, with its libraries) in $out"
+		exit 0
+	fi
+	rm -f -- "$out/makedumpfile" "$out/.stamp" "$out/built-using"
+	if [ "$offline" = no ] && "$REPO/scripts/fetch-makedumpfile.sh" --out "$out" --pin "$PIN" \
+		${MAKEDUMPFILE_BINARY_SOURCES:+--sources "$MAKEDUMPFILE_BINARY_SOURCES"}; then
+		say "no static makedumpfile $PIN: $1; using Debian trixie's binary makedumpfile $PIN (dynamic, with its libraries) instead"
+		exit 0
+	fi
+	[ "$offline" = yes ] || FALLBACK="nor trixie's binary (above); $FALLBACK"
+	say "warning: no static makedumpfile $PIN: $1; $FALLBACK; $2"
 	exit 0
 }
 
@@ -74,13 +95,22 @@ while [ $# -gt 0 ]; do
 done
 
 stamp="$PIN $MAKE_ARGS"
-if [ -x "$out/makedumpfile" ] && [ -f "$out/built-using" ] &&
-	[ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+BINARY_STAMP="$PIN binary"
+have=''
+[ ! -x "$out/makedumpfile" ] || [ ! -f "$out/built-using" ] || have=$(cat "$out/.stamp" 2>/dev/null) || :
+if [ "$have" = "$stamp" ]; then
 	say "$out/makedumpfile is up to date (makedumpfile $PIN)"
 	exit 0
 fi
-# Whatever happens next, an older build must not stay to be used.
-rm -rf -- "$out/work" "$out/makedumpfile" "$out/makedumpfile.new" "$out/.stamp" "$out/built-using"
+if [ "$have" = "$BINARY_STAMP" ] && [ "$offline" = yes ]; then
+	say "$out/makedumpfile is up to date (Debian trixie's binary makedumpfile $PIN, dynamic)"
+	exit 0
+fi
+# Whatever happens next, an older build must not stay to be used; a fetched
+# binary of the pin stays until a static build replaces it (no_source).
+[ "$have" = "$BINARY_STAMP" ] ||
+	rm -rf -- "$out/makedumpfile" "$out/.stamp" "$out/built-using"
+rm -rf -- "$out/work" "$out/makedumpfile.new"
 [ "$offline" = no ] ||
 	no_source "--offline (the package build fetches no source) and no up-to-date build in $out" \
 		"run make makedumpfile before the package build (make deb does, and copies it)"
@@ -154,6 +184,8 @@ esac
 # shellcheck disable=SC2086 # a list of package names
 using=$(dpkg-query -f '${source:Package} (= ${source:Version})\n' -W $LINKED) ||
 	fail "dpkg-query cannot name the sources of $LINKED"
+# A fetched binary's stamp goes first: its files are about to be replaced.
+rm -f -- "$out/.stamp"
 printf 'makedumpfile (= %s)\n%s\n' "$PIN" "$using" | LC_ALL=C sort -u >"$out/built-using"
 mv -f -- "$out/makedumpfile.new" "$out/makedumpfile"
 rm -rf -- "$work"

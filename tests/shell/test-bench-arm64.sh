@@ -80,14 +80,16 @@ check "the run's commit, date and length, the same run, the kernels' sizes" $? "
 grep -qF "x86_64's had a makedumpfile not recorded (no x86_64 trial's initramfs kept)" "$T/section.md"
 check "no x86_64 trial kept: its makedumpfile is not guessed" $? "$(sed -n 3p "$T/section.md")"
 
-# x86_64's makedumpfile, from the first kept trial's initramfs: Debian 12's
-# (its libdw beside it) or the static one (no libraries).
-# mdf_section NAME FILE...: the section with one kept x86_64 trial whose
-# capture.img holds FILE...
+# x86_64's makedumpfile, from the first kept trial's initramfs: its version
+# from the -v line compiled into it, dynamic (libdw beside it) or static.
+# mdf_section NAME VERSION FILE...: the section with one kept x86_64 trial
+# whose capture.img holds a makedumpfile of VERSION and FILE...
 mdf_section() {
 	m=$T/$1 w=$T/$1/bench-arm64-bisect-1G-32M
-	shift
-	for f in usr/bin/makedumpfile "$@"; do
+	mkdir -p "$w/tree/usr/bin"
+	printf '\177ELF\0makedumpfile: version %s (released on 1 Jan 2024)\0' "$2" >"$w/tree/usr/bin/makedumpfile"
+	shift 2
+	for f in "$@"; do
 		mkdir -p "$w/tree/${f%/*}" && : >"$w/tree/$f"
 	done
 	(cd "$w/tree" && find . | cpio -o -H newc --quiet | gzip) >"$w/capture.img"
@@ -95,16 +97,21 @@ mdf_section() {
 	python3 "$REPO/bench/arm64.py" "$m/d" 2>&1 | grep -o "x86_64's had [^,]*"
 }
 need cpio cpio
-case $(mdf_section debian lib/x86_64-linux-gnu/libdw.so.1 lib/x86_64-linux-gnu/libc.so.6) in
+case $(mdf_section debian 1.7.2 lib/x86_64-linux-gnu/libdw.so.1 lib/x86_64-linux-gnu/libc.so.6) in
 *"x86_64's had Debian 12's makedumpfile 1.7.2 with its libraries"*) r=0 ;;
 *) r=1 ;;
 esac
-check "an initramfs with libdw.so.1: Debian 12's makedumpfile" "$r" "$(mdf_section debian lib/x86_64-linux-gnu/libdw.so.1)"
-case $(mdf_section static) in
-*"x86_64's had the static makedumpfile of make makedumpfile"*) r=0 ;;
+check "an initramfs with 1.7.2 and libdw.so.1: Debian 12's makedumpfile" "$r" "$(mdf_section debian 1.7.2 lib/x86_64-linux-gnu/libdw.so.1)"
+case $(mdf_section trixie 1.7.6 lib/x86_64-linux-gnu/libdw.so.1) in
+*"x86_64's had Debian's makedumpfile 1.7.6 (dynamic) with its libraries"*) r=0 ;;
 *) r=1 ;;
 esac
-check "an initramfs without libraries: the static makedumpfile" "$r" "$(mdf_section static)"
+check "an initramfs with 1.7.6 and libdw.so.1: trixie's binary" "$r" "$(mdf_section trixie 1.7.6 lib/x86_64-linux-gnu/libdw.so.1)"
+case $(mdf_section static 1.7.6) in
+*"x86_64's had the static makedumpfile 1.7.6 of make makedumpfile"*) r=0 ;;
+*) r=1 ;;
+esac
+check "an initramfs without libraries: the static makedumpfile" "$r" "$(mdf_section static 1.7.6)"
 
 # The distro mode's table, when the run bisected it (the runs before had none).
 grep -q "arm64's distro mode" "$T/section.md"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/shell/test-makedumpfile-build.sh: scripts/build-makedumpfile.sh builds the pinned source package through apt-get source, statically, or warns and builds nothing.
+# tests/shell/test-makedumpfile-build.sh: scripts/build-makedumpfile.sh builds the pinned source package through apt-get source, statically, else fetches the pinned binary package, else warns and builds nothing.
 #
 # No network and no upstream source: a local deb-src repository (file:)
 # holds a stand-in source package makedumpfile 1:1.7.6-1, a small C program
@@ -12,8 +12,13 @@
 # and Debian's patch are checked on what the script built. Then the cases
 # where there is no source: no deb-src entry, a file the mirror does not
 # have, a tampered orig tarball that apt refuses (hash sum mismatch), and
-# --offline: each gives one warning naming the cause and the fix, status 0,
-# and no makedumpfile (not even an older one).
+# --offline: with no binary package either (an empty local repository as
+# MAKEDUMPFILE_BINARY_SOURCES), each gives one warning naming the cause and
+# the fix, status 0, and no makedumpfile (not even an older one). Last, the
+# binary package (scripts/fetch-makedumpfile.sh): a stand-in .deb in a local
+# repository is fetched when the source cannot be had, kept while it stays
+# out of reach, kept by --offline, refused at another version, and replaced
+# by the static build once the source is there.
 # ok and bad only print, so "COND && ok ... || bad ..." is an if-else:
 # shellcheck disable=SC2015
 set -eu
@@ -29,6 +34,9 @@ need file file
 need apt-get apt
 need dpkg-source dpkg-dev
 need dpkg-scansources dpkg-dev
+need dpkg-scanpackages dpkg-dev
+need dpkg-deb dpkg
+need ldd libc-bin
 for a in libdw libelf libz liblzma libbz2 liblzo2 libzstd; do
 	[ -f "/usr/lib/x86_64-linux-gnu/$a.a" ] ||
 		die "/usr/lib/x86_64-linux-gnu/$a.a is missing: run scripts/bootstrap.sh (the static -dev packages)"
@@ -140,6 +148,31 @@ EOF
 apt_conf local "deb-src [trusted=yes] file:$P ./"
 apt_conf none "# no deb-src entry"
 
+# binary_repo DIR VERSION-SAID: a flat repository holding makedumpfile
+# 1:1.7.6-1, a dynamic stand-in whose -v says VERSION-SAID; with no
+# VERSION-SAID, an empty one. [trusted=yes]: no signing key here (the real
+# one is checked against the Debian archive key).
+binary_repo() {
+	mkdir -p "$1"
+	if [ $# = 2 ]; then
+		r=$T/binpkg-$2
+		mkdir -p "$r/DEBIAN" "$r/usr/bin"
+		printf '#include <stdio.h>\nint main(void) { puts("makedumpfile: version %s (released on 23 Oct 2024)"); return 0; }\n' "$2" >"$T/bin.c"
+		cc -o "$r/usr/bin/makedumpfile" "$T/bin.c" || die "cannot compile the binary stand-in"
+		printf 'Package: makedumpfile\nVersion: 1:1.7.6-1\nArchitecture: %s\nMaintainer: T <t@example.org>\nDescription: x\n x\n' \
+			"$(dpkg --print-architecture)" >"$r/DEBIAN/control"
+		dpkg-deb --root-owner-group -b "$r" "$1/makedumpfile_1.7.6-1.deb" >"$T/deb.log" 2>&1 ||
+			die "dpkg-deb -b failed: $(cat "$T/deb.log")"
+	fi
+	(cd "$1" && dpkg-scanpackages . /dev/null >Packages) 2>"$T/scanp.log" ||
+		die "dpkg-scanpackages failed: $(cat "$T/scanp.log")"
+}
+binary_repo "$T/binempty"
+binary_repo "$T/binrepo" 1.7.6
+binary_repo "$T/binwrong" 1.7.5
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binempty ./"
+export MAKEDUMPFILE_BINARY_SOURCES
+
 # run NAME APT ARGS...: the script with apt configuration APT; status in $rc, output in $T/NAME.log.
 run() {
 	name=$1 conf=$2
@@ -190,18 +223,27 @@ run offline-kept none --out "$T/out" --offline
 [ "$rc" = 0 ] && grep -q "is up to date" "$T/offline-kept.log" && [ -x "$M" ] &&
 	ok "--offline keeps an up-to-date build" || bad "--offline with a build: status $rc, $(cat "$T/offline-kept.log")"
 
-# no_source NAME CAUSE FIX: run NAME gave status 0, exactly the one warning
-# with CAUSE (a pattern) and FIX, and no makedumpfile in $T/NAME.
+# no_source NAME CAUSE FIX [NOBINARY]: run NAME gave status 0, the one
+# warning with CAUSE (a pattern) and FIX, and no makedumpfile in $T/NAME.
+# With NOBINARY (a pattern), the fetch of the binary failed first with it:
+# its error line, then the warning that says so.
 FALLBACK="the capture initramfs gets Debian 12's makedumpfile 1.7.2 with its libraries, which says \"The kernel version is not supported\" on Debian 12's kernel"
 no_source() {
 	check "$1: status 0" "$rc" "$(cat "$T/$1.log")"
+	fb=$FALLBACK want=''
+	if [ $# = 4 ]; then
+		fb="nor trixie's binary (above); $FALLBACK"
+		want="fetch-makedumpfile: error: $4
+"
+	fi
 	# The cause is a pattern (apt's own words around the file's name).
 	# shellcheck disable=SC2027,SC2254
 	case $(cat "$T/$1.log") in
-	"build-makedumpfile: warning: no static makedumpfile 1:1.7.6-1: "$2"; $FALLBACK; $3") ok "$1: one warning, with the cause and the fix" ;;
+	$want"build-makedumpfile: warning: no static makedumpfile 1:1.7.6-1: "$2"; $fb; $3") ok "$1: one warning, with the cause and the fix" ;;
 	*) bad "$1: not the warning with '$2' and '$3': $(cat "$T/$1.log")" ;;
 	esac
-	[ ! -e "$T/$1/makedumpfile" ] && [ ! -e "$T/$1/work" ] && ok "$1: no makedumpfile, no work tree" ||
+	[ ! -e "$T/$1/makedumpfile" ] && [ ! -e "$T/$1/work" ] && [ ! -e "$T/$1/apt" ] && [ ! -e "$T/$1/fetch" ] &&
+		ok "$1: no makedumpfile, no work tree" ||
 		bad "$1: left $(ls -A "$T/$1")"
 }
 # stale NAME: an older build in $T/NAME, which must not survive.
@@ -215,20 +257,67 @@ if [ -f /etc/apt/sources.list.d/dumpagent-trixie-src.sources ]; then
 else
 	fix="run scripts/bootstrap.sh as root (it adds trixie's deb-src entry, /etc/apt/sources.list.d/dumpagent-trixie-src.sources), then make makedumpfile"
 fi
-no_source noentry "no deb-src entry offers it (apt-cache showsrc makedumpfile has no version 1:1.7.6-1)" "$fix"
+# apt says "Unable to locate package makedumpfile", or "Version ... was
+# not found" when the host's dpkg has another version installed.
+NOBIN="apt-get download (deb \[trusted=yes\] file:$T/binempty ./) failed: *makedumpfile*"
+no_source noentry "no deb-src entry offers it (apt-cache showsrc makedumpfile has no version 1:1.7.6-1)" "$fix" "$NOBIN"
 
 # --- The mirror lacks a file the index names (this network's 404).
 APTFIX="make the deb-src entry's mirror serve Debian's makedumpfile source, then run make makedumpfile"
 mv "$P/makedumpfile_1.7.6-1.debian.tar.xz" "$T/debian.tar.xz"
 run missing local --out "$T/missing"
-no_source missing "apt-get source makedumpfile=1:1.7.6-1 failed: Failed to fetch file:$P/./makedumpfile_1.7.6-1.debian.tar.xz *File not found*" "$APTFIX"
+no_source missing "apt-get source makedumpfile=1:1.7.6-1 failed: Failed to fetch file:$P/./makedumpfile_1.7.6-1.debian.tar.xz *File not found*" "$APTFIX" "$NOBIN"
+
+# --- The source still missing, and the binary package there: fetched.
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binrepo ./"
+stale binary
+run binary local --out "$T/binary"
+check "binary: status 0" "$rc" "$(cat "$T/binary.log")"
+D=$T/binary
+grep -q "^build-makedumpfile: no static makedumpfile 1:1.7.6-1: apt-get source makedumpfile=1:1.7.6-1 failed: .*; using Debian trixie's binary makedumpfile 1:1.7.6-1 (dynamic, with its libraries) instead$" \
+	"$T/binary.log" && ok "binary: says why and what it uses" || bad "binary: $(cat "$T/binary.log")"
+grep -q warning "$T/binary.log" && bad "binary: a warning: $(cat "$T/binary.log")" || ok "binary: no warning"
+cmp -s "$D/makedumpfile" "$T/binpkg-1.7.6/usr/bin/makedumpfile" && ok "binary: the package's makedumpfile, unchanged" ||
+	bad "binary: $D/makedumpfile is not the package's"
+same "binary: the stamp" "1:1.7.6-1 binary" "$(cat "$D/.stamp" 2>/dev/null)"
+glibc=$(dpkg-query -f '${source:Package} (= ${source:Version})' -W "libc6:$(dpkg --print-architecture)")
+grep -qxF 'makedumpfile (= 1:1.7.6-1)' "$D/built-using" && grep -qxF "$glibc" "$D/built-using" &&
+	ok "binary: built-using names makedumpfile 1:1.7.6-1 and $glibc" || bad "binary: built-using: $(cat "$D/built-using" 2>&1)"
+[ ! -e "$D/apt" ] && [ ! -e "$D/fetch" ] && [ ! -e "$D/work" ] && ok "binary: no apt state or work tree left" ||
+	bad "binary: left $(ls -A "$D")"
+
+# Kept while the source stays out of reach (the repository gone: no fetch), and by --offline.
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binempty ./"
+run binary-kept local --out "$D"
+[ "$rc" = 0 ] && grep -q "; keeping Debian trixie's binary makedumpfile 1:1.7.6-1 (dynamic, with its libraries) in $D\$" "$T/binary-kept.log" &&
+	cmp -s "$D/makedumpfile" "$T/binpkg-1.7.6/usr/bin/makedumpfile" && ok "binary: kept when the source is still missing" ||
+	bad "binary kept: status $rc, $(cat "$T/binary-kept.log")"
+run binary-offline none --out "$D" --offline
+[ "$rc" = 0 ] && grep -qx "build-makedumpfile: $D/makedumpfile is up to date (Debian trixie's binary makedumpfile 1:1.7.6-1, dynamic)" "$T/binary-offline.log" &&
+	[ -x "$D/makedumpfile" ] && ok "binary: --offline keeps it" || bad "binary --offline: status $rc, $(cat "$T/binary-offline.log")"
+
+# Another version inside the package: refused, nothing installed.
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binwrong ./"
+run binwrong-out local --out "$T/binwrong-out"
+no_source binwrong-out "apt-get source makedumpfile=1:1.7.6-1 failed: *" "$APTFIX" \
+	"usr/bin/makedumpfile of makedumpfile_1%3a1.7.6-1_$(dpkg --print-architecture).deb -v says 'makedumpfile: version 1.7.5 (released on 23 Oct 2024)', not version 1.7.6"
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binempty ./"
+
+# The source back: the static build replaces the binary.
 mv "$T/debian.tar.xz" "$P/makedumpfile_1.7.6-1.debian.tar.xz"
+run binary-static local --out "$D"
+check "binary then source: status 0" "$rc" "$(cat "$T/binary-static.log")"
+case $(file -b "$D/makedumpfile") in
+*"statically linked"*) ok "binary then source: the static build replaced it" ;;
+*) bad "binary then source: $(file -b "$D/makedumpfile"): $(cat "$T/binary-static.log")" ;;
+esac
+same "binary then source: the stamp" "$(cat "$T/out/.stamp")" "$(cat "$D/.stamp")"
 
 # --- A tampered orig tarball: apt refuses it before anything is built.
 printf 'x' >>"$P/makedumpfile_1.7.6.orig.tar.gz"
 stale tampered
 run tampered local --out "$T/tampered"
-no_source tampered "apt-get source makedumpfile=1:1.7.6-1 failed: Failed to fetch file:$P/./makedumpfile_1.7.6.orig.tar.gz *Hash Sum mismatch*" "$APTFIX"
+no_source tampered "apt-get source makedumpfile=1:1.7.6-1 failed: Failed to fetch file:$P/./makedumpfile_1.7.6.orig.tar.gz *Hash Sum mismatch*" "$APTFIX" "$NOBIN"
 
 # --- --offline without a build: the package build's case.
 run offline none --out "$T/offline" --offline
