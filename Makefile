@@ -293,8 +293,8 @@ endif
 bench-kdump: all capture-kernel initramfs deb
 	bench/run.sh --kdump-only
 
-# Only the dump time against the reservation (the knee) and makedumpfile's
-# threads (bench/RESULTS.md's sections 3c and 7), into build/bench-knee/.
+# Only the dump time: against the reservation (the knee), the compression and
+# makedumpfile's threads (bench/RESULTS.md's sections 3c, 4 and 7), into build/bench-knee/.
 bench-knee: all capture-kernel initramfs
 	bench/run.sh --knee-only
 

@@ -572,7 +572,7 @@ def section_knee(runs):
 def section_dumps(runs):
     out = ["## 4. Dump size and throughput", ""]
     rows = []
-    for comp in ("zlib", "lzo"):
+    for comp in ("zlib", "lzo", "zstd"):
         for level in ("1", "17", "31"):
             name = "dump-%s-%s" % (comp, level)
             run = runs.get(name)
@@ -673,6 +673,7 @@ def main():
            os.path.basename(os.path.normpath(a.runs))))
     if a.knee_only == "yes":
         print(section_knee(runs))
+        print(section_dumps(runs))
         print(threads.section(runs))
         return 0
     print(section_versus(runs, bisect))

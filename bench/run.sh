@@ -16,8 +16,8 @@
 # makedumpfile alone (a few minutes); its results go to build/bench-quick/,
 # not over the full bench's. Without it, also the dump time at crashkernel=32,
 # 40, 48, 64 and 128M (the knee), makedumpfile's threads (THREADS=1, 2 and 4
-# on a 5-CPU guest of BENCH_THREADS_MEM, default 20G), dump size and speed for zlib and
-# lzo at dump levels 1, 17 and 31, and the smallest crashkernel= that still
+# on a 5-CPU guest of BENCH_THREADS_MEM, default 20G), dump size and speed for zlib,
+# lzo and zstd at dump levels 1, 17 and 31, and the smallest crashkernel= that still
 # works for 1, 4 and 16 GB guests, by bisection in 4 MB steps, and for the
 # distro mode (tests/qemu/test-distro-mode.sh: Debian's kernel as the capture
 # kernel, a megasas disk) in 8 MB steps. The loader's estimates for the same
@@ -29,9 +29,9 @@
 # (BENCH_KDUMP_BISECT=no skips it). RESULTS.md leads with the ratios.
 # --kdump-only (make bench-kdump): only that comparison, with dumpagent's own
 # bisection for a 1 GB guest; its results go to build/bench-kdump/.
-# --knee-only (make bench-knee): only the dump time against the reservation
-# (the knee, section 3c) and makedumpfile's threads (section 7); its results
-# go to build/bench-knee/.
+# --knee-only (make bench-knee): only the dump time: against the reservation
+# (the knee, section 3c), against the compression (section 4) and with
+# makedumpfile's threads (section 7); its results go to build/bench-knee/.
 # --arch arm64 (make bench ARCH=arm64): only the smallest crashkernel= for
 # 1 and 4 GB guests, on arm64 (tests/qemu/test-arm64.sh, one run per trial:
 # Debian's arm64 kernel crashes, the small arm64 capture kernel captures)
@@ -292,6 +292,17 @@ knee_runs() {
 	done
 }
 
+# dump_runs: dump size and speed (section 4) for each compression at dump
+# levels 1, 17 and 31. zstd needs a makedumpfile built with it (1.7.6 of make
+# makedumpfile): with Debian 12's 1.7.2, the loader's rebuild of the
+# initramfs refuses COMPRESSION=zstd, and those runs fail saying so.
+dump_runs() {
+	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31 zstd:1 zstd:17 zstd:31; do
+		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"
+		capture_run "dump-${c%:*}-${c#*:}" 1G 64 mem "COMPRESSION=${c%:*}" "DUMP_LEVEL=${c#*:}" || :
+	done
+}
+
 # threads_runs: big machines (section 7, bench/threads.py): a guest with
 # the most RAM the host gives, THREADS=1, 2 and 4, at a reservation that
 # leaves memory out of it. 5 vCPUs: on x86_64 the capture kernel leaves out
@@ -501,6 +512,7 @@ timeline_ok=no kdump_ok=no
 
 if [ "$B_KNEE_ONLY" = yes ]; then
 	knee_runs
+	dump_runs
 	threads_runs
 	echo $(($(date +%s) - started)) >"$B_OUT/seconds"
 	say "all runs done in $(cat "$B_OUT/seconds") s"
@@ -532,10 +544,7 @@ if [ "$B_QUICK" = no ]; then
 	done
 	knee_runs
 	threads_runs
-	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31; do
-		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"
-		capture_run "dump-${c%:*}-${c#*:}" 1G 64 mem "COMPRESSION=${c%:*}" "DUMP_LEVEL=${c#*:}" || :
-	done
+	dump_runs
 	for m in 1G 4G 16G; do
 		say "smallest crashkernel= for a $m guest"
 		bisect "$m"

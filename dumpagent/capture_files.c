@@ -129,6 +129,8 @@ enum save_result save_dump(const struct save_ctx *s, int dump_level, const char 
 		flags[n++] = "-c";
 	else if (strcmp(compression, "lzo") == 0)
 		flags[n++] = "-l";
+	else if (strcmp(compression, "zstd") == 0)
+		flags[n++] = "-z"; /* initramfs/build.sh checks that makedumpfile has it */
 	if (threads > 1) {
 		(void)snprintf(count, sizeof(count), "%u", threads);
 		flags[n++] = "--num-threads";

@@ -114,7 +114,7 @@ static int abs_path_ok(const char *v)
 const char *config_value_check(int key, const char *v)
 {
 	static const char *const fstypes[] = { "auto", "ext2", "ext3", "ext4", "xfs", "vfat", NULL };
-	static const char *const comps[] = { "zlib", "lzo", "none", NULL };
+	static const char *const comps[] = { "zlib", "lzo", "zstd", "none", NULL };
 	static const char *const actions[] = { "reboot", "poweroff", "halt", "shell", NULL };
 	static const char *const bools[] = { "0", "1", NULL };
 	static const char *const shells[] = { "0", "1", "only", NULL };
@@ -134,7 +134,7 @@ const char *config_value_check(int key, const char *v)
 	case KEY_DUMP_LEVEL:
 		return dump_level_ok(v) ? NULL : "expected a number from 0 to 31";
 	case KEY_COMPRESSION:
-		return one_of(v, comps) ? NULL : "expected zlib, lzo or none";
+		return one_of(v, comps) ? NULL : "expected zlib, lzo, zstd or none";
 	case KEY_FINAL_ACTION:
 	case KEY_FAILURE_ACTION:
 		return one_of(v, actions) ? NULL : "expected reboot, poweroff, halt or shell";

@@ -183,7 +183,7 @@ check_inputs() {
 	fi
 	require_static "$BUSYBOX" "busybox" ||
 		die "the busybox package's $BUSYBOX is dynamic: install the Debian package busybox-static"
-	[ "$with_makedumpfile" = no ] || find_makedumpfile
+	[ "$with_makedumpfile" = no ] || { find_makedumpfile && check_compression; }
 	[ -f "$IH_DIR/init" ] || die "$IH_DIR/init is missing"
 	[ -f "$IH_DIR/bench" ] || die "$IH_DIR/bench is missing"
 	[ -z "$modules" ] || check_modules
@@ -256,6 +256,24 @@ find_makedumpfile() {
 	else
 		echo "$IH_PROG: makedumpfile: $makedumpfile (dynamic: with $mdf_interp and its libraries)"
 	fi
+}
+
+# check_compression: COMPRESSION=zstd (makedumpfile -z) needs a makedumpfile
+# built with zstd. Debian 12's 1.7.2 is not: every capture would fail into the
+# agent's fallback, the whole vmcore unfiltered. A dynamic makedumpfile has
+# zstd when it needs libzstd; a static one says so in -v (which runs only
+# here, on this architecture).
+check_compression() {
+	comp=$("$check_agent" config get COMPRESSION --config "$config" 2>&1) ||
+		die "cannot read COMPRESSION of $config: $comp"
+	[ "$comp" = zstd ] || return 0
+	cc_file=${mdf_file:-$makedumpfile}
+	if [ -n "$mdf_interp" ]; then
+		LC_ALL=C readelf -dW "$cc_file" | grep -q 'NEEDED.*\[libzstd\.so' && return 0
+	elif "$cc_file" -v 2>/dev/null | grep -q '^zstd[[:space:]]*enabled'; then
+		return 0
+	fi
+	die "$config sets COMPRESSION=zstd, and makedumpfile $cc_file has no zstd (Debian 12's 1.7.2 is built without it): set COMPRESSION=lzo, or give a makedumpfile with zstd (make makedumpfile: 1.7.6)"
 }
 
 # check_modules: every line of the --modules list names an absolute path to

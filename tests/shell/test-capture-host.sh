@@ -176,6 +176,16 @@ else
 	bad "VmCorePath: rc=$rc $($READ "$r" 2>&1)"
 fi
 
+# 1c1. COMPRESSION=zstd: makedumpfile gets -z.
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\nCOMPRESSION=zstd\n' >"$T/conf"
+: >"$FAKE_LOG"
+capture "$T/t1z"
+printf 'TARGET=UUID=1234\nFSTYPE=ext4\n' >"$T/conf"
+case $(sed -n 2p "$FAKE_LOG") in
+"-d 31 -z $T/vmcore dump.202611221840.part $T/t1z/var/crash/202611221840") ok "COMPRESSION=zstd: dump written with -d 31 -z" ;;
+*) bad "COMPRESSION=zstd: second makedumpfile run was '$(sed -n 2p "$FAKE_LOG")'" ;;
+esac
+
 # 1c2. nr_cpus= (the arming's THREADS) gives makedumpfile one thread a CPU,
 # never more than came up (this host's online CPUs stand for them).
 cpus=$(getconf _NPROCESSORS_ONLN)

@@ -122,4 +122,30 @@ if [ "$rc" = 100 ] && grep -q -- '--makedumpfile needs a value' "$T/novalue.log"
 else
 	bad "--makedumpfile without a value: status $rc, output: $(cat "$T/novalue.log")"
 fi
+
+# --- COMPRESSION=zstd needs a makedumpfile with zstd: a dynamic one that
+# needs libzstd, or a static one whose -v says "zstd enabled". Stand-ins:
+# a dynamic program linked with libzstd, and a static one that prints it.
+conf_lzo=$conf
+conf=$T/zstd.conf
+sed 's/^COMPRESSION=.*//' "$conf_lzo" >"$conf"
+echo 'COMPRESSION=zstd' >>"$conf"
+printf '#include <stdio.h>\n#include <zstd.h>\nint main(void) { printf("zstd\\tenabled %%u\\n", ZSTD_versionNumber()); return 0; }\n' >"$T/z.c"
+cc -o "$T/dyn-zstd" "$T/z.c" -lzstd || die "cannot link a stand-in with libzstd (libzstd-dev)"
+printf '#include <stdio.h>\nint main(void) { puts("makedumpfile: version 1.7.6"); puts("zstd\\tenabled"); return 0; }\n' >"$T/s.c"
+cc -static -o "$T/static-zstd" "$T/s.c" || die "cannot link a static stand-in (libc6-dev)"
+build zstd-dyn "$REPO" --makedumpfile "$T/dyn-zstd"
+check "COMPRESSION=zstd, a dynamic makedumpfile that needs libzstd: built" "$rc" "$(cat "$T/zstd-dyn.log")"
+build zstd-static "$REPO" --makedumpfile "$T/static-zstd"
+check "COMPRESSION=zstd, a static makedumpfile whose -v says zstd enabled: built" "$rc" "$(cat "$T/zstd-static.log")"
+ZSTD_NO="set COMPRESSION=lzo, or give a makedumpfile with zstd (make makedumpfile: 1.7.6)"
+for c in "debian $dyn" "static-nozstd $T/static-mdf"; do
+	build "zstd-${c%% *}" "$REPO" --makedumpfile "${c#* }"
+	if [ "$rc" = 1 ] && [ ! -e "$T/zstd-${c%% *}.img" ] && [ "$(tail -n 1 "$T/zstd-${c%% *}.log")" = \
+		"initramfs/build.sh: $conf sets COMPRESSION=zstd, and makedumpfile ${c#* } has no zstd (Debian 12's 1.7.2 is built without it): $ZSTD_NO" ]; then
+		ok "COMPRESSION=zstd, makedumpfile ${c#* } without zstd: refused, no image"
+	else
+		bad "COMPRESSION=zstd with ${c#* }: status $rc, $(cat "$T/zstd-${c%% *}.log")"
+	fi
+done
 finish

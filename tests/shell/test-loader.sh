@@ -1043,12 +1043,12 @@ $P: the capture kernel loaded before ($W/boot/vmlinuz, $W/boot/initrd.img) is lo
 case_service_restart_after_typo() {
 	service start
 	expect_rc 0
-	echo 'COMPRESSION=zstd' >>"$W/conf"
+	echo 'COMPRESSION=xz' >>"$W/conf"
 	service restart
 	expect_rc 101
 	expect_same "loaded after the failed restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
-	sed -i 's/^COMPRESSION=zstd/COMPRESSION=lzo/' "$W/conf"
+	sed -i 's/^COMPRESSION=xz/COMPRESSION=lzo/' "$W/conf"
 	service restart
 	expect_rc 0
 	expect_same "loaded after the restart" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
@@ -1059,13 +1059,13 @@ case_service_restart_after_typo() {
 
 case_service_reload_after_typo() {
 	service start
-	echo 'COMPRESSION=zstd' >>"$W/conf"
+	echo 'COMPRESSION=xz' >>"$W/conf"
 	service reload
 	expect_rc 101
-	expect_err "$P: $W/conf:5: COMPRESSION: bad value 'zstd': expected zlib, lzo or none"
+	expect_err "$P: $W/conf:5: COMPRESSION: bad value 'xz': expected zlib, lzo, zstd or none"
 	expect_same "loaded after the failed reload" 1 "$(cat "$W/sys/kernel/kexec_crash_loaded")"
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" --append="$BASE"
-	sed -i 's/^COMPRESSION=zstd/CMDLINE_APPEND=loglevel=7/' "$W/conf"
+	sed -i 's/^COMPRESSION=xz/CMDLINE_APPEND=loglevel=7/' "$W/conf"
 	service reload
 	expect_rc 0
 	expect_out "$(armed_line "$BASE loglevel=7")"

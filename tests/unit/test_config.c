@@ -61,7 +61,7 @@ static void errors(void **state)
 	bad("DUMP_LEVEL=32\n", 1, "DUMP_LEVEL: bad value '32': expected a number from 0 to 31");
 	bad("DUMP_LEVEL=-1\n", 1, "DUMP_LEVEL: bad value '-1': expected a number from 0 to 31");
 	bad("DUMP_LEVEL=007\n", 1, "DUMP_LEVEL: bad value '007': expected a number from 0 to 31");
-	bad("COMPRESSION=zstd\n", 1, "COMPRESSION: bad value 'zstd': expected zlib, lzo or none");
+	bad("COMPRESSION=xz\n", 1, "COMPRESSION: bad value 'xz': expected zlib, lzo, zstd or none");
 	bad("FINAL_ACTION=explode\n", 1,
 	    "FINAL_ACTION: bad value 'explode': expected reboot, poweroff, halt or shell");
 	bad("FSTYPE=btrfs\n", 1,
