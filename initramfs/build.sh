@@ -371,8 +371,9 @@ add_libgcc_s() {
 
 add_root_libgcc_s() {
 	libc=$(root_libs "$sysroot" "$makedumpfile" | grep '/libc\.so\.6$') || return 0
-	gcc_s=$(root_resolve "$sysroot" "${libc%/*}/libgcc_s.so.1" 2>/dev/null) ||
-		die "no ${libc%/*}/libgcc_s.so.1 beside makedumpfile's libc in $sysroot: rebuild it with scripts/arm64-root.sh (it unpacks libgcc-s1)"
+	# root_resolve's error (not a file, a symlink loop) goes into the one line.
+	gcc_s=$(root_resolve "$sysroot" "${libc%/*}/libgcc_s.so.1" 2>&1) ||
+		die "no ${libc%/*}/libgcc_s.so.1 beside makedumpfile's libc in $sysroot (${gcc_s#"$IH_PROG: "}): rebuild it with scripts/arm64-root.sh (it unpacks libgcc-s1)"
 	add_file "$staging" "$gcc_s" "${libc%/*}/libgcc_s.so.1" 0644 || exit 1
 }
 

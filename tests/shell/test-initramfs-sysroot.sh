@@ -123,7 +123,7 @@ mv "$T/moved" "$R/lib/$triplet/$missing"
 mv "$R/lib/$triplet/libgcc_s.so.1" "$T/moved"
 build nogccs --agent "$agent" --check-agent "$agent" --sysroot "$R"
 same "a sysroot without libgcc_s.so.1 is refused, the host's never taken" \
-	"1:initramfs/build.sh: no /lib/$triplet/libgcc_s.so.1 beside makedumpfile's libc in $R: rebuild it with scripts/arm64-root.sh (it unpacks libgcc-s1)" \
+	"1:initramfs/build.sh: no /lib/$triplet/libgcc_s.so.1 beside makedumpfile's libc in $R ($R/lib/$triplet/libgcc_s.so.1: not a file in $R): rebuild it with scripts/arm64-root.sh (it unpacks libgcc-s1)" \
 	"$rc:$(grep -v 'makedumpfile: ' "$T/nogccs.log")"
 mv "$T/moved" "$R/lib/$triplet/libgcc_s.so.1"
 [ ! -e "$T/nogccs.img" ] && ok "no image after the refusal" || bad "an image was written"
