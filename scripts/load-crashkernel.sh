@@ -25,6 +25,20 @@ STATE=${DUMPAGENT_STATE:-/var/lib/dumpagent}
 NL='
 '
 
+# The private copies in $RUN that only this run may use: the keyed
+# initramfs (it holds a LUKS keyfile) and the kallsyms with _text. They go
+# when the run ends however it ends: a die, or a signal (systemd's stop,
+# a Ctrl-C during kexec), which the traps turn into an exit.
+keyed='' ks=''
+remove_private() {
+	[ -z "$keyed" ] || rm -rf -- "$keyed"
+	[ -z "$ks" ] || rm -rf -- "$ks"
+}
+trap remove_private EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 # die_note, when set, is said after the error: what the failure left behind.
 die_note=''
 kexec_fault='' # set by kexec_load: a failure of its own, not kexec's
@@ -133,7 +147,6 @@ keyed_initrd() {
 	esac
 	keyed=$(umask 077 && mktemp -d "$RUN/keyed.XXXXXX") ||
 		die 13 "cannot create a private directory in $RUN for the keyed capture initramfs"
-	trap '[ -z "${keyed:-}" ] || rm -rf -- "$keyed"' EXIT # a die between here and keyed_done
 	# luks_key is LUKS_KEY_DIR/UUID.key: the capture agent opens it at the same path.
 	if ! { (umask 077 && mkdir -p "$keyed/root${luks_key%/*}" && cp "$luks_key" "$keyed/root$luks_key" &&
 		cd "$keyed/root" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
@@ -211,13 +224,15 @@ kexec_load() {
 		return 0
 	fi
 	[ -n "${kallsyms_text:-}" ] || { run_kexec "$@"; return; }
-	if ! ks=$(mkdir -p "$RUN" 2>&1 && umask 077 && mktemp -d "$RUN/kallsyms.XXXXXX" 2>&1); then
-		kexec_fault="cannot create a directory in $RUN for the kallsyms with _text that kexec needs: $(one_line "$ks")"
+	if ! made=$(mkdir -p "$RUN" 2>&1 && umask 077 && mktemp -d "$RUN/kallsyms.XXXXXX" 2>&1); then
+		kexec_fault="cannot create a directory in $RUN for the kallsyms with _text that kexec needs: $(one_line "$made")"
 		return 1
 	fi
+	ks=$made # remove_private's from here
 	if ! why=$({ printf '%s T _text\n' "${kallsyms_text#0x}" && cat /proc/kallsyms; } 2>&1 >"$ks/kallsyms"); then
 		rm -rf -- "$ks"
 		kexec_fault="cannot write $ks/kallsyms, the kallsyms with _text that kexec needs: $(one_line "$why")"
+		ks=
 		return 1
 	fi
 	kexec_rc=0
@@ -226,6 +241,7 @@ kexec_load() {
  /proc/kallsyms in a private mount namespace (unshare -m): $(one_line "$kexec_out"); kexec_load on arm64 needs root\
  with CAP_SYS_ADMIN, a kernel with mount namespaces (CONFIG_NAMESPACES), and unshare and mount (util-linux)"
 	rm -rf -- "$ks"
+	ks=''
 	return "$kexec_rc"
 }
 

@@ -73,6 +73,7 @@ setup() {
 			echo "locate_hole failed" >&2; exit 1
 		fi
 		head -n 1 /proc/kallsyms >"$W/kexec.kallsyms-head" # the arm64 kexec_load cases
+		if [ -f "$W/kexec.hang" ]; then : >"$W/kexec.hung"; exec sleep 60; fi
 		[ -f "$W/kexec.noload" ] || echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
 	chmod +x "$W/bin/kexec"
@@ -434,6 +435,30 @@ case_arm64_kexec_load_gets_text() {
 	expect_same "kexec_load's /proc/kallsyms" "ffff800008000000 T _text" "$(cat "$W/kexec.kallsyms-head")"
 	expect_same "what is left in \$RUN" "loaded" "$(ls "$W/run")"
 	expect_same "the host's _text lines" "0" "$(grep -c '^ffff800008000000 T _text$' /proc/kallsyms)"
+}
+
+# The loader killed while kexec_load runs (systemd's stop sends TERM to the
+# whole unit): the kallsyms copy in $RUN goes with it. The loader runs in a
+# process group of its own, and the TERM goes to the group, as systemd's does.
+case_arm64_killed_during_kexec_load() {
+	fake_kcore
+	echo 'syscall kexec_file_load not available.' >"$W/kexec.fail-with-s"
+	: >"$W/kexec.hang"
+	# shellcheck disable=SC2086 # "busybox sh" is two words
+	env DUMPAGENT_ARCH=aarch64 DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_AGENT="$AGENT" \
+		DUMPAGENT_BUILDER="$W/no-builder" DUMPAGENT_STATE="$W/state" DUMPAGENT_RUN="$W/run" \
+		DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" PATH="$W/bin:$RUNPATH" \
+		setsid $SH "$LOADER" --config "$W/conf" >"$W/stdout" 2>"$W/stderr" &
+	pid=$!
+	n=0
+	while [ ! -f "$W/kexec.hung" ] && [ "$n" -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+	[ -f "$W/kexec.hung" ] || fail "kexec_load never ran: $(cat "$W/stderr")"
+	expect_same "the kallsyms copy while kexec_load runs" "1" "$(ls -d "$W"/run/kallsyms.* 2>/dev/null | wc -l)"
+	kill -TERM "-$pid" 2>/dev/null || fail "cannot signal the loader's process group $pid"
+	rc=0
+	wait "$pid" || rc=$?
+	expect_same "the loader's status after TERM" 143 "$rc"
+	expect_same "what is left in \$RUN" "" "$(ls "$W/run")"
 }
 
 # arm64 without _text and without /proc/kcore: refused by name, kexec_load not run.
@@ -1194,7 +1219,7 @@ config_leading_blank config_quoted_crlf auto_resolved auto_submount auto_fstype_
 auto_no_uuid auto_unsupported_fs auto_not_mounted explicit_target_fstype_auto target_by_id_missing
 console_and_dumpagent_passthrough no_console cmdline_append_spaces dry_run
 kernel_initrd_override kernel_override_missing kexec_fails no_kexec_binary not_loaded
-file_load_falls_back arm64_kexec_load_gets_text arm64_no_kcore_refuses arm64_restore_gets_text
+file_load_falls_back arm64_kexec_load_gets_text arm64_killed_during_kexec_load arm64_no_kcore_refuses arm64_restore_gets_text
 arm64_restore_refused_without_text arm64_kallsyms_copy_fails_restores arm64_bind_mount_fails arm64_unshare_refused
 arm64_dry_run_shows_text lockdown_says_so threads_warned arm64_threads bsod_screen_not_possible bsod_kept_framebuffer_needs_file_load
 noop_when_unchanged reload_on_hotplug reload_on_change unload shrink
