@@ -79,6 +79,10 @@ static void put_help(void)
 
 	for (size_t i = 0; i < sizeof(exits) / sizeof(exits[0]) && n < sizeof(text); i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "  %-4d %s\n", exits[i].code, exits[i].what);
+	/* The loader's own: its traps exit with 128 and the signal's number. */
+	if (n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "  129, 130, 143: stopped by SIGHUP, SIGINT or SIGTERM\n");
 	if (n < sizeof(text))
 		(void)snprintf(text + n, sizeof(text) - n, "See " LOADER "(8).");
 	arm_put("help", text);

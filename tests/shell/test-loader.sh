@@ -1104,7 +1104,7 @@ case_help() {
 	expect_err ""
 	for want in "--shrink" "--reserve" "--unload" "--if-valid" "  16   --reserve" "exit status" "  0    armed" "  1    kexec failed" "  15   kexec succeeded" \
 		"  12   no memory is reserved" "  13   capture kernel or initramfs" \
-		"  101  configuration error" "  14   TARGET=auto" "  100  usage error" "--check-config" \
+		"  101  configuration error" "  129, 130, 143: stopped by SIGHUP, SIGINT or SIGTERM" "  14   TARGET=auto" "  100  usage error" "--check-config" \
 		"--dry-run" "--kernel FILE" "--initrd FILE" "--config FILE"; do
 		case $out in *"$want"*) ;; *) fail "--help does not mention '$want'" ;; esac
 	done
