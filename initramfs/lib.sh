@@ -10,6 +10,8 @@
 #   add_binary_with_libs STAGING BINARY [DEST]  BINARY at DEST (default: its
 #       own path), plus its ELF interpreter and every library the dynamic
 #       loader resolves for it, each at the path the loader reported.
+#   add_lib_files STAGING ROOT INTERP LIBS      LIBS at their paths, from ROOT
+#       ('' for this system), INTERP executable: the two functions' common part.
 #   add_file STAGING SOURCE DEST MODE           one file, contents copied.
 #   elf_interp BINARY                           prints PT_INTERP, or nothing.
 #   require_static BINARY WHAT                  fails unless BINARY is a static ELF.
@@ -129,17 +131,27 @@ add_binary_with_libs() {
 	ih_ab_libs=$(elf_libs "$ih_ab_bin") || return 1
 	ih_ab_interp=$(elf_interp "$ih_ab_bin") || return 1
 	add_file "$ih_ab_staging" "$ih_ab_bin" "$ih_ab_dest" 0755 || return 1
-	# Each library lands at the path the loader looks for (its soname path),
-	# with the contents of the file that path resolves to: one regular file
-	# per library, no symlink chains to replay. The interpreter is executed
-	# by the kernel, so it needs the x bit; the libraries are only mapped.
-	while IFS= read -r ih_ab_lib; do
-		[ -n "$ih_ab_lib" ] || continue
-		ih_ab_mode=0644
-		[ "$ih_ab_lib" != "$ih_ab_interp" ] || ih_ab_mode=0755
-		add_file "$ih_ab_staging" "$ih_ab_lib" "$ih_ab_lib" "$ih_ab_mode" || return 1
+	add_lib_files "$ih_ab_staging" '' "$ih_ab_interp" "$ih_ab_libs"
+}
+
+# add_lib_files STAGING ROOT INTERP LIBS: each of LIBS (absolute paths, one a
+# line) into STAGING at the path the loader looks for (its soname path),
+# with the contents of the file that path resolves to in ROOT ('' for this
+# system): one regular file per library, no symlink chains to replay. The
+# interpreter INTERP is executed by the kernel, so it needs the x bit; the
+# libraries are only mapped.
+add_lib_files() {
+	while IFS= read -r ih_al_lib; do
+		[ -n "$ih_al_lib" ] || continue
+		ih_al_mode=0644
+		[ "$ih_al_lib" != "$3" ] || ih_al_mode=0755
+		ih_al_src=$ih_al_lib
+		if [ -n "$2" ]; then
+			ih_al_src=$(root_resolve "$2" "$ih_al_lib") || return 1
+		fi
+		add_file "$1" "$ih_al_src" "$ih_al_lib" "$ih_al_mode" || return 1
 	done <<EOF
-$ih_ab_libs
+$4
 EOF
 }
 
@@ -263,13 +275,5 @@ add_root_binary_with_libs() {
 	ih_ar_libs=$(root_libs "$2" "$3") || return 1
 	ih_ar_interp=$(elf_interp "$ih_ar_bin") || return 1
 	add_file "$1" "$ih_ar_bin" "$4" 0755 || return 1
-	while IFS= read -r ih_ar_lib; do
-		[ -n "$ih_ar_lib" ] || continue
-		ih_ar_mode=0644
-		[ "$ih_ar_lib" != "$ih_ar_interp" ] || ih_ar_mode=0755
-		ih_ar_src=$(root_resolve "$2" "$ih_ar_lib") || return 1
-		add_file "$1" "$ih_ar_src" "$ih_ar_lib" "$ih_ar_mode" || return 1
-	done <<EOF
-$ih_ar_libs
-EOF
+	add_lib_files "$1" "$2" "$ih_ar_interp" "$ih_ar_libs"
 }
