@@ -63,6 +63,21 @@ static enum save_result publish(const struct save_ctx *s, const char *tmp, const
 	return SAVE_OK;
 }
 
+/* Hazard: makedumpfile keeps its bitmaps in a file in $TMPDIR (default
+ * /tmp) when the free memory would hold both in one cycle, and /tmp in the
+ * capture kernel is the initramfs's tmpfs: the same reserved memory, counted
+ * twice. At crashkernel=32M on a 4 GB guest the file did not fit ("Can't
+ * write the bitmap(/tmp/kdump_bitmap...). No space left on device": make
+ * bench ARCH=arm64 at fc3b428, with makedumpfile 1.7.6's larger libraries).
+ * TMPDIR=. puts it in the new dump directory on the target, where
+ * makedumpfile runs; makedumpfile unlinks it as soon as it is open. Set
+ * around makedumpfile's runs only. */
+static void bitmap_on_target(int on)
+{
+	if (on ? setenv("TMPDIR", ".", 1) < 0 : unsetenv("TMPDIR") < 0)
+		log_warning("%s TMPDIR for makedumpfile's bitmap: %s", on ? "set" : "unset", strerror(errno));
+}
+
 /* Runs makedumpfile FLAGS VMCORE FILE.part, then publishes FILE (what: for messages). */
 static enum save_result run_makedumpfile(const struct save_ctx *s, enum dump_file file,
 					 const char *what, const char *const flags[])
@@ -82,7 +97,9 @@ static enum save_result run_makedumpfile(const struct save_ctx *s, enum dump_fil
 	argv[n++] = tmp;
 	argv[n] = NULL;
 	progress_watch(&prog, &watch, what, s->dirfd, tmp);
+	bitmap_on_target(1);
 	r = run_in_dir(s->dirfd, (char *const *)argv, &watch);
+	bitmap_on_target(0);
 	if (r != 0) {
 		if (r < 0)
 			log_errno(-r, "run %s", s->makedumpfile);

@@ -20,6 +20,7 @@ for out; do :; done
 case "$1" in --dump-dmesg) what=dmesg ;; *) what=dump ;; esac
 echo "$* $(pwd)" >>"$FAKE_LOG"
 echo "${LD_PRELOAD:-none}" >>"$FAKE_LOG.env"
+echo "${TMPDIR:-none}" >>"$FAKE_LOG.tmpdir"
 echo "$what: $(ls | tr '\n' ' ')" >>"$FAKE_LOG.seen"
 echo "partial $what" >"$out"
 case ${FAKE_FAIL:-} in "$what" | both) exit 1 ;; esac
@@ -66,6 +67,7 @@ REPORT=linux-image-6.1.0-99-amd64-202611221840.crash
 READ="python3 $REPO/tests/fixtures/read_crash.py"
 : >"$FAKE_LOG"
 : >"$FAKE_LOG.seen"
+: >"$FAKE_LOG.tmpdir"
 capture "$T/t1"
 d=$T/t1/var/crash/202611221840
 if [ "$rc" = 0 ] && [ "$(perm "$d")" = "700 0 directory" ] &&
@@ -95,6 +97,9 @@ case $out in
 *"dumpagent: capture complete"*) ok "reports 'capture complete'" ;;
 *) bad "no 'capture complete' line: $out" ;;
 esac
+# makedumpfile's bitmap file goes to the dump directory (its cwd), not the
+# capture kernel's tmpfs: TMPDIR=. for both runs.
+same "TMPDIR of the dmesg and dump runs" ". ." "$(tr '\n' ' ' <"$FAKE_LOG.tmpdir" | sed 's/ $//')"
 case $(sed -n 2p "$FAKE_LOG.seen") in
 "dump: dmesg.202611221840 summary.202611221840.json summary.202611221840.txt ") ok "the summary is saved before the dump starts" ;;
 *) bad "when the dump started, the directory held: $(sed -n 2p "$FAKE_LOG.seen")" ;;
