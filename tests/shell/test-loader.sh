@@ -830,27 +830,27 @@ case_shrink_nothing_to_give() {
 	echo 50331648 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf" --shrink
 	expect_rc 0
-	case $out in *"--shrink: the capture environment needs 56 MiB (at least 48) of the 48 MiB reserved: nothing to give back"*) ;;
+	case $out in *"--shrink: the capture environment needs 48 MiB (at least 48) of the 48 MiB reserved: nothing to give back"*) ;;
 	*) fail "no 'nothing to give back': $out" ;; esac
 }
 
 # Less than the estimate: refused (19) before kexec, with the figures and the fix.
 case_reserved_below_need() {
-	echo 41943040 >"$W/sys/kernel/kexec_crash_size"
+	echo 39845888 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
 	expect_rc 19
-	expect_err "$P: the 40 MiB reserved are less than the small capture environment needs: an estimated 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 9.0 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 56M (load-crashkernel --reserve, then reboot)"
+	expect_err "$P: the 38 MiB reserved are less than the small capture environment needs: an estimated 40 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 8.0 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 48M (load-crashkernel --reserve, then reboot)"
 	expect_out ""
 	expect_no_kexec
 }
 
 # The estimate but not the margin: armed, with a warning.
 case_reserved_without_margin() {
-	echo 44040192 >"$W/sys/kernel/kexec_crash_size"
+	echo 41943040 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_err "$P: warning: the 42 MiB reserved hold the small capture environment's estimated need of 42 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 9.0 MiB of working memory) but not the margin of 20%: reserve 56M (load-crashkernel --reserve, then reboot)"
-	expect_out "$(armed_line "$BASE" 42)"
+	expect_err "$P: warning: the 40 MiB reserved hold the small capture environment's estimated need of 40 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 8.0 MiB of working memory) but not the margin of 20%: reserve 48M (load-crashkernel --reserve, then reboot)"
+	expect_out "$(armed_line "$BASE" 40)"
 }
 
 # What the loader reads as GRUB's settings.
