@@ -29,7 +29,9 @@ TRIXIE_SRC=/etc/apt/sources.list.d/dumpagent-trixie-src.sources
 # apt_update: apt-get update, where an index that cannot be fetched (this
 # network's mirror may lack trixie's deb-src one) is a warning: a package
 # that then cannot be installed fails by itself, and a missing makedumpfile
-# source makes scripts/build-makedumpfile.sh warn and use Debian 12's.
+# source makes scripts/build-makedumpfile.sh take trixie's binary package
+# (scripts/fetch-makedumpfile.sh, its own private apt state), else warn and
+# use Debian 12's.
 apt_update() {
 	apt-get update -q ||
 		echo "bootstrap: warning: apt-get update failed (see above); going on with the indexes apt has" >&2
@@ -38,7 +40,7 @@ apt_update() {
 add_trixie_src() {
 	[ ! -f "$TRIXIE_SRC" ] || return 0
 	if [ "$(id -u)" != 0 ]; then
-		echo "bootstrap: warning: no $TRIXIE_SRC: the capture initramfs gets Debian 12's makedumpfile 1.7.2; run as root to add it" >&2
+		echo "bootstrap: warning: no $TRIXIE_SRC: makedumpfile 1.7.6 cannot be built from source (make makedumpfile takes trixie's binary package instead); run as root to add it" >&2
 		return 0
 	fi
 	cat >"$TRIXIE_SRC" <<EOF
