@@ -222,7 +222,7 @@ grep -qF 'make bench-kdump' "$T/vs/kdump.md"
 check "--kdump-only names its make target" $? "$(head -n 3 "$T/vs/kdump.md")"
 python3 "$REPO/bench/report.py" --runs "$T/vs" --repo "$REPO" --svg "$T/vs/memory.svg" --knee-only yes >"$T/vs/knee.md" 2>&1
 heads=$(grep '^## ' "$T/vs/knee.md" | cut -c1-6 | tr '\n' '|')
-same "--knee-only prints only the knee and the threads" "## 3c.|## 7. |" "$heads"
+same "--knee-only prints only the dump-time sections: the knee, the compression and the threads" "## 3c.|## 4. |## 7. |" "$heads"
 grep -qF 'make bench-knee' "$T/vs/knee.md"
 check "--knee-only names its make target" $? "$(head -n 3 "$T/vs/knee.md")"
 out=$(sh "$REPO/bench/run.sh" --knee-only --kdump-only 2>&1)
