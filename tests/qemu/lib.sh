@@ -274,3 +274,55 @@ stamp_marks() {
 at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
 block() { awk -v n="$1" '/^== / { on = ($2 == n); next } on' "$WORK/results"; }
 rc_of() { sed -n "s/^== $1 rc=\([0-9]*\)\$/\1/p" "$WORK/results"; }
+
+# The closing checks of the full-system tests (test-system-*.sh,
+# test-secureboot.sh): their guests' second boots record status-second,
+# crashed-at, list-root, list-json and dump-sha256 in $WORK/results.
+# check_captured_once MARK: the capture kernel completed, and MARK (the
+# guest's "...-TEST: second boot") is in $SERIAL exactly once: the capture
+# rebooted the VM, and it did not crash or capture again.
+check_captured_once() {
+	tr -d '\r' <"$SERIAL" | grep -q "dumpagent: capture complete" ||
+		fail "the capture kernel did not report a complete capture: $(tr -d '\r' <"$SERIAL" | grep 'dumpagent' | tail -n 8)"
+	[ "$(tr -d '\r' <"$SERIAL" | grep -c "$1")" = 1 ] ||
+		fail "the VM did not come back exactly once from the capture: '$1' $(tr -d '\r' <"$SERIAL" | grep -c "$1") times"
+}
+
+# check_listed_dump: on the second boot "dumpagent list" showed exactly one
+# dump, complete, of our crash, and the loader had armed again. Sets id and
+# panic (the dump's id and panic line) for the caller.
+# shellcheck disable=SC2034 # panic is for the caller
+check_listed_dump() {
+	[ "$(rc_of list-root)" = 0 ] || fail "dumpagent list as root failed: $(block list-root)"
+	block list-json >"$WORK/list.json"
+	python3 - "$WORK/list.json" "$(block crashed-at)" >"$WORK/list-check.log" 2>&1 <<-'EOS' ||
+		import json, sys
+		dumps = json.load(open(sys.argv[1]))["dumps"]
+		crashed_at = int(sys.argv[2])
+		assert len(dumps) == 1, ("exactly one dump", dumps)
+		d = dumps[0]
+		assert d["status"] == "complete", ("status", d)
+		assert d["panic"] and "sysrq triggered crash" in d["panic"], ("panic line", d["panic"])
+		# Our crash, not an older one: crash time (minute of the dump id) around our sysrq.
+		assert crashed_at - 120 <= d["crash_time"] <= crashed_at + 120, ("crash time", d["crash_time"], crashed_at)
+		print(d["id"], d["panic"])
+	EOS
+		fail "dumpagent list is not one complete dump of our crash: $(cat "$WORK/list-check.log") $(block list-root)"
+	id=$(cut -d' ' -f1 "$WORK/list-check.log")
+	panic=$(cut -d' ' -f2- "$WORK/list-check.log")
+	block list-root | grep -q "$id" || fail "dumpagent list does not show $id: $(block list-root)"
+	[ "$(rc_of status-second)" = 0 ] || fail "dumpagent status is not armed after the reboot: $(block status-second)"
+}
+
+# check_read_back DUMP WHERE: DUMP, the host's copy of the listed dump taken
+# off the guest's disk WHERE ("on member a", "in the LV"), is the file the
+# guest hashed (dump-sha256), and makedumpfile --dump-dmesg reads our sysrq
+# panic out of it (into DUMP.dmesg).
+check_read_back() {
+	[ "$(block dump-sha256 | cut -d' ' -f1)" = "$(sha256sum <"$1" | cut -d' ' -f1)" ] ||
+		fail "the dump $2 is not the one the guest listed: $(block dump-sha256)"
+	makedumpfile --dump-dmesg "$1" "$1.dmesg" >"$1.makedumpfile.log" 2>&1 ||
+		fail "makedumpfile --dump-dmesg cannot read the dump $2: $(cat "$1.makedumpfile.log")"
+	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$1.dmesg" ||
+		fail "the dmesg of the dump $2 (makedumpfile --dump-dmesg) has no sysrq panic: $(tail -n 5 "$1.dmesg")"
+}
