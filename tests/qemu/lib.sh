@@ -193,6 +193,38 @@ make_disk() {
 	esac || fail "mkfs.$2 on $1 failed"
 }
 
+# lvm2's tools on the host, on a loop device only, with activation off: the
+# tests that lay out a VG in an image (root, lvm2) and read it back raw.
+# shellcheck disable=SC2089,SC2090 # the quotes are lvm's config syntax, passed as one word
+LVMCONF='devices{filter=["a|^/dev/loop|","r|.*|"] use_devicesfile=0 obtain_device_list_from_udev=0} activation{udev_sync=0 udev_rules=0} global{activation=0}'
+lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
+
+# make_lv IMAGE VG LV MIB [LOSETUP-OPTION...]: a PV on IMAGE's loop device
+# (the options choose its window: -o OFFSET, --sizelimit BYTES), VG on it,
+# LV VG/LV of MIB MiB on its first extents (4 MiB each), never active, the
+# VG never autoactivated by a host whose udev runs lvm2's rules; sets pvid,
+# pe (pe_start, 2048 sectors), vgid and seqno.
+make_lv() {
+	ml_image=$1 ml_vg=$2 ml_lv=$3 ml_mib=$4
+	shift 4
+	LOOP=$(losetup -f --show "$@" "$ml_image") || fail "losetup $ml_image failed"
+	trap 'losetup -d "$LOOP"' EXIT # activation is off: nothing of the VG is active
+	lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q --setautoactivation n "$ml_vg" "$LOOP" >/dev/null &&
+		lvm_q lvcreate -q -an -Zn -y -L "${ml_mib}M" -n "$ml_lv" "$ml_vg" >/dev/null ||
+		fail "lvm on $LOOP failed: $(cat "$WORK/lvm.log")"
+	pvid=$(lvm_q pvs --noheadings -o pv_uuid "$LOOP" | tr -d -- '- ')
+	pe=$(lvm_q pvs --noheadings --units s --nosuffix -o pe_start "$LOOP" | tr -d ' ')
+	vgid=$(lvm_q vgs --noheadings -o vg_uuid "$ml_vg" | tr -d -- '- ')
+	seqno=$(lvm_q vgs --noheadings -o vg_seqno "$ml_vg" | tr -d ' ')
+	ml_ranges=$(lvm_q lvs --noheadings -o seg_pe_ranges "$ml_vg/$ml_lv" | tr -d ' ')
+	losetup -d "$LOOP"
+	trap - EXIT
+	[ "$ml_ranges" = "$LOOP:0-$((ml_mib / 4 - 1))" ] ||
+		fail "the LV $ml_vg/$ml_lv is not extents 0-$((ml_mib / 4 - 1)) of the PV: $ml_ranges"
+	[ -n "$pvid" ] && [ -n "$vgid" ] && [ -n "$seqno" ] && [ "$pe" = 2048 ] ||
+		fail "no PV id, VG id, seqno or pe_start 2048 for $ml_vg: '$pvid' '$vgid' '$seqno' '$pe'"
+}
+
 # modules_for ROOT RELEASE "MODULE...": the absolute .ko paths of the modules
 # and their modules.dep dependencies in ROOT/lib/modules/RELEASE, one a line,
 # each after what it needs (the distro initramfs's load order). For tests
