@@ -348,13 +348,21 @@ check_listed_dump() {
 
 # check_read_back DUMP WHERE: DUMP, the host's copy of the listed dump taken
 # off the guest's disk WHERE ("on member a", "in the LV"), is the file the
-# guest hashed (dump-sha256), and makedumpfile --dump-dmesg reads our sysrq
-# panic out of it (into DUMP.dmesg).
+# guest hashed (dump-sha256), and check_dump_dmesg passes on it.
 check_read_back() {
 	[ "$(block dump-sha256 | cut -d' ' -f1)" = "$(sha256sum <"$1" | cut -d' ' -f1)" ] ||
 		fail "the dump $2 is not the one the guest listed: $(block dump-sha256)"
+	check_dump_dmesg "$1" "the dump $2"
+}
+
+# check_dump_dmesg DUMP [NAME]: makedumpfile --dump-dmesg reads the kernel
+# log out of DUMP (into DUMP.dmesg), and it holds our sysrq panic. NAME
+# says which dump in a failure (default: its path).
+check_dump_dmesg() {
+	# makedumpfile refuses to write over an existing output file.
+	rm -f -- "$1.dmesg"
 	makedumpfile --dump-dmesg "$1" "$1.dmesg" >"$1.makedumpfile.log" 2>&1 ||
-		fail "makedumpfile --dump-dmesg cannot read the dump $2: $(cat "$1.makedumpfile.log")"
+		fail "makedumpfile --dump-dmesg cannot read ${2:-$1}: $(cat "$1.makedumpfile.log")"
 	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$1.dmesg" ||
-		fail "the dmesg of the dump $2 (makedumpfile --dump-dmesg) has no sysrq panic: $(tail -n 5 "$1.dmesg")"
+		fail "the dmesg of ${2:-$1} (makedumpfile --dump-dmesg) has no sysrq panic: $(tail -n 5 "$1.dmesg")"
 }
