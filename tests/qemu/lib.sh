@@ -193,6 +193,38 @@ make_disk() {
 	esac || fail "mkfs.$2 on $1 failed"
 }
 
+# lvm2's tools on the host, on a loop device only, with activation off: the
+# tests that lay out a VG in an image (root, lvm2) and read it back raw.
+# shellcheck disable=SC2089,SC2090 # the quotes are lvm's config syntax, passed as one word
+LVMCONF='devices{filter=["a|^/dev/loop|","r|.*|"] use_devicesfile=0 obtain_device_list_from_udev=0} activation{udev_sync=0 udev_rules=0} global{activation=0}'
+lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
+
+# make_lv IMAGE VG LV MIB [LOSETUP-OPTION...]: a PV on IMAGE's loop device
+# (the options choose its window: -o OFFSET, --sizelimit BYTES), VG on it,
+# LV VG/LV of MIB MiB on its first extents (4 MiB each), never active, the
+# VG never autoactivated by a host whose udev runs lvm2's rules; sets pvid,
+# pe (pe_start, 2048 sectors), vgid and seqno.
+make_lv() {
+	ml_image=$1 ml_vg=$2 ml_lv=$3 ml_mib=$4
+	shift 4
+	LOOP=$(losetup -f --show "$@" "$ml_image") || fail "losetup $ml_image failed"
+	trap 'losetup -d "$LOOP"' EXIT # activation is off: nothing of the VG is active
+	lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q --setautoactivation n "$ml_vg" "$LOOP" >/dev/null &&
+		lvm_q lvcreate -q -an -Zn -y -L "${ml_mib}M" -n "$ml_lv" "$ml_vg" >/dev/null ||
+		fail "lvm on $LOOP failed: $(cat "$WORK/lvm.log")"
+	pvid=$(lvm_q pvs --noheadings -o pv_uuid "$LOOP" | tr -d -- '- ')
+	pe=$(lvm_q pvs --noheadings --units s --nosuffix -o pe_start "$LOOP" | tr -d ' ')
+	vgid=$(lvm_q vgs --noheadings -o vg_uuid "$ml_vg" | tr -d -- '- ')
+	seqno=$(lvm_q vgs --noheadings -o vg_seqno "$ml_vg" | tr -d ' ')
+	ml_ranges=$(lvm_q lvs --noheadings -o seg_pe_ranges "$ml_vg/$ml_lv" | tr -d ' ')
+	losetup -d "$LOOP"
+	trap - EXIT
+	[ "$ml_ranges" = "$LOOP:0-$((ml_mib / 4 - 1))" ] ||
+		fail "the LV $ml_vg/$ml_lv is not extents 0-$((ml_mib / 4 - 1)) of the PV: $ml_ranges"
+	[ -n "$pvid" ] && [ -n "$vgid" ] && [ -n "$seqno" ] && [ "$pe" = 2048 ] ||
+		fail "no PV id, VG id, seqno or pe_start 2048 for $ml_vg: '$pvid' '$vgid' '$seqno' '$pe'"
+}
+
 # modules_for ROOT RELEASE "MODULE...": the absolute .ko paths of the modules
 # and their modules.dep dependencies in ROOT/lib/modules/RELEASE, one a line,
 # each after what it needs (the distro initramfs's load order). For tests
@@ -274,3 +306,63 @@ stamp_marks() {
 at() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$WORK/times" | head -n 1; }
 block() { awk -v n="$1" '/^== / { on = ($2 == n); next } on' "$WORK/results"; }
 rc_of() { sed -n "s/^== $1 rc=\([0-9]*\)\$/\1/p" "$WORK/results"; }
+
+# The closing checks of the full-system tests (test-system-*.sh,
+# test-secureboot.sh): their guests' second boots record status-second,
+# crashed-at, list-root, list-json and dump-sha256 in $WORK/results.
+# check_captured_once MARK: the capture kernel completed, and MARK (the
+# guest's "...-TEST: second boot") is in $SERIAL exactly once: the capture
+# rebooted the VM, and it did not crash or capture again.
+check_captured_once() {
+	tr -d '\r' <"$SERIAL" | grep -q "dumpagent: capture complete" ||
+		fail "the capture kernel did not report a complete capture: $(tr -d '\r' <"$SERIAL" | grep 'dumpagent' | tail -n 8)"
+	[ "$(tr -d '\r' <"$SERIAL" | grep -c "$1")" = 1 ] ||
+		fail "the VM did not come back exactly once from the capture: '$1' $(tr -d '\r' <"$SERIAL" | grep -c "$1") times"
+}
+
+# check_listed_dump: on the second boot "dumpagent list" showed exactly one
+# dump, complete, of our crash, and the loader had armed again. Sets id and
+# panic (the dump's id and panic line) for the caller.
+# shellcheck disable=SC2034 # panic is for the caller
+check_listed_dump() {
+	[ "$(rc_of list-root)" = 0 ] || fail "dumpagent list as root failed: $(block list-root)"
+	block list-json >"$WORK/list.json"
+	python3 - "$WORK/list.json" "$(block crashed-at)" >"$WORK/list-check.log" 2>&1 <<-'EOS' ||
+		import json, sys
+		dumps = json.load(open(sys.argv[1]))["dumps"]
+		crashed_at = int(sys.argv[2])
+		assert len(dumps) == 1, ("exactly one dump", dumps)
+		d = dumps[0]
+		assert d["status"] == "complete", ("status", d)
+		assert d["panic"] and "sysrq triggered crash" in d["panic"], ("panic line", d["panic"])
+		# Our crash, not an older one: crash time (minute of the dump id) around our sysrq.
+		assert crashed_at - 120 <= d["crash_time"] <= crashed_at + 120, ("crash time", d["crash_time"], crashed_at)
+		print(d["id"], d["panic"])
+	EOS
+		fail "dumpagent list is not one complete dump of our crash: $(cat "$WORK/list-check.log") $(block list-root)"
+	id=$(cut -d' ' -f1 "$WORK/list-check.log")
+	panic=$(cut -d' ' -f2- "$WORK/list-check.log")
+	block list-root | grep -q "$id" || fail "dumpagent list does not show $id: $(block list-root)"
+	[ "$(rc_of status-second)" = 0 ] || fail "dumpagent status is not armed after the reboot: $(block status-second)"
+}
+
+# check_read_back DUMP WHERE: DUMP, the host's copy of the listed dump taken
+# off the guest's disk WHERE ("on member a", "in the LV"), is the file the
+# guest hashed (dump-sha256), and check_dump_dmesg passes on it.
+check_read_back() {
+	[ "$(block dump-sha256 | cut -d' ' -f1)" = "$(sha256sum <"$1" | cut -d' ' -f1)" ] ||
+		fail "the dump $2 is not the one the guest listed: $(block dump-sha256)"
+	check_dump_dmesg "$1" "the dump $2"
+}
+
+# check_dump_dmesg DUMP [NAME]: makedumpfile --dump-dmesg reads the kernel
+# log out of DUMP (into DUMP.dmesg), and it holds our sysrq panic. NAME
+# says which dump in a failure (default: its path).
+check_dump_dmesg() {
+	# makedumpfile refuses to write over an existing output file.
+	rm -f -- "$1.dmesg"
+	makedumpfile --dump-dmesg "$1" "$1.dmesg" >"$1.makedumpfile.log" 2>&1 ||
+		fail "makedumpfile --dump-dmesg cannot read ${2:-$1}: $(cat "$1.makedumpfile.log")"
+	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$1.dmesg" ||
+		fail "the dmesg of ${2:-$1} (makedumpfile --dump-dmesg) has no sysrq panic: $(tail -n 5 "$1.dmesg")"
+}

@@ -285,24 +285,8 @@ if [ "$mode" = today ]; then
 fi
 
 # ---- SECUREBOOT_CAPTURE=1: the crash is captured
-grep -q "dumpagent: capture complete" "$SERIAL" || fail "the capture kernel did not report a complete capture"
-[ "$(tr -d '\r' <"$SERIAL" | grep -c 'SECUREBOOT-TEST: second boot')" = 1 ] ||
-	fail "the VM did not come back exactly once from the capture"
-[ "$(rc_of status-second)" = 0 ] || fail "dumpagent status is not armed after the reboot: $(block status-second)"
-[ "$(rc_of list-root)" = 0 ] || fail "dumpagent list failed: $(block list-root)"
-block list-json >"$WORK/list.json"
-python3 - "$WORK/list.json" "$(block crashed-at)" >"$WORK/list-check.log" 2>&1 <<'EOS' ||
-import json, sys
-dumps = json.load(open(sys.argv[1]))["dumps"]
-crashed_at = int(sys.argv[2])
-assert len(dumps) == 1, ("exactly one dump", dumps)
-d = dumps[0]
-assert d["status"] == "complete", ("status", d)
-assert d["panic"] and "sysrq triggered crash" in d["panic"], ("panic line", d["panic"])
-assert crashed_at - 120 <= d["crash_time"] <= crashed_at + 120, ("crash time", d["crash_time"], crashed_at)
-print(d["id"], d["panic"])
-EOS
-	fail "dumpagent list is not one complete dump of our crash: $(cat "$WORK/list-check.log") $(block list-root)"
+check_captured_once "SECUREBOOT-TEST: second boot"
+check_listed_dump
 # CAPTURE_MODE=small: lockdown refuses it, and the loader says so (exit 18).
 [ "$(rc_of load-small)" = 18 ] || fail "CAPTURE_MODE=small was not refused with status 18: rc=$(rc_of load-small) $(block load-small)"
 block load-small | grep -qi 'lockdown' || fail "the refusal of CAPTURE_MODE=small does not name lockdown: $(block load-small)"
@@ -311,4 +295,4 @@ block load-small | grep -q 'auto' || fail "the refusal of CAPTURE_MODE=small doe
 [ "$(rc_of status-after-small)" = 0 ] || fail "the refused CAPTURE_MODE=small left nothing armed: $(block status-after-small)"
 armed=$(at "SECUREBOOT-TEST: armed") panicked=$(at "sysrq: Trigger a crash")
 written=$(at "dump written") back=$(at "SECUREBOOT-TEST: second boot")
-pass "$(cut -d' ' -f1 "$WORK/list-check.log"): distro kernel armed under Secure Boot and captured; small refused; boot to armed $((${armed:-0} - start)) s, panic to dump $((${written:-0} - ${panicked:-0})) s, dump to second boot $((${back:-0} - ${written:-0})) s"
+pass "$id: distro kernel armed under Secure Boot and captured; small refused; boot to armed $((${armed:-0} - start)) s, panic to dump $((${written:-0} - ${panicked:-0})) s, dump to second boot $((${back:-0} - ${written:-0})) s"

@@ -144,12 +144,6 @@ check_captured() {
 		fail "$1: no complete capture: $(grep 'dumpagent' "$WORK/serial-$1.txt" | tail -n 5)"
 	grep -q "mapping LV dagvg/$2" "$WORK/serial-$1.txt" || fail "$1: the agent did not say it mapped LV dagvg/$2"
 }
-# check_dmesg DUMP: makedumpfile reads it, and it holds the sysrq panic.
-check_dmesg() {
-	makedumpfile --dump-dmesg "$1" "$1.dmesg" >"$1.log" 2>&1 ||
-		fail "makedumpfile --dump-dmesg cannot read $1: $(cat "$1.log")"
-	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$1.dmesg" || fail "the dmesg of $1 has no sysrq panic"
-}
 # check_armed NAME SEGTYPE FSTYPE: status armed in the small kernel's mode
 # (auto takes it: dm_mod is in its built-in list), on the LV, with the VG's
 # id and seqno recorded (the guest's vgs) and a SEGTYPE segment.
@@ -198,7 +192,7 @@ lv_image lin "$WORK/lin.img"
 id1=$(img_ls "$WORK/lin.img" /var/crash | dump_id)
 [ -n "$id1" ] || fail "no dump directory on LV lin: $(img_ls "$WORK/lin.img" /var/crash)"
 img_get "$WORK/lin.img" "/var/crash/$id1/dump.$id1" "$WORK/dump-lin" || fail "no dump.$id1 on LV lin"
-check_dmesg "$WORK/dump-lin"
+check_dump_dmesg "$WORK/dump-lin" "the dump on LV lin"
 echo "make: $id1 read back from LV lin (ext4): $(wc -c <"$WORK/dump-lin") bytes"
 
 # --- xfs: the guest sees the first dump; xfs on the striped+linear LV
@@ -212,7 +206,7 @@ lv_image str "$WORK/str.img"
 id2=$(xfs_db -r -c 'ls /var/crash' "$WORK/str.img" | awk '$NF == "(good)" { print $(NF - 1) }' | dump_id)
 [ -n "$id2" ] || fail "no dump directory on LV str: $(xfs_db -r -c 'ls /var/crash' "$WORK/str.img")"
 xfs_get "$WORK/str.img" "/var/crash/$id2/dump.$id2" "$WORK/dump-str" || fail "no dump.$id2 on LV str"
-check_dmesg "$WORK/dump-str"
+check_dump_dmesg "$WORK/dump-str" "the dump on LV str"
 echo "xfs: $id2 read back from LV str (xfs): $(wc -c <"$WORK/dump-str") bytes"
 
 # --- stale

@@ -97,29 +97,6 @@ volume_key() {
 		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$3"
 	[ "$(wc -c <"$3")" = 64 ] || fail "no 64-byte volume key in $3.txt: $(cat "$3.txt")"
 }
-# lvm only on a loop device, activation off.
-# shellcheck disable=SC2089,SC2090 # the quotes are lvm's config syntax, passed as one word
-LVMCONF='devices{filter=["a|^/dev/loop|","r|.*|"] use_devicesfile=0 obtain_device_list_from_udev=0} activation{udev_sync=0 udev_rules=0} global{activation=0}'
-lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
-# make_lv IMAGE MIB VG LVMIB: a PV on the first MIB MiB of IMAGE, VG on it,
-# LV VG/root of LVMIB MiB on its first extents (4 MiB each), never active;
-# sets pvid, pe (pe_start, 2048 sectors), vgid and seqno.
-make_lv() {
-	LOOP=$(losetup -f --show --sizelimit $(($2 * 1048576)) "$1") || fail "losetup $1 failed"
-	trap 'losetup -d "$LOOP"' EXIT # activation is off: nothing of the VG is active
-	lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q --setautoactivation n "$3" "$LOOP" >/dev/null &&
-		lvm_q lvcreate -q -an -Zn -y -L "$4M" -n root "$3" >/dev/null || fail "lvm on $LOOP failed: $(cat "$WORK/lvm.log")"
-	pvid=$(lvm_q pvs --noheadings -o pv_uuid "$LOOP" | tr -d -- '- ')
-	pe=$(lvm_q pvs --noheadings --units s --nosuffix -o pe_start "$LOOP" | tr -d ' ')
-	vgid=$(lvm_q vgs --noheadings -o vg_uuid "$3" | tr -d -- '- ')
-	seqno=$(lvm_q vgs --noheadings -o vg_seqno "$3" | tr -d ' ')
-	ranges=$(lvm_q lvs --noheadings -o seg_pe_ranges "$3/root" | tr -d ' ')
-	losetup -d "$LOOP"
-	trap - EXIT
-	[ "$ranges" = "$LOOP:0-$(($4 / 4 - 1))" ] || fail "the LV $3/root is not extents 0-$(($4 / 4 - 1)) of the PV: $ranges"
-	[ -n "$pvid" ] && [ -n "$vgid" ] && [ -n "$seqno" ] && [ "$pe" = 2048 ] ||
-		fail "no PV id, VG id, seqno or pe_start 2048 for $3: '$pvid' '$vgid' '$seqno' '$pe'"
-}
 # disk IMAGE PART: a 300 MiB disk whose partition 1 (from 1 MiB) is PART.
 disk() {
 	truncate -s 300M "$1"
@@ -154,7 +131,7 @@ check_slots "$WORK/header2.img" "$SLOT2"
 # the plaintext: a PV on the first 283 MiB (what LUKS leaves of 299), the LV
 # root at its pe_start.
 truncate -s 299M "$PART2"
-make_lv "$PART2" 283 "$VG" 240
+make_lv "$PART2" "$VG" root 240 --sizelimit $((283 * 1048576))
 LVSIZE=$((240 * 1048576))
 plan="$VG/root,$vgid,$seqno,0+$((LVSIZE / 512)):linear:$pvid+$pe"
 vgid2=$vgid seqno2=$seqno
@@ -205,7 +182,7 @@ awk -v s="Key Slot $SLOT3: ENABLED" '$0 == s { on = 1; next } on && /Iterations:
 	grep -qx 1000 || fail "the enrolled slot $SLOT3 of lv3.img is not pbkdf2 with 1000 iterations: $(cat "$WORK/lv3.dump.txt")"
 volume_key "$WORK/lv3.img" "$KEY3" "$WORK/vk3"
 truncate -s 299M "$PART3"
-make_lv "$PART3" 299 "$VG3" $((LVSIZE3 / 1048576))
+make_lv "$PART3" "$VG3" root $((LVSIZE3 / 1048576)) --sizelimit $((299 * 1048576))
 plan3="$VG3/root,$vgid,$seqno,0+$((LVSIZE3 / 512)):linear:$pvid+$pe"
 dd if="$WORK/lv3.img" of="$PART3" bs=1M seek=$((pe * 512)) oflag=seek_bytes conv=notrunc status=none
 rm -f "$WORK/lv3.img"

@@ -42,27 +42,10 @@ for tool in mkfs.ext4 debugfs makedumpfile sfdisk losetup pvcreate; do
 done
 
 # --- the PV disk: partition 1 from 1 MiB, the PV on it, the LV's first
-# extent at the PV's pe_start. lvm only on the loop device, activation off,
-# and the VG never autoactivated by a host whose udev runs lvm2's rules.
-# shellcheck disable=SC2089,SC2090 # the quotes are lvm's config syntax, passed as one word
-LVMCONF='devices{filter=["a|^/dev/loop|","r|.*|"] use_devicesfile=0 obtain_device_list_from_udev=0} activation{udev_sync=0 udev_rules=0} global{activation=0}'
-lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
+# extent at the PV's pe_start.
 truncate -s 300M "$PV"
 echo 'start=2048, type=8e' | sfdisk -q "$PV" >/dev/null || fail "sfdisk $PV failed"
-LOOP=$(losetup -f --show -o 1048576 "$PV") || fail "losetup $PV failed"
-trap 'losetup -d "$LOOP"' EXIT # activation is off: nothing of the VG is active
-lvm_q pvcreate -q "$LOOP" >/dev/null && lvm_q vgcreate -q --setautoactivation n "$VG" "$LOOP" >/dev/null &&
-	lvm_q lvcreate -q -an -Zn -y -L 256M -n crash "$VG" >/dev/null || fail "lvm on $LOOP failed: $(cat "$WORK/lvm.log")"
-pvid=$(lvm_q pvs --noheadings -o pv_uuid "$LOOP" | tr -d -- '- ')
-pe=$(lvm_q pvs --noheadings --units s --nosuffix -o pe_start "$LOOP" | tr -d ' ')
-vgid=$(lvm_q vgs --noheadings -o vg_uuid "$VG" | tr -d -- '- ')
-seqno=$(lvm_q vgs --noheadings -o vg_seqno "$VG" | tr -d ' ')
-ranges=$(lvm_q lvs --noheadings -o seg_pe_ranges "$VG/crash" | tr -d ' ')
-losetup -d "$LOOP"
-trap - EXIT
-[ "$ranges" = "$LOOP:0-63" ] || fail "the LV is not extents 0-63 of the PV: $ranges"
-[ -n "$pvid" ] && [ -n "$vgid" ] && [ -n "$seqno" ] && [ "$pe" = 2048 ] ||
-	fail "no PV id, VG id, seqno or pe_start 2048: '$pvid' '$vgid' '$seqno' '$pe'"
+make_lv "$PV" "$VG" crash 256 -o 1048576
 LVOFF=$((1048576 + pe * 512)) LVSIZE=$((256 * 1048576))
 plan="$VG/crash,$vgid,$seqno,0+$((LVSIZE / 512)):linear:$pvid+$pe"
 truncate -s "$LVSIZE" "$WORK/lv.img"
