@@ -10,21 +10,21 @@
 #   so to the admin).
 # - without (Debian 12's 1.7.2, where 1.7.6 could not be had): the image is
 #   not built, and build.sh says why and what to do.
-# About 20 s of QEMU under TCG (512 MB guest, crashkernel=64M).
+# About 20 to 40 s of QEMU under TCG (512 MB guest, crashkernel=64M).
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 qemu_setup e2e-zstd
 
 mdf=$REPO/build/makedumpfile/makedumpfile
 [ -x "$mdf" ] || mdf=$(command -v makedumpfile) || fail "no makedumpfile: run make makedumpfile"
-if ! readelf -dW "$mdf" | grep -q 'NEEDED.*\[libzstd\.so' && ! "$mdf" -v 2>&1 | grep -q '^zstd[[:space:]]*enabled'; then
+if ! LC_ALL=C grep -q "$(printf 'zstd\tenabled')" "$mdf"; then
 	write_test_config "$WORK/dumpagent.conf" "TARGET=UUID=$DISK_UUID" FSTYPE=ext4 COMPRESSION=zstd
 	rc=0
 	"$REPO/initramfs/build.sh" --config "$WORK/dumpagent.conf" --agent "$BUILD/dumpagent" \
 		--output "$WORK/capture.img" >"$WORK/build.log" 2>&1 || rc=$?
 	[ "$rc" = 1 ] && [ ! -e "$WORK/capture.img" ] ||
 		fail "COMPRESSION=zstd with $mdf, which has no zstd: build.sh status $rc: $(cat "$WORK/build.log")"
-	grep -q "sets COMPRESSION=zstd, and makedumpfile $mdf has no zstd" "$WORK/build.log" ||
+	grep -q "sets COMPRESSION=zstd, and makedumpfile $mdf is built without zstd" "$WORK/build.log" ||
 		fail "build.sh refused without saying why: $(cat "$WORK/build.log")"
 	pass "makedumpfile $mdf has no zstd: the image with COMPRESSION=zstd is refused, saying why" # exits
 fi

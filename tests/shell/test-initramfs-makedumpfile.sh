@@ -123,9 +123,10 @@ else
 	bad "--makedumpfile without a value: status $rc, output: $(cat "$T/novalue.log")"
 fi
 
-# --- COMPRESSION=zstd needs a makedumpfile with zstd: a dynamic one that
-# needs libzstd, or a static one whose -v says "zstd enabled". Stand-ins:
-# a dynamic program linked with libzstd, and a static one that prints it.
+# --- COMPRESSION=zstd needs a makedumpfile with zstd: one whose -v line
+# "zstd<TAB>enabled" is in the file. Stand-ins: a dynamic program linked with
+# libzstd and a static one, each with that line; refused: Debian 12's 1.7.2,
+# busybox (no such line) and a static one with "zstd<TAB>disabled".
 conf_lzo=$conf
 conf=$T/zstd.conf
 sed 's/^COMPRESSION=.*//' "$conf_lzo" >"$conf"
@@ -138,11 +139,13 @@ build zstd-dyn "$REPO" --makedumpfile "$T/dyn-zstd"
 check "COMPRESSION=zstd, a dynamic makedumpfile that needs libzstd: built" "$rc" "$(cat "$T/zstd-dyn.log")"
 build zstd-static "$REPO" --makedumpfile "$T/static-zstd"
 check "COMPRESSION=zstd, a static makedumpfile whose -v says zstd enabled: built" "$rc" "$(cat "$T/zstd-static.log")"
-ZSTD_NO="set COMPRESSION=lzo, or give a makedumpfile with zstd (make makedumpfile: 1.7.6)"
-for c in "debian $dyn" "static-nozstd $T/static-mdf"; do
+ZSTD_NO="is built without zstd (its -v would not say \"zstd enabled\"): set COMPRESSION=lzo, or give a makedumpfile with zstd (make makedumpfile: 1.7.6)"
+printf '#include <stdio.h>\nint main(void) { puts("makedumpfile: version 1.7.6"); puts("zstd\\tdisabled"); return 0; }\n' >"$T/d.c"
+cc -static -o "$T/static-disabled" "$T/d.c" || die "cannot link a static stand-in (libc6-dev)"
+for c in "debian $dyn" "static-nozstd $T/static-mdf" "static-disabled $T/static-disabled"; do
 	build "zstd-${c%% *}" "$REPO" --makedumpfile "${c#* }"
 	if [ "$rc" = 1 ] && [ ! -e "$T/zstd-${c%% *}.img" ] && [ "$(tail -n 1 "$T/zstd-${c%% *}.log")" = \
-		"initramfs/build.sh: $conf sets COMPRESSION=zstd, and makedumpfile ${c#* } has no zstd (Debian 12's 1.7.2 is built without it): $ZSTD_NO" ]; then
+		"initramfs/build.sh: $conf sets COMPRESSION=zstd, and makedumpfile ${c#* } $ZSTD_NO" ]; then
 		ok "COMPRESSION=zstd, makedumpfile ${c#* } without zstd: refused, no image"
 	else
 		bad "COMPRESSION=zstd with ${c#* }: status $rc, $(cat "$T/zstd-${c%% *}.log")"
