@@ -294,8 +294,8 @@ knee_runs() {
 
 # dump_runs: dump size and speed (section 4) for each compression at dump
 # levels 1, 17 and 31. zstd needs a makedumpfile built with it (1.7.6 of make
-# makedumpfile): with Debian 12's 1.7.2, the loader's rebuild of the
-# initramfs refuses COMPRESSION=zstd, and those runs fail saying so.
+# makedumpfile): with Debian 12's 1.7.2, initramfs/build.sh refuses to build
+# the run's image with COMPRESSION=zstd, and those runs fail saying so.
 dump_runs() {
 	for c in zlib:1 zlib:17 zlib:31 lzo:1 lzo:17 lzo:31 zstd:1 zstd:17 zstd:31; do
 		say "dump size and speed: ${c%:*}, dump level ${c#*:} (1 GB guest, crashkernel=64M)"

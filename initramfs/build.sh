@@ -82,7 +82,7 @@ usage: $IH_PROG --config FILE --agent FILE --output FILE
 
 Needs the Debian packages busybox-static, cpio, gzip and binutils,
 console-setup-linux (the font) outside the package, and
-makedumpfile when there is no static one; with compressed modules also xz-utils or zstd. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
+makedumpfile when make makedumpfile made none; with compressed modules also xz-utils or zstd. SOURCE_DATE_EPOCH, when set, is the mtime of every entry (else 0).
 EOF
 }
 

@@ -7,14 +7,14 @@
 # --host-arch arm64): it copies build/capture-arm64 (make capture-kernel
 # ARCH=arm64) and the root of Debian's arm64 busybox and makedumpfile,
 # build/arm64/root (scripts/arm64-root.sh), instead of build/capture and
-# the static makedumpfile; both must be there.
+# make makedumpfile's makedumpfile; both must be there.
 #
 # dpkg-buildpackage writes its results into the parent of the source tree, so
 # the tree (the files git knows, committed or not) is copied to DIR/src and
 # built there; the .deb lands in DIR. The capture kernel in build/capture is
 # copied along with its stamp, so the package build reuses it instead of
 # building the kernel again (run "make capture-kernel" first), and so is the
-# static makedumpfile of build/makedumpfile. Prints the
+# makedumpfile 1.7.6 of build/makedumpfile. Prints the
 # path of the .deb last.
 # Exit status: 0 built, 1 failure, 100 usage.
 set -eu
@@ -88,14 +88,14 @@ elif [ -f "$REPO/build/capture/.stamp" ]; then
 		"$REPO/build/capture/.stamp" "$src/build/capture/" ||
 		die "cannot copy the capture kernel from $REPO/build/capture"
 fi
-# Likewise the static makedumpfile (make makedumpfile), when there is one:
+# Likewise make makedumpfile's makedumpfile (static, or trixie's binary), when there is one:
 # the package build fetches no source, so without it the package gets Debian
 # 12's makedumpfile (scripts/build-makedumpfile.sh --offline says so).
 if [ -z "$arch" ] && [ -f "$REPO/build/makedumpfile/.stamp" ] && [ -f "$REPO/build/makedumpfile/built-using" ]; then
 	mkdir -p "$src/build/makedumpfile"
 	cp -p "$REPO/build/makedumpfile/makedumpfile" "$REPO/build/makedumpfile/.stamp" \
 		"$REPO/build/makedumpfile/built-using" "$src/build/makedumpfile/" ||
-		die "cannot copy the static makedumpfile from $REPO/build/makedumpfile"
+		die "cannot copy make makedumpfile's makedumpfile from $REPO/build/makedumpfile"
 fi
 
 set -- -us -uc -b

@@ -33,11 +33,12 @@
 # Debian 12's /usr/bin/makedumpfile 1.7.2 with its libraries. A source that
 # is there but does not build is an error.
 #
-# The result is stripped and checked: no ELF interpreter, version 1.7.6.
+# A static build is stripped and checked: no ELF interpreter, version 1.7.6
+# (a fetched binary is checked by scripts/fetch-makedumpfile.sh).
 # DIR/.stamp records the pin and the kind ("PIN MAKE_ARGS" built, "PIN
 # binary" fetched); a static build whose stamp matches does nothing.
-# DIR/built-using holds the Built-Using entries of what is linked in, for
-# debian/rules.
+# DIR/built-using holds the Built-Using entries of what is linked in (or,
+# for the binary, of the libraries the initramfs carries), for debian/rules.
 # Exit status: 0 built, fetched, up to date, or neither (the warning),
 # 1 failure, 100 usage.
 set -eu
@@ -70,8 +71,15 @@ no_source() {
 		exit 0
 	fi
 	rm -f -- "$out/makedumpfile" "$out/.stamp" "$out/built-using"
-	if [ "$offline" = no ] && "$REPO/scripts/fetch-makedumpfile.sh" --out "$out" --pin "$PIN" \
-		${MAKEDUMPFILE_BINARY_SOURCES:+--sources "$MAKEDUMPFILE_BINARY_SOURCES"}; then
+	fetched=1
+	if [ "$offline" = no ]; then
+		fetched=0
+		"$REPO/scripts/fetch-makedumpfile.sh" --out "$out" --pin "$PIN" \
+			${MAKEDUMPFILE_BINARY_SOURCES:+--sources "$MAKEDUMPFILE_BINARY_SOURCES"} || fetched=$?
+	fi
+	# 100 is a usage error: this script's own bug, not a missing package.
+	[ "$fetched" != 100 ] || die "scripts/fetch-makedumpfile.sh refused its arguments (above)"
+	if [ "$fetched" = 0 ]; then
 		say "no static makedumpfile $PIN: $1; using Debian trixie's binary makedumpfile $PIN (dynamic, with its libraries) instead"
 		exit 0
 	fi
@@ -171,7 +179,7 @@ echo "== make $MAKE_ARGS" >>"$log"
 strip -o "$out/makedumpfile.new" "$work/src/makedumpfile" >>"$log" 2>&1 ||
 	fail "cannot strip $work/src/makedumpfile"
 
-# The checks initramfs/build.sh relies on: no interpreter, the pinned version.
+# What a static build must be: no interpreter, the pinned version.
 if LC_ALL=C readelf -lW "$out/makedumpfile.new" | grep -q 'Requesting program interpreter'; then
 	fail "$out/makedumpfile.new is dynamically linked"
 fi

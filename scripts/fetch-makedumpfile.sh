@@ -15,8 +15,8 @@
 # source, as this project's network does). The binary is Debian's own
 # build, never rebuilt, as the arm64 packages of scripts/arm64-root.sh are.
 #
-# apt does the download with a private sources list, index and cache under
-# DIR/apt (the host's apt state is not touched, and trixie's binary packages
+# apt does the download with a private sources list, index, cache and
+# preferences under DIR/apt (the host's apt state and pins are not touched, and trixie's binary packages
 # never become installable here): it checks the .deb against the hashes of
 # trixie's Packages index, and the index against the Release file signed with
 # the Debian archive key (debian-archive-keyring, bookworm's too).
@@ -41,10 +41,15 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 out='' pin='' sources=''
 apt='' work=''
 say() { echo "fetch-makedumpfile: $*" >&2; }
-# die: the error; nothing half-fetched stays (the log does).
+# Nothing half-fetched stays, however the run ends (the log does): the
+# private apt state, the work tree, the copy not yet renamed.
+cleanup() { [ -z "$apt" ] || rm -rf -- "$apt" "$work" "$out/makedumpfile.new"; }
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 die() {
 	say "error: $*"
-	[ -z "$apt" ] || rm -rf -- "$apt" "$work"
 	exit 1
 }
 usage_error() { say "$*; see scripts/fetch-makedumpfile.sh --help"; exit 100; }
@@ -91,6 +96,7 @@ apt_private() {
 	# shellcheck disable=SC2086 # sandbox is one option or none
 	if ! apt-get -q -o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts="$apt/parts" \
 		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o Acquire::Languages=none \
+		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts="$apt/parts" \
 		$sandbox "$@" >"$work/apt.out" 2>&1; then
 		cat "$work/apt.out" >>"$log"
 		cause=$(sed -n 's/^E: //p' "$work/apt.out" | head -n 1 | tr -s ' ')
@@ -142,5 +148,4 @@ cp -- "$bin" "$out/makedumpfile.new" || die "cannot copy $bin to $out"
 mv -f -- "$work/built-using" "$out/built-using" || die "cannot write $out/built-using"
 mv -f -- "$out/makedumpfile.new" "$out/makedumpfile" || die "cannot write $out/makedumpfile"
 echo "$pin binary" >"$out/.stamp" || die "cannot write $out/.stamp"
-rm -rf -- "$apt" "$work"
 say "fetched $out/makedumpfile: $(echo "$ver" | head -n 1), Debian trixie's binary $pin (dynamic)"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/shell/test-initramfs-makedumpfile.sh: build.sh installs the static makedumpfile without libraries, else Debian 12's with them.
+# tests/shell/test-initramfs-makedumpfile.sh: build.sh installs make makedumpfile's makedumpfile (a static one without libraries), else Debian 12's with them; COMPRESSION=zstd needs one with zstd.
 #
 # Host only. The static "makedumpfile" here is a stand-in: a copy of the
 # static busybox, so the test needs no makedumpfile build (the real static

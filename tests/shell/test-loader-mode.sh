@@ -71,6 +71,7 @@ setup() {
 		echo 0 >"$W/sys/kernel/kexec_crash_loaded"
 		for a; do case \$a in --initrd=*) cp "\${a#--initrd=}" "$W/kexec.initrd" ;; esac; done
 		if [ -f "$W/kexec.fail" ]; then cat "$W/kexec.fail" >&2; exit 1; fi
+		if [ -f "$W/kexec.hang" ]; then : >"$W/kexec.hung"; exec sleep 60; fi
 		echo 1 >"$W/sys/kernel/kexec_crash_loaded"
 	EOF
 	cat >"$W/bin/builder" <<-EOF
@@ -310,6 +311,35 @@ case_luks_enrolled_keyed_initramfs_in_run() {
 	unset DUMPAGENT_DEV DUMPAGENT_LUKS_DIR
 }
 
+# The loader stopped (TERM to its process group, as systemd's stop sends it)
+# while kexec loads the keyed initramfs: the copy with the LUKS keyfile in
+# $RUN goes with it.
+case_luks_keyed_initramfs_gone_when_killed() {
+	fake_luks
+	mkdir -p "$DUMPAGENT_LUKS_DIR" && chmod 0700 "$DUMPAGENT_LUKS_DIR"
+	printf 'KEYFILE-%s' 0123456789abcdef >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.key"
+	echo 3 >"$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
+	chmod 0600 "$DUMPAGENT_LUKS_DIR/$LUKSUUID.key" "$DUMPAGENT_LUKS_DIR/$LUKSUUID.slot"
+	mount -t tmpfs -o size=4M,mode=0700 tmpfs "$W/run" || { fail "cannot mount a tmpfs on $W/run"; return; }
+	: >"$W/kexec.hang"
+	# shellcheck disable=SC2086 # "busybox sh" is two words
+	env DUMPAGENT_SYSFS="$W/sys" DUMPAGENT_PROC="$W/proc" DUMPAGENT_RUN="$W/run" \
+		DUMPAGENT_BUILDER="$W/bin/builder" DUMPAGENT_AGENT="$AGENT" DUMPAGENT_STATE="$W/state" \
+		DUMPAGENT_BOOT="$W/boot" DUMPAGENT_MODULES="$W/lib/modules" DUMPAGENT_KERNEL_RELEASE="$REL" \
+		DUMPAGENT_GRUB_DIR="$W/etc/default/grub.d" \
+		PATH="$W/bin:$RUNPATH" setsid $SH "$LOADER" --config "$W/conf" >"$W/stdout" 2>"$W/stderr" &
+	pid=$!
+	n=0
+	while [ ! -f "$W/kexec.hung" ] && [ "$n" -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+	[ -f "$W/kexec.hung" ] || fail "kexec never ran: $(cat "$W/stderr")"
+	expect_same "the keyed initramfs while kexec runs" 1 "$(find "$W/run" -maxdepth 1 -name 'keyed.*' | wc -l)"
+	kill -TERM "-$pid" 2>/dev/null || fail "cannot signal the loader's process group $pid"
+	wait "$pid" || :
+	expect_same "what is left in $W/run" "" "$(find "$W/run" -name 'keyed*')"
+	umount "$W/run"
+	unset DUMPAGENT_DEV DUMPAGENT_LUKS_DIR
+}
+
 # fake_lv: the mounted target 254:1 is dm-0, the LV dalvx/root, on the
 # partition vda2 of the virtio disk, which is the loop device (the PV).
 fake_lv() {
@@ -457,7 +487,7 @@ case_distro_reserve_recommends() {
 CASES="virtio_auto_small megaraid_auto_distro distro_rebuilt_when_release_or_modules_change
 megaraid_small_refused small_without_builtin_list_refused lockdown_auto_distro
 small_under_lockdown_refused_18 distro_under_lockdown_refused_18 dm_crypt_plain_target_refused luks_not_enrolled_refused_17
-luks_enrolled_keyed_initramfs_in_run lvm_auto_distro stacked_small_when_built_in
+luks_enrolled_keyed_initramfs_in_run luks_keyed_initramfs_gone_when_killed lvm_auto_distro stacked_small_when_built_in
 nfs_auto_target_refused distro_kernel_missing
 distro_dry_run_builds_nothing distro_reservation_short_refused_19 distro_reserve_recommends"
 

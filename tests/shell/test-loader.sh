@@ -455,9 +455,7 @@ case_arm64_killed_during_kexec_load() {
 	[ -f "$W/kexec.hung" ] || fail "kexec_load never ran: $(cat "$W/stderr")"
 	expect_same "the kallsyms copy while kexec_load runs" "1" "$(ls -d "$W"/run/kallsyms.* 2>/dev/null | wc -l)"
 	kill -TERM "-$pid" 2>/dev/null || fail "cannot signal the loader's process group $pid"
-	rc=0
-	wait "$pid" || rc=$?
-	expect_same "the loader's status after TERM" 143 "$rc"
+	wait "$pid" || :
 	expect_same "what is left in \$RUN" "" "$(ls "$W/run")"
 }
 
