@@ -67,6 +67,7 @@ no_source() {
 	rm -rf -- "$out/work"
 	if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$BINARY_STAMP" ] && [ -x "$out/makedumpfile" ] &&
 		[ -f "$out/built-using" ]; then
+		refresh_binary
 		say "no static makedumpfile $PIN: $1; keeping Debian trixie's binary makedumpfile $PIN (dynamic, with its libraries) in $out"
 		exit 0
 	fi
@@ -110,7 +111,14 @@ if [ "$have" = "$stamp" ]; then
 	say "$out/makedumpfile is up to date (makedumpfile $PIN)"
 	exit 0
 fi
+# refresh_binary: a fetched binary stays; its Built-Using names the library
+# versions installed now, which the next initramfs carries.
+refresh_binary() {
+	"$REPO/scripts/fetch-makedumpfile.sh" --out "$out" --pin "$PIN" --built-using-only ||
+		die "cannot name the libraries of $out/makedumpfile for Built-Using (above)"
+}
 if [ "$have" = "$BINARY_STAMP" ] && [ "$offline" = yes ]; then
+	refresh_binary
 	say "$out/makedumpfile is up to date (Debian trixie's binary makedumpfile $PIN, dynamic)"
 	exit 0
 fi

@@ -1,9 +1,15 @@
 #!/bin/sh
 # scripts/fetch-makedumpfile.sh: fetches Debian trixie's makedumpfile binary package at a pinned version, checked by apt, for when its source cannot be had.
 #
-# Usage: scripts/fetch-makedumpfile.sh --out DIR --pin VERSION [--sources LINE]
+# Usage: scripts/fetch-makedumpfile.sh --out DIR --pin VERSION [--sources LINE | --built-using-only]
 #   --out DIR       where DIR/makedumpfile, DIR/built-using and DIR/.stamp go
 #   --pin VERSION   the Debian version, epoch included (1:1.7.6-1)
+#   --built-using-only
+#                   fetch nothing: write DIR/built-using again for the
+#                   DIR/makedumpfile fetched before, with the versions of its
+#                   libraries installed now (scripts/build-makedumpfile.sh
+#                   does at every run that keeps the binary: the package's
+#                   initramfs carries the libraries installed when it is built)
 #   --sources LINE  the one sources.list line to fetch from (default: trixie
 #                   main of http://deb.debian.org/debian, signed by the Debian
 #                   archive key; scripts/build-makedumpfile.sh passes
@@ -38,7 +44,7 @@ set -eu
 MIRROR=http://deb.debian.org/debian
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
-out='' pin='' sources=''
+out='' pin='' sources='' refresh=no
 apt='' work=''
 say() { echo "fetch-makedumpfile: $*" >&2; }
 # Nothing half-fetched stays, however the run ends (the log does): the
@@ -54,9 +60,30 @@ die() {
 }
 usage_error() { say "$*; see scripts/fetch-makedumpfile.sh --help"; exit 100; }
 
+# write_built_using BIN NAME FILE: FILE holds makedumpfile's source and the
+# source of each library package the loader resolves for BIN here: the
+# libraries the initramfs carries, at the versions installed now.
+write_built_using() {
+	libs=$(ldd "$1" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p') || die "ldd $2 failed"
+	[ -n "$libs" ] || die "ldd $2 resolved no library"
+	{
+		echo "makedumpfile (= $pin)"
+		for l in $libs; do
+			f=$(readlink -f "$l") && o=$(dpkg -S "$f" 2>/dev/null | sed -n '1s/: .*//p') && [ -n "$o" ] ||
+				o=$(dpkg -S "$l" 2>/dev/null | sed -n '1s/: .*//p')
+			[ -n "$o" ] || die "no installed package owns $l, which $2 needs"
+			dpkg-query -f '${source:Package} (= ${source:Version})\n' -W "$o" ||
+				die "dpkg-query cannot name the source of $o"
+		done
+	} >"$3.raw" || exit 1
+	LC_ALL=C sort -u "$3.raw" >"$3" || die "cannot write $3"
+	rm -f -- "$3.raw"
+}
+
 while [ $# -gt 0 ]; do
 	case $1 in
 	--help | -h) sed -n '2,/^set -eu$/p' "$0" | sed -e '/^set -eu$/d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	--built-using-only) refresh=yes; shift ;;
 	--out | --pin | --sources)
 		if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi
 		case $1 in --out) out=$2 ;; --pin) pin=$2 ;; --sources) sources=$2 ;; esac
@@ -74,6 +101,12 @@ for tool in apt-get dpkg-deb dpkg-query ldd readelf; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		die "$tool not found: run scripts/bootstrap.sh (apt, dpkg, libc-bin, binutils)"
 done
+if [ "$refresh" = yes ]; then
+	[ -x "$out/makedumpfile" ] || die "no $out/makedumpfile to name the libraries of"
+	write_built_using "$out/makedumpfile" "$out/makedumpfile" "$out/built-using.new"
+	mv -f -- "$out/built-using.new" "$out/built-using" || die "cannot write $out/built-using"
+	exit 0
+fi
 [ -f "$KEYRING" ] || die "$KEYRING not found: install the Debian package debian-archive-keyring"
 
 apt=$out/apt
@@ -129,20 +162,7 @@ case $(echo "$ver" | head -n 1) in
 *) die "$name -v says '$(echo "$ver" | head -n 1)', not version $upstream" ;;
 esac
 
-# Built-Using: makedumpfile's source and the source of each library package.
-libs=$(ldd "$bin" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p') || die "ldd $name failed"
-[ -n "$libs" ] || die "ldd $name resolved no library"
-{
-	echo "makedumpfile (= $pin)"
-	for l in $libs; do
-		f=$(readlink -f "$l") && o=$(dpkg -S "$f" 2>/dev/null | sed -n '1s/: .*//p') && [ -n "$o" ] ||
-			o=$(dpkg -S "$l" 2>/dev/null | sed -n '1s/: .*//p')
-		[ -n "$o" ] || die "no installed package owns $l, which $name needs"
-		dpkg-query -f '${source:Package} (= ${source:Version})\n' -W "$o" ||
-			die "dpkg-query cannot name the source of $o"
-	done
-} >"$work/built-using.raw" || exit 1
-LC_ALL=C sort -u "$work/built-using.raw" >"$work/built-using" || die "cannot write $work/built-using"
+write_built_using "$bin" "$name" "$work/built-using"
 
 cp -- "$bin" "$out/makedumpfile.new" || die "cannot copy $bin to $out"
 mv -f -- "$work/built-using" "$out/built-using" || die "cannot write $out/built-using"

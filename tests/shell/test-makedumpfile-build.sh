@@ -292,9 +292,14 @@ run binary-kept local --out "$D"
 [ "$rc" = 0 ] && grep -q "; keeping Debian trixie's binary makedumpfile 1:1.7.6-1 (dynamic, with its libraries) in $D\$" "$T/binary-kept.log" &&
 	cmp -s "$D/makedumpfile" "$T/binpkg-1.7.6/usr/bin/makedumpfile" && ok "binary: kept when the source is still missing" ||
 	bad "binary kept: status $rc, $(cat "$T/binary-kept.log")"
+# --offline (the package build) keeps it, and writes its Built-Using again
+# with the library versions installed now (a stale entry goes).
+echo 'glibc (= 0-stale)' >>"$D/built-using"
 run binary-offline none --out "$D" --offline
 [ "$rc" = 0 ] && grep -qx "build-makedumpfile: $D/makedumpfile is up to date (Debian trixie's binary makedumpfile 1:1.7.6-1, dynamic)" "$T/binary-offline.log" &&
 	[ -x "$D/makedumpfile" ] && ok "binary: --offline keeps it" || bad "binary --offline: status $rc, $(cat "$T/binary-offline.log")"
+! grep -q 'stale' "$D/built-using" && grep -qxF "$glibc" "$D/built-using" && grep -qxF 'makedumpfile (= 1:1.7.6-1)' "$D/built-using" &&
+	ok "binary: --offline names the libraries installed now" || bad "binary --offline: built-using: $(cat "$D/built-using")"
 
 # Another version inside the package: refused, nothing installed.
 MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binwrong ./"
