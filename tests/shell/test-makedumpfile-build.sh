@@ -157,8 +157,18 @@ binary_repo() {
 	if [ $# = 2 ]; then
 		r=$T/binpkg-$2
 		mkdir -p "$r/DEBIAN" "$r/usr/bin"
-		printf '#include <stdio.h>\nint main(void) { puts("makedumpfile: version %s (released on 23 Oct 2024)"); return 0; }\n' "$2" >"$T/bin.c"
-		cc -o "$r/usr/bin/makedumpfile" "$T/bin.c" || die "cannot compile the binary stand-in"
+		printf '#include <stdio.h>\nint main(void) { puts("makedumpfile: version %s (released on 23 Oct 2024)"); return 0; }\n' "${2%%-*}" >"$T/bin.c"
+		# VERSION-nolib: linked with a library that is not installed here.
+		case $2 in
+		*-nolib)
+			echo 'int absent_here(void) { return 0; }' >"$T/absent.c"
+			cc -shared -fPIC -o "$T/libabsent.so" "$T/absent.c" || die "cannot build libabsent.so"
+			printf 'int absent_here(void);\nstatic int (*keep)(void) = absent_here;\n' >>"$T/bin.c"
+			cc -o "$r/usr/bin/makedumpfile" "$T/bin.c" -Wl,--no-as-needed -L"$T" -labsent ||
+				die "cannot compile the binary stand-in"
+			rm -f "$T/libabsent.so" ;;
+		*) cc -o "$r/usr/bin/makedumpfile" "$T/bin.c" || die "cannot compile the binary stand-in" ;;
+		esac
 		printf 'Package: makedumpfile\nVersion: 1:1.7.6-1\nArchitecture: %s\nMaintainer: T <t@example.org>\nDescription: x\n x\n' \
 			"$(dpkg --print-architecture)" >"$r/DEBIAN/control"
 		dpkg-deb --root-owner-group -b "$r" "$1/makedumpfile_1.7.6-1.deb" >"$T/deb.log" 2>&1 ||
@@ -170,6 +180,10 @@ binary_repo() {
 binary_repo "$T/binempty"
 binary_repo "$T/binrepo" 1.7.6
 binary_repo "$T/binwrong" 1.7.5
+binary_repo "$T/binnolib" 1.7.6-nolib
+# A .deb that is not the one the index names (a byte added): apt refuses it.
+binary_repo "$T/bintampered" 1.7.6
+printf 'x' >>"$T/bintampered/makedumpfile_1.7.6-1.deb"
 MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binempty ./"
 export MAKEDUMPFILE_BINARY_SOURCES
 
@@ -306,6 +320,16 @@ MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binwrong ./"
 run binwrong-out local --out "$T/binwrong-out"
 no_source binwrong-out "apt-get source makedumpfile=1:1.7.6-1 failed: *" "$APTFIX" \
 	"usr/bin/makedumpfile of makedumpfile_1%3a1.7.6-1_$(dpkg --print-architecture).deb -v says 'makedumpfile: version 1.7.5 (released on 23 Oct 2024)', not version 1.7.6"
+# A library the binary needs is not installed here: refused before use.
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binnolib ./"
+run binnolib-out local --out "$T/binnolib-out"
+no_source binnolib-out "apt-get source makedumpfile=1:1.7.6-1 failed: *" "$APTFIX" \
+	"usr/bin/makedumpfile of makedumpfile_1%3a1.7.6-1_$(dpkg --print-architecture).deb does not run with this machine's libraries: *libabsent.so*"
+# A tampered .deb: apt's hash check against the index refuses it.
+MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/bintampered ./"
+run bintampered-out local --out "$T/bintampered-out"
+no_source bintampered-out "apt-get source makedumpfile=1:1.7.6-1 failed: *" "$APTFIX" \
+	"apt-get download (deb \[trusted=yes\] file:$T/bintampered ./) failed: *Hash Sum mismatch*"
 MAKEDUMPFILE_BINARY_SOURCES="deb [trusted=yes] file:$T/binempty ./"
 
 # The source back: the static build replaces the binary.
