@@ -204,6 +204,8 @@ lvm_q() { timeout 60 "$@" --config "$LVMCONF" 2>>"$WORK/lvm.log"; }
 # LV VG/LV of MIB MiB on its first extents (4 MiB each), never active, the
 # VG never autoactivated by a host whose udev runs lvm2's rules; sets pvid,
 # pe (pe_start, 2048 sectors), vgid and seqno.
+# Hazard: it sets its own EXIT trap (the loop device goes when a step fails)
+# and clears it when done: a caller's EXIT trap is lost. No caller has one.
 make_lv() {
 	ml_image=$1 ml_vg=$2 ml_lv=$3 ml_mib=$4
 	shift 4
