@@ -357,6 +357,21 @@ check_read_back() {
 	check_dump_dmesg "$1" "the dump $2"
 }
 
+# one_complete_dump DISK: DISK's /var/crash holds exactly one dump
+# directory, its dumpagent.log records a complete capture, and its dump
+# starts with the kdump-compressed signature. Sets dir (its name) and leaves
+# $WORK/dumpagent.log and $WORK/dump, read out of the image.
+one_complete_dump() {
+	dir=$(img_ls "$1" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
+	[ -n "$dir" ] || fail "no YYYYMMDDHHMM directory in /var/crash: $(img_ls "$1" /var/crash)"
+	[ "$(echo "$dir" | wc -l)" = 1 ] || fail "more than one dump directory: $dir"
+	img_get "$1" "/var/crash/$dir/dumpagent.log" "$WORK/dumpagent.log" || fail "cannot read dumpagent.log"
+	grep -q '^dumpagent: outcome: complete$' "$WORK/dumpagent.log" ||
+		fail "dumpagent.log does not record 'outcome: complete': $(cat "$WORK/dumpagent.log")"
+	img_get "$1" "/var/crash/$dir/dump.$dir" "$WORK/dump" || fail "cannot read the dump file"
+	head -c 8 "$WORK/dump" | grep -q KDUMP || fail "the dump does not start with the KDUMP signature"
+}
+
 # check_dump_dmesg DUMP [NAME]: makedumpfile --dump-dmesg reads the kernel
 # log out of DUMP (into DUMP.dmesg), and it holds our sysrq panic. NAME
 # says which dump in a failure (default: its path).

@@ -68,14 +68,7 @@ grep -q '^dumpagent: makedumpfile: 2 threads, one a CPU (nr_cpus=2)$' "$WORK/cap
 	fail "makedumpfile with 2 threads made no dump: $(grep -E 'makedumpfile \(dump\)|for dump failed|once more with one' "$WORK/capture.txt")"
 grep -q "^dumpagent: capture complete" "$WORK/capture.txt" || fail "the agent did not report a complete capture"
 
-dir=$(img_ls "$DISK" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
-[ -n "$dir" ] || fail "no YYYYMMDDHHMM directory in /var/crash: $(img_ls "$DISK" /var/crash)"
-[ "$(echo "$dir" | wc -l)" = 1 ] || fail "more than one dump directory: $dir"
-img_get "$DISK" "/var/crash/$dir/dumpagent.log" "$WORK/dumpagent.log" || fail "cannot read dumpagent.log"
-grep -q '^dumpagent: outcome: complete$' "$WORK/dumpagent.log" ||
-	fail "dumpagent.log does not record 'outcome: complete': $(cat "$WORK/dumpagent.log")"
-img_get "$DISK" "/var/crash/$dir/dump.$dir" "$WORK/dump" || fail "cannot read the dump file"
-head -c 8 "$WORK/dump" | grep -q KDUMP || fail "the dump does not start with the KDUMP signature"
+one_complete_dump "$DISK"
 makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dump-dmesg.txt" >"$WORK/readback.log" 2>&1 ||
 	fail "the host's makedumpfile cannot read the dump back: $(cat "$WORK/readback.log")"
 grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dump-dmesg.txt" ||

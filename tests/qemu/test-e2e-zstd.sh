@@ -36,16 +36,9 @@ tr -d '\r' <"$SERIAL" >"$WORK/serial.txt"
 grep -q "^first-init: armed" "$WORK/serial.txt" || fail "the loader did not arm the capture kernel"
 grep -q "^dumpagent: capture complete" "$WORK/serial.txt" || fail "the agent did not report a complete capture"
 
-dir=$(img_ls "$DISK" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}$')
-[ -n "$dir" ] || fail "no YYYYMMDDHHMM directory in /var/crash: $(img_ls "$DISK" /var/crash)"
-[ "$(echo "$dir" | wc -l)" = 1 ] || fail "more than one dump directory: $dir"
-img_get "$DISK" "/var/crash/$dir/dumpagent.log" "$WORK/dumpagent.log" || fail "cannot read dumpagent.log"
-grep -q '^dumpagent: outcome: complete$' "$WORK/dumpagent.log" ||
-	fail "dumpagent.log does not record 'outcome: complete': $(cat "$WORK/dumpagent.log")"
+one_complete_dump "$DISK"
 ! grep -q 'fallback' "$WORK/dumpagent.log" ||
 	fail "the capture fell back to the whole vmcore: $(cat "$WORK/dumpagent.log")"
-img_get "$DISK" "/var/crash/$dir/dump.$dir" "$WORK/dump" || fail "cannot read the dump file"
-head -c 8 "$WORK/dump" | grep -q KDUMP || fail "the dump does not start with the KDUMP signature"
 
 # Read back by the image's makedumpfile (it runs on the host too)...
 "$mdf" --dump-dmesg "$WORK/dump" "$WORK/dump-dmesg.txt" >"$WORK/readback.log" 2>&1 ||
