@@ -161,8 +161,32 @@ def bench_lines(capture):
     return out
 
 
+# x86_64 SPARSEMEM: a 128 MiB section (SECTION_SIZE_BITS 27) gets its whole
+# memmap, 32768 struct pages of 64 bytes (2 MiB), as soon as any of its memory
+# is usable (mm/sparse.c populates full sections at boot). A capture kernel's
+# memory is its reservation plus the first 640 KiB, which x86_64 must give it
+# for the real-mode trampoline: two sections, unless the reservation lies in
+# the first 128 MiB.
+SECTION_BYTES = 128 << 20
+E820 = re.compile(r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] usable")
+
+
+def usable_sections(capture):
+    """How many memory sections hold usable RAM in the capture kernel's e820 map."""
+    sections = set()
+    for _, text in capture:
+        m = E820.search(text)
+        if m:
+            first, last = int(m.group(1), 16), int(m.group(2), 16)
+            sections.update(range(first // SECTION_BYTES, last // SECTION_BYTES + 1))
+    return len(sections)
+
+
 def kernel_memory(capture):
     mem = {}
+    n = usable_sections(capture)
+    if n:
+        mem["sections"] = n
     for _, text in capture:
         m = re.search(r"Memory: (\d+)K/(\d+)K available \((\d+)K kernel code, (\d+)K rwdata, "
                       r"(\d+)K rodata, (\d+)K init, (\d+)K bss, (\d+)K reserved", text)

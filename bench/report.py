@@ -298,28 +298,78 @@ def section_distro(runs, bisect):
     return out
 
 
+MEMMAP_KIB_PER_SECTION = 2048  # x86_64: 32768 struct pages of 64 bytes (bench/parse.py)
+
+
 def breakdown(run):
     """[(segment, MiB)] of the memory the capture kernel manages, or None."""
     km, b = run.get("kernel_memory", {}), run.get("bench", {})
-    init, end, peak = b.get("meminfo init", {}), b.get("meminfo end", {}), b.get("peak", {})
+    init, peak = b.get("meminfo init", {}), b.get("peak", {})
     if "total" not in km or "MemTotal" not in init or "MemFree_min" not in peak:
         return None
     total, memtotal = km["total"], int(init["MemTotal"])
     image = km["code"] + km["rwdata"] + km["rodata"] + km["bss"]
     boot = max(0, total - memtotal - image)
+    memmap = min(boot, km.get("sections", 0) * MEMMAP_KIB_PER_SECTION)
     initramfs = int(init.get("Cached", 0))
     cache = max(0, int(peak["Cached_max"]) - initramfs)
     agent, mdf = run.get("agent_rss_kib", 0), run.get("mdf_rss_kib", 0)
+    slab, stacks = int(init.get("Slab", 0)), int(init.get("KernelStack", 0))
     free = int(peak["MemFree_min"])
-    other = max(0, memtotal - free - initramfs - cache - agent - mdf)
+    other = max(0, memtotal - free - initramfs - cache - agent - mdf - slab - stacks)
     return [("kernel image", mib(image)),
-            ("kernel boot allocations", mib(boot)),
+            ("memmap (%d sections)" % km.get("sections", 0), mib(memmap)),
+            ("other boot allocations", mib(boot - memmap)),
             ("unpacked initramfs", mib(initramfs)),
+            ("kernel slab at /init", mib(slab)),
+            ("kernel stacks at /init", mib(stacks)),
             ("page cache (peak)", mib(cache)),
             ("agent (peak RSS)", mib(agent)),
             ("makedumpfile (peak RSS)", mib(mdf)),
             ("other kernel use", mib(other)),
             ("free (lowest)", mib(free))]
+
+
+def boot_need(run):
+    """KiB the capture kernel needs by the end of unpacking its initramfs, or None.
+
+    All of its image (init text too), what it keeps from the start, the packed
+    and the unpacked initramfs side by side, and the slab and stacks it has by
+    /init. Arithmetic on one run's figures, not a trial."""
+    km, init = run.get("kernel_memory", {}), run.get("bench", {}).get("meminfo init", {})
+    keys = ("total", "code", "rwdata", "rodata", "init", "bss", "initrd_packed")
+    if any(k not in km for k in keys) or "MemTotal" not in init:
+        return None
+    image = km["code"] + km["rwdata"] + km["rodata"] + km["init"] + km["bss"]
+    boot = max(0, km["total"] - int(init["MemTotal"]) - (image - km["init"]))
+    return (image + boot + km["initrd_packed"] + int(init.get("Cached", 0)) +
+            int(init.get("Slab", 0)) + int(init.get("KernelStack", 0)))
+
+
+def section_budget(shown):
+    """What a smaller reservation must fit, from the runs of section 2."""
+    rows = []
+    for label, run in shown:
+        need = boot_need(run)
+        if need is None:
+            continue
+        low = run["kernel_memory"]["total"] - run["crashkernel_mb"] * 1024  # the first 640 KiB
+        row = [label, fmt(mib(need)), fmt(mib(need - low))]
+        for mb in (28, 24):
+            short = mib(need - low - mb * 1024)
+            row.append("short %s" % fmt(short) if short > 0 else "spare %s" % fmt(-short))
+        rows.append(row)
+    if not rows:
+        return ""
+    return "\n".join([
+        "What a smaller reservation must hold by the end of unpacking the initramfs (MiB): the "
+        "whole kernel image (init text too), its boot allocations, the packed and the unpacked "
+        "initramfs side by side, and the slab and stacks it has at /init. The last two columns "
+        "hold that need against what the capture kernel would manage at 28 or 24 MB (the "
+        "reservation and the first 640 KiB), before the kernel's page reserve and before "
+        "the capture itself needs anything. This is arithmetic on the runs above, not a "
+        "trial: compare section 1's trials.", "",
+        table(["run", "needed by /init", "reservation that covers it", "at 28 MB", "at 24 MB"], rows), ""])
 
 
 def memory_runs(runs, bisect, quick):
@@ -395,8 +445,11 @@ def section_memory(runs, bisect, quick, svg):
     where = "at crashkernel=32M" if quick else "at the smallest working reservation"
     out += ["In the capture kernel, %s (MiB). The kernel image is " % where +
             "code + rwdata + rodata + bss from its `Memory:` line (init text is freed); boot "
-            "allocations are the rest of what it keeps from the start (memmap, page tables, "
-            "log buffer); the unpacked initramfs is `Cached` (tmpfs) when /init starts; page "
+            "allocations are the rest of what it keeps from the start: the memmap (its struct "
+            "pages, 2 MiB for each 128 MiB section of the capture kernel's e820 map that holds "
+            "memory; x86_64 gives it the first 640 KiB besides the reservation, a section of "
+            "its own) and the rest (the reserved first MiB, page tables, per-CPU areas, log "
+            "buffer); slab and stacks are `Slab` and `KernelStack` when /init starts; the unpacked initramfs is `Cached` (tmpfs) when /init starts; page "
             "cache is the highest `Cached` during the capture above that; free is the lowest "
             "`MemFree` (both sampled once a second). Peak RSS counts the binaries' pages, which "
             "are also in the initramfs line, and the peaks are not simultaneous: the lines add "
@@ -416,6 +469,7 @@ def section_memory(runs, bisect, quick, svg):
                 [fmt(mib(run["kernel_memory"].get("initrd_packed", 0))) for _, run in shown])
     rows.append(["vmcore (crashed RAM, MiB)"] + ["%s" % run.get("vmcore_mib", "-") for _, run in shown])
     out += [table(head, rows), ""]
+    out.append(section_budget(shown))
     bars = [(label, run["crashkernel_mb"], p)
             for (label, run), p in zip(shown, parts) if p]
     bars.append(("kdump-tools (earlier)", 114, [("kdump-tools (whole)", 114)]))

@@ -15,9 +15,14 @@ run_dir() { # DIR: a complete capture
 	tab=$(printf '\t')
 	cat >"$1/stamps.tsv" <<EOF
 100.000${tab}[    1.000000] Linux version 6.1.0-57-amd64 (debian)
+100.100${tab}[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000003ffdbfff] usable
 107.000${tab}first-init: armed, crashing the kernel: release 6.1.0-57-amd64 pid 1
 108.000${tab}[    8.000000] Kernel panic - not syncing: sysrq triggered crash
 111.000${tab}[    0.000000] Linux version 6.1.192 (dumpagent@dumpagent)
+111.010${tab}[    0.000000] BIOS-e820: [mem 0x0000000000001000-0x000000000009fbff] usable
+111.020${tab}[    0.000000] BIOS-e820: [mem 0x000000000009fc00-0x000000000009ffff] reserved
+111.030${tab}[    0.000000] BIOS-e820: [mem 0x000000003d001000-0x000000003effffff] usable
+111.040${tab}[    0.000000] BIOS-e820: [mem 0x00000000b0000000-0x00000000bfffffff] reserved
 111.100${tab}[    0.000000] Memory: 20000K/33000K available (3000K kernel code, 600K rwdata, 900K rodata, 800K init, 200K bss, 13000K reserved, 0K cma-reserved)
 114.000${tab}[    2.500000] Run /init as init process
 115.000${tab}dumpagent: vmcore: kernel 6.1.0-57-amd64, 2 CPU notes, 1011 MiB of memory in 3 segments
@@ -64,6 +69,9 @@ assert r["threads_ran"] == 2, "makedumpfile's threads, the agent's count"
 assert r["dump_bytes"] == 2000 and r["report_bytes"] == 3000, "file sizes"
 assert r["report_vmcore"] == "embedded", "VmCore"
 assert r["kernel_memory"]["total"] == 33000 and r["kernel_memory"]["bss"] == 200, "Memory: line"
+# The capture kernel's usable e820 ranges: the first 640 KiB (section 0) and
+# 976..1008 MiB (section 7); reserved ranges and the first kernel's map do not count.
+assert r["kernel_memory"]["sections"] == 2, ("memory sections", r["kernel_memory"])
 assert r["bench"]["alone dump"]["rss_kib"] == "3100", "makedumpfile alone"
 assert r["bench"]["peak"]["MemFree_min"] == "700", "peak sampler"
 EOS
