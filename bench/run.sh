@@ -24,7 +24,8 @@
 # files (dumpagent arm-need) are printed beside them.
 # The full bench also runs dumpagent against Debian's kdump-tools on the
 # same debootstrapped Debian 12 guest (bench/system-run.sh), interleaved:
-# BENCH_KDUMP_PAIRS pairs (default 2) at crashkernel=128M, then kdump-tools'
+# BENCH_KDUMP_PAIRS pairs (default 2) at crashkernel=128M, each with
+# dumpagent also at --reserve's recommendation and at 32M, then kdump-tools'
 # smallest crashkernel= by bisection in 8 MB steps from 96 MB
 # (BENCH_KDUMP_BISECT=no skips it). RESULTS.md leads with the ratios.
 # --kdump-only (make bench-kdump): only that comparison, with dumpagent's own
@@ -267,13 +268,24 @@ system_run() {
 }
 
 # versus: dumpagent and kdump-tools on the same guest, alternating, at
-# crashkernel=128M; then kdump-tools' own bisection.
+# crashkernel=128M; in each pair also dumpagent at what --reserve recommends
+# for the guest's 1 GB (reserve_mb of arm-need for the capture kernel and
+# initramfs of this tree) and at the default 32M, which report.py holds
+# against kdump-tools at 128M. Then kdump-tools' own bisection.
 versus() {
 	v_pairs=${BENCH_KDUMP_PAIRS:-2} i=1
+	v_rec=$(recommended_mb)
+	echo "$v_rec" >"$B_OUT/recommended_mb"
+	[ -n "$v_rec" ] || say "warning: no --reserve recommendation (dumpagent arm-need): only 32M besides 128M"
+	v_more=$(printf '%s\n' "$v_rec" 32 | awk 'NF && $1 != 128 && !seen[$1]++')
 	while [ "$i" -le "$v_pairs" ]; do
 		for s in dumpagent kdump-tools; do
 			say "side by side $i of $v_pairs: $s (Debian 12 guest, 1 GB, crashkernel=128M)"
 			if system_run "vs-$i-$s" "$s" 128 && [ "$s" = kdump-tools ]; then kdump_ok=yes; fi
+		done
+		for ck in $v_more; do
+			say "side by side $i of $v_pairs: dumpagent (Debian 12 guest, 1 GB, crashkernel=${ck}M)"
+			system_run "vs-$i-dumpagent-${ck}M" dumpagent "$ck" || :
 		done
 		i=$((i + 1))
 	done
@@ -281,6 +293,15 @@ versus() {
 		say "smallest crashkernel= for kdump-tools (the same guest)"
 		bisect 1G kdump-tools
 	fi
+}
+
+# recommended_mb: the crashkernel= in MB that load-crashkernel --reserve
+# recommends for a 1 GB guest with this tree's capture kernel and initramfs.
+recommended_mb() {
+	mkdir -p "$B_OUT/proc-1G"
+	echo "MemTotal: 1048576 kB" >"$B_OUT/proc-1G/meminfo"
+	DUMPAGENT_PROC=$B_OUT/proc-1G "$BUILD/dumpagent" arm-need --mode small "$CAPTURE_KERNEL" \
+		"$BUILD/capture/initramfs.img" 2>/dev/null | sed -n 's/^reserve_mb=\([0-9][0-9]*\)$/\1/p'
 }
 
 # knee_runs: memory buys time (RESULTS.md section 3c): the same capture at

@@ -198,10 +198,10 @@ check "the threads section: dump phase against 1 thread, a thread's memory, the 
 mkdir -p "$T/vs/runs"
 echo 0123abc >"$T/vs/commit"
 printf '1G 32 ok\n1G 28 fail\n1G 32 smallest\nkdump-tools-1G 96 fail\nkdump-tools-1G 128 ok (the side-by-side runs)\nkdump-tools-1G 112 ok\nkdump-tools-1G 104 fail\nkdump-tools-1G 112 smallest\n' >"$T/vs/bisect.txt"
-vs_run() { # NAME SYSTEM OK DUMP_S REBOOT_S DUMP_MIB
+vs_run() { # NAME SYSTEM OK DUMP_S REBOOT_S DUMP_MIB [CRASHKERNEL_MB]
 	cat >"$T/vs/runs/$1.json" <<EOF
 {"name": "$1", "mode": "system", "system": "$2", "ok": $3, "cause": "out of memory (killed systemd)",
- "mem": "1G", "settings": "system=$2", "crashkernel_mb": 128,
+ "mem": "1G", "settings": "system=$2", "crashkernel_mb": ${7:-128},
  "times": {"capture_kernel": 3.0, "dump": $4, "reboot": $5}, "dump_bytes": $(($6 * 1048576)), "files": {}}
 EOF
 }
@@ -212,13 +212,24 @@ vs_run vs-2-kdump-tools kdump-tools true 80.0 110.0 40
 vs_run vs-3-kdump-tools kdump-tools true 70.0 100.0 40
 vs_run vs-4-kdump-tools kdump-tools false 500.0 600.0 99
 vs_run bisect-kdump-tools-1G-104M kdump-tools false 1.0 2.0 1
+# dumpagent at --reserve's recommendation (40M) and at 32M in the same pairs,
+# against kdump-tools at 128M (median 70.0 s to the dump, 100.0 to reboot):
+# 40M: 9.0 s (0.13), 16.0 s (0.16); 32M: one of two completed, 14.0 (0.20), 20.0 (0.20).
+vs_run vs-1-dumpagent-40M dumpagent true 8.0 15.0 30 40
+vs_run vs-1-dumpagent-32M dumpagent true 14.0 20.0 30 32
+vs_run vs-2-dumpagent-40M dumpagent true 10.0 17.0 30 40
+vs_run vs-2-dumpagent-32M dumpagent false 400.0 500.0 30 32
+echo 40 >"$T/vs/recommended_mb"
 out=$(python3 - "$REPO/bench" "$T/vs" <<'EOS' 2>&1
 import sys
 sys.path.insert(0, sys.argv[1])
 import report
 runs, bisect = report.load_runs(sys.argv[2]), report.load_bisect(sys.argv[2])
+report.RUNS_DIR[0] = sys.argv[2]
 text = report.section_versus(runs, bisect)
 want = ["| panic to dump written (s) | 12.0 | 70.0 | **0.17** |",
+        "| 40M (what --reserve recommends) | 9.0 | **0.13** | 0.15 | 16.0 | **0.16** | 2 of 2 |",
+        "| 32M | 14.0 | **0.20** | 0.25 | 20.0 | **0.20** | 1 of 2 |",
         "| panic to reboot (s) | 22.0 | 100.0 | **0.22** |",
         "| dump size (MiB) | 32.0 | 40.0 | **0.80** |",
         "| smallest working crashkernel= (MB) | 32 | 112 | **0.29** |",
@@ -232,7 +243,8 @@ for w in want:
 each = text.split("Each run:")[1]
 assert "bisect-kdump-tools" not in each, "a bisection trial counted as a side-by-side run"
 order = [l.split()[1] for l in each.splitlines() if l.startswith("- ")]
-assert order == ["vs-1-dumpagent", "vs-1-kdump-tools", "vs-2-dumpagent", "vs-2-kdump-tools",
+assert order == ["vs-1-dumpagent", "vs-1-kdump-tools", "vs-1-dumpagent-40M", "vs-1-dumpagent-32M",
+                 "vs-2-dumpagent", "vs-2-kdump-tools", "vs-2-dumpagent-40M", "vs-2-dumpagent-32M",
                  "vs-3-kdump-tools", "vs-4-kdump-tools"], ("not in the order they ran", order)
 assert "Not measured" in report.section_versus({}, [])
 EOS
