@@ -70,17 +70,24 @@ static enum save_result publish(const struct save_ctx *s, const char *tmp, const
  * write the bitmap(/tmp/kdump_bitmap...). No space left on device": make
  * bench ARCH=arm64 at fc3b428, with makedumpfile 1.7.6's larger libraries).
  * TMPDIR=. puts it in the new dump directory on the target, where
- * makedumpfile runs; makedumpfile unlinks it as soon as it is open. Set
- * around makedumpfile's runs only. */
-static void bitmap_on_target(int on)
-{
-	if (on ? setenv("TMPDIR", ".", 1) < 0 : unsetenv("TMPDIR") < 0)
-		log_warning("%s TMPDIR for makedumpfile's bitmap: %s", on ? "set" : "unset", strerror(errno));
-}
+ * makedumpfile runs; makedumpfile unlinks it as soon as it is open.
+ *
+ * Hazard: the threads of Debian 12's makedumpfile 1.7.2 close(0) as they
+ * end, and glibc's pthread_exit dlopens libgcc_s.so.1, whose file can get
+ * fd 0 and be closed under it by another thread: "libgcc_s.so.1 must be
+ * installed for pthread_exit to work", and makedumpfile aborts (strace in
+ * the capture kernel; 40% of QEMU runs of test-e2e-threads). Preloaded,
+ * libgcc_s is loaded before any thread starts and the dlopen opens nothing.
+ * A static makedumpfile ignores LD_PRELOAD. Only the threaded run has it.
+ *
+ * Both are makedumpfile's environment only (run_in_dir's env), never the
+ * agent's. */
+static const char *const mdf_env[] = { "TMPDIR", ".", NULL };
+static const char *const mdf_env_threads[] = { "TMPDIR", ".", "LD_PRELOAD", "libgcc_s.so.1", NULL };
 
 /* Runs makedumpfile FLAGS VMCORE FILE.part, then publishes FILE (what: for messages). */
 static enum save_result run_makedumpfile(const struct save_ctx *s, enum dump_file file,
-					 const char *what, const char *const flags[])
+					 const char *what, const char *const flags[], const char *const env[])
 {
 	static struct progress prog;
 	struct run_watch watch;
@@ -97,9 +104,7 @@ static enum save_result run_makedumpfile(const struct save_ctx *s, enum dump_fil
 	argv[n++] = tmp;
 	argv[n] = NULL;
 	progress_watch(&prog, &watch, what, s->dirfd, tmp);
-	bitmap_on_target(1);
-	r = run_in_dir(s->dirfd, (char *const *)argv, &watch);
-	bitmap_on_target(0);
+	r = run_in_dir(s->dirfd, (char *const *)argv, env, &watch);
 	if (r != 0) {
 		if (r < 0)
 			log_errno(-r, "run %s", s->makedumpfile);
@@ -116,21 +121,7 @@ enum save_result save_dmesg(const struct save_ctx *s)
 {
 	static const char *const flags[] = { "--dump-dmesg", NULL };
 
-	return run_makedumpfile(s, DUMP_FILE_DMESG, "dmesg", flags);
-}
-
-/* Hazard: the threads of Debian 12's makedumpfile 1.7.2 close(0) as they
- * end, and glibc's pthread_exit dlopens libgcc_s.so.1, whose file can get
- * fd 0 and be closed under it by another thread: "libgcc_s.so.1 must be
- * installed for pthread_exit to work", and makedumpfile aborts (strace in
- * the capture kernel; 40% of QEMU runs of test-e2e-threads). Preloaded,
- * libgcc_s is loaded before any thread starts and the dlopen opens nothing.
- * A static makedumpfile ignores LD_PRELOAD. Set around the threaded run
- * only (on): the agent's other children never see it. */
-static void threads_preload(int on)
-{
-	if (on ? setenv("LD_PRELOAD", "libgcc_s.so.1", 1) < 0 : unsetenv("LD_PRELOAD") < 0)
-		log_warning("%s LD_PRELOAD for makedumpfile's threads: %s", on ? "set" : "unset", strerror(errno));
+	return run_makedumpfile(s, DUMP_FILE_DMESG, "dmesg", flags, mdf_env);
 }
 
 enum save_result save_dump(const struct save_ctx *s, int dump_level, const char *compression,
@@ -138,7 +129,6 @@ enum save_result save_dump(const struct save_ctx *s, int dump_level, const char 
 {
 	char level[4], count[12];
 	const char *flags[6] = { "-d", level, NULL, NULL, NULL, NULL };
-	enum save_result r;
 	int n = 2;
 
 	(void)snprintf(level, sizeof(level), "%d", dump_level);
@@ -152,12 +142,8 @@ enum save_result save_dump(const struct save_ctx *s, int dump_level, const char 
 		(void)snprintf(count, sizeof(count), "%u", threads);
 		flags[n++] = "--num-threads";
 		flags[n++] = count;
-		threads_preload(1);
 	}
-	r = run_makedumpfile(s, DUMP_FILE_DUMP, "dump", flags);
-	if (threads > 1)
-		threads_preload(0);
-	return r;
+	return run_makedumpfile(s, DUMP_FILE_DUMP, "dump", flags, threads > 1 ? mdf_env_threads : mdf_env);
 }
 
 enum save_result save_fallback(const struct save_ctx *s)

@@ -109,6 +109,10 @@ static int probe_opened(const char *dev_dir, struct target_dev *d, char *err, si
 /* Finds the LUKS device of luks by its header's UUID (on the device on when
  * not 0: the LV just mapped), and opens it with the keyfile and slot; 0 with
  * opened (the dm device cryptsetup made, what it holds read), or -1. */
+/* No udev runs in the capture kernel: libdevmapper must make the node
+ * itself, never wait for a udev cookie. */
+static const char *const no_udev[] = { "DM_DISABLE_UDEV", "1", NULL };
+
 static int luks_open(struct capture *c, const struct target_spec *luks, int slot, dev_t on,
 		     struct target_dev *opened, char *err, size_t errlen)
 {
@@ -130,13 +134,11 @@ static int luks_open(struct capture *c, const struct target_spec *luks, int slot
 	(void)snprintf(num, sizeof(num), "%d", slot);
 	argv[7] = d.path;
 	log_info("%s UUID %s on %s: opening keyslot %d with %s", d.id.type, d.id.uuid, d.path, slot, key);
-	/* No udev runs in the capture kernel: libdevmapper must make the node
-	 * itself, never wait for a udev cookie. */
-	if (setenv("DM_DISABLE_UDEV", "1", 1) < 0 || (root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		(void)snprintf(err, errlen, "set DM_DISABLE_UDEV or open /: %s", strerror(errno));
+	if ((root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		(void)snprintf(err, errlen, "open /: %s", strerror(errno));
 		return -1;
 	}
-	r = run_in_dir(root, argv, &w);
+	r = run_in_dir(root, argv, no_udev, &w);
 	(void)close(root); /* only the child's working directory */
 	if (r != 0) {
 		(void)snprintf(err, errlen, "%s open --key-slot %d %s failed (%s %d): the keyfile does not open the "

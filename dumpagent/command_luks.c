@@ -130,7 +130,7 @@ static int run_cryptsetup(int dirfd, char *const args[], struct said *s)
 	argv[n] = NULL;
 	if (s)
 		*s = (struct said){ .slot = -1 };
-	r = run_in_dir(dirfd, argv, s ? &w : NULL);
+	r = run_in_dir(dirfd, argv, NULL, s ? &w : NULL);
 	if (r == 127 || r == -ENOENT)
 		log_error("cannot run %s: not found; install the Debian package cryptsetup-bin", argv[0]);
 	return r;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -72,7 +73,9 @@ static void watch_output(int fd, const struct run_watch *w)
 	feed(&l, w, "\n", 1);
 }
 
-static pid_t start(int dirfd, char *const argv[], int out)
+/* In the child: the agent is single-threaded, so setenv's malloc is safe
+ * after fork. A variable that cannot be set fails the run (126). */
+static pid_t start(int dirfd, char *const argv[], const char *const env[], int out)
 {
 	pid_t pid = fork();
 
@@ -83,18 +86,21 @@ static pid_t start(int dirfd, char *const argv[], int out)
 		_exit(126);
 	if (fchdir(dirfd) < 0)
 		_exit(126);
+	for (int i = 0; env && env[i] && env[i + 1]; i += 2)
+		if (setenv(env[i], env[i + 1], 1) < 0)
+			_exit(126);
 	execv(argv[0], argv);
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-int run_in_dir(int dirfd, char *const argv[], const struct run_watch *watch)
+int run_in_dir(int dirfd, char *const argv[], const char *const env[], const struct run_watch *watch)
 {
 	int status, p[2] = { -1, -1 };
 	pid_t pid;
 
 	if (watch && pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	pid = start(dirfd, argv, p[1]);
+	pid = start(dirfd, argv, env, p[1]);
 	if (pid < 0) {
 		int err = errno;
 
