@@ -14,7 +14,7 @@
 #include "cli_stack.h"
 #include "io.h"
 #include "json.h"
-#include "kernel_header.h"
+#include "kernel_release.h"
 #include "screen_check.h"
 #include "text.h"
 
@@ -111,25 +111,15 @@ static void read_state(const struct cli *c, struct loaded *ld)
 	ld->at = atoll(at);
 }
 
-/* The release string of an x86 bzImage: the header's kernel_version. */
-static void kernel_release(const char *path, char *out, size_t len)
+/* The release of the loaded capture kernel (kernel_release.h says how). */
+static void loaded_release(const char *path, char *out, size_t len)
 {
-	unsigned char h[KERNEL_HEADER_LEN];
-	char v[128];
 	struct stat st;
 	int fd = cli_open_file(AT_FDCWD, path, &st);
-	ssize_t got;
-	unsigned long at;
 
 	if (fd < 0)
 		return;
-	got = pread_full(fd, h, sizeof(h), 0);
-	at = got > 0 ? kernel_header_version_at(h, (size_t)got) : 0;
-	if (at && pread_full(fd, v, sizeof(v) - 1, (off_t)at) > 0) {
-		v[sizeof(v) - 1] = '\0';
-		v[strcspn(v, " ")] = '\0';
-		(void)text_copy(out, len, v, sizeof(v));
-	}
+	(void)kernel_release(fd, path, out, len);
 	(void)close(fd); /* read-only */
 }
 
@@ -178,7 +168,7 @@ static void check_armed(const struct cli *c, struct status *s)
 	read_state(c, &s->ld);
 	if (!s->loaded_flag || !s->ld.present)
 		return;
-	kernel_release(s->ld.kernel, s->release, sizeof(s->release));
+	loaded_release(s->ld.kernel, s->release, sizeof(s->release));
 	if (s->ld.initrd_config_sha[0] && strcmp(s->ld.initrd_config_sha, "unknown") != 0 &&
 	    strcmp(s->ld.initrd_config_sha, s->ld.config_sha) != 0)
 		problem(s, "the loaded initramfs %s is stale: it holds another configuration than %s; "
