@@ -145,12 +145,9 @@ grep -q "dumpagent: capture complete" "$WORK/serial.txt" ||
 id=$(img_ls "$IMG" /var/crash | awk '{ print $NF }' | grep -E '^[0-9]{12}' | head -n 1)
 [ -n "$id" ] || fail "no dump directory in /var/crash: $(img_ls "$IMG" /var/crash)"
 img_get "$IMG" "/var/crash/$id/dump.$id" "$WORK/dump" || fail "no /var/crash/$id/dump.$id: $(img_ls "$IMG" "/var/crash/$id")"
-makedumpfile --dump-dmesg "$WORK/dump" "$WORK/dmesg.txt" >"$WORK/makedumpfile.log" 2>&1 ||
-	fail "makedumpfile --dump-dmesg cannot read the dump: $(cat "$WORK/makedumpfile.log")"
-grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$WORK/dmesg.txt" ||
-	fail "the dump's dmesg has no sysrq panic: $(tail -n 5 "$WORK/dmesg.txt")"
-grep -q "Linux version $release " "$WORK/dmesg.txt" || fail "the dump's dmesg is not of $release"
-grep -q 'megaraid_sas' "$WORK/dmesg.txt" || fail "the dump's dmesg does not mention megaraid_sas"
+check_dump_dmesg "$WORK/dump" "the dump"
+grep -q "Linux version $release " "$WORK/dump.dmesg" || fail "the dump's dmesg is not of $release"
+grep -q 'megaraid_sas' "$WORK/dump.dmesg" || fail "the dump's dmesg does not mention megaraid_sas"
 
 # --- the timeline
 panicked=$(at "sysrq: Trigger a crash") written=$(at "dump written")
