@@ -12,8 +12,8 @@
 # (system-rootfs.sh) with bookworm's mdadm package (its .deb from apt,
 # installed with apt in the rootfs: it is not in system-rootfs.sh's
 # INCLUDE) and the package, and mdadm.conf names the array as the
-# installer writes it; update-initramfs in the rootfs puts mdadm in the
-# guest's own initramfs, which assembles md0 and mounts the root from it.
+# installer writes it; initramfs-tools' trigger in that install puts mdadm
+# in the guest's own initramfs, which assembles md0 and mounts the root from it.
 #
 # In the guest (raid-guest): the package's service arms at boot with the
 # shipped configuration (TARGET=auto, CAPTURE_MODE=auto, which must take
@@ -81,12 +81,15 @@ echo "$MDUUID" >"$ROOT/etc/raid-test-array-uuid"
 install -m 0755 "$REPO/tests/qemu/raid-make" "$ROOT/usr/local/sbin/raid-make"
 guest_unit "$ROOT" raid-guest "dumpagent md RAID1 root test (crash, list)"
 mkdir -p "$ROOT$R"
-in_root update-initramfs -u -k all >"$WORK/update-initramfs.log" 2>&1 ||
-	fail "update-initramfs in the rootfs failed: $(cat "$WORK/update-initramfs.log")"
+# The guest's initramfs: apt's install of mdadm above ran initramfs-tools'
+# trigger (update-initramfs -u), with mdadm.conf already in place; nothing
+# written since goes into an initramfs, so it is not made a second time.
 rootfs_boot_files "$ROOT"
 in_root lsinitramfs "/boot/${initrd##*/}" >"$WORK/initrd.list" 2>&1 || fail "lsinitramfs $initrd failed: $(cat "$WORK/initrd.list")"
+grep -q '^update-initramfs: Generating ' "$WORK/install.log" ||
+	fail "apt's install of mdadm made no initramfs: $(grep -i initramfs "$WORK/install.log")"
 for f in usr/sbin/mdadm etc/mdadm/mdadm.conf scripts/local-block/mdadm; do
-	grep -qx "$f" "$WORK/initrd.list" || fail "the first initramfs has no $f: $(cat "$WORK/update-initramfs.log")"
+	grep -qx "$f" "$WORK/initrd.list" || fail "the first initramfs has no $f: $(grep -i initramfs "$WORK/install.log")"
 done
 grep -q 'raid1\.ko' "$WORK/initrd.list" || fail "the first initramfs has no raid1 module"
 
