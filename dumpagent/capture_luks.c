@@ -106,13 +106,13 @@ static int probe_opened(const char *dev_dir, struct target_dev *d, char *err, si
 	return target_read_id(fd, d, err, errlen);
 }
 
+/* No udev runs in the capture kernel: libdevmapper (in cryptsetup) must make
+ * the node itself, never wait for a udev cookie. */
+static const char *const no_udev[] = { "DM_DISABLE_UDEV", "1", NULL };
+
 /* Finds the LUKS device of luks by its header's UUID (on the device on when
  * not 0: the LV just mapped), and opens it with the keyfile and slot; 0 with
  * opened (the dm device cryptsetup made, what it holds read), or -1. */
-/* No udev runs in the capture kernel: libdevmapper must make the node
- * itself, never wait for a udev cookie. */
-static const char *const no_udev[] = { "DM_DISABLE_UDEV", "1", NULL };
-
 static int luks_open(struct capture *c, const struct target_spec *luks, int slot, dev_t on,
 		     struct target_dev *opened, char *err, size_t errlen)
 {
