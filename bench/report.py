@@ -171,10 +171,14 @@ def section_versus(runs, bisect):
     if not any(sides.values()):
         return "\n".join(out + ["Not measured (no side-by-side run: `make bench-kdump`).", ""])
     ck = sorted({r["crashkernel_mb"] for rs in sides.values() for r in rs})
+    kck = {r["crashkernel_mb"] for r in sides["kdump-tools"]}
+    both = [max(kck) if kck else max(ck)]  # the pairs' reservation
     out += ["The same debootstrapped Debian 12 guest (tests/qemu/system-rootfs.sh: systemd, Debian's "
             "kernel and initrd, 1 GB of RAM, 2 vCPUs, the root filesystem on one virtio disk, "
-            "crashkernel=%s), runs interleaved (in each pair dumpagent and kdump-tools at 128M, then "
-            "dumpagent at the smaller reservations). Before the "
+            "crashkernel=%s), runs interleaved (in each pair dumpagent and kdump-tools at %dM, then "
+            "dumpagent at the smaller reservations). The pairs run at 128M, or at kdump-tools' "
+            "smallest working reservation (its bisection below runs first) where 128M is too "
+            "little for kdump-tools. Before the "
             "crash, bench/system-guest waits until the system says it is armed, then fills the same "
             "memory the same way (256 MiB page cache, 128 MiB tmpfs, 64 MiB anonymous), then sysrq-c. "
             "dumpagent: its .deb installed with apt, defaults (CAPTURE_MODE=auto: the small capture "
@@ -188,10 +192,8 @@ def section_versus(runs, bisect):
             "(`dumpagent: dump written`, `kdump-tools: saved vmcore in`) and to the capture kernel's "
             "`reboot:` line. A run counts when that line came and the host read the dump back "
             "from the disk image (`makedumpfile --dump-dmesg` finds the sysrq panic in it)." %
-            "/".join("%dM" % c for c in ck), ""]
+            ("/".join("%dM" % c for c in ck), both[0]), ""]
     rows, med = [], {}
-    kck = {r["crashkernel_mb"] for r in sides["kdump-tools"]}
-    both = [max(kck) if kck else max(ck)]  # the pairs' reservation: 128M
     for side in VERSUS_SIDES:
         med[side] = side_medians([r for r in sides[side] if r["crashkernel_mb"] in both])
     med["dumpagent"]["smallest"] = smallest(bisect, "1G")

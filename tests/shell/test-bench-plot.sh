@@ -247,9 +247,18 @@ assert order == ["vs-1-dumpagent", "vs-1-kdump-tools", "vs-1-dumpagent-40M", "vs
                  "vs-2-dumpagent", "vs-2-kdump-tools", "vs-2-dumpagent-40M", "vs-2-dumpagent-32M",
                  "vs-3-kdump-tools", "vs-4-kdump-tools"], ("not in the order they ran", order)
 assert "Not measured" in report.section_versus({}, [])
+# Pairs at kdump-tools' smallest (144M) where 128M was too little for it:
+# the table and the smaller reservations are held against that.
+for r in runs.values():
+    if r["name"] in ("vs-1-dumpagent", "vs-2-dumpagent") or r["system"] == "kdump-tools":
+        r["crashkernel_mb"] = 144
+text = report.section_versus(runs, bisect)
+for w in ["in each pair dumpagent and kdump-tools at 144M", "| panic to dump written (s) | 12.0 | 70.0 | **0.17** |",
+          "against kdump-tools at 144M", "| 40M (what --reserve recommends) | 9.0 | **0.13** | 0.15 |"]:
+    assert w in text, (w, text)
 EOS
 )
-check "section 0: medians of the completed runs, ratios, both bisections, each run" $? "$out"
+check "section 0: medians of the completed runs, ratios, both bisections, each run; pairs at kdump-tools' own reservation" $? "$out"
 out=$(python3 "$REPO/bench/report.py" --runs "$T/vs" --repo "$REPO" --svg "$T/vs/memory.svg" 2>&1 >"$T/vs/RESULTS.md")
 check "report.py exits 0 with side-by-side runs" $? "$out"
 heads=$(grep '^## ' "$T/vs/RESULTS.md" | head -n 2 | tr '\n' '|')
