@@ -15,8 +15,11 @@ from xml.sax.saxutils import escape
 
 WIDTH, FONT, CHAR_W = 1100, 14, 8
 BAR_H, GAP, LEGEND_W, LEGEND_ROW = 34, 22, 360, 24
+# One colour per segment name of a panel (section 2's breakdown has 11, and
+# kdump-tools' bar one more); they repeat only past 16.
 COLOURS = ["#4472c4", "#7030a0", "#ed7d31", "#ffc000", "#5b9bd5",
-           "#70ad47", "#a5a5a5", "#dcdcdc", "#9e480e", "#264478"]
+           "#70ad47", "#a5a5a5", "#dcdcdc", "#9e480e", "#264478",
+           "#43682b", "#997300", "#ff66cc", "#00b0a0", "#c00000", "#000000"]
 GOAL_COLOUR = "#c80000"
 TICK_NAME = "crashkernel= reservation of the bar"
 

@@ -153,10 +153,11 @@ def section_versus_smaller(sides, kdump, both):
     for c in smaller:
         m = side_medians([r for r in sides["dumpagent"] if r["crashkernel_mb"] == c])
         what = "%dM" % c + (" (what --reserve recommends)" if c == rec else "")
-        goal = VERSUS_GOALS.get("recommended") if c == rec else VERSUS_GOALS.get(c)
+        goals = ([VERSUS_GOALS["recommended"]] if c == rec else []) + \
+            ([VERSUS_GOALS[c]] if c in VERSUS_GOALS else [])
         ratios = ["-" if m[k] is None or not kdump[k] else "**%.2f**" % (m[k] / kdump[k])
                   for k in ("dump", "reboot")]
-        rows.append([what, fmt(m["dump"]), ratios[0], "%.2f" % goal if goal else "-",
+        rows.append([what, fmt(m["dump"]), ratios[0], "; ".join("%.2f" % g for g in goals) or "-",
                      fmt(m["reboot"]), ratios[1], m["n"]])
     return ["dumpagent at smaller reservations, in the same pairs, against kdump-tools at %dM "
             "(medians; the goal is the issue's bound on the ratio of panic to dump written):" % both[0], "",
@@ -175,10 +176,9 @@ def section_versus(runs, bisect):
     both = [max(kck) if kck else max(ck)]  # the pairs' reservation
     out += ["The same debootstrapped Debian 12 guest (tests/qemu/system-rootfs.sh: systemd, Debian's "
             "kernel and initrd, 1 GB of RAM, 2 vCPUs, the root filesystem on one virtio disk, "
-            "crashkernel=%s), runs interleaved (in each pair dumpagent and kdump-tools at %dM, then "
-            "dumpagent at the smaller reservations). The pairs run at 128M, or at kdump-tools' "
-            "smallest working reservation (its bisection below runs first) where 128M is too "
-            "little for kdump-tools. Before the "
+            "crashkernel=%s), runs interleaved (in each pair dumpagent and kdump-tools at %dM%s). "
+            "The pairs run at 128M, or at kdump-tools' smallest working reservation (its "
+            "bisection below runs first) where 128M is too little for kdump-tools. Before the "
             "crash, bench/system-guest waits until the system says it is armed, then fills the same "
             "memory the same way (256 MiB page cache, 128 MiB tmpfs, 64 MiB anonymous), then sysrq-c. "
             "dumpagent: its .deb installed with apt, defaults (CAPTURE_MODE=auto: the small capture "
@@ -192,7 +192,8 @@ def section_versus(runs, bisect):
             "(`dumpagent: dump written`, `kdump-tools: saved vmcore in`) and to the capture kernel's "
             "`reboot:` line. A run counts when that line came and the host read the dump back "
             "from the disk image (`makedumpfile --dump-dmesg` finds the sysrq panic in it)." %
-            ("/".join("%dM" % c for c in ck), both[0]), ""]
+            ("/".join("%dM" % c for c in ck), both[0],
+             ", then dumpagent at the smaller reservations" if len(ck) > 1 else ""), ""]
     rows, med = [], {}
     for side in VERSUS_SIDES:
         med[side] = side_medians([r for r in sides[side] if r["crashkernel_mb"] in both])
@@ -364,7 +365,7 @@ def breakdown(run):
     free = int(peak["MemFree_min"])
     other = max(0, memtotal - free - initramfs - cache - agent - mdf - slab - stacks)
     return [("kernel image", mib(image)),
-            ("memmap (%d sections)" % km.get("sections", 0), mib(memmap)),
+            ("memmap", mib(memmap)),
             ("other boot allocations", mib(boot - memmap)),
             ("unpacked initramfs", mib(initramfs)),
             ("kernel slab at /init", mib(slab)),
@@ -381,13 +382,17 @@ def boot_need(run):
 
     All of its image (init text too), what it keeps from the start, the packed
     and the unpacked initramfs side by side, and the slab and stacks it has by
-    /init. Arithmetic on one run's figures, not a trial."""
+    /init. The memmap counted is two sections' (the first 640 KiB and a
+    reservation within one 128 MiB section), whatever the run's reservation
+    straddled: where a reservation lands is the kernel's choice, and it moves
+    with the guest's RAM. Arithmetic on one run's figures, not a trial."""
     km, init = run.get("kernel_memory", {}), run.get("bench", {}).get("meminfo init", {})
     keys = ("total", "code", "rwdata", "rodata", "init", "bss", "initrd_packed")
     if any(k not in km for k in keys) or "MemTotal" not in init:
         return None
     image = km["code"] + km["rwdata"] + km["rodata"] + km["init"] + km["bss"]
     boot = max(0, km["total"] - int(init["MemTotal"]) - (image - km["init"]))
+    boot += (2 - km.get("sections", 2)) * MEMMAP_KIB_PER_SECTION
     return (image + boot + km["initrd_packed"] + int(init.get("Cached", 0)) +
             int(init.get("Slab", 0)) + int(init.get("KernelStack", 0)))
 
@@ -400,7 +405,7 @@ def section_budget(shown):
         if need is None:
             continue
         low = run["kernel_memory"]["total"] - run["crashkernel_mb"] * 1024  # the first 640 KiB
-        row = [label, fmt(mib(need)), fmt(mib(need - low))]
+        row = [label, "%d" % run["kernel_memory"].get("sections", 0), fmt(mib(need)), fmt(mib(need - low))]
         for mb in (28, 24):
             short = mib(need - low - mb * 1024)
             row.append("short %s" % fmt(short) if short > 0 else "spare %s" % fmt(-short))
@@ -410,12 +415,16 @@ def section_budget(shown):
     return "\n".join([
         "What a smaller reservation must hold by the end of unpacking the initramfs (MiB): the "
         "whole kernel image (init text too), its boot allocations, the packed and the unpacked "
-        "initramfs side by side, and the slab and stacks it has at /init. The last two columns "
-        "hold that need against what the capture kernel would manage at 28 or 24 MB (the "
-        "reservation and the first 640 KiB), before the kernel's page reserve and before "
-        "the capture itself needs anything. This is arithmetic on the runs above, not a "
-        "trial: compare section 1's trials.", "",
-        table(["run", "needed by /init", "reservation that covers it", "at 28 MB", "at 24 MB"], rows), ""])
+        "initramfs side by side, and the slab and stacks it has at /init. The memmap in it is "
+        "two sections' (4 MiB: the first 640 KiB and a reservation within one 128 MiB "
+        "section); a reservation that straddles a section boundary, which the kernel may "
+        "choose, needs 2 MiB more (the run's own count is shown). The last two columns hold "
+        "that need against what the capture kernel would manage at 28 or 24 MB (the "
+        "reservation and the first 640 KiB), before the kernel's page reserve and before the "
+        "capture itself needs anything. This is arithmetic on the runs above, not a trial: "
+        "compare section 1's trials.", "",
+        table(["run", "its sections", "needed by /init", "reservation that covers it", "at 28 MB",
+               "at 24 MB"], rows), ""])
 
 
 def memory_runs(runs, bisect, quick):
@@ -509,6 +518,8 @@ def section_memory(runs, bisect, quick, svg):
     rows = [["crashkernel= reservation"] + ["%d" % run["crashkernel_mb"] for _, run in shown]]
     rows.append(["managed by the capture kernel"] +
                 [fmt(mib(run["kernel_memory"].get("total", 0))) for _, run in shown])
+    rows.append(["memory sections in its e820 map"] +
+                ["%d" % run["kernel_memory"].get("sections", 0) for _, run in shown])
     for i, n in enumerate(names):
         rows.append([n] + [fmt(p[i][1]) if p else "-" for p in parts])
     rows.append(["packed initramfs (freed after unpacking)"] +
