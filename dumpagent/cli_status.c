@@ -16,7 +16,6 @@
 #include "json.h"
 #include "kernel_release.h"
 #include "screen_check.h"
-#include "text.h"
 
 #define PROBLEMS_MAX 12
 #define STATE_FILE "loaded"

@@ -41,6 +41,17 @@ static int from_header(int fd, char *out, size_t len)
 	return take(v, (size_t)got, out, len);
 }
 
+/* A gzip'd image (1f 8b) or an EFI zboot one ("MZ", "zimg" at 4) holds no
+ * readable banner: not scanned (Debian's arm64 vmlinuz may be either). */
+static int compressed(int fd)
+{
+	unsigned char h[8];
+
+	if (pread_full(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return 0;
+	return (h[0] == 0x1f && h[1] == 0x8b) || (memcmp(h, "MZ", 2) == 0 && memcmp(h + 4, "zimg", 4) == 0);
+}
+
 /* An uncompressed image holds linux_banner, "Linux version RELEASE (...".
  * Chunks overlap by a banner and a release, so one across a boundary is
  * seen whole in the next chunk. */
@@ -51,6 +62,8 @@ static int from_banner(int fd, char *out, size_t len)
 	unsigned long long off = 0;
 	ssize_t got;
 
+	if (compressed(fd))
+		return -1;
 	while (off < KERNEL_BANNER_SCAN) {
 		size_t want = KERNEL_BANNER_SCAN - off < sizeof(buf) ? (size_t)(KERNEL_BANNER_SCAN - off) : sizeof(buf);
 

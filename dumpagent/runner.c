@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,7 +75,8 @@ static void watch_output(int fd, const struct run_watch *w)
 }
 
 /* In the child: the agent is single-threaded, so setenv's malloc is safe
- * after fork. A variable that cannot be set fails the run (126). */
+ * after fork. A variable that cannot be set fails the run (126), with a
+ * line on the child's stderr (the watch's, when there is one) naming it. */
 static pid_t start(int dirfd, char *const argv[], const char *const env[], int out)
 {
 	pid_t pid = fork();
@@ -86,9 +88,12 @@ static pid_t start(int dirfd, char *const argv[], const char *const env[], int o
 		_exit(126);
 	if (fchdir(dirfd) < 0)
 		_exit(126);
-	for (int i = 0; env && env[i] && env[i + 1]; i += 2)
-		if (setenv(env[i], env[i + 1], 1) < 0)
+	for (int i = 0; env && env[i]; i += 2)
+		if (!env[i + 1] || setenv(env[i], env[i + 1], 1) < 0) {
+			dprintf(STDERR_FILENO, "dumpagent: set %s in the environment of %s: %s\n", env[i], argv[0],
+				env[i + 1] ? strerror(errno) : "no value given");
 			_exit(126);
+		}
 	execv(argv[0], argv);
 	_exit(errno == ENOENT ? 127 : 126);
 }

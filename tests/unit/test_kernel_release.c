@@ -1,4 +1,4 @@
-/* test_kernel_release.c: the release of a kernel image file, from its header, its banner or its name (kernel_release.c). */
+/* test_kernel_release.c: a kernel image file's release, from its header, banner or name (kernel_release.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,6 +66,53 @@ static void test_banner_across_chunks(void **state)
 	assert_string_equal(out, "6.1.192");
 }
 
+/* The longest release (64 characters) whose banner starts as late in a
+ * chunk as one can and still not be whole in it: found in the next chunk,
+ * which overlaps the first by a banner, a release and a space. */
+static void test_banner_longest_at_boundary(void **state)
+{
+	char banner[128], out[80], want[65];
+	int fd;
+
+	(void)state;
+	memset(want, '7', 64);
+	want[64] = '\0';
+	(void)snprintf(banner, sizeof(banner), "Linux version %s (x) #1", want);
+	fd = put("Image", 65536 - 79 + 1, banner, strlen(banner));
+	assert_int_equal(close(fd), 0);
+	fd = put("Image", 200000, "", 1);
+	assert_int_equal(release_of(fd, "/x/Image", out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+}
+
+/* A 65-character "release" is none; nor is a banner cut by the end of the scan. */
+static void test_banner_refused(void **state)
+{
+	char banner[128], out[80];
+	const char *cut = "Linux version 6.1.192 (cut) #1";
+
+	(void)state;
+	memset(banner, '7', sizeof(banner));
+	memcpy(banner, "Linux version ", 14);
+	memcpy(banner + 14 + 65, " (x)", 4);
+	assert_int_equal(release_of(put("long", 0, banner, 14 + 65 + 4), "/x/Image", out, sizeof(out)), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(release_of(put("edge", (off_t)KERNEL_BANNER_SCAN - 16, cut, strlen(cut)), "/x/Image", out,
+				    sizeof(out)), -1);
+	assert_string_equal(out, "");
+}
+
+/* A gzip'd image is not scanned, whatever bytes follow its magic. */
+static void test_gzip_not_scanned(void **state)
+{
+	static const char gz[] = "\x1f\x8b\x08\0\0\0\0\0\0\3Linux version 6.1.192 (x) #1";
+	char out[80];
+
+	(void)state;
+	assert_int_equal(release_of(put("Image.gz", 0, gz, sizeof(gz) - 1), "/x/Image.gz", out, sizeof(out)), -1);
+	assert_string_equal(out, "");
+}
+
 /* A compressed image says nothing inside: its name vmlinuz-RELEASE does. */
 static void test_name(void **state)
 {
@@ -103,6 +150,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_bzimage_header, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_banner_across_chunks, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_banner_longest_at_boundary, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_banner_refused, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_gzip_not_scanned, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_name, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_bounded, tmpdir_setup, tmpdir_teardown),
 	};

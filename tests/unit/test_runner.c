@@ -59,6 +59,22 @@ static void test_env_child_only(void **state)
 	assert_int_equal(unsetenv("DUMPAGENT_T_B"), 0);
 }
 
+/* A variable the child cannot have fails the run with 126, and says why. */
+static void test_env_refused(void **state)
+{
+	static const char *const bad_name[] = { "A=B", "1", NULL };
+	static const char *const no_value[] = { "DUMPAGENT_T_A", NULL };
+	struct heard h;
+
+	(void)state;
+	assert_int_equal(sh("echo ran", bad_name, &h), 126);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.lines[0], "dumpagent: set A=B in the environment of /bin/sh: Invalid argument");
+	assert_int_equal(sh("echo ran", no_value, &h), 126);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.lines[0], "dumpagent: set DUMPAGENT_T_A in the environment of /bin/sh: no value given");
+}
+
 /* Relative names land in the directory, mode 0600 whatever the agent's umask. */
 static void test_dir_and_umask(void **state)
 {
@@ -92,6 +108,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_env_child_only, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_env_refused, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_and_umask, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_status, tmpdir_setup, tmpdir_teardown),
 	};
