@@ -20,13 +20,13 @@ UNIT_LIB  := $(B)/unit/libagent-asan.a
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
-FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm md luks kcore crashkernel
+FUZZ_TARGETS := vmcore config superblock dmesg json cmdline lvm md luks kcore crashkernel release
 FUZZ_SRC  := dumpagent/vmcore.c dumpagent/vmcore_regs.c dumpagent/config.c dumpagent/config_values.c \
              dumpagent/superblock.c dumpagent/io.c dumpagent/log.c dumpagent/dmesg_scan.c \
              dumpagent/json.c dumpagent/cmdline.c dumpagent/text.c \
              dumpagent/lvm_disk.c dumpagent/lvm_meta.c dumpagent/lvm_plan.c \
              dumpagent/md_super.c dumpagent/md_plan.c dumpagent/luks_header.c dumpagent/sha256.c \
-             dumpagent/arm_kcore.c dumpagent/arm_crashkernel.c
+             dumpagent/arm_kcore.c dumpagent/arm_crashkernel.c dumpagent/kernel_release.c dumpagent/kernel_header.c
 SEEDS     := $(B)/fuzz/seeds
 # What each target's seed directory is made of (vmcore's are generated).
 SEEDS_config     := config/dumpagent.conf $(wildcard tests/fixtures/config/*.conf)
@@ -39,6 +39,7 @@ SEEDS_md         := tests/fixtures/md/member-v1.2.bin $(wildcard tests/fuzz/seed
 SEEDS_luks       := $(wildcard tests/fixtures/luks/*.bin)
 SEEDS_kcore      := $(wildcard tests/fuzz/seeds/kcore/*)
 SEEDS_crashkernel := $(wildcard tests/fuzz/seeds/crashkernel/*)
+SEEDS_release    := $(wildcard tests/fuzz/seeds/release/*)
 
 .PHONY: all agent-arm64 capture-kernel makedumpfile initramfs initramfs-arm64 check check-fast check-system deb unit lint demo clean fuzz \
 	fuzz-seeds fuzz-smoke bench bench-quick bench-kdump bench-knee check-secureboot check-distro check-bsod check-lvm check-md check-luks \

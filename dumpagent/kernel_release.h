@@ -8,7 +8,7 @@
 #define KERNEL_BANNER_SCAN (64ULL << 20)
 
 /* The release ("6.1.0-57-arm64") of the kernel image open as fd, at path,
- * into out (len > 0): an x86 bzImage's kernel_version; else the
+ * into out (len > 0; cut to fit): an x86 bzImage's kernel_version; else the
  * "Linux version RELEASE " banner of an uncompressed image (an arm64 Image,
  * a vmlinux), in its first KERNEL_BANNER_SCAN bytes (a gzip'd or EFI zboot
  * image is not scanned); else the RELEASE of a path named vmlinuz-RELEASE
