@@ -286,7 +286,7 @@ versus() {
 	fi
 	v_rec=$(recommended_mb)
 	echo "$v_rec" >"$B_OUT/recommended_mb"
-	[ -n "$v_rec" ] || say "warning: no --reserve recommendation (dumpagent arm-need): only 32M besides ${v_ck}M"
+	[ -n "$v_rec" ] || say "warning: no --reserve recommendation (dumpagent arm-need: $(cat "$B_OUT/arm-need.err")): only 32M besides ${v_ck}M"
 	v_more=$(printf '%s\n' "$v_rec" 32 | awk -v ck="$v_ck" 'NF && $1 != ck && !seen[$1]++')
 	while [ "$i" -le "$v_pairs" ]; do
 		for s in dumpagent kdump-tools; do
@@ -307,7 +307,7 @@ recommended_mb() {
 	mkdir -p "$B_OUT/proc-1G"
 	echo "MemTotal: 1048576 kB" >"$B_OUT/proc-1G/meminfo"
 	DUMPAGENT_PROC=$B_OUT/proc-1G "$BUILD/dumpagent" arm-need --mode small "$CAPTURE_KERNEL" \
-		"$BUILD/capture/initramfs.img" 2>/dev/null | sed -n 's/^reserve_mb=\([0-9][0-9]*\)$/\1/p'
+		"$BUILD/capture/initramfs.img" 2>"$B_OUT/arm-need.err" | sed -n 's/^reserve_mb=\([0-9][0-9]*\)$/\1/p'
 }
 
 # knee_runs: memory buys time (RESULTS.md section 3c): the same capture at

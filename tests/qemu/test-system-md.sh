@@ -67,6 +67,9 @@ cat >"$ROOT/etc/mdadm/mdadm.conf" <<-EOF
 	MAILADDR root
 	ARRAY /dev/md/0 metadata=1.2 UUID=$MDUUID name=dumpagent-raid:0
 EOF
+# The root's fstab before the install, as the installer leaves it:
+# initramfs-tools' hooks (fsck) read it when apt's trigger makes the initramfs.
+echo "UUID=$RUUID / ext4 errors=remount-ro 0 1" >"$ROOT/etc/fstab"
 cp "$mdadm_deb" "$ROOT/tmp/${mdadm_deb##*/}"
 cp "$deb" "$ROOT/tmp/${deb##*/}"
 in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
@@ -76,14 +79,14 @@ rm -f "$ROOT/tmp/${mdadm_deb##*/}" "$ROOT/tmp/${deb##*/}"
 grep -q '^TARGET=auto$' "$ROOT/etc/dumpagent.conf" && grep -q '^CAPTURE_MODE=auto$' "$ROOT/etc/dumpagent.conf" ||
 	fail "the package's /etc/dumpagent.conf is not TARGET=auto, CAPTURE_MODE=auto"
 in_root systemd-machine-id-setup >/dev/null 2>&1 || fail "systemd-machine-id-setup failed"
-echo "UUID=$RUUID / ext4 errors=remount-ro 0 1" >"$ROOT/etc/fstab"
 echo "$MDUUID" >"$ROOT/etc/raid-test-array-uuid"
 install -m 0755 "$REPO/tests/qemu/raid-make" "$ROOT/usr/local/sbin/raid-make"
 guest_unit "$ROOT" raid-guest "dumpagent md RAID1 root test (crash, list)"
 mkdir -p "$ROOT$R"
 # The guest's initramfs: apt's install of mdadm above ran initramfs-tools'
-# trigger (update-initramfs -u), with mdadm.conf already in place; nothing
-# written since goes into an initramfs, so it is not made a second time.
+# trigger (update-initramfs -u) with mdadm.conf and fstab in place; what is
+# written since (machine id, hostname's unit, the guest's scripts) is not
+# read by its hooks, so it is not made a second time.
 rootfs_boot_files "$ROOT"
 in_root lsinitramfs "/boot/${initrd##*/}" >"$WORK/initrd.list" 2>&1 || fail "lsinitramfs $initrd failed: $(cat "$WORK/initrd.list")"
 grep -q '^update-initramfs: Generating ' "$WORK/install.log" ||

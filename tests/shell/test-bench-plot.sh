@@ -209,7 +209,7 @@ check "the threads section: dump phase against 1 thread, a thread's memory, the 
 # bisection; it leads RESULTS.md, and --kdump-only prints only it.
 mkdir -p "$T/vs/runs"
 echo 0123abc >"$T/vs/commit"
-printf '1G 32 ok\n1G 28 fail\n1G 32 smallest\nkdump-tools-1G 96 fail\nkdump-tools-1G 128 ok (the side-by-side runs)\nkdump-tools-1G 112 ok\nkdump-tools-1G 104 fail\nkdump-tools-1G 112 smallest\n' >"$T/vs/bisect.txt"
+printf '1G 32 ok\n1G 28 fail\n1G 32 smallest\nkdump-tools-1G 96 fail\nkdump-tools-1G 128 ok\nkdump-tools-1G 112 ok\nkdump-tools-1G 104 fail\nkdump-tools-1G 112 smallest\n' >"$T/vs/bisect.txt"
 vs_run() { # NAME SYSTEM OK DUMP_S REBOOT_S DUMP_MIB [CRASHKERNEL_MB]
 	cat >"$T/vs/runs/$1.json" <<EOF
 {"name": "$1", "mode": "system", "system": "$2", "ok": $3, "cause": "out of memory (killed systemd)",
