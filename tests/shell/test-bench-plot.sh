@@ -268,6 +268,14 @@ text = report.section_versus(runs, bisect)
 for w in ["in each pair dumpagent and kdump-tools at 144M", "| panic to dump written (s) | 12.0 | 70.0 | **0.17** |",
           "against kdump-tools at 144M", "| 40M (what --reserve recommends) | 9.0 | **0.13** | 0.15 |"]:
     assert w in text, (w, text)
+# Section 1 quotes kdump-tools' smallest from this run's bisection (112),
+# and the figure measured earlier by hand only without one.
+text = report.section_reservation(runs, bisect, False)
+w = "| reference | 112 MB | Debian kdump-tools, its own bisection in this run (section 0, 1 GB guest) | no |"
+assert w in text, (w, text)
+text = report.section_reservation(runs, [r for r in bisect if not r[0].startswith("kdump-tools")], False)
+w = "| reference | 114 MB | Debian kdump-tools, measured earlier, not in this run | no |"
+assert w in text, (w, text)
 # When --reserve recommends 32M, that row carries both goals.
 open(sys.argv[2] + "/recommended_mb", "w").write("32\n")
 text = report.section_versus(runs, bisect)
