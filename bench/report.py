@@ -42,6 +42,16 @@ def kdump_reference(bisect):
     return 114, "Debian kdump-tools, measured earlier, not in this run"
 
 
+def kdump_times(runs):
+    """One sentence on kdump-tools' panic to dump written: section 0's, else REFERENCE."""
+    k = [r for r in versus_runs(runs)["kdump-tools"] if r["ok"] and r["times"].get("dump") is not None]
+    if not k:
+        return REFERENCE
+    return ("Debian kdump-tools in this run (section 0: its Debian 12 guest, crashkernel=%dM): panic to "
+            "dump written %.1f s (median of %d)." %
+            (k[0]["crashkernel_mb"], median([r["times"]["dump"] for r in k]), len(k)))
+
+
 def git(repo, *args):
     try:
         return subprocess.run(["git", "-C", repo] + list(args), capture_output=True, text=True,
@@ -575,7 +585,7 @@ def section_timeline(runs):
     ev = t["events"]
     to_dump = ev["dump"] - ev["panic"]
     out += ["Panic to dump written: **%.1f s** (%.0f%% of the whole). %s" %
-            (to_dump, 100 * to_dump / total, REFERENCE), ""]
+            (to_dump, 100 * to_dump / total, kdump_times(runs)), ""]
     alone = t.get("bench", {})
     a_dump, a_dmesg = alone.get("alone dump"), alone.get("alone dmesg")
     if a_dump and a_dump.get("rc") == "0":

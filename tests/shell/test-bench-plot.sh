@@ -268,6 +268,10 @@ text = report.section_versus(runs, bisect)
 for w in ["in each pair dumpagent and kdump-tools at 144M", "| panic to dump written (s) | 12.0 | 70.0 | **0.17** |",
           "against kdump-tools at 144M", "| 40M (what --reserve recommends) | 9.0 | **0.13** | 0.15 |"]:
     assert w in text, (w, text)
+# Section 3 quotes kdump-tools' time from section 0, the earlier figure only without it.
+w = "Debian kdump-tools in this run (section 0: its Debian 12 guest, crashkernel=144M): panic to dump written 70.0 s (median of 3)."
+assert report.kdump_times(runs) == w, report.kdump_times(runs)
+assert report.kdump_times({}) == report.REFERENCE
 # Section 1 quotes kdump-tools' smallest from this run's bisection (112),
 # and the figure measured earlier by hand only without one.
 text = report.section_reservation(runs, bisect, False)
