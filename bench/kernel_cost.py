@@ -102,7 +102,9 @@ def kib(n):
 def section(cost):
     """The report's section, from measure()'s dict (None: not measured)."""
     out = ["## 6. What the stacked-target drivers cost in the small kernel", ""]
-    if not cost or not cost.get("groups"):
+    # Without build/kernel's vmlinux (a capture kernel built in another tree
+    # and copied in) every group is empty: not a size of 0.
+    if not cost or not cost.get("groups") or not cost.get("vmlinux_bytes"):
         return "\n".join(out + ["Not measured: no kernel build in build/kernel when the bench started.", ""])
     total = sum(g["bytes"] for g in cost["groups"])
     out += ["Device-mapper (LVM), md RAID1 and dm-crypt with aes-xts-plain64, built into the small kernel "

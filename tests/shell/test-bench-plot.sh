@@ -96,6 +96,16 @@ python3 "$REPO/bench/report.py" --runs "$T/runs" --repo "$REPO" --quick yes --sv
 	grep -qxF '| **all of them** | 13 | **130 KiB** |' "$T/results/RESULTS.md" &&
 	grep -qxF '| vmlinuz (compressed) | | 2560 KiB |' "$T/results/RESULTS.md"
 check "section 6 lists the drivers' sizes from kernel-cost.json" $? "$(grep -A14 '^## 6' "$T/results/RESULTS.md")"
+# Measured in a tree without build/kernel: every group empty, no vmlinux.
+cat >"$T/runs/kernel-cost.json" <<'EOF'
+{"groups": [{"name": "raid1", "objects": 0, "bytes": 0, "from": "drivers/md/built-in.a ()"}],
+ "vmlinux_bytes": null, "vmlinuz_bytes": 2621440, "span_bytes": null}
+EOF
+python3 "$REPO/bench/report.py" --runs "$T/runs" --repo "$REPO" --quick yes --svg "$T/results/memory.svg" \
+	>"$T/results/RESULTS.md" 2>&1 &&
+	grep -qx 'Not measured: no kernel build in build/kernel when the bench started.' "$T/results/RESULTS.md" &&
+	! grep -q '| raid1 | 0 | 0 KiB |' "$T/results/RESULTS.md"
+check "section 6 says not measured, not 0 KiB, without the kernel's build" $? "$(grep -A6 '^## 6' "$T/results/RESULTS.md")"
 rm "$T/runs/kernel-cost.json"
 
 # The report's VmCore at the next boot against the capture kernel's: downtime
