@@ -769,9 +769,10 @@ NOTES = """## How to read these figures
   fallback gzips the whole vmcore without progress output and the bench stops
   it after 90 s of silence. Which of these hits at 24 or 28 MB varies between
   runs.
-- Section 0 measures kdump-tools in this run; sections 1 and 2 quote its
-  smallest reservation from there, or, when this run did not bisect it, the
-  114 MB measured earlier by hand on this machine.
+- Section 0 measures kdump-tools in this run; sections 1 to 3 quote its
+  smallest reservation and its time from there, or, when this run did not
+  measure them, the 114 MB and 27-38 s measured earlier by hand on this
+  machine.
 """
 
 
