@@ -301,11 +301,17 @@ versus() {
 	done
 }
 
+# guest_proc GIB: $B_OUT/proc-GIBG, a /proc with only the meminfo of a
+# GIB GiB guest, for dumpagent arm-need (DUMPAGENT_PROC) on this host.
+guest_proc() {
+	mkdir -p "$B_OUT/proc-$1G"
+	echo "MemTotal: $(($1 * 1048576)) kB" >"$B_OUT/proc-$1G/meminfo"
+}
+
 # recommended_mb: the crashkernel= in MB that load-crashkernel --reserve
 # recommends for a 1 GB guest with this tree's capture kernel and initramfs.
 recommended_mb() {
-	mkdir -p "$B_OUT/proc-1G"
-	echo "MemTotal: 1048576 kB" >"$B_OUT/proc-1G/meminfo"
+	guest_proc 1
 	DUMPAGENT_PROC=$B_OUT/proc-1G "$BUILD/dumpagent" arm-need --mode small "$CAPTURE_KERNEL" \
 		"$BUILD/capture/initramfs.img" 2>"$B_OUT/arm-need.err" | sed -n 's/^reserve_mb=\([0-9][0-9]*\)$/\1/p'
 }
@@ -414,8 +420,7 @@ estimates() {
 		if [ -f "$w/vmlinuz" ] && [ -f "$w/initramfs-distro.img" ]; then e_distro=$w; break; fi
 	done
 	for m in 1 4 16; do
-		mkdir -p "$B_OUT/proc-${m}G"
-		echo "MemTotal: $((m * 1048576)) kB" >"$B_OUT/proc-${m}G/meminfo"
+		guest_proc "$m"
 		[ ! -f "$e_img" ] || estimate small "${m}G" "$CAPTURE_KERNEL" "$e_img"
 		[ -z "$e_distro" ] || estimate distro "${m}G" "$e_distro/vmlinuz" "$e_distro/initramfs-distro.img"
 	done
@@ -428,8 +433,7 @@ estimates_arm64() {
 	debian_arm64
 	: >"$B_OUT/estimates.txt"
 	for m in 1 4; do
-		mkdir -p "$B_OUT/proc-${m}G"
-		echo "MemTotal: $((m * 1048576)) kB" >"$B_OUT/proc-${m}G/meminfo"
+		guest_proc "$m"
 		estimate_trial x86_64 "$CAPTURE_KERNEL" "${m}G" "$B_PREFIX-bisect-${m}G"
 		estimate_trial arm64 "$B_KERNEL_ARM64" "${m}G" "$B_PREFIX-bisect-arm64-${m}G"
 		[ -z "$B_DEBIAN_ARM64" ] ||
