@@ -26,6 +26,13 @@ static int is_arm64_image(const unsigned char *head, size_t len)
 	return len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0;
 }
 
+/* An EFI zboot image (CONFIG_EFI_ZBOOT, arm64 only here): "MZ", then
+ * "zimg" at 4 (drivers/firmware/efi/libstub/zboot-header.S). */
+static int is_efi_zboot(const unsigned char *head, size_t len)
+{
+	return len >= 8 && memcmp(head, "MZ", 2) == 0 && memcmp(head + 4, "zimg", 4) == 0;
+}
+
 unsigned long long kernel_header_boot_size(const unsigned char *head, size_t len, unsigned long long size)
 {
 	/* x86: init_size at 0x260 since 2.10, the memory the kernel needs from
@@ -45,9 +52,7 @@ enum kernel_arch kernel_header_arch(const unsigned char *head, size_t len)
 		return KERNEL_ARCH_X86_64;
 	if (is_arm64_image(head, len))
 		return KERNEL_ARCH_ARM64;
-	/* An EFI zboot image (CONFIG_EFI_ZBOOT, arm64 only here): "MZ", then
-	 * "zimg" at 4 (drivers/firmware/efi/libstub/zboot-header.S). */
-	if (len >= 8 && memcmp(head, "MZ", 2) == 0 && memcmp(head + 4, "zimg", 4) == 0)
+	if (is_efi_zboot(head, len))
 		return KERNEL_ARCH_ARM64;
 	/* An ELF vmlinux: e_machine at 18, little-endian (ELFDATA2LSB at 5). */
 	if (len >= 20 && memcmp(head, "\177ELF", 4) == 0 && head[5] == 1) {
@@ -66,4 +71,9 @@ unsigned long kernel_header_version_at(const unsigned char *head, size_t len)
 	unsigned long off = is_bzimage(head, len) ? (unsigned long)le(head + 0x20e, 2) : 0;
 
 	return off ? off + 0x200 : 0;
+}
+
+int kernel_header_compressed(const unsigned char *head, size_t len)
+{
+	return (len >= 2 && head[0] == 0x1f && head[1] == 0x8b) || is_efi_zboot(head, len);
 }

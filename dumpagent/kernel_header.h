@@ -22,4 +22,8 @@ enum kernel_arch kernel_header_arch(const unsigned char *head, size_t len);
  * (debian-kernel@...) #1 SMP ..."), or 0 when it has none. */
 unsigned long kernel_header_version_at(const unsigned char *head, size_t len);
 
+/* Whether the whole image is compressed, so that none of its own bytes can
+ * be read: gzip'd (1f 8b, an arm64 Image.gz) or EFI zboot. */
+int kernel_header_compressed(const unsigned char *head, size_t len);
+
 #endif

@@ -28,28 +28,17 @@ static int take(const char *p, size_t n, char *out, size_t len)
 	return 0;
 }
 
-/* x86: the setup header points at "RELEASE (builder) #1 ...". */
-static int from_header(int fd, char *out, size_t len)
+/* x86: the setup header (head, its first got bytes) points at
+ * "RELEASE (builder) #1 ...". */
+static int from_header(int fd, const unsigned char *head, size_t got, char *out, size_t len)
 {
-	unsigned char h[KERNEL_HEADER_LEN];
 	char v[RELEASE_MAX + 2];
-	ssize_t got = pread_full(fd, h, sizeof(h), 0);
-	unsigned long at = got > 0 ? kernel_header_version_at(h, (size_t)got) : 0;
+	unsigned long at = kernel_header_version_at(head, got);
+	ssize_t n;
 
-	if (!at || (got = pread_full(fd, v, sizeof(v), (off_t)at)) <= 0)
+	if (!at || (n = pread_full(fd, v, sizeof(v), (off_t)at)) <= 0)
 		return -1;
-	return take(v, (size_t)got, out, len);
-}
-
-/* A gzip'd image (1f 8b) or an EFI zboot one ("MZ", "zimg" at 4) holds no
- * readable banner: not scanned (Debian's arm64 vmlinuz may be either). */
-static int compressed(int fd)
-{
-	unsigned char h[8];
-
-	if (pread_full(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
-		return 0;
-	return (h[0] == 0x1f && h[1] == 0x8b) || (memcmp(h, "MZ", 2) == 0 && memcmp(h + 4, "zimg", 4) == 0);
+	return take(v, (size_t)n, out, len);
 }
 
 /* An uncompressed image holds linux_banner, "Linux version RELEASE (...".
@@ -62,8 +51,6 @@ static int from_banner(int fd, char *out, size_t len)
 	unsigned long long off = 0;
 	ssize_t got;
 
-	if (compressed(fd))
-		return -1;
 	while (off < KERNEL_BANNER_SCAN) {
 		size_t want = KERNEL_BANNER_SCAN - off < sizeof(buf) ? (size_t)(KERNEL_BANNER_SCAN - off) : sizeof(buf);
 
@@ -98,8 +85,16 @@ static int from_name(const char *path, char *out, size_t len)
 
 int kernel_release(int fd, const char *path, char *out, size_t len)
 {
+	unsigned char head[KERNEL_HEADER_LEN];
+	ssize_t got = pread_full(fd, head, sizeof(head), 0);
+	size_t n = got > 0 ? (size_t)got : 0;
+
 	out[0] = '\0';
-	if (from_header(fd, out, len) == 0 || from_banner(fd, out, len) == 0 || from_name(path, out, len) == 0)
+	/* A gzip'd or EFI zboot image holds no readable banner: not scanned
+	 * (Debian's arm64 vmlinuz may be either). */
+	if (from_header(fd, head, n, out, len) == 0 ||
+	    (!kernel_header_compressed(head, n) && from_banner(fd, out, len) == 0) ||
+	    from_name(path, out, len) == 0)
 		return 0;
 	out[0] = '\0';
 	return -1;
