@@ -34,12 +34,12 @@ REFERENCE = ("Debian kdump-tools, measured earlier on this machine (not in this 
 
 
 def kdump_reference(bisect):
-    """(MB, what) for kdump-tools' smallest crashkernel=: this run's bisection (section 0) if it
-    found one, else the figure measured earlier by hand."""
+    """(MB, what, in this run) for kdump-tools' smallest crashkernel=: this run's bisection
+    (section 0) if it found one, else the figure measured earlier by hand."""
     mb = smallest(bisect, "kdump-tools-1G")
     if mb is not None:
-        return mb, "Debian kdump-tools, its own bisection in this run (section 0, 1 GB guest)"
-    return 114, "Debian kdump-tools, measured earlier, not in this run"
+        return mb, "Debian kdump-tools, its own bisection in this run (section 0, 1 GB guest)", True
+    return 114, "Debian kdump-tools, measured earlier, not in this run", False
 
 
 def kdump_times(runs):
@@ -286,7 +286,7 @@ def section_reservation(runs, bisect, quick):
         rows.append([mem.replace("G", " GB"),
                      "%d MB" % smallest if smallest is not None else "none up to 128 MB",
                      "; ".join(steps), goal])
-    ref_mb, ref_what = kdump_reference(bisect)
+    ref_mb, ref_what, _ = kdump_reference(bisect)
     rows.append(["reference", "%d MB" % ref_mb, ref_what, "no"])
     out += [table(["guest RAM", "smallest crashkernel=", "trials (MB: result)", "<= 32 MB"], rows), ""]
     out += section_distro(runs, bisect)
@@ -328,7 +328,7 @@ def section_distro(runs, bisect):
                    (mib(km["available"]), mib(km["total"]), mib(kernel))) if "available" in km else "-"
         rows.append([mem.replace("G", " GB"),
                      "%d MB" % smallest if smallest is not None else "none up to 192 MB", steps, memline])
-    ref_mb, ref_what = kdump_reference(bisect)
+    ref_mb, ref_what, _ = kdump_reference(bisect)
     rows.append(["reference", "%d MB" % ref_mb, ref_what + "; systemd in its initramfs", "-"])
     out += [table(["guest RAM", "smallest crashkernel=", "trials (MB: result)",
                    "capture kernel's Memory: line at the smallest"], rows), ""]
@@ -550,8 +550,8 @@ def section_memory(runs, bisect, quick, svg):
     out.append(section_budget(shown))
     bars = [(label, run["crashkernel_mb"], p)
             for (label, run), p in zip(shown, parts) if p]
-    ref_mb = kdump_reference(bisect)[0]
-    bars.append(("kdump-tools (%s)" % ("this run" if smallest(bisect, "kdump-tools-1G") else "earlier"), ref_mb,
+    ref_mb, _, ref_here = kdump_reference(bisect)
+    bars.append(("kdump-tools (%s)" % ("this run" if ref_here else "earlier"), ref_mb,
                  [("kdump-tools (whole)", ref_mb)]))
     panels = [("Capture kernel memory %s (MiB)" % where.replace("the ", ""), bars, 32)]
     rss = rss_bars(runs)

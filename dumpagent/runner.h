@@ -15,9 +15,9 @@ struct run_watch {
  * not NULL, is NAME, VALUE, NAME, VALUE, ..., NULL: set in the child's
  * environment only (the agent's own stays as it is); one that cannot be set
  * (or a NAME without a VALUE) fails the run with 126 and a line on the
- * child's stderr. With a watch, its
- * stdout and stderr go to the watch; without, they are inherited. Returns
- * the exit status (0..255), 128+signal, or -errno if it could not run. */
+ * child's stderr. With a watch, its stdout and stderr go to the watch;
+ * without, they are inherited. Returns the exit status (0..255),
+ * 128+signal, or -errno if it could not run. */
 int run_in_dir(int dirfd, char *const argv[], const char *const env[], const struct run_watch *watch);
 
 #endif
