@@ -9,8 +9,12 @@
 /* What the capture kernel needs after arm_cmdline's nr_cpus= (1 unless
  * THREADS asks for more: each CPU costs memory): devices reset and polled
  * (their drivers may have been mid-transfer at the panic), a reboot 10 s
- * after a panic of its own, and its messages on /dev/kmsg. */
-#define CAPTURE_OPTIONS "reset_devices irqpoll panic=10 printk.devkmsg=on"
+ * after a panic of its own, and its messages on /dev/kmsg. rootfstype=ramfs:
+ * without root=, the kernel unpacks the initramfs into a tmpfs capped at half
+ * the memory it manages, which at 28 MB is less than the unpacked image (the
+ * "initramfs did not fit" failures); ramfs has no cap. Nothing mounts a root
+ * after the initramfs, so the option names no other filesystem. */
+#define CAPTURE_OPTIONS "reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs"
 
 /* The distro kernel (CAPTURE_MODE=distro) is a full Debian kernel in the same
  * small reservation. Debian's kdump-tools passes reset_devices nr_cpus=1
