@@ -46,12 +46,31 @@ SEEDS_release    := $(wildcard tests/fuzz/seeds/release/*)
 	check-crypt check-arm64 check-raid
 all: $(B)/dumpagent
 
-$(B)/obj/%.o: dumpagent/%.c
+# The agent is linked statically with musl (Debian's musl-tools): 0.4 MB
+# stripped, where glibc's static libc made it 1.4 MB, and every byte of the
+# capture initramfs is counted twice (packed and unpacked) in a capture
+# kernel of a few MiB (issue 15, bench/by-hand.md). musl-gcc sees musl's
+# headers only: the kernel's (linux/, asm/) and zlib's come from the host
+# through $(MUSL_INC), and zlib's static archive is Debian's (plain C on
+# memcpy and malloc). The unit tests and fuzzers build the same sources with
+# glibc. arm64's agent stays glibc's: Debian 12's musl-gcc is native only.
+AGENT_CC  ?= musl-gcc
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+MUSL_INC  := $(B)/musl-include
+
+$(MUSL_INC)/.ok:
+	@command -v $(AGENT_CC) >/dev/null || { echo "make: no $(AGENT_CC): apt-get install musl-tools (scripts/bootstrap.sh installs it)" >&2; exit 1; }
+	rm -rf $(@D) && mkdir -p $(@D)
+	ln -s /usr/include/linux /usr/include/asm-generic /usr/include/zlib.h /usr/include/zconf.h $(@D)/
+	ln -s /usr/include/$(MULTIARCH)/asm $(@D)/asm
+	touch $@
+
+$(B)/obj/%.o: dumpagent/%.c | $(MUSL_INC)/.ok
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	$(AGENT_CC) $(CPPFLAGS) -isystem $(MUSL_INC) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(B)/dumpagent: $(AGENT_OBJ) $(B)/obj/main.o
-	$(CC) -static $(CFLAGS) -o $@ $^ -lz
+	$(AGENT_CC) -static $(CFLAGS) -o $@ $^ /usr/lib/$(MULTIARCH)/libz.a
 
 # The agent for arm64, static, cross-built with Debian's gcc-aarch64-linux-gnu
 # and zlib1g-dev:arm64 (scripts/bootstrap.sh installs both): build/arm64/dumpagent.
@@ -304,6 +323,6 @@ bench-quick: all capture-kernel initramfs
 	bench/run.sh --quick
 
 clean:
-	rm -rf $(B)/obj $(B)/unit $(B)/dumpagent
+	rm -rf $(B)/obj $(B)/unit $(B)/dumpagent $(MUSL_INC)
 
 -include $(wildcard $(B)/obj/*.d $(B)/unit/obj/*.d $(B)/arm64/obj/*.d)

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rename_noreplace.h"
+
 /* A symbolic link shows as ENOTDIR with O_DIRECTORY; say ELOOP, which is what it is. */
 static int open_subdir(int dirfd, const char *name)
 {
@@ -107,7 +109,7 @@ static int move_aside(int crashfd, const char *name, struct capture_dir_private_
 	for (int i = 0; i < CAPTURE_DIR_ASIDE_TRIES; i++) {
 		(void)snprintf(pi->aside, sizeof(pi->aside), "%s.untrusted.%016llx", name,
 			       unguessable());
-		if (renameat2(crashfd, name, crashfd, pi->aside, RENAME_NOREPLACE) == 0) {
+		if (rename_noreplace(crashfd, name, crashfd, pi->aside) == 0) {
 			pi->moved = 1;
 			if (fsync(crashfd) < 0) /* the impostor must not come back after a power loss */
 				return failed(pi, "fsync the parent directory after renaming aside");
@@ -238,7 +240,7 @@ int capture_dir_publish_at(int dirfd, const char *tmp, const char *final, int *r
 		e = errno;
 	if (e)
 		return -e;
-	if (renameat2(dirfd, tmp, dirfd, final, RENAME_NOREPLACE) < 0)
+	if (rename_noreplace(dirfd, tmp, dirfd, final) < 0)
 		return -errno;
 	/* From here the file is there under its final name, whole and fsynced:
 	 * a failure is of durability, not a missing file. */

@@ -16,6 +16,7 @@
 #include "io.h"
 #include "log.h"
 #include "outbuf.h"
+#include "rename_noreplace.h"
 #include "report_embed.h"
 #include "text.h"
 
@@ -84,7 +85,7 @@ static int publish(const struct export_src *src, int destfd, const char *name)
 		r = -errno;
 	if (close(out) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && renameat2(destfd, tmp, destfd, name, RENAME_NOREPLACE) < 0)
+	if (r == 0 && rename_noreplace(destfd, tmp, destfd, name) < 0)
 		r = -errno;
 	if (r < 0)
 		(void)unlinkat(destfd, tmp, 0); /* best effort: the error is what counts */

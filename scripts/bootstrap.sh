@@ -13,7 +13,7 @@ cd "$(dirname -- "$0")/.."
 # and qemu-aarch64, which runs Debian's arm64 makedumpfile on a dump (make check-arm64).
 PACKAGES="build-essential bc bison flex patch libelf-dev libssl-dev cpio xz-utils file
 libdw-dev liblzma-dev liblzo2-dev libzstd-dev libbz2-dev
-python3 dash shellcheck libcmocka-dev zlib1g-dev clang libclang-rt-14-dev
+python3 dash shellcheck libcmocka-dev zlib1g-dev musl-tools clang libclang-rt-14-dev
 linux-source-6.1 linux-image-amd64 kexec-tools makedumpfile busybox-static console-setup-linux
 qemu-system-x86 e2fsprogs xfsprogs dosfstools util-linux fdisk man-db
 git dpkg-dev debhelper fakeroot lintian debootstrap strace ovmf mtools sbsigntool openssl lvm2 mdadm cryptsetup-bin
