@@ -13,8 +13,12 @@
  * without root=, the kernel unpacks the initramfs into a tmpfs capped at half
  * the memory it manages, which at 28 MB is less than the unpacked image (the
  * "initramfs did not fit" failures); ramfs has no cap. Nothing mounts a root
- * after the initramfs, so the option names no other filesystem. */
-#define CAPTURE_OPTIONS "reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs"
+ * after the initramfs, so the option names no other filesystem.
+ * initramfs_async=0: the kernel unpacks the initramfs before the drivers
+ * start, and frees the packed image, instead of while they probe; the peak of
+ * the packed and unpacked image and the drivers' memory is what made 24 MB
+ * run out of memory (bench/by-hand.md). */
+#define CAPTURE_OPTIONS "reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0"
 
 /* The distro kernel (CAPTURE_MODE=distro) is a full Debian kernel in the same
  * small reservation. Debian's kdump-tools passes reset_devices nr_cpus=1

@@ -122,7 +122,7 @@ expect_no_kexec() { [ ! -e "$W/kexec.args" ] || fail "kexec ran: $(cat "$W/kexec
 expect_no_build() { [ ! -e "$W/builder.args" ] || fail "the builder ran: $(cat "$W/builder.args")"; }
 expect_recorded_mode() { expect_same "MODE of \$RUN/loaded" "MODE=$1" "$(grep '^MODE=' "$W/run/loaded" 2>/dev/null)"; }
 
-SMALL="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs"
+SMALL="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0"
 DISTRO="$SMALL cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never swiotlb=2048"
 # The megaraid chain's modules, in load order (sd_mod is built in).
 mega_modules() {

@@ -102,7 +102,7 @@ $2
 $3"
 }
 
-CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs"
+CMDLINE="console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0"
 armed() { # INITRD
 	echo "$P: mode: auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk ext4"
 	echo "$P: armed: $W/vmlinuz ($1) with 64 MB reserved; capture cmdline: $CMDLINE"

@@ -120,7 +120,7 @@ expect_no_kexec() {
 	[ ! -e "$W/kexec.args" ] || fail "kexec ran: $(cat "$W/kexec.args")"
 }
 
-BASE="console=ttyS0,115200 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs"
+BASE="console=ttyS0,115200 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0"
 
 MODE="auto: small: lockdown is off and the small kernel has virtio_pci virtio_blk ext4"
 armed_line() { # CMDLINE [MB]
@@ -313,7 +313,7 @@ case_console_and_dumpagent_passthrough() {
 	run --config "$W/conf"
 	expect_rc 0
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
-		--append='console=tty0 console=ttyS0,115200n8 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs dumpagent.bsod=1 "dumpagent.note=a b" dumpagent.shell=1'
+		--append='console=tty0 console=ttyS0,115200n8 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0 dumpagent.bsod=1 "dumpagent.note=a b" dumpagent.shell=1'
 }
 
 case_no_console() {
@@ -321,7 +321,7 @@ case_no_console() {
 	run --config "$W/conf"
 	expect_rc 0
 	expect_kexec -s -p "$W/boot/vmlinuz" --initrd="$W/boot/initrd.img" \
-		--append="console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs"
+		--append="console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0"
 }
 
 case_cmdline_append_spaces() {

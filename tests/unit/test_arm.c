@@ -322,24 +322,24 @@ static void cmdline_takes_consoles_and_dumpagent_words(void **state)
 				     "dumpagent.init=1", 1, -1, "0a1b-2c3d", "vfat", "loglevel=7", out,
 				     sizeof(out)), 0);
 	assert_string_equal(out, "console=tty0 \"console=ttyS0,115200\" nr_cpus=1 reset_devices "
-				 "irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs \"dumpagent.note=a b\" "
+				 "irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0 \"dumpagent.note=a b\" "
 				 "dumpagent.shell=1 dumpagent.target=UUID=0a1b-2c3d "
 				 "dumpagent.fstype=vfat loglevel=7");
 	assert_int_equal(arm_cmdline("root=x consolex=1", 1, -1, NULL, NULL, "", out, sizeof(out)), 0);
 	assert_string_equal(out, "console=tty0 nr_cpus=1 reset_devices irqpoll panic=10 "
-				 "printk.devkmsg=on rootfstype=ramfs");
+				 "printk.devkmsg=on rootfstype=ramfs initramfs_async=0");
 	/* threads: one CPU each; on x86_64 without the boot CPU (arm_threads.h) */
 	assert_int_equal(arm_cmdline("console=ttyS0", 4, -1, NULL, NULL, "", out, sizeof(out)), 0);
-	assert_string_equal(out, "console=ttyS0 nr_cpus=4 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs");
+	assert_string_equal(out, "console=ttyS0 nr_cpus=4 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0");
 	assert_int_equal(arm_cmdline("console=ttyS0", 4, 0, NULL, NULL, "", out, sizeof(out)), 0);
 	assert_string_equal(out, "console=ttyS0 nr_cpus=4 disable_cpu_apicid=0 reset_devices irqpoll panic=10 "
-				 "printk.devkmsg=on rootfstype=ramfs");
+				 "printk.devkmsg=on rootfstype=ramfs initramfs_async=0");
 	assert_int_equal(arm_cmdline("console=ttyS0", 2, 65534, NULL, NULL, "", out, sizeof(out)), 0);
 	assert_string_equal(out, "console=ttyS0 nr_cpus=2 disable_cpu_apicid=65534 reset_devices irqpoll "
-				 "panic=10 printk.devkmsg=on rootfstype=ramfs");
+				 "panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0");
 	/* one CPU: no other CPU is started, and so none is disabled */
 	assert_int_equal(arm_cmdline("console=ttyS0", 1, 6, NULL, NULL, "", out, sizeof(out)), 0);
-	assert_string_equal(out, "console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs");
+	assert_string_equal(out, "console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0");
 	assert_int_equal(arm_cmdline("", 1, -1, NULL, NULL, "", small, sizeof(small)), -1);
 }
 

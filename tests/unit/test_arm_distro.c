@@ -143,7 +143,7 @@ static void distro_cmdline_keeps_append_last(void **state)
 	(void)state;
 	assert_int_equal(arm_cmdline("console=ttyS0", 1, -1, NULL, NULL, "", out, sizeof(out)), 0);
 	assert_int_equal(arm_cmdline_distro("a=1", out, sizeof(out)), 0);
-	assert_string_equal(out, "console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs "
+	assert_string_equal(out, "console=ttyS0 nr_cpus=1 reset_devices irqpoll panic=10 printk.devkmsg=on rootfstype=ramfs initramfs_async=0 "
 				 "cma=0 hugetlb_cma=0 novmcoredd kfence.sample_interval=0 transparent_hugepage=never swiotlb=2048 a=1");
 	assert_int_equal(arm_cmdline_distro("", out, 120), -1); /* does not fit */
 }
