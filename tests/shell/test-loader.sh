@@ -834,21 +834,21 @@ case_shrink_nothing_to_give() {
 
 # Less than the estimate: refused (19) before kexec, with the figures and the fix.
 case_reserved_below_need() {
-	echo 39845888 >"$W/sys/kernel/kexec_crash_size"
+	echo 33554432 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
 	expect_rc 19
-	expect_err "$P: the 38 MiB reserved are less than the small capture environment needs: an estimated 40 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 8.0 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 48M (load-crashkernel --reserve, then reboot)"
+	expect_err "$P: the 32 MiB reserved are less than the small capture environment needs: an estimated 34 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 1.0 MiB of working memory), and a capture kernel without them runs out of memory before it saves anything; reserve 48M (load-crashkernel --reserve, then reboot)"
 	expect_out ""
 	expect_no_kexec
 }
 
 # The estimate but not the margin: armed, with a warning.
 case_reserved_without_margin() {
-	echo 41943040 >"$W/sys/kernel/kexec_crash_size"
+	echo 37748736 >"$W/sys/kernel/kexec_crash_size"
 	run --config "$W/conf"
 	expect_rc 0
-	expect_err "$P: warning: the 40 MiB reserved hold the small capture environment's estimated need of 40 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 8.0 MiB of working memory) but not the margin of 20%: reserve 48M (load-crashkernel --reserve, then reboot)"
-	expect_out "$(armed_line "$BASE" 40)"
+	expect_err "$P: warning: the 36 MiB reserved hold the small capture environment's estimated need of 34 MiB (the kernel 16.0 MiB while it boots, the initramfs 4.0 MiB and 12.0 MiB unpacked, 1.0 MiB of working memory) but not the margin of 20%: reserve 48M (load-crashkernel --reserve, then reboot)"
+	expect_out "$(armed_line "$BASE" 36)"
 }
 
 # What the loader reads as GRUB's settings.
@@ -868,9 +868,9 @@ case_reserve() {
 	chmod +x "$W/bin/update-grub"
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: crashkernel=32M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
+	expect_out "$P: --reserve: crashkernel=24M written to $W/etc/default/grub.d/dumpagent.cfg and update-grub run: reboot to reserve it"
 	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
-	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=32M"' \
+	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=24M"' \
 		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
 	[ -f "$W/update-grub.ran" ] || fail "update-grub did not run"
 	expect_no_kexec
@@ -880,7 +880,7 @@ case_reserve_without_grub() {
 	small_capture_files
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: the capture environment needs crashkernel=32M; no GRUB here (no $W/etc/default/grub): add crashkernel=32M to the kernel command line and reboot"
+	expect_out "$P: --reserve: the capture environment needs crashkernel=24M; no GRUB here (no $W/etc/default/grub): add crashkernel=24M to the kernel command line and reboot"
 }
 
 # /etc/default exists on every Debian system; GRUB is there only with its file.
@@ -889,7 +889,7 @@ case_reserve_etc_default_without_grub() {
 	mkdir -p "$W/etc/default"
 	run --config "$W/conf" --reserve
 	expect_rc 0
-	expect_out "$P: --reserve: the capture environment needs crashkernel=32M; no GRUB here (no $W/etc/default/grub): add crashkernel=32M to the kernel command line and reboot"
+	expect_out "$P: --reserve: the capture environment needs crashkernel=24M; no GRUB here (no $W/etc/default/grub): add crashkernel=24M to the kernel command line and reboot"
 	[ ! -e "$W/etc/default/grub.d" ] || fail "grub.d written without GRUB"
 }
 
@@ -901,7 +901,7 @@ case_reserve_again_replaces_ours() {
 	run --config "$W/conf" --reserve
 	expect_rc 0
 	# shellcheck disable=SC2016 # the setting is shell for grub-mkconfig, unexpanded
-	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=64M"' \
+	expect_same "grub setting" 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=56M"' \
 		"$(sed -n 2p "$W/etc/default/grub.d/dumpagent.cfg")"
 }
 
@@ -911,7 +911,7 @@ case_reserve_refuses_second_crashkernel() {
 	echo 'GRUB_CMDLINE_LINUX="root=/dev/vda1 crashkernel=128M"' >>"$W/etc/default/grub"
 	run --config "$W/conf" --reserve
 	expect_rc 16
-	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub; a second one would be ambiguous: set crashkernel=32M there instead (or remove it and run --reserve again)"
+	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub; a second one would be ambiguous: set crashkernel=24M there instead (or remove it and run --reserve again)"
 	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "dumpagent.cfg written beside another crashkernel="
 	[ ! -e "$W/update-grub.ran" ] || fail "update-grub ran"
 	# kdump-tools' snippet counts too.
@@ -922,7 +922,7 @@ case_reserve_refuses_second_crashkernel() {
 		>"$W/etc/default/grub.d/kdump-tools.cfg"
 	run --config "$W/conf" --reserve
 	expect_rc 16
-	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub.d/kdump-tools.cfg; a second one would be ambiguous: set crashkernel=32M there instead (or remove it and run --reserve again)"
+	expect_err "$P: --reserve: crashkernel= is already set in $W/etc/default/grub.d/kdump-tools.cfg; a second one would be ambiguous: set crashkernel=24M there instead (or remove it and run --reserve again)"
 }
 
 case_reserve_dry_run() {
@@ -930,7 +930,7 @@ case_reserve_dry_run() {
 	fake_grub
 	run --config "$W/conf" --reserve --dry-run
 	expect_rc 0
-	expect_out "$P: --reserve: would write crashkernel=32M to $W/etc/default/grub.d/dumpagent.cfg and run update-grub"
+	expect_out "$P: --reserve: would write crashkernel=24M to $W/etc/default/grub.d/dumpagent.cfg and run update-grub"
 	[ ! -e "$W/etc/default/grub.d/dumpagent.cfg" ] || fail "--dry-run wrote dumpagent.cfg"
 	[ ! -e "$W/update-grub.ran" ] || fail "--dry-run ran update-grub"
 }
@@ -1200,7 +1200,7 @@ case_arm64_refuses_x86_kernel() {
 
 # --reserve with arm64's estimate: the Image's 8 MiB, the initramfs (8 MiB
 # unpacked) and arm64's 11 MiB of work: 28 MiB, 40 with the margin (x86_64's
-# case_reserve: 32M for the same sizes).
+# case_reserve: 24M for the same sizes).
 case_arm64_reserve() {
 	small_capture_files
 	arm64_image "$W/boot/vmlinuz" 8
