@@ -99,7 +99,7 @@ gencontrol arm64-nolibc arm64 FAKE_MISSING=libc6-dev-arm64-cross
 
 gencontrol amd64 amd64
 same "amd64 without the static makedumpfile: Built-Using of Debian's, and Depends on it" \
-	"0:--|-Vdumpagent:Built-Using=busybox-static-src (= 1), libc6-dev-src (= 1), linux-source-6.1-src (= 1), makedumpfile-src (= 1), zlib1g-dev-src (= 1)|-Vdumpagent:Depends=makedumpfile|" \
+	"0:--|-Vdumpagent:Built-Using=busybox-static-src (= 1), linux-source-6.1-src (= 1), makedumpfile-src (= 1), musl-dev-src (= 1), zlib1g-dev-src (= 1)|-Vdumpagent:Depends=makedumpfile|" \
 	"$rc:$(args)"
 
 gencontrol amd64-nobb amd64 FAKE_MISSING=busybox-static
@@ -124,7 +124,7 @@ mkdir -p "$S/debian/dumpagent/usr/lib/dumpagent" "$S/build/makedumpfile"
 printf 'makedumpfile (= 1:1.7.6-1)\nzlib (= 1:1.2.13.dfsg-1)\n' >"$S/build/makedumpfile/built-using"
 gencontrol amd64-static amd64
 same "amd64 with the static makedumpfile: its recorded Built-Using, no Depends" \
-	"0:--|-Vdumpagent:Built-Using=busybox-static-src (= 1), libc6-dev-src (= 1), linux-source-6.1-src (= 1), makedumpfile (= 1:1.7.6-1), zlib (= 1:1.2.13.dfsg-1), zlib1g-dev-src (= 1)|-Vdumpagent:Depends=|" \
+	"0:--|-Vdumpagent:Built-Using=busybox-static-src (= 1), linux-source-6.1-src (= 1), makedumpfile (= 1:1.7.6-1), musl-dev-src (= 1), zlib (= 1:1.2.13.dfsg-1), zlib1g-dev-src (= 1)|-Vdumpagent:Depends=|" \
 	"$rc:$(args)"
 rm "$S/build/makedumpfile/built-using"
 gencontrol amd64-static-fail amd64
