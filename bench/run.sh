@@ -225,7 +225,7 @@ arm64_run() {
 	b_stamper=$!
 	ARM64_NAME=$B_PREFIX-$b_name ARM64_CAPTURE=$b_capture QEMU_MEM=$b_mem CRASHKERNEL=${b_ck}M \
 		QEMU_TIMEOUT=$b_timeout FIRST_APPEND=DUMPAGENT_NEED_UNCHECKED=1 \
-		ARM64_CONF='CMDLINE_APPEND="dumpagent.bench=mem printk.devkmsg=on"' \
+		ARM64_APPEND='dumpagent.bench=mem printk.devkmsg=on' \
 		sh "$REPO/tests/qemu/test-arm64.sh" >"$b_log" 2>&1 || b_rc=$?
 	kill "$b_stamper" 2>/dev/null || :
 	wait "$b_stamper" || :
