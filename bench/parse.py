@@ -161,13 +161,13 @@ def bench_lines(capture):
     return out
 
 
-# x86_64 SPARSEMEM: a 128 MiB section (SECTION_SIZE_BITS 27) gets its whole
-# memmap, 32768 struct pages of 64 bytes (2 MiB), as soon as any of its memory
-# is usable (mm/sparse.c populates full sections at boot). A capture kernel's
-# memory is its reservation plus the first 640 KiB, which x86_64 must give it
-# for the real-mode trampoline: two sections, unless the reservation lies in
-# the first 128 MiB.
-SECTION_BYTES = 128 << 20
+# x86_64 SPARSEMEM: the small kernel's sections are 16 MiB
+# (capture-kernel/patches/x86-small-memory-sections.patch; 128 MiB before it),
+# and each gets its whole memmap, 4096 struct pages of 64 bytes (256 KiB), as
+# soon as any of its memory is usable (mm/sparse.c populates full sections at
+# boot). A capture kernel's memory is its reservation plus the first 640 KiB,
+# which x86_64 must give it for the real-mode trampoline.
+SECTION_BYTES = 16 << 20
 E820 = re.compile(r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] usable")
 
 

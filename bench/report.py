@@ -366,7 +366,7 @@ def section_distro(runs, bisect):
     return out
 
 
-MEMMAP_KIB_PER_SECTION = 2048  # x86_64: 32768 struct pages of 64 bytes (bench/parse.py)
+MEMMAP_KIB_PER_SECTION = 256  # x86_64's 16 MiB sections: 4096 struct pages of 64 bytes (bench/parse.py)
 
 
 def breakdown(run):
@@ -403,17 +403,14 @@ def boot_need(run):
 
     All of its image (init text too), what it keeps from the start, the packed
     and the unpacked initramfs side by side, and the slab and stacks it has by
-    /init. The memmap counted is two sections' (the first 640 KiB and a
-    reservation within one 128 MiB section), whatever the run's reservation
-    straddled: where a reservation lands is the kernel's choice, and it moves
-    with the guest's RAM. Arithmetic on one run's figures, not a trial."""
+    /init, the memmap of the run's own sections included. Arithmetic on one
+    run's figures, not a trial."""
     km, init = run.get("kernel_memory", {}), run.get("bench", {}).get("meminfo init", {})
     keys = ("total", "code", "rwdata", "rodata", "init", "bss", "initrd_packed")
     if any(k not in km for k in keys) or "MemTotal" not in init:
         return None
     image = km["code"] + km["rwdata"] + km["rodata"] + km["init"] + km["bss"]
     boot = max(0, km["total"] - int(init["MemTotal"]) - (image - km["init"]))
-    boot += (2 - km.get("sections", 2)) * MEMMAP_KIB_PER_SECTION
     return (image + boot + km["initrd_packed"] + int(init.get("Cached", 0)) +
             int(init.get("Slab", 0)) + int(init.get("KernelStack", 0)))
 
@@ -437,9 +434,8 @@ def section_budget(shown):
         "What a smaller reservation must hold by the end of unpacking the initramfs (MiB): the "
         "whole kernel image (init text too), its boot allocations, the packed and the unpacked "
         "initramfs side by side, and the slab and stacks it has at /init. The memmap in it is "
-        "two sections' (4 MiB: the first 640 KiB and a reservation within one 128 MiB "
-        "section); a reservation that straddles a section boundary, which the kernel may "
-        "choose, needs 2 MiB more (the run's own count is shown). The last two columns hold "
+        "the run's own (256 KiB for each 16 MiB section that holds memory: the first 640 KiB, "
+        "and the reservation, which the kernel places on a 16 MiB boundary). The last two columns hold "
         "that need against what the capture kernel would manage at 28 or 24 MB (the "
         "reservation and the first 640 KiB), before the kernel's page reserve and before the "
         "capture itself needs anything. This is arithmetic on the runs above, not a trial: "
@@ -522,10 +518,10 @@ def section_memory(runs, bisect, quick, svg):
     out += ["In the capture kernel, %s (MiB). The kernel image is " % where +
             "code + rwdata + rodata + bss from its `Memory:` line (init text is freed); boot "
             "allocations are the rest of what it keeps from the start: the memmap (its struct "
-            "pages, 2 MiB for each 128 MiB section of the capture kernel's e820 map that holds "
+            "pages, 256 KiB for each 16 MiB section of the capture kernel's e820 map that holds "
             "memory; x86_64 gives it the first 640 KiB besides the reservation, a section of "
             "its own) and the rest (the reserved first MiB, page tables, per-CPU areas, log "
-            "buffer); slab and stacks are `Slab` and `KernelStack` when /init starts; the unpacked initramfs is `Cached` (tmpfs) when /init starts; page "
+            "buffer); slab and stacks are `Slab` and `KernelStack` when /init starts; the unpacked initramfs is `Cached` (its ramfs) when /init starts; page "
             "cache is the highest `Cached` during the capture above that; free is the lowest "
             "`MemFree` (both sampled once a second). Peak RSS counts the binaries' pages, which "
             "are also in the initramfs line, and the peaks are not simultaneous: the lines add "

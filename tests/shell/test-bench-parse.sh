@@ -69,9 +69,10 @@ assert r["threads_ran"] == 2, "makedumpfile's threads, the agent's count"
 assert r["dump_bytes"] == 2000 and r["report_bytes"] == 3000, "file sizes"
 assert r["report_vmcore"] == "embedded", "VmCore"
 assert r["kernel_memory"]["total"] == 33000 and r["kernel_memory"]["bss"] == 200, "Memory: line"
-# The capture kernel's usable e820 ranges: the first 640 KiB (section 0) and
-# 976..1008 MiB (section 7); reserved ranges and the first kernel's map do not count.
-assert r["kernel_memory"]["sections"] == 2, ("memory sections", r["kernel_memory"])
+# The capture kernel's usable e820 ranges: the first 640 KiB (16 MiB section 0)
+# and 976..1008 MiB (sections 61 and 62); reserved ranges and the first
+# kernel's map do not count.
+assert r["kernel_memory"]["sections"] == 3, ("memory sections", r["kernel_memory"])
 assert r["bench"]["alone dump"]["rss_kib"] == "3100", "makedumpfile alone"
 assert r["bench"]["peak"]["MemFree_min"] == "700", "peak sampler"
 EOS

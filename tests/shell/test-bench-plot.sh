@@ -133,7 +133,7 @@ check "the VmCore section: downtime and bytes per crash of both REPORT_VMCORE ru
 # Section 2's budget: memmap from the sections, the need by /init, and what
 # 28 and 24 MB would leave, computed by hand. Kernel image 4096 KiB with 1024
 # of init; boot allocations 33408 - 21120 - 3072 = 9216 KiB, of it the memmap
-# (2 sections, 4096); need = 4096 + 9216 + packed 3072 + unpacked 7168 + slab
+# (2 sections of 16 MiB, 512); need = 4096 + 9216 + packed 3072 + unpacked 7168 + slab
 # 4096 + stacks 768 = 28416 KiB = 27.75 MiB. The first 640 KiB are managed
 # beside the reservation (33408 - 32768), so a reservation of 27776 KiB
 # (27.1 MiB) covers it: 896 KiB spare at 28 MB, 3200 short at 24 MB.
@@ -147,21 +147,21 @@ run = {"ok": True, "crashkernel_mb": 32, "agent_rss_kib": 1024, "mdf_rss_kib": 2
        "bench": {"meminfo init": {"MemTotal": "21120", "Cached": "7168", "Slab": "4096", "KernelStack": "768"},
                  "peak": {"MemFree_min": "512", "Cached_max": "9216"}}}
 parts = dict(report.breakdown(run))
-assert parts["memmap"] == 4.0, parts
-assert parts["other boot allocations"] == 5.0, parts
+assert parts["memmap"] == 0.5, parts
+assert parts["other boot allocations"] == 8.5, parts
 assert parts["kernel slab at /init"] == 4.0 and parts["kernel stacks at /init"] == 0.75, parts
 assert report.boot_need(run) == 28416, report.boot_need(run)
 text = report.section_budget([("1 GB, 32M", run)])
 want = "| 1 GB, 32M | 2 | 27.8 | 27.1 | spare 0.9 | short 3.1 |"
 assert want in text, (want, text)
-# The same capture with its reservation across a section boundary: 2 MiB
-# more memmap, so 2 MiB less MemTotal; the need counts two sections anyway.
+# The same capture with one section more: 256 KiB more memmap, so 256 KiB
+# less MemTotal, and the need counts them.
 import copy
 run3 = copy.deepcopy(run)
 run3["kernel_memory"]["sections"] = 3
-run3["bench"]["meminfo init"]["MemTotal"] = "19072"
-assert dict(report.breakdown(run3))["memmap"] == 6.0, report.breakdown(run3)
-assert report.boot_need(run3) == 28416, report.boot_need(run3)
+run3["bench"]["meminfo init"]["MemTotal"] = "20864"
+assert dict(report.breakdown(run3))["memmap"] == 0.75, report.breakdown(run3)
+assert report.boot_need(run3) == 28416 + 256, report.boot_need(run3)
 # Every segment of the figure gets its own colour (kdump-tools' bar too).
 import plot
 names = [n for n, _ in report.breakdown(run)] + ["kdump-tools (whole)"]
