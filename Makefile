@@ -10,7 +10,7 @@ B         := build
 CONFIG    ?= config/dumpagent.conf
 
 AGENT_SRC := $(filter-out dumpagent/main.c,$(wildcard dumpagent/*.c))
-AGENT_OBJ := $(AGENT_SRC:dumpagent/%.c=$(B)/obj/%.o)
+AGENT_OBJ := $(AGENT_SRC:dumpagent/%.c=$(B)/musl/obj/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 UNIT_OBJ  := $(AGENT_SRC:dumpagent/%.c=$(B)/unit/obj/%.o)
@@ -54,6 +54,8 @@ all: $(B)/dumpagent
 # through $(MUSL_INC), and zlib's static archive is Debian's (plain C on
 # memcpy and malloc). The unit tests and fuzzers build the same sources with
 # glibc. arm64's agent stays glibc's: Debian 12's musl-gcc is native only.
+# The objects have their own directory, build/musl/obj: a tree's older ones,
+# compiled against glibc's headers, must never be linked with musl.
 AGENT_CC  ?= musl-gcc
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 MUSL_INC  := $(B)/musl-include
@@ -65,11 +67,11 @@ $(MUSL_INC)/.ok:
 	ln -s /usr/include/$(MULTIARCH)/asm $(@D)/asm
 	touch $@
 
-$(B)/obj/%.o: dumpagent/%.c | $(MUSL_INC)/.ok
+$(B)/musl/obj/%.o: dumpagent/%.c | $(MUSL_INC)/.ok
 	@mkdir -p $(@D)
 	$(AGENT_CC) $(CPPFLAGS) -isystem $(MUSL_INC) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
-$(B)/dumpagent: $(AGENT_OBJ) $(B)/obj/main.o
+$(B)/dumpagent: $(AGENT_OBJ) $(B)/musl/obj/main.o
 	$(AGENT_CC) -static $(CFLAGS) -o $@ $^ /usr/lib/$(MULTIARCH)/libz.a
 
 # The agent for arm64, static, cross-built with Debian's gcc-aarch64-linux-gnu
@@ -323,6 +325,6 @@ bench-quick: all capture-kernel initramfs
 	bench/run.sh --quick
 
 clean:
-	rm -rf $(B)/obj $(B)/unit $(B)/dumpagent $(MUSL_INC)
+	rm -rf $(B)/obj $(B)/musl $(B)/unit $(B)/dumpagent $(MUSL_INC)
 
--include $(wildcard $(B)/obj/*.d $(B)/unit/obj/*.d $(B)/arm64/obj/*.d)
+-include $(wildcard $(B)/musl/obj/*.d $(B)/unit/obj/*.d $(B)/arm64/obj/*.d)
